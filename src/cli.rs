@@ -1,0 +1,142 @@
+//! Command-line definitions and dispatch. Exit codes: 0 success; 1 invalid intent,
+//! verification failure or drift; 2 usage or I/O error.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "shibori", version, about = "Least-privilege AWS Client VPN rules from a small intent file", long_about = None)]
+pub struct Cli {
+    /// Colour diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate an intent file and print its warnings.
+    Check {
+        /// Intent file (YAML or JSON), or `-` for stdin.
+        intent: PathBuf,
+        /// Print diagnostics as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the planned rules, per layer, with the reasons each exists.
+    Plan {
+        /// Intent file (YAML or JSON), or `-` for stdin.
+        intent: PathBuf,
+        /// Print the plan as JSON (the shape renderers and verify consume).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the plan as Terraform, Terraform JSON, CloudFormation or CDK-ready JSON.
+    Render {
+        /// Intent file (YAML or JSON), or `-` for stdin.
+        intent: PathBuf,
+        #[arg(long, short, value_enum)]
+        format: RenderFormat,
+        /// Directory to write into (created if missing). Without it, single-file formats go to stdout.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Write nothing; exit 1 if the files on disk differ from what would be written.
+        #[arg(long, requires = "out")]
+        check: bool,
+    },
+    /// Prove that rendered rules allow exactly the intended flows (nothing missing, nothing surplus).
+    Verify {
+        /// Intent file (YAML or JSON), or `-` for stdin.
+        intent: PathBuf,
+        /// A rendered artifact to read back (CloudFormation YAML/JSON, Terraform HCL or JSON, or a
+        /// module directory). Without it, every format is rendered in memory and verified.
+        #[arg(long)]
+        artifact: Option<PathBuf>,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the design-workshop handout: diagram, NAT address table, one reason per rule.
+    Explain {
+        /// Intent file (YAML or JSON), or `-` for stdin.
+        intent: PathBuf,
+        #[arg(long, short, value_enum, default_value_t = ExplainFormat::Markdown)]
+        format: ExplainFormat,
+        /// File to write (atomically); stdout without it.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the intent file.
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    Terraform,
+    TerraformJson,
+    Cloudformation,
+    CdkJson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Markdown,
+    Dot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+/// How a command ended, mapped to the documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Invalid intent, verification failure or drift.
+    Failure,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            use std::io::IsTerminal;
+            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+        }
+    };
+    let ctx = crate::commands::Context { color };
+    match crate::commands::run(&ctx, cli.command) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Failure) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

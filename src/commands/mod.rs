@@ -1,0 +1,135 @@
+//! One module per subcommand; this file holds what they share: reading the intent,
+//! printing diagnostics, and the plan-or-report step.
+
+pub mod check;
+pub mod completions;
+pub mod explain;
+pub mod plan;
+pub mod render;
+pub mod schema;
+pub mod verify;
+
+use crate::cli::{Command, Outcome};
+use crate::diagnostic::{self, Diagnostic, Source};
+use crate::intent::{self, Intent};
+use crate::plan::Plan;
+use anyhow::Context as _;
+use std::io::Read;
+use std::path::Path;
+
+pub struct Context {
+    pub color: bool,
+}
+
+pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Outcome> {
+    match command {
+        Command::Check { intent, json } => check::run(ctx, &intent, json),
+        Command::Plan { intent, json } => plan::run(ctx, &intent, json),
+        Command::Render {
+            intent,
+            format,
+            out,
+            check,
+        } => render::run(ctx, &intent, format, out.as_deref(), check),
+        Command::Verify {
+            intent,
+            artifact,
+            json,
+        } => verify::run(ctx, &intent, artifact.as_deref(), json),
+        Command::Explain {
+            intent,
+            format,
+            out,
+        } => explain::run(ctx, &intent, format, out.as_deref()),
+        Command::Schema => schema::run(),
+        Command::Completions { shell } => completions::run(shell),
+    }
+}
+
+/// Reads the intent file, or stdin for `-`. I/O problems are errors of the run (exit 2).
+pub fn read_source(path: &Path) -> anyhow::Result<Source> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read the intent from stdin")?;
+        return Ok(Source {
+            name: "<stdin>".to_string(),
+            text,
+        });
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))?;
+    Ok(Source {
+        name: path.display().to_string(),
+        text,
+    })
+}
+
+pub fn print_diagnostics(ctx: &Context, diagnostics: &[Diagnostic], source: &Source) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    eprint!(
+        "{}",
+        diagnostic::render_text(diagnostics, Some(source), ctx.color)
+    );
+}
+
+/// Everything a command needs after a successful load and plan.
+pub struct Planned {
+    pub source: Source,
+    pub intent: Intent,
+    pub plan: Plan,
+    /// Validation and plan warnings, positioned.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Read, validate and plan. `Ok(None)` means the intent was invalid and its
+/// diagnostics have been printed (exit 1).
+pub fn load_and_plan(ctx: &Context, path: &Path) -> anyhow::Result<Option<Planned>> {
+    let source = read_source(path)?;
+    let loaded = match intent::load(&source) {
+        Ok(l) => l,
+        Err(diags) => {
+            print_diagnostics(ctx, &diags, &source);
+            return Ok(None);
+        }
+    };
+    match crate::plan::plan(&loaded.intent) {
+        Ok(plan) => {
+            let mut warnings = loaded.warnings;
+            warnings.extend(plan.warnings.iter().cloned());
+            intent::locate(&mut warnings, &loaded.spans);
+            Ok(Some(Planned {
+                source,
+                intent: loaded.intent,
+                plan,
+                warnings,
+            }))
+        }
+        Err(mut errors) => {
+            intent::locate(&mut errors, &loaded.spans);
+            let mut all = loaded.warnings;
+            all.extend(errors);
+            print_diagnostics(ctx, &all, &source);
+            Ok(None)
+        }
+    }
+}
+
+pub fn summary_line(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}

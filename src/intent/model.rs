@@ -1,0 +1,169 @@
+//! The validated intent: typed, resolved (names → indexes), ready to plan.
+//! Only `validate` builds it, so the planner may rely on every invariant of SPEC §2.2.
+
+use super::file::{Authentication, Egress, Transport};
+use crate::net::PortRange;
+use ipnet::Ipv4Net;
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone)]
+pub struct Intent {
+    pub name: String,
+    pub vpc: Vpc,
+    pub endpoint: Endpoint,
+    pub subnets: Vec<Subnet>,
+    /// Indexes into `subnets`, in the order written.
+    pub target_networks: Vec<usize>,
+    pub targets: Vec<Target>,
+    pub nacl: NaclSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct Vpc {
+    pub id: Option<String>,
+    /// Primary first, then secondary CIDRs.
+    pub cidrs: Vec<Ipv4Net>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub id: Option<String>,
+    pub client_cidr: Ipv4Net,
+    pub split_tunnel: bool,
+    pub authentication: Authentication,
+    pub egress: Egress,
+    pub transport: Transport,
+    pub vpn_port: u16,
+    pub dns_servers: Vec<String>,
+    pub session_timeout_hours: Option<u32>,
+    pub disconnect_on_session_timeout: Option<bool>,
+    pub self_service_portal: Option<bool>,
+    pub client_login_banner: Option<String>,
+    pub client_route_enforcement: Option<bool>,
+    pub connection_log: Option<ConnectionLog>,
+    pub client_connect_handler: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectionLog {
+    pub group: String,
+    pub stream: Option<String>,
+}
+
+/// Which network ACL guards a subnet: a known one (shared by every subnet that names
+/// it) or an unknown one, which becomes an input of that subnet alone.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum AclRef {
+    Existing(String),
+    InputOf(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub name: String,
+    pub id: Option<String>,
+    pub cidr: Ipv4Net,
+    pub az: Option<String>,
+    pub acl: AclRef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Icmp,
+    /// Every protocol (`-1`).
+    All,
+}
+
+impl Protocol {
+    /// IANA number as AWS writes it (`-1` for all).
+    pub fn number(self) -> i32 {
+        match self {
+            Protocol::Tcp => 6,
+            Protocol::Udp => 17,
+            Protocol::Icmp => 1,
+            Protocol::All => -1,
+        }
+    }
+
+    pub fn has_ports(self) -> bool {
+        matches!(self, Protocol::Tcp | Protocol::Udp)
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Icmp => "icmp",
+            Protocol::All => "all",
+        })
+    }
+}
+
+/// One protocol/port-range a target serves, with the label the user wrote.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Service {
+    pub label: String,
+    pub protocol: Protocol,
+    /// For tcp/udp the destination ports; for icmp and all, `PortRange::ALL` (unused).
+    pub ports: PortRange,
+}
+
+impl Service {
+    /// `tcp/22`, `udp/1000-2000`, `icmp`, `all`: the canonical spelling.
+    pub fn canonical(&self) -> String {
+        if self.protocol.has_ports() {
+            format!("{}/{}", self.protocol, self.ports)
+        } else {
+            self.protocol.to_string()
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// In the VPC: the subnet index and the CIDRs reached (`hosts`, or the subnet CIDR).
+    Subnet { subnet: usize, cidrs: Vec<Ipv4Net> },
+    /// Outside every VPC CIDR.
+    Outside { cidr: Ipv4Net },
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub name: String,
+    pub destination: Destination,
+    pub services: Vec<Service>,
+    /// Empty = all users.
+    pub groups: Vec<String>,
+    pub security_group: Option<String>,
+}
+
+impl Target {
+    pub fn cidrs(&self) -> Vec<Ipv4Net> {
+        match &self.destination {
+            Destination::Subnet { cidrs, .. } => cidrs.clone(),
+            Destination::Outside { cidr } => vec![*cidr],
+        }
+    }
+
+    pub fn subnet(&self) -> Option<usize> {
+        match self.destination {
+            Destination::Subnet { subnet, .. } => Some(subnet),
+            Destination::Outside { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NaclSettings {
+    pub rule_start: u32,
+    pub rule_step: u32,
+    pub ephemeral: PortRange,
+    pub quota: u32,
+}

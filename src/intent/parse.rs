@@ -1,0 +1,101 @@
+//! Text → `IntentFile`. The only place that knows which YAML library is used:
+//! serde_yaml is unmaintained, and swapping it must touch this file alone.
+
+use super::file::IntentFile;
+use super::spans::SpanMap;
+use crate::diagnostic::{Diagnostic, Source};
+
+/// The parsed file with the position index diagnostics need.
+pub struct Parsed {
+    pub file: IntentFile,
+    pub spans: SpanMap,
+}
+
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
+/// Parses YAML, or JSON when the document starts with `{`. A structural problem
+/// (syntax, unknown key, wrong type, missing field) is one error diagnostic.
+pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
+    let text = source.text.as_str();
+    let spans = SpanMap::build(text);
+    if text.trim().is_empty() {
+        return Err(Box::new(
+            Diagnostic::error("the intent file is empty")
+                .help("start from one of the examples, or run `shibori schema` for the format"),
+        ));
+    }
+    let result = if looks_like_json(text) {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize::<_, IntentFile>(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let offset = offset_of(text, inner.line(), inner.column());
+            structural(
+                &strip_position(&inner.to_string()),
+                &path,
+                Some(offset),
+                &spans,
+            )
+        })
+    } else {
+        let de = serde_yaml::Deserializer::from_str(text);
+        serde_path_to_error::deserialize::<_, IntentFile>(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let offset = inner.location().map(|l| l.index());
+            structural(&strip_position(&inner.to_string()), &path, offset, &spans)
+        })
+    };
+    result.map(|file| Parsed { file, spans }).map_err(Box::new)
+}
+
+fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap) -> Diagnostic {
+    let path = if path == "." { "" } else { path };
+    // serde reports unknown/missing fields at the enclosing map; the key itself is a better mark.
+    let span = unknown_field(message)
+        .and_then(|k| spans.key(&super::spans::join_key(path, k)))
+        .or_else(|| offset.map(|o| o..o + 1))
+        .or_else(|| spans.value(path));
+    let mut d = Diagnostic::error(message.to_string()).with_span(span);
+    if !path.is_empty() {
+        d = d.at(path);
+    }
+    if message.contains("unknown field") {
+        d = d.help("remove the key, or check its spelling against `shibori schema`");
+    } else if message.contains("missing field") {
+        d = d.help("add the field; `shibori schema` lists what each section needs");
+    } else if message.contains("unknown variant") {
+        d = d.help("use one of the values listed above");
+    }
+    d
+}
+
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+/// serde appends " at line N column M" (and serde_yaml a path prefix); the
+/// diagnostic carries both already.
+fn strip_position(message: &str) -> String {
+    let m = match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    // serde_yaml: "targets[0]: unknown field ..." – drop the path prefix it adds.
+    match m.split_once(": ") {
+        Some((head, tail)) if !head.contains(' ') && !tail.is_empty() => tail.to_string(),
+        _ => m.to_string(),
+    }
+}
+
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}

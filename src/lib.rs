@@ -1,0 +1,11 @@
+//! shibori (絞り, "to narrow down"): least-privilege AWS Client VPN network rules from a
+//! small intent file. The modules read like the pipeline:
+//! `intent` (parse, validate) → `plan` (the single source of truth) →
+//! `render` / `verify` / `explain` (format or prove the plan).
+
+pub mod cli;
+pub mod commands;
+pub mod diagnostic;
+pub mod intent;
+pub mod net;
+pub mod plan;

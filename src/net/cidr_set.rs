@@ -1,0 +1,162 @@
+use ipnet::Ipv4Net;
+use std::net::Ipv4Addr;
+
+/// `outer` contains all of `inner`.
+pub fn contains(outer: &Ipv4Net, inner: &Ipv4Net) -> bool {
+    outer.prefix_len() <= inner.prefix_len() && outer.contains(&inner.network())
+}
+
+pub fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
+    contains(a, b) || contains(b, a)
+}
+
+/// The fewest prefixes whose union is exactly the union of `nets`: duplicates and
+/// nested prefixes vanish, siblings that form an exact supernet are joined.
+pub fn aggregate(nets: &[Ipv4Net]) -> Vec<Ipv4Net> {
+    // ipnet's aggregate is exact (it never widens) and returns sorted output.
+    Ipv4Net::aggregate(&nets.to_vec())
+}
+
+/// `from` minus `remove`, as the fewest prefixes.
+pub fn subtract(from: &Ipv4Net, remove: &[Ipv4Net]) -> Vec<Ipv4Net> {
+    let mut pieces = vec![*from];
+    for r in remove {
+        let mut next = Vec::with_capacity(pieces.len() + 32);
+        for p in pieces {
+            if contains(r, &p) {
+                continue;
+            }
+            if !contains(&p, r) {
+                next.push(p);
+                continue;
+            }
+            // Walk down from p to r, keeping the sibling that does not hold r at each level.
+            let mut cur = p;
+            while cur.prefix_len() < r.prefix_len() {
+                let Ok(mut halves) = cur.subnets(cur.prefix_len() + 1) else {
+                    break;
+                };
+                let (Some(lo), Some(hi)) = (halves.next(), halves.next()) else {
+                    break;
+                };
+                if lo.contains(&r.network()) {
+                    next.push(hi);
+                    cur = lo;
+                } else {
+                    next.push(lo);
+                    cur = hi;
+                }
+            }
+        }
+        pieces = next;
+    }
+    aggregate(&pieces)
+}
+
+/// A set of IPv4 addresses as canonical (aggregated, sorted) prefixes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CidrSet {
+    nets: Vec<Ipv4Net>,
+}
+
+impl CidrSet {
+    pub fn from_nets(nets: &[Ipv4Net]) -> Self {
+        CidrSet {
+            nets: aggregate(nets),
+        }
+    }
+
+    pub fn nets(&self) -> &[Ipv4Net] {
+        &self.nets
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nets.is_empty()
+    }
+
+    pub fn contains_addr(&self, addr: Ipv4Addr) -> bool {
+        self.nets.iter().any(|n| n.contains(&addr))
+    }
+
+    pub fn contains_net(&self, net: &Ipv4Net) -> bool {
+        self.nets.iter().any(|n| contains(n, net))
+    }
+
+    pub fn union(&self, other: &CidrSet) -> CidrSet {
+        let all: Vec<Ipv4Net> = self.nets.iter().chain(other.nets.iter()).copied().collect();
+        CidrSet::from_nets(&all)
+    }
+
+    pub fn difference(&self, other: &CidrSet) -> CidrSet {
+        let mut out = Vec::new();
+        for n in &self.nets {
+            let inside: Vec<Ipv4Net> = other
+                .nets
+                .iter()
+                .filter(|o| overlaps(n, o))
+                .copied()
+                .collect();
+            out.extend(subtract(n, &inside));
+        }
+        CidrSet::from_nets(&out)
+    }
+
+    /// Number of addresses (fits: at most 2^32).
+    pub fn size(&self) -> u64 {
+        self.nets
+            .iter()
+            .map(|n| 1u64 << (32 - n.prefix_len()))
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn net(s: &str) -> Ipv4Net {
+        s.parse().unwrap()
+    }
+
+    /// Small prefixes inside 10.0.0.0/24 so that probes hit them often.
+    fn small_net() -> impl Strategy<Value = Ipv4Net> {
+        (0u8..=255, 24u8..=32).prop_map(|(host, len)| {
+            Ipv4Net::new(Ipv4Addr::new(10, 0, 0, host), len)
+                .unwrap()
+                .trunc()
+        })
+    }
+
+    #[test]
+    fn siblings_join_exactly() {
+        let got = aggregate(&[net("192.168.0.0/25"), net("192.168.0.128/25")]);
+        assert_eq!(got, vec![net("192.168.0.0/24")]);
+        let got = aggregate(&[net("192.168.0.0/25"), net("192.168.1.0/25")]);
+        assert_eq!(got.len(), 2, "non-siblings must not widen");
+    }
+
+    #[test]
+    fn subtract_leaves_the_rest() {
+        let got = subtract(&net("10.0.0.0/24"), &[net("10.0.0.64/26")]);
+        assert_eq!(got, vec![net("10.0.0.0/26"), net("10.0.0.128/25")]);
+    }
+
+    proptest! {
+        #[test]
+        fn aggregate_is_exact(nets in proptest::collection::vec(small_net(), 0..10), probe in 0u8..=255) {
+            let addr = Ipv4Addr::new(10, 0, 0, probe);
+            let set = CidrSet::from_nets(&nets);
+            prop_assert_eq!(set.contains_addr(addr), nets.iter().any(|n| n.contains(&addr)));
+            prop_assert!(set.nets().len() <= nets.len().max(1));
+        }
+
+        #[test]
+        fn difference_is_exact(a in proptest::collection::vec(small_net(), 0..6),
+                               b in proptest::collection::vec(small_net(), 0..6), probe in 0u8..=255) {
+            let addr = Ipv4Addr::new(10, 0, 0, probe);
+            let (sa, sb) = (CidrSet::from_nets(&a), CidrSet::from_nets(&b));
+            prop_assert_eq!(sa.difference(&sb).contains_addr(addr), sa.contains_addr(addr) && !sb.contains_addr(addr));
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Address and port arithmetic, exact by construction: every operation returns
+//! precisely the union/difference of its inputs, never a superset. Nothing here
+//! knows about AWS.
+
+mod cidr_set;
+mod port_set;
+
+pub use cidr_set::{aggregate, contains, overlaps, subtract, CidrSet};
+pub use port_set::{PortRange, PortSet};

@@ -1,0 +1,376 @@
+//! The plan: every rule shibori will emit, in a deterministic order, each with the
+//! reasons it exists. It is the single source of truth: renderers, `explain` and
+//! `plan --json` only format it. Its JSON shape is documented in `docs/plan-json.md`.
+
+mod ids;
+pub mod nacl;
+mod requirements;
+pub mod security_group;
+pub mod surplus;
+pub mod vpn;
+
+use crate::diagnostic::Diagnostic;
+use crate::intent::{AclRef, Destination, Intent, Protocol};
+use crate::net::PortRange;
+use ipnet::Ipv4Net;
+use serde::Serialize;
+
+/// Version of the plan's JSON shape; bumped on any breaking change.
+pub const PLAN_FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub format: u32,
+    pub name: String,
+    pub vpc: VpcPlan,
+    pub endpoint: EndpointPlan,
+    pub subnets: Vec<SubnetPlan>,
+    /// Names of the subnets associated with the endpoint.
+    pub target_networks: Vec<String>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub security_group_rules: Vec<SecurityGroupRule>,
+    pub nacl_entries: Vec<NaclEntry>,
+    pub authorization_rules: Vec<AuthorizationRule>,
+    pub routes: Vec<Route>,
+    pub targets: Vec<TargetPlan>,
+    pub requirements: Vec<Requirement>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VpcPlan {
+    /// Known VPC ID, or `null` when it is an input.
+    pub id: Option<String>,
+    pub cidrs: Vec<Ipv4Net>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointPlan {
+    /// Existing endpoint ID: when set, the endpoint and its associations are not created.
+    pub id: Option<String>,
+    pub client_cidr: Ipv4Net,
+    pub split_tunnel: bool,
+    pub authentication: String,
+    pub transport: String,
+    pub vpn_port: u16,
+    /// Key of the endpoint security group in `security_groups`.
+    pub security_group: String,
+    pub dns_servers: Vec<String>,
+    pub session_timeout_hours: Option<u32>,
+    pub disconnect_on_session_timeout: Option<bool>,
+    pub self_service_portal: Option<bool>,
+    pub client_login_banner: Option<String>,
+    pub client_route_enforcement: Option<bool>,
+    pub connection_log: Option<crate::intent::ConnectionLog>,
+    pub client_connect_handler: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubnetPlan {
+    pub name: String,
+    pub id: Option<String>,
+    pub cidr: Ipv4Net,
+    pub az: Option<String>,
+    /// Key of its network ACL in `network_acls`.
+    pub network_acl: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkAcl {
+    /// The ACL ID when known, else the name of the one subnet whose ACL is an input.
+    pub key: String,
+    pub id: Option<String>,
+    pub subnets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Lets the request through (SG rule, NACL request row).
+    Request,
+    /// Lets the stateless reply back (NACL reply row).
+    Reply,
+    /// Grants the user group access (authorization rule).
+    Access,
+    /// Added so that longest-prefix matching does not take a broader rule's access away.
+    LpmClosure,
+    /// Client VPN route to a destination outside the VPC.
+    Route,
+}
+
+/// Why a rule exists: the intent items it serves.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Reason {
+    pub target: String,
+    /// Canonical service, e.g. `tcp/22`, `icmp`, `all`; empty for authorization and routes.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub port: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_network: Option<String>,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SgRole {
+    Endpoint,
+    Destination,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityGroup {
+    pub key: String,
+    pub logical_id: String,
+    /// Existing group ID: rules are added to it, the group is not created.
+    pub id: Option<String>,
+    /// Group name for a new group.
+    pub name: String,
+    pub role: SgRole,
+    pub description: String,
+    /// Targets whose instances must carry this group (destination groups).
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Peer {
+    /// Key of a security group in `security_groups`.
+    SecurityGroup(String),
+    Cidr(Ipv4Net),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityGroupRule {
+    pub key: String,
+    pub logical_id: String,
+    pub security_group: String,
+    pub direction: Direction,
+    pub protocol: Protocol,
+    /// AWS's FromPort/ToPort: ports for tcp/udp, ICMP type/code for icmp, -1/-1 for all.
+    pub from_port: i32,
+    pub to_port: i32,
+    pub peer: Peer,
+    pub description: String,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NaclEntry {
+    pub key: String,
+    pub logical_id: String,
+    pub network_acl: String,
+    pub egress: bool,
+    pub rule_number: u32,
+    pub protocol: Protocol,
+    pub cidr: Ipv4Net,
+    /// tcp/udp only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ports: Option<PortRange>,
+    /// icmp only: type (8 echo request, 0 echo reply); the code is always -1 (any).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icmp_type: Option<i32>,
+    pub reasons: Vec<Reason>,
+}
+
+impl NaclEntry {
+    pub fn direction(&self) -> Direction {
+        if self.egress {
+            Direction::Egress
+        } else {
+            Direction::Ingress
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorizationRule {
+    pub key: String,
+    pub logical_id: String,
+    pub cidr: Ipv4Net,
+    /// Access group ID; `null` = all users.
+    pub group: Option<String>,
+    pub description: String,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Route {
+    pub key: String,
+    pub logical_id: String,
+    pub cidr: Ipv4Net,
+    /// Name of the target network (subnet) the route sends traffic through.
+    pub target_network: String,
+    pub description: String,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetPlan {
+    pub name: String,
+    /// Subnet name for in-VPC targets.
+    pub subnet: Option<String>,
+    pub cidrs: Vec<Ipv4Net>,
+    pub services: Vec<String>,
+    pub groups: Vec<String>,
+    /// Key of the security group its instances must carry (in-VPC targets).
+    pub security_group: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequirementKind {
+    AttachSecurityGroup,
+    SubnetRoute,
+    RemoteFirewall,
+    VpcCidr,
+    NetworkAclInput,
+    ExistingEndpoint,
+    Credentials,
+}
+
+/// Something the user must do outside what shibori manages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Requirement {
+    pub kind: RequirementKind,
+    pub text: String,
+}
+
+/// AWS quotas the plan is checked against (SPEC §9).
+pub mod quotas {
+    pub const AUTHORIZATION_RULES: usize = 200;
+    pub const ROUTES_PER_TARGET_NETWORK: usize = 100;
+    pub const SG_RULES_PER_DIRECTION: usize = 60;
+}
+
+/// The key of the ACL that guards a subnet.
+pub fn acl_key(acl: &AclRef) -> String {
+    match acl {
+        AclRef::Existing(id) => id.clone(),
+        AclRef::InputOf(subnet) => subnet.clone(),
+    }
+}
+
+/// Derives the plan (SPEC §4). Errors (NACL numbering and quota) come back as diagnostics
+/// that carry a YAML path; the caller places them in the source.
+pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
+    let mut warnings = Vec::new();
+    let (security_groups, security_group_rules) = security_group::plan(intent, &mut warnings);
+    let nacl_entries = nacl::plan(intent)?;
+    let authorization_rules = vpn::authorization_rules(intent, &mut warnings);
+    let routes = vpn::routes(intent, &mut warnings);
+
+    let mut network_acls: Vec<NetworkAcl> = Vec::new();
+    for s in &intent.subnets {
+        let key = acl_key(&s.acl);
+        match network_acls.iter_mut().find(|a| a.key == key) {
+            Some(a) => a.subnets.push(s.name.clone()),
+            None => network_acls.push(NetworkAcl {
+                key,
+                id: match &s.acl {
+                    AclRef::Existing(id) => Some(id.clone()),
+                    AclRef::InputOf(_) => None,
+                },
+                subnets: vec![s.name.clone()],
+            }),
+        }
+    }
+
+    let targets = intent
+        .targets
+        .iter()
+        .map(|t| TargetPlan {
+            name: t.name.clone(),
+            subnet: t.subnet().map(|i| intent.subnets[i].name.clone()),
+            cidrs: t.cidrs(),
+            services: t.services.iter().map(|s| s.canonical()).collect(),
+            groups: t.groups.clone(),
+            security_group: match t.destination {
+                Destination::Subnet { .. } => Some(security_group::destination_key(t)),
+                Destination::Outside { .. } => None,
+            },
+        })
+        .collect();
+
+    let e = &intent.endpoint;
+    let mut plan = Plan {
+        format: PLAN_FORMAT,
+        name: intent.name.clone(),
+        vpc: VpcPlan {
+            id: intent.vpc.id.clone(),
+            cidrs: intent.vpc.cidrs.clone(),
+        },
+        endpoint: EndpointPlan {
+            id: e.id.clone(),
+            client_cidr: e.client_cidr,
+            split_tunnel: e.split_tunnel,
+            authentication: match e.authentication {
+                crate::intent::file::Authentication::Certificate => "certificate",
+                crate::intent::file::Authentication::ActiveDirectory => "active-directory",
+                crate::intent::file::Authentication::Saml => "saml",
+            }
+            .to_string(),
+            transport: match e.transport {
+                crate::intent::file::Transport::Udp => "udp",
+                crate::intent::file::Transport::Tcp => "tcp",
+            }
+            .to_string(),
+            vpn_port: e.vpn_port,
+            security_group: security_group::ENDPOINT_KEY.to_string(),
+            dns_servers: e.dns_servers.clone(),
+            session_timeout_hours: e.session_timeout_hours,
+            disconnect_on_session_timeout: e.disconnect_on_session_timeout,
+            self_service_portal: e.self_service_portal,
+            client_login_banner: e.client_login_banner.clone(),
+            client_route_enforcement: e.client_route_enforcement,
+            connection_log: e.connection_log.clone(),
+            client_connect_handler: e.client_connect_handler.clone(),
+        },
+        subnets: intent
+            .subnets
+            .iter()
+            .map(|s| SubnetPlan {
+                name: s.name.clone(),
+                id: s.id.clone(),
+                cidr: s.cidr,
+                az: s.az.clone(),
+                network_acl: acl_key(&s.acl),
+            })
+            .collect(),
+        target_networks: intent
+            .target_networks
+            .iter()
+            .map(|&i| intent.subnets[i].name.clone())
+            .collect(),
+        network_acls,
+        security_groups,
+        security_group_rules,
+        nacl_entries,
+        authorization_rules,
+        routes,
+        targets,
+        requirements: Vec::new(),
+        warnings: Vec::new(),
+    };
+    plan.requirements = requirements::derive(intent, &plan);
+    warnings.extend(surplus::analyse(&plan));
+    plan.warnings = warnings;
+    ids::assign_logical_ids(&mut plan);
+    Ok(plan)
+}

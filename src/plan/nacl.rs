@@ -1,0 +1,419 @@
+//! SPEC §4.3: paired, stateless NACL entries at subnet-CIDR granularity.
+//!
+//! Each needed (peer CIDR × port range) rectangle comes from one row of the four-row
+//! table. Per ACL, direction and protocol they are merged exactly: the port axis is
+//! cut at every range boundary, each slice's CIDRs are aggregated, and slices that
+//! touch under the same prefix are joined again. The union of the emitted entries is
+//! the union of the needs, never more.
+
+use super::{acl_key, Reason, Role};
+use crate::diagnostic::Diagnostic;
+use crate::intent::validate::limits::NACL_MAX_RULE_NUMBER;
+use crate::intent::{Destination, Intent, Protocol};
+use crate::net::{aggregate, contains, PortRange};
+use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
+
+pub const ICMP_ECHO_REQUEST: u16 = 8;
+pub const ICMP_ECHO_REPLY: u16 = 0;
+
+/// One needed rectangle. For icmp, `ports` holds the ICMP type; for all, `PortRange::ALL`.
+#[derive(Debug, Clone)]
+pub struct Need {
+    pub acl: String,
+    pub egress: bool,
+    pub protocol: Protocol,
+    pub cidr: Ipv4Net,
+    pub ports: PortRange,
+    pub reason: Reason,
+}
+
+/// The four rows of SPEC §4.3 for every target network and target (two for outside ones).
+pub fn needs(intent: &Intent) -> Vec<Need> {
+    let eph = intent.nacl.ephemeral;
+    let mut out = Vec::new();
+    for &ti in &intent.target_networks {
+        let tn = &intent.subnets[ti];
+        let a_t = acl_key(&tn.acl);
+        for x in &intent.targets {
+            let (peer, dest) = match &x.destination {
+                Destination::Subnet { subnet, .. } if *subnet == ti => continue, // NACLs don't see intra-subnet traffic
+                Destination::Subnet { subnet, .. } => {
+                    let s = &intent.subnets[*subnet];
+                    (s.cidr, Some(acl_key(&s.acl)))
+                }
+                Destination::Outside { cidr } => (*cidr, None),
+            };
+            for svc in &x.services {
+                let (req, rep) = match svc.protocol {
+                    Protocol::Tcp | Protocol::Udp => (svc.ports, eph),
+                    Protocol::Icmp => (
+                        PortRange::single(ICMP_ECHO_REQUEST),
+                        PortRange::single(ICMP_ECHO_REPLY),
+                    ),
+                    Protocol::All => (PortRange::ALL, PortRange::ALL),
+                };
+                let reason = |role| Reason {
+                    target: x.name.clone(),
+                    port: svc.canonical(),
+                    target_network: Some(tn.name.clone()),
+                    role,
+                };
+                let mut push = |acl: &str, egress, cidr, ports, role| {
+                    out.push(Need {
+                        acl: acl.to_string(),
+                        egress,
+                        protocol: svc.protocol,
+                        cidr,
+                        ports,
+                        reason: reason(role),
+                    })
+                };
+                push(&a_t, true, peer, req, Role::Request);
+                if let Some(a_s) = &dest {
+                    push(a_s, false, tn.cidr, req, Role::Request);
+                    push(a_s, true, tn.cidr, rep, Role::Reply);
+                }
+                push(&a_t, false, peer, rep, Role::Reply);
+            }
+        }
+    }
+    out
+}
+
+/// A merged entry before numbering.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub protocol: Protocol,
+    pub cidr: Ipv4Net,
+    pub ports: PortRange,
+    pub reasons: Vec<Reason>,
+}
+
+/// Exact merge of rectangles (cidr × ports) of one protocol, into few entries.
+///
+/// 1. Cut the port axis at every range boundary; in each slice, aggregate the CIDRs.
+/// 2. Stretch every (prefix, slice) candidate over the neighbouring slices that the
+///    prefix is wholly covered in: entries may overlap, which NACL allows.
+/// 3. Drop candidates that the others already cover, smallest first.
+///
+/// Every step keeps the union exactly equal to the input union.
+pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
+    let mut cuts: Vec<u32> = rects
+        .iter()
+        .flat_map(|(_, r)| [u32::from(r.from), u32::from(r.to) + 1])
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut slices: Vec<(u32, u32, Vec<Ipv4Net>)> = Vec::new();
+    for w in cuts.windows(2) {
+        let (lo, hi) = (w[0], w[1] - 1);
+        let nets: Vec<Ipv4Net> = rects
+            .iter()
+            .filter(|(_, r)| u32::from(r.from) <= lo && hi <= u32::from(r.to))
+            .map(|(c, _)| *c)
+            .collect();
+        if !nets.is_empty() {
+            slices.push((lo, hi, aggregate(&nets)));
+        }
+    }
+    let covered = |p: &Ipv4Net, k: usize| slices[k].2.iter().any(|n| contains(n, p));
+    let adjacent = |k: usize| slices[k].1 + 1 == slices[k + 1].0;
+
+    let mut candidates: Vec<(Ipv4Net, usize, usize)> = Vec::new();
+    for k in 0..slices.len() {
+        for p in &slices[k].2 {
+            let (mut s, mut e) = (k, k);
+            while s > 0 && adjacent(s - 1) && covered(p, s - 1) {
+                s -= 1;
+            }
+            while e + 1 < slices.len() && adjacent(e) && covered(p, e + 1) {
+                e += 1;
+            }
+            candidates.push((*p, s, e));
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+
+    let area = |c: &(Ipv4Net, usize, usize)| {
+        let ports = u64::from(slices[c.2].1 - slices[c.1].0 + 1);
+        ports << (32 - c.0.prefix_len())
+    };
+    let mut active: Vec<Vec<usize>> = vec![Vec::new(); slices.len()];
+    for (i, c) in candidates.iter().enumerate() {
+        for a in &mut active[c.1..=c.2] {
+            a.push(i);
+        }
+    }
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|&i| (area(&candidates[i]), candidates[i]));
+    let mut alive = vec![true; candidates.len()];
+    for i in order {
+        let (p, s, e) = candidates[i];
+        let redundant = (s..=e).all(|k| {
+            let others: Vec<Ipv4Net> = active[k]
+                .iter()
+                .filter(|&&j| j != i && alive[j] && crate::net::overlaps(&candidates[j].0, &p))
+                .map(|&j| candidates[j].0)
+                .collect();
+            others.iter().any(|n| contains(n, &p))
+                || aggregate(&others).iter().any(|n| contains(n, &p))
+        });
+        if redundant {
+            alive[i] = false;
+        }
+    }
+    candidates
+        .iter()
+        .zip(alive)
+        .filter(|(_, a)| *a)
+        .map(|(&(p, s, e), _)| {
+            (
+                p,
+                PortRange {
+                    from: slices[s].0 as u16,
+                    to: slices[e].1 as u16,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Entries per (ACL, egress), merged, with reasons, in a stable order.
+pub fn merged(needs: &[Need]) -> BTreeMap<(String, bool), Vec<Merged>> {
+    let mut groups: BTreeMap<(String, bool, Protocol), Vec<&Need>> = BTreeMap::new();
+    for n in needs {
+        groups
+            .entry((n.acl.clone(), n.egress, n.protocol))
+            .or_default()
+            .push(n);
+    }
+    let mut out: BTreeMap<(String, bool), Vec<Merged>> = BTreeMap::new();
+    for ((acl, egress, protocol), ns) in groups {
+        let rects: Vec<(Ipv4Net, PortRange)> = ns.iter().map(|n| (n.cidr, n.ports)).collect();
+        let list = out.entry((acl, egress)).or_default();
+        for (cidr, ports) in merge(&rects) {
+            let mut reasons: Vec<Reason> = ns
+                .iter()
+                .filter(|n| {
+                    (contains(&cidr, &n.cidr) || contains(&n.cidr, &cidr))
+                        && n.ports.overlaps(&ports)
+                })
+                .map(|n| n.reason.clone())
+                .collect();
+            reasons.sort();
+            reasons.dedup();
+            list.push(Merged {
+                protocol,
+                cidr,
+                ports,
+                reasons,
+            });
+        }
+    }
+    // An all-protocol entry makes narrower entries for the same peer redundant.
+    for list in out.values_mut() {
+        let all: Vec<Ipv4Net> = list
+            .iter()
+            .filter(|m| m.protocol == Protocol::All)
+            .map(|m| m.cidr)
+            .collect();
+        if all.is_empty() {
+            continue;
+        }
+        let mut moved: Vec<(Ipv4Net, Vec<Reason>)> = Vec::new();
+        list.retain(|m| {
+            if m.protocol == Protocol::All {
+                return true;
+            }
+            match all.iter().find(|a| contains(a, &m.cidr)) {
+                Some(a) => {
+                    moved.push((*a, m.reasons.clone()));
+                    false
+                }
+                None => true,
+            }
+        });
+        for (a, reasons) in moved {
+            if let Some(m) = list
+                .iter_mut()
+                .find(|m| m.protocol == Protocol::All && m.cidr == a)
+            {
+                m.reasons.extend(reasons);
+                m.reasons.sort();
+                m.reasons.dedup();
+            }
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|m| (m.cidr, m.protocol, m.ports));
+    }
+    out
+}
+
+/// Plans the numbered entries, or errors for ACLs over their quota or rule-number range.
+pub fn plan(intent: &Intent) -> Result<Vec<super::NaclEntry>, Vec<Diagnostic>> {
+    let settings = &intent.nacl;
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for ((acl, egress), list) in merged(&needs(intent)) {
+        let direction = if egress { "egress" } else { "ingress" };
+        let limit = settings.quota.saturating_sub(1) as usize;
+        let last = u64::from(settings.rule_start)
+            + u64::from(settings.rule_step) * (list.len().max(1) as u64 - 1);
+        if list.len() > limit {
+            errors.push(quota_error(intent, &acl, direction, list.len(), limit));
+        } else if last > u64::from(NACL_MAX_RULE_NUMBER) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "network ACL `{acl}` {direction}: {} entries from rule {} by {} end at rule {last}, past 32766",
+                    list.len(),
+                    settings.rule_start,
+                    settings.rule_step
+                ))
+                .at("nacl.rule_start")
+                .help("lower `nacl.rule_start` or `nacl.rule_step`"),
+            );
+        }
+        for (i, m) in list.into_iter().enumerate() {
+            let rule_number = settings
+                .rule_start
+                .saturating_add(settings.rule_step.saturating_mul(i as u32));
+            let svc = match m.protocol {
+                Protocol::Tcp | Protocol::Udp => format!("{}-{}", m.protocol, m.ports),
+                Protocol::Icmp => format!("icmp-type-{}", m.ports.from),
+                Protocol::All => "all".to_string(),
+            };
+            entries.push(super::NaclEntry {
+                key: format!("{acl}.{direction}.{svc}.{}", m.cidr),
+                logical_id: String::new(),
+                network_acl: acl.clone(),
+                egress,
+                rule_number,
+                protocol: m.protocol,
+                cidr: m.cidr,
+                ports: m.protocol.has_ports().then_some(m.ports),
+                icmp_type: (m.protocol == Protocol::Icmp).then_some(i32::from(m.ports.from)),
+                reasons: m.reasons,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors)
+    }
+}
+
+fn quota_error(
+    intent: &Intent,
+    acl: &str,
+    direction: &str,
+    count: usize,
+    limit: usize,
+) -> Diagnostic {
+    let quota = intent.nacl.quota;
+    let mut options = Vec::new();
+    if quota < 40 && count < 40 {
+        options.push(format!("raise `nacl.quota` to {} (AWS allows up to 40 per direction; request the increase first)", count + 1));
+    }
+    options.push("give targets `hosts:` or fewer port ranges so that entries merge".to_string());
+    // Subnets reached through this ACL whose CIDRs would aggregate if merged into one supernet.
+    let peers: Vec<Ipv4Net> = intent
+        .subnets
+        .iter()
+        .filter(|s| acl_key(&s.acl) != acl)
+        .map(|s| s.cidr)
+        .collect();
+    if let Some(hint) = aggregation_hint(&peers) {
+        options.push(hint);
+    }
+    Diagnostic::error(format!(
+        "network ACL `{acl}` needs {count} {direction} entries; quota {quota} allows {limit} (one is the default deny)"
+    ))
+    .at("nacl.quota")
+    .help(options.join("; or "))
+}
+
+/// Suggests the smallest supernet that would hold two subnets, and how many addresses
+/// beyond them it would open. Only a suggestion: the planner never widens by itself.
+fn aggregation_hint(cidrs: &[Ipv4Net]) -> Option<String> {
+    let mut best: Option<(u64, Ipv4Net, Ipv4Net, Ipv4Net)> = None;
+    for (i, a) in cidrs.iter().enumerate() {
+        for b in &cidrs[i + 1..] {
+            let mut s = *a;
+            while !contains(&s, b) {
+                s = s.supernet()?;
+            }
+            let extra = (1u64 << (32 - s.prefix_len()))
+                - (1u64 << (32 - a.prefix_len()))
+                - (1u64 << (32 - b.prefix_len()));
+            if best.as_ref().is_none_or(|(e, ..)| extra < *e) {
+                best = Some((extra, s, *a, *b));
+            }
+        }
+    }
+    best.map(|(extra, s, a, b)| {
+        format!("placing {a} and {b} in one subnet range {s} would let their entries merge, widening them by {extra} addresses")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::net::Ipv4Addr;
+
+    fn net(s: &str) -> Ipv4Net {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn shared_port_spans_siblings() {
+        let r = merge(&[
+            (net("10.0.0.0/25"), PortRange::single(22)),
+            (net("10.0.0.0/25"), PortRange::single(443)),
+            (net("10.0.0.128/25"), PortRange::single(22)),
+        ]);
+        assert_eq!(
+            r,
+            vec![
+                (net("10.0.0.0/24"), PortRange::single(22)),
+                (net("10.0.0.0/25"), PortRange::single(443))
+            ]
+        );
+    }
+
+    #[test]
+    fn overlapping_ranges_stay_two_entries() {
+        let r = merge(&[
+            (net("10.0.0.0/25"), PortRange::new(0, 10).unwrap()),
+            (net("10.0.0.128/25"), PortRange::new(5, 15).unwrap()),
+        ]);
+        assert_eq!(r.len(), 2, "{r:?}");
+    }
+
+    fn rect() -> impl Strategy<Value = (Ipv4Net, PortRange)> {
+        (0u8..=255, 26u8..=32, 0u16..60, 0u16..10).prop_map(|(h, len, p, w)| {
+            (
+                Ipv4Net::new(Ipv4Addr::new(10, 0, 0, h), len)
+                    .unwrap()
+                    .trunc(),
+                PortRange { from: p, to: p + w },
+            )
+        })
+    }
+
+    proptest! {
+        /// The merged entries cover exactly the union of the input rectangles.
+        #[test]
+        fn merge_is_exact(rects in proptest::collection::vec(rect(), 1..8), host in 0u8..=255, port in 0u16..75) {
+            let addr = Ipv4Addr::new(10, 0, 0, host);
+            let hit = |set: &[(Ipv4Net, PortRange)]| set.iter().any(|(c, r)| c.contains(&addr) && r.from <= port && port <= r.to);
+            let merged = merge(&rects);
+            prop_assert_eq!(hit(&merged), hit(&rects));
+            prop_assert!(merged.len() <= rects.len(), "{} entries from {} rectangles", merged.len(), rects.len());
+        }
+    }
+}

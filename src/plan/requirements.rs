@@ -1,0 +1,110 @@
+//! What the user must do outside what shibori manages (SPEC §4.2, §4.5, §4.6).
+
+use super::{Plan, Requirement, RequirementKind as K};
+use crate::intent::{AclRef, Destination, Intent};
+
+pub fn derive(intent: &Intent, plan: &Plan) -> Vec<Requirement> {
+    let mut out = Vec::new();
+    let mut push = |kind, text: String| out.push(Requirement { kind, text });
+    let tn_names: Vec<&str> = plan.target_networks.iter().map(String::as_str).collect();
+
+    for g in plan
+        .security_groups
+        .iter()
+        .filter(|g| g.role == super::SgRole::Destination)
+    {
+        let what = match &g.id {
+            Some(id) => format!("existing security group {id}"),
+            None => format!("security group `{}`", g.name),
+        };
+        push(
+            K::AttachSecurityGroup,
+            format!(
+                "attach {what} to the instances of target(s) {}",
+                g.targets.join(", ")
+            ),
+        );
+    }
+    for t in &intent.targets {
+        if let Destination::Outside { cidr } = t.destination {
+            if cidr.prefix_len() == 0 {
+                push(
+                    K::SubnetRoute,
+                    format!(
+                        "the route tables of target networks {} need 0.0.0.0/0 via a NAT gateway (private subnet) or an internet gateway (public subnet)",
+                        tn_names.join(", ")
+                    ),
+                );
+            } else {
+                push(
+                    K::SubnetRoute,
+                    format!(
+                        "the route tables of target networks {} need a route to {cidr} (VPC peering, transit gateway or virtual private gateway) for target `{}`",
+                        tn_names.join(", "),
+                        t.name
+                    ),
+                );
+                let sources: Vec<String> = intent
+                    .target_networks
+                    .iter()
+                    .map(|&i| intent.subnets[i].cidr.to_string())
+                    .collect();
+                push(
+                    K::RemoteFirewall,
+                    format!(
+                        "the network at {cidr} sees connections from {} (the endpoint's source NAT), not from client addresses: allow them there, and the replies back",
+                        sources.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    push(
+        K::SubnetRoute,
+        format!("keep at least 20 free IP addresses in each target network ({}) at all times: AWS places and replaces the endpoint's ENIs there", tn_names.join(", ")),
+    );
+    push(
+        K::VpcCidr,
+        "Client VPN adds the VPC's local route for the CIDRs the VPC has when a subnet is associated; a CIDR added later needs re-association or a manual route".to_string(),
+    );
+    let inputs: Vec<&str> = intent
+        .subnets
+        .iter()
+        .filter_map(|s| match &s.acl {
+            AclRef::InputOf(name) => Some(name.as_str()),
+            AclRef::Existing(_) => None,
+        })
+        .collect();
+    if inputs.len() > 1 {
+        push(
+            K::NetworkAclInput,
+            format!(
+                "the network ACLs of subnets {} are inputs and planned as distinct ACLs; if some of them share one ACL, declare `network_acl` in the intent so rule numbers do not collide",
+                inputs.join(", ")
+            ),
+        );
+    }
+    if let Some(id) = &intent.endpoint.id {
+        push(
+            K::ExistingEndpoint,
+            format!(
+                "endpoint {id} exists: associate target networks {} with it, and apply the endpoint security group to it (replacing any default VPC security group)",
+                tn_names.join(", ")
+            ),
+        );
+    } else {
+        let creds = match intent.endpoint.authentication {
+            crate::intent::file::Authentication::Certificate => {
+                "the server certificate ARN and the client root certificate chain ARN (ACM)"
+            }
+            crate::intent::file::Authentication::ActiveDirectory => {
+                "the server certificate ARN (ACM) and the AWS Directory Service directory ID"
+            }
+            crate::intent::file::Authentication::Saml => {
+                "the server certificate ARN (ACM) and the IAM SAML provider ARN"
+            }
+        };
+        push(K::Credentials, format!("provide {creds} as inputs"));
+    }
+    out
+}

@@ -1,0 +1,232 @@
+//! SPEC §4.1–4.2: the dedicated endpoint security group and the destination groups
+//! that admit it. Because of the source NAT, the endpoint SG is the only identity a
+//! destination can see, so destinations reference it rather than any address.
+
+use super::{quotas, Direction, Peer, Reason, Role, SecurityGroup, SecurityGroupRule, SgRole};
+use crate::diagnostic::Diagnostic;
+use crate::intent::file::Egress;
+use crate::intent::{Destination, Intent, Protocol, Service, Target};
+use crate::net::{PortRange, PortSet};
+use std::collections::BTreeMap;
+
+pub const ENDPOINT_KEY: &str = "endpoint";
+
+/// The key of the security group a target's instances carry: the existing group's ID,
+/// or the target's name for a group shibori creates.
+pub fn destination_key(t: &Target) -> String {
+    t.security_group.clone().unwrap_or_else(|| t.name.clone())
+}
+
+/// AWS's FromPort/ToPort for a service: ICMP echo request is type 8, any code.
+fn aws_ports(protocol: Protocol, range: PortRange) -> (i32, i32) {
+    match protocol {
+        Protocol::Tcp | Protocol::Udp => (i32::from(range.from), i32::from(range.to)),
+        Protocol::Icmp => (8, -1),
+        Protocol::All => (-1, -1),
+    }
+}
+
+/// The ports wanted towards one peer and protocol, and who wants each range.
+type Wanted = (PortSet, Vec<(PortRange, Reason)>);
+
+/// Rules of one group and direction towards one peer, merged exactly per protocol.
+#[derive(Default)]
+struct Pending {
+    ports: BTreeMap<(Peer, Protocol), Wanted>,
+}
+
+impl Pending {
+    fn add(&mut self, peer: Peer, s: &Service, reason: Reason) {
+        let e = self.ports.entry((peer, s.protocol)).or_default();
+        e.0.insert(s.ports);
+        e.1.push((s.ports, reason));
+    }
+
+    fn into_rules(
+        self,
+        sg: &str,
+        direction: Direction,
+        describe: impl Fn(&[Reason]) -> String,
+    ) -> Vec<SecurityGroupRule> {
+        let mut out = Vec::new();
+        for ((peer, protocol), (set, contributions)) in self.ports {
+            for range in set.ranges() {
+                let mut reasons: Vec<Reason> = contributions
+                    .iter()
+                    .filter(|(r, _)| r.overlaps(range))
+                    .map(|(_, reason)| reason.clone())
+                    .collect();
+                reasons.sort();
+                reasons.dedup();
+                let (from_port, to_port) = aws_ports(protocol, *range);
+                let peer_key = match &peer {
+                    Peer::SecurityGroup(k) => format!("sg-{k}"),
+                    Peer::Cidr(c) => c.to_string(),
+                };
+                let svc = if protocol.has_ports() {
+                    format!("{protocol}-{range}")
+                } else {
+                    protocol.to_string()
+                };
+                out.push(SecurityGroupRule {
+                    key: format!("{sg}.{}.{svc}.{peer_key}", direction.as_str()),
+                    logical_id: String::new(),
+                    security_group: sg.to_string(),
+                    direction,
+                    protocol,
+                    from_port,
+                    to_port,
+                    peer: peer.clone(),
+                    description: describe(&reasons),
+                    reasons,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// SG rule descriptions allow only `a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*` and 255 characters;
+/// target names and canonical ports stay inside that alphabet by construction.
+fn describe(reasons: &[Reason]) -> String {
+    let mut items: Vec<String> = reasons
+        .iter()
+        .map(|r| format!("{} {}", r.target, r.port))
+        .collect();
+    items.dedup();
+    truncate(&format!("shibori: {}", items.join(", ")), 255)
+}
+
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(3)).collect();
+    t.push_str("...");
+    t
+}
+
+pub fn plan(
+    intent: &Intent,
+    warnings: &mut Vec<Diagnostic>,
+) -> (Vec<SecurityGroup>, Vec<SecurityGroupRule>) {
+    let mut groups = vec![SecurityGroup {
+        key: ENDPOINT_KEY.to_string(),
+        logical_id: String::new(),
+        id: None,
+        name: format!("{}-client-vpn-endpoint", intent.name),
+        role: SgRole::Endpoint,
+        description: format!(
+            "Client VPN endpoint {} (no inbound; managed by shibori)",
+            intent.name
+        ),
+        targets: Vec::new(),
+    }];
+    let mut rules = Vec::new();
+
+    // Endpoint SG egress.
+    let endpoint_rules = match intent.endpoint.egress {
+        Egress::All => vec![SecurityGroupRule {
+            key: format!("{ENDPOINT_KEY}.egress.all.0.0.0.0/0"),
+            logical_id: String::new(),
+            security_group: ENDPOINT_KEY.to_string(),
+            direction: Direction::Egress,
+            protocol: Protocol::All,
+            from_port: -1,
+            to_port: -1,
+            peer: Peer::Cidr("0.0.0.0/0".parse().expect("constant CIDR")),
+            description: "shibori: all traffic out (egress: all); destinations filter".to_string(),
+            reasons: intent
+                .targets
+                .iter()
+                .flat_map(|t| {
+                    t.services.iter().map(|s| Reason {
+                        target: t.name.clone(),
+                        port: s.canonical(),
+                        target_network: None,
+                        role: Role::Request,
+                    })
+                })
+                .collect(),
+        }],
+        Egress::Strict => {
+            let mut pending = Pending::default();
+            for t in &intent.targets {
+                let peer = match &t.destination {
+                    Destination::Subnet { .. } => Peer::SecurityGroup(destination_key(t)),
+                    Destination::Outside { cidr } => Peer::Cidr(*cidr),
+                };
+                for s in &t.services {
+                    let reason = Reason {
+                        target: t.name.clone(),
+                        port: s.canonical(),
+                        target_network: None,
+                        role: Role::Request,
+                    };
+                    pending.add(peer.clone(), s, reason);
+                }
+            }
+            pending.into_rules(ENDPOINT_KEY, Direction::Egress, describe)
+        }
+    };
+    rules.extend(endpoint_rules);
+
+    // Destination SGs: one per in-VPC target, or the existing group it names.
+    let mut per_group: BTreeMap<String, Pending> = BTreeMap::new();
+    for t in &intent.targets {
+        let Destination::Subnet { .. } = t.destination else {
+            continue;
+        };
+        let key = destination_key(t);
+        match groups.iter_mut().find(|g| g.key == key) {
+            Some(g) => g.targets.push(t.name.clone()),
+            None => groups.push(SecurityGroup {
+                key: key.clone(),
+                logical_id: String::new(),
+                id: t.security_group.clone(),
+                name: format!("{}-{}", intent.name, t.name),
+                role: SgRole::Destination,
+                description: format!("Client VPN access to {} (managed by shibori)", t.name),
+                targets: vec![t.name.clone()],
+            }),
+        }
+        let pending = per_group.entry(key).or_default();
+        for s in &t.services {
+            let reason = Reason {
+                target: t.name.clone(),
+                port: s.canonical(),
+                target_network: None,
+                role: Role::Request,
+            };
+            pending.add(Peer::SecurityGroup(ENDPOINT_KEY.to_string()), s, reason);
+        }
+    }
+    // Keep groups in intent order (endpoint first), rules grouped by their group.
+    for g in groups.iter().skip(1) {
+        if let Some(p) = per_group.remove(&g.key) {
+            rules.extend(p.into_rules(&g.key, Direction::Ingress, describe));
+        }
+    }
+
+    for g in &groups {
+        for dir in [Direction::Ingress, Direction::Egress] {
+            let n = rules
+                .iter()
+                .filter(|r| r.security_group == g.key && r.direction == dir)
+                .count();
+            if n > quotas::SG_RULES_PER_DIRECTION {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "security group `{}` needs {n} {} rules; AWS's default quota is {}",
+                        g.key,
+                        dir.as_str(),
+                        quotas::SG_RULES_PER_DIRECTION
+                    ))
+                    .at("targets")
+                    .help("ask AWS to raise `Inbound or outbound rules per security group`, or merge port ranges in the intent"),
+                );
+            }
+        }
+    }
+    (groups, rules)
+}

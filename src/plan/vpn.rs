@@ -1,0 +1,174 @@
+//! SPEC §4.4–4.5: authorization rules (closed under longest-prefix match) and Client
+//! VPN routes (identical on every target network).
+
+use super::security_group::truncate;
+use super::{quotas, AuthorizationRule, Reason, Role, Route};
+use crate::diagnostic::Diagnostic;
+use crate::intent::{Destination, Intent};
+use crate::net::contains;
+use ipnet::Ipv4Net;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Who may reach one destination CIDR.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Access {
+    pub all_users: bool,
+    pub groups: BTreeSet<String>,
+}
+
+impl Access {
+    pub fn merge(&mut self, other: &Access) {
+        self.all_users |= other.all_users;
+        self.groups.extend(other.groups.iter().cloned());
+    }
+
+    pub fn admits(&self, group: Option<&str>) -> bool {
+        self.all_users || group.is_some_and(|g| self.groups.contains(g))
+    }
+}
+
+/// The authorization the intent asks for, before closure: CIDR → access and reasons.
+pub fn intended_access(intent: &Intent) -> BTreeMap<Ipv4Net, (Access, Vec<Reason>)> {
+    let mut map: BTreeMap<Ipv4Net, (Access, Vec<Reason>)> = BTreeMap::new();
+    for t in &intent.targets {
+        for cidr in t.cidrs() {
+            let e = map.entry(cidr).or_default();
+            if t.groups.is_empty() {
+                e.0.all_users = true;
+            }
+            e.0.groups.extend(t.groups.iter().cloned());
+            e.1.push(Reason {
+                target: t.name.clone(),
+                port: String::new(),
+                target_network: None,
+                role: Role::Access,
+            });
+        }
+    }
+    map
+}
+
+/// AWS picks the longest matching prefix across all rules, so a narrower rule hides a
+/// broader one. Give every narrower CIDR the access of every broader CIDR around it.
+pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>) {
+    let mut cidrs: Vec<Ipv4Net> = map.keys().copied().collect();
+    cidrs.sort_by_key(|c| (c.prefix_len(), *c));
+    for (i, n) in cidrs.iter().enumerate() {
+        // Broader CIDRs come earlier and are already closed.
+        let broader: Vec<(Access, Vec<Reason>)> = cidrs[..i]
+            .iter()
+            .filter(|b| b.prefix_len() < n.prefix_len() && contains(b, n))
+            .filter_map(|b| map.get(b).cloned())
+            .collect();
+        if let Some(entry) = map.get_mut(n) {
+            for (access, reasons) in broader {
+                let before = entry.0.clone();
+                entry.0.merge(&access);
+                if entry.0 != before {
+                    entry.1.extend(reasons.into_iter().map(|r| Reason {
+                        role: Role::LpmClosure,
+                        ..r
+                    }));
+                }
+            }
+        }
+    }
+}
+
+pub fn authorization_rules(
+    intent: &Intent,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<AuthorizationRule> {
+    let mut map = intended_access(intent);
+    close_under_lpm(&mut map);
+    let mut rules = Vec::new();
+    for (cidr, (access, mut reasons)) in map {
+        reasons.sort();
+        reasons.dedup();
+        let mut targets: Vec<&str> = reasons.iter().map(|r| r.target.as_str()).collect();
+        targets.dedup();
+        let description = truncate(&format!("shibori: {}", targets.join(", ")), 255);
+        let groups: Vec<Option<String>> = if access.all_users {
+            vec![None]
+        } else {
+            access.groups.iter().cloned().map(Some).collect()
+        };
+        for group in groups {
+            rules.push(AuthorizationRule {
+                key: format!("{cidr}.{}", group.as_deref().unwrap_or("all-users")),
+                logical_id: String::new(),
+                cidr,
+                group,
+                description: description.clone(),
+                reasons: reasons.clone(),
+            });
+        }
+    }
+    if rules.len() > quotas::AUTHORIZATION_RULES {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "{} authorization rules; AWS's default quota is {} per endpoint",
+                rules.len(),
+                quotas::AUTHORIZATION_RULES
+            ))
+            .at("targets")
+            .help("request a quota increase for `Authorization rules per Client VPN endpoint`, or group targets under fewer CIDRs"),
+        );
+    }
+    rules
+}
+
+/// Destinations that need a Client VPN route: everything outside the VPC's CIDRs, minus
+/// CIDRs already inside another routed CIDR (the broader route carries them).
+pub fn routed_cidrs(intent: &Intent) -> Vec<Ipv4Net> {
+    let outside: BTreeSet<Ipv4Net> = intent
+        .targets
+        .iter()
+        .filter_map(|t| match t.destination {
+            Destination::Outside { cidr } => Some(cidr),
+            Destination::Subnet { .. } => None,
+        })
+        .collect();
+    outside
+        .iter()
+        .filter(|c| !outside.iter().any(|o| o != *c && contains(o, c)))
+        .copied()
+        .collect()
+}
+
+pub fn routes(intent: &Intent, warnings: &mut Vec<Diagnostic>) -> Vec<Route> {
+    let cidrs = routed_cidrs(intent);
+    let mut routes = Vec::new();
+    for &ti in &intent.target_networks {
+        let tn = &intent.subnets[ti];
+        for cidr in &cidrs {
+            let reasons: Vec<Reason> = intent
+                .targets
+                .iter()
+                .filter(|t| matches!(t.destination, Destination::Outside { cidr: c } if contains(cidr, &c)))
+                .map(|t| Reason { target: t.name.clone(), port: String::new(), target_network: Some(tn.name.clone()), role: Role::Route })
+                .collect();
+            let names: Vec<&str> = reasons.iter().map(|r| r.target.as_str()).collect();
+            routes.push(Route {
+                key: format!("{}.{cidr}", tn.name),
+                logical_id: String::new(),
+                cidr: *cidr,
+                target_network: tn.name.clone(),
+                description: truncate(&format!("shibori: {}", names.join(", ")), 255),
+                reasons,
+            });
+        }
+    }
+    if cidrs.len() > quotas::ROUTES_PER_TARGET_NETWORK {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "{} routes per target network; AWS's default quota is {}",
+                cidrs.len(),
+                quotas::ROUTES_PER_TARGET_NETWORK
+            ))
+            .at("targets")
+            .help("request a quota increase for `Routes per Client VPN endpoint`, or summarise outside destinations into fewer CIDRs"),
+        );
+    }
+    routes
+}
