@@ -6,6 +6,9 @@
 pub mod cli;
 pub mod commands;
 pub mod diagnostic;
+pub mod explain;
 pub mod intent;
 pub mod net;
 pub mod plan;
+pub mod render;
+pub mod verify;

@@ -112,8 +112,15 @@ impl Builder<'_> {
             _ => {
                 let mut end = line.len();
                 for (i, c) in line.char_indices() {
-                    let key_end = is_key && c == ':' && line[i + 1..].chars().next().is_none_or(char::is_whitespace);
-                    if key_end || c == ',' || c == ']' || c == '}' || (c == '#' && line[..i].ends_with(' ')) {
+                    let key_end = is_key
+                        && c == ':'
+                        && line[i + 1..].chars().next().is_none_or(char::is_whitespace);
+                    if key_end
+                        || c == ','
+                        || c == ']'
+                        || c == '}'
+                        || (c == '#' && line[..i].ends_with(' '))
+                    {
                         end = i;
                         break;
                     }

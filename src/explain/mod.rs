@@ -1,0 +1,1 @@
+//! explain: the design-workshop handout (Markdown + Mermaid, or Graphviz dot).
