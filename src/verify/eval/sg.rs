@@ -1,0 +1,49 @@
+//! Security groups: allow-only and stateful, so the union of the matching rules decides
+//! the request and the reply needs no rule.
+
+use super::nacl::universe;
+use super::set;
+use crate::net::{contains, PortSet};
+use crate::verify::model::{Direction, Ident, Proto, SgPeer, SgRule};
+use ipnet::Ipv4Net;
+
+/// The peer of a packet as a security group sees it: an address (piece) and the groups
+/// that the sending/receiving interface carries.
+pub struct Peer<'a> {
+    pub addr: Ipv4Net,
+    pub groups: &'a [Ident],
+}
+
+/// Ports of `packet` that the rules of `group` in `direction` allow towards `peer`.
+pub fn allowed(
+    rules: &[&SgRule],
+    group: &Ident,
+    direction: Direction,
+    peer: &Peer,
+    packet: Proto,
+) -> PortSet {
+    let mut out = PortSet::new();
+    for r in rules {
+        if r.group != *group || r.direction != direction {
+            continue;
+        }
+        let proto_ok = if packet == Proto::All {
+            r.protocol == Proto::All
+        } else {
+            r.protocol.matches(packet)
+        };
+        let peer_ok = match &r.peer {
+            SgPeer::Cidr(c) => contains(c, &peer.addr),
+            SgPeer::Group(g) => peer.groups.contains(g),
+        };
+        if proto_ok && peer_ok {
+            let span = if r.protocol == Proto::All {
+                universe(packet)
+            } else {
+                r.span
+            };
+            out = out.union(&set(span));
+        }
+    }
+    out
+}

@@ -1,0 +1,372 @@
+//! SPEC §5.3: rules that permit more than the intended flows need at their layer's
+//! granularity, judged one layer at a time (even where another layer blocks the flow).
+//! Not excess by design: `egress: all` on the endpoint group, NACL entries at subnet-CIDR
+//! granularity, the ephemeral range on reply entries.
+
+use super::bind::Binding;
+use super::eval::cut::pieces;
+use super::eval::nacl::{self, universe};
+use super::eval::{describe, set};
+use super::expect::{audience, nacl_needs, packet, NaclNeed};
+use super::findings::{Finding, Kind, Layer};
+use super::flows::Index;
+use super::model::{Action, Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule};
+use crate::intent::file::Egress;
+use crate::intent::{AclRef, Destination, Intent};
+use crate::net::{contains, overlaps, PortSet};
+use ipnet::Ipv4Net;
+
+/// The CDK "no traffic" placeholder that keeps CloudFormation from adding allow-all egress.
+fn is_placeholder(r: &SgRule) -> bool {
+    r.direction == Direction::Egress
+        && r.peer == SgPeer::Cidr(Ipv4Net::new(std::net::Ipv4Addr::BROADCAST, 32).unwrap_or_default())
+}
+
+pub fn check(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index) -> Vec<Finding> {
+    let mut out = Vec::new();
+    nacl_excess(intent, rs, bind, ix, &mut out);
+    sg_excess(intent, rs, bind, &mut out);
+    auth_excess(intent, rs, &mut out);
+    route_excess(intent, rs, bind, &mut out);
+    for a in &rs.associations {
+        if let Some(s) = bind.subnet(&a.subnet) {
+            if !intent.target_networks.contains(&s) {
+                out.push(
+                    Finding::new(
+                        Kind::Excess,
+                        format!(
+                            "subnet `{}` is associated with the endpoint but is not a target network",
+                            intent.subnets[s].name
+                        ),
+                    )
+                    .layer(Layer::Association)
+                    .rule(a.origin.to_string()),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn layer_of(egress: bool, acl: &AclRef, intent: &Intent) -> Layer {
+    let is_t = intent
+        .target_networks
+        .iter()
+        .any(|&t| intent.subnets[t].acl == *acl);
+    match (egress, is_t) {
+        (true, true) => Layer::NaclRequestOut,
+        (false, true) => Layer::NaclReplyIn,
+        (false, false) => Layer::NaclRequestIn,
+        (true, false) => Layer::NaclReplyOut,
+    }
+}
+
+/// The part of `r`'s rectangle (cidr × ports) that no need covers, as a description.
+fn beyond_needs(r: &NaclRule, needs: &[&NaclNeed]) -> Option<String> {
+    let relevant: Vec<&&NaclNeed> = needs
+        .iter()
+        .filter(|n| {
+            n.egress == r.egress
+                && overlaps(&n.cidr, &r.cidr)
+                && (n.proto == r.protocol || n.proto == Proto::All)
+        })
+        .collect();
+    let span = if r.protocol == Proto::All {
+        universe(Proto::All)
+    } else {
+        r.span
+    };
+    let bounds: Vec<Ipv4Net> = relevant.iter().map(|n| n.cidr).collect();
+    let mut extra: Vec<String> = Vec::new();
+    for piece in pieces(&[r.cidr], &bounds) {
+        let mut covered = PortSet::new();
+        for n in relevant.iter().filter(|n| contains(&n.cidr, &piece)) {
+            covered = covered.union(&set(if n.proto == Proto::All {
+                universe(r.protocol)
+            } else {
+                n.span
+            }));
+        }
+        let left = set(span).difference(&covered);
+        if r.protocol == Proto::All && !relevant.iter().any(|n| n.proto == Proto::All && contains(&n.cidr, &piece)) {
+            extra.push(format!("every protocol to/from {piece}"));
+        } else if !left.is_empty() {
+            extra.push(format!("{} {} to/from {piece}", r.protocol, describe(&left)));
+        }
+    }
+    if extra.is_empty() {
+        None
+    } else {
+        extra.truncate(4);
+        Some(extra.join("; "))
+    }
+}
+
+fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &mut Vec<Finding>) {
+    let needs = nacl_needs(intent);
+    for r in &rs.nacl_rules {
+        let Some(acl) = bind.acls.get(&r.acl) else {
+            continue; // reported as unbound
+        };
+        let mine: Vec<&NaclNeed> = needs.iter().filter(|n| n.acl == *acl).collect();
+        let layer = layer_of(r.egress, acl, intent);
+        if r.action == Action::Allow {
+            if let Some(extra) = beyond_needs(r, &mine) {
+                out.push(
+                    Finding::new(
+                        Kind::Excess,
+                        format!(
+                            "network ACL {} {} rule {} allows more than the intended flows need: {extra}",
+                            r.acl,
+                            r.direction(),
+                            r.number
+                        ),
+                    )
+                    .layer(layer)
+                    .rule(r.origin.to_string()),
+                );
+            }
+        }
+    }
+    // A lower-numbered rule that changes the outcome for a needed rectangle: a deny in
+    // front of the allow (the flow is blocked), reported at the rule itself.
+    let mut reported: Vec<&str> = Vec::new();
+    for n in &needs {
+        let rules = ix
+            .nacl
+            .get(&(n.acl.clone(), n.egress))
+            .map_or(&[][..], Vec::as_slice);
+        let o = nacl::evaluate(rules, &n.cidr, n.proto);
+        let ps = pieces(&[n.cidr], &rules.iter().map(|r| r.cidr).collect::<Vec<_>>());
+        for p in ps {
+            let o2 = if p == n.cidr { None } else { Some(nacl::evaluate(rules, &p, n.proto)) };
+            let o = o2.as_ref().unwrap_or(&o);
+            for (ports, r) in &o.decided {
+                let hit = ports.difference(&ports.difference(&set(n.span)));
+                if r.action == Action::Deny && !hit.is_empty() && !reported.contains(&r.origin.resource.as_str()) {
+                    reported.push(&r.origin.resource);
+                    out.push(
+                        Finding::new(
+                            Kind::Excess,
+                            format!(
+                                "network ACL {} {} rule {} denies {} {} for {p}, which a later allow is there to let through: it changes the outcome of a needed flow",
+                                r.acl,
+                                r.direction(),
+                                r.number,
+                                n.proto,
+                                describe(&hit)
+                            ),
+                        )
+                        .layer(layer_of(n.egress, &n.acl, intent))
+                        .rule(r.origin.to_string()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Finding>) {
+    let is_endpoint = |g: &Ident| bind.endpoint_groups.contains(g);
+    for r in &rs.sg_rules {
+        if is_placeholder(r) {
+            continue;
+        }
+        let users: Vec<usize> = bind
+            .target_groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.as_ref() == Some(&r.group))
+            .map(|(i, _)| i)
+            .collect();
+        let finding = |msg: String, layer: Layer| {
+            Finding::new(Kind::Excess, msg)
+                .layer(layer)
+                .rule(r.origin.to_string())
+        };
+        if is_endpoint(&r.group) {
+            match r.direction {
+                Direction::Ingress => out.push(finding(
+                    format!(
+                        "the endpoint security group {} has an inbound rule ({} {}); it must have none",
+                        r.group, r.protocol, r.span
+                    ),
+                    Layer::EndpointSecurityGroup,
+                )),
+                Direction::Egress => {
+                    if intent.endpoint.egress == Egress::Strict {
+                        if let Some(why) = strict_egress_excess(intent, bind, r) {
+                            out.push(finding(why, Layer::EndpointSecurityGroup));
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        if users.is_empty() {
+            out.push(finding(
+                format!(
+                    "rule on security group {}, which is neither the endpoint's nor any target's",
+                    r.group
+                ),
+                Layer::DestinationSecurityGroup,
+            ));
+            continue;
+        }
+        if r.direction == Direction::Egress {
+            out.push(finding(
+                format!(
+                    "destination security group {} has an outbound rule ({} {}); replies need none (security groups are stateful)",
+                    r.group, r.protocol, r.span
+                ),
+                Layer::DestinationSecurityGroup,
+            ));
+            continue;
+        }
+        match &r.peer {
+            SgPeer::Cidr(c) => out.push(finding(
+                format!(
+                    "destination security group {} admits {} {} from CIDR {c}; the source must be the endpoint security group",
+                    r.group, r.protocol, r.span
+                ),
+                Layer::DestinationSecurityGroup,
+            )),
+            SgPeer::Group(g) if !is_endpoint(g) => out.push(finding(
+                format!(
+                    "destination security group {} admits {} {} from security group {g}, not the endpoint's",
+                    r.group, r.protocol, r.span
+                ),
+                Layer::DestinationSecurityGroup,
+            )),
+            SgPeer::Group(_) => {
+                let mut want = PortSet::new();
+                for &i in &users {
+                    for s in &intent.targets[i].services {
+                        let p = packet(intent, s);
+                        if p.proto == r.protocol || p.proto == Proto::All {
+                            want = want.union(&set(if p.proto == Proto::All {
+                                universe(r.protocol)
+                            } else {
+                                p.request
+                            }));
+                        }
+                    }
+                }
+                let span = if r.protocol == Proto::All { universe(Proto::All) } else { r.span };
+                let all_needed = users.iter().any(|&i| {
+                    intent.targets[i]
+                        .services
+                        .iter()
+                        .any(|s| packet(intent, s).proto == Proto::All)
+                });
+                let extra = set(span).difference(&want);
+                if (r.protocol == Proto::All && !all_needed) || (r.protocol != Proto::All && !extra.is_empty()) {
+                    out.push(finding(
+                        format!(
+                            "destination security group {} admits {} {} but its targets need only {}",
+                            r.group,
+                            r.protocol,
+                            describe(&extra),
+                            describe(&want)
+                        ),
+                        Layer::DestinationSecurityGroup,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn strict_egress_excess(intent: &Intent, bind: &Binding, r: &SgRule) -> Option<String> {
+    let mut want = PortSet::new();
+    let mut all_needed = false;
+    for (i, t) in intent.targets.iter().enumerate() {
+        let serves = match (&t.destination, &r.peer) {
+            (Destination::Subnet { .. }, SgPeer::Group(g)) => bind.target_groups[i].as_ref() == Some(g),
+            (Destination::Outside { cidr }, SgPeer::Cidr(c)) => contains(cidr, c),
+            _ => false,
+        };
+        if !serves {
+            continue;
+        }
+        for s in &t.services {
+            let p = packet(intent, s);
+            all_needed |= p.proto == Proto::All;
+            if p.proto == r.protocol || p.proto == Proto::All {
+                want = want.union(&set(if p.proto == Proto::All { universe(r.protocol) } else { p.request }));
+            }
+        }
+    }
+    let extra = set(r.span).difference(&want);
+    let wider = if r.protocol == Proto::All { !all_needed } else { !extra.is_empty() };
+    wider.then(|| {
+        format!(
+            "endpoint security group egress {} {} to {:?} is wider than `egress: strict` needs",
+            r.protocol,
+            describe(&extra),
+            r.peer
+        )
+    })
+}
+
+fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
+    let target_cidrs: Vec<Ipv4Net> = intent.targets.iter().flat_map(|t| t.cidrs()).collect();
+    for r in &rs.auth_rules {
+        let needed = target_cidrs.contains(&r.cidr)
+            && intent.targets.iter().any(|z| {
+                z.cidrs().iter().any(|c| contains(c, &r.cidr))
+                    && match &r.group {
+                        None => z.groups.is_empty(),
+                        Some(g) => audience(z, Some(g)) && !z.groups.is_empty(),
+                    }
+            });
+        if !needed {
+            out.push(
+                Finding::new(
+                    Kind::Excess,
+                    format!(
+                        "authorization rule for {} ({}) is needed by no target",
+                        r.cidr,
+                        match &r.group {
+                            Some(g) => format!("group `{g}`"),
+                            None => "all users".into(),
+                        }
+                    ),
+                )
+                .layer(Layer::Authorization)
+                .rule(r.origin.to_string()),
+            );
+        }
+    }
+}
+
+fn route_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Finding>) {
+    for r in &rs.routes {
+        let in_vpc = intent.vpc.cidrs.iter().any(|v| overlaps(v, &r.cidr));
+        let outside_need = intent.targets.iter().any(|z| {
+            matches!(z.destination, Destination::Outside { cidr } if cidr == r.cidr)
+        });
+        let on_target_network = bind
+            .subnet(&r.subnet)
+            .is_some_and(|s| intent.target_networks.contains(&s));
+        let why = if in_vpc {
+            Some("it overlaps a VPC CIDR, which the local route already carries")
+        } else if !outside_need {
+            Some("no outside target has this CIDR")
+        } else if !on_target_network {
+            Some("its subnet is not a target network")
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            out.push(
+                Finding::new(
+                    Kind::Excess,
+                    format!("Client VPN route to {} via {}: {why}", r.cidr, r.subnet),
+                )
+                .layer(Layer::Route)
+                .rule(r.origin.to_string()),
+            );
+        }
+    }
+}

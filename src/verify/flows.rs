@@ -1,0 +1,599 @@
+//! SPEC §5.1–5.2: every (group, target, service, target network) flow, end to end.
+//! Missing: an intended flow some layer blocks (for some address of the target or some
+//! address of the ENI's subnet). Surplus: a flow every layer lets through that the
+//! intent does not ask for — another group, all users, or other ports.
+
+use super::bind::Binding;
+use super::eval::auth::{winner, Admitted, AuthRule};
+use super::eval::cut::pieces;
+use super::eval::nacl::{self, Outcome};
+use super::eval::sg::{self, Peer};
+use super::eval::{covers, describe, set};
+use super::expect::{audience, intended_auth, intent_admits, packet, Packet};
+use super::findings::{who, Finding, Kind, Layer};
+use super::model::{Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule, Span};
+use crate::intent::{AclRef, Destination, Intent, Target};
+use crate::net::{contains, overlaps, PortSet};
+use ipnet::Ipv4Net;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The artifact's rules, indexed for evaluation.
+pub struct Index<'a> {
+    pub intent: &'a Intent,
+    pub bind: &'a Binding,
+    pub auth: Vec<AuthRule<'a>>,
+    pub auth_origin: BTreeMap<Ipv4Net, Vec<String>>,
+    /// Route CIDRs per target network (subnet index).
+    pub routes: BTreeMap<usize, Vec<Ipv4Net>>,
+    pub associated: BTreeSet<usize>,
+    /// Rules per (ACL, egress), by ascending rule number.
+    pub nacl: BTreeMap<(AclRef, bool), Vec<&'a NaclRule>>,
+    pub sg: BTreeMap<Ident, Vec<&'a SgRule>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(intent: &'a Intent, rs: &'a RuleSet, bind: &'a Binding) -> Self {
+        let mut routes: BTreeMap<usize, Vec<Ipv4Net>> = BTreeMap::new();
+        for r in &rs.routes {
+            if let Some(s) = bind.subnet(&r.subnet) {
+                routes.entry(s).or_default().push(r.cidr);
+            }
+        }
+        let mut nacl: BTreeMap<(AclRef, bool), Vec<&NaclRule>> = BTreeMap::new();
+        for r in &rs.nacl_rules {
+            if let Some(a) = bind.acls.get(&r.acl) {
+                nacl.entry((a.clone(), r.egress)).or_default().push(r);
+            }
+        }
+        for v in nacl.values_mut() {
+            v.sort_by_key(|r| r.number);
+        }
+        let mut sgs: BTreeMap<Ident, Vec<&SgRule>> = BTreeMap::new();
+        for r in &rs.sg_rules {
+            sgs.entry(r.group.clone()).or_default().push(r);
+        }
+        let mut auth_origin: BTreeMap<Ipv4Net, Vec<String>> = BTreeMap::new();
+        for r in &rs.auth_rules {
+            auth_origin
+                .entry(r.cidr)
+                .or_default()
+                .push(r.origin.to_string());
+        }
+        Index {
+            intent,
+            bind,
+            auth: rs
+                .auth_rules
+                .iter()
+                .map(|r| (r.cidr, r.group.as_deref()))
+                .collect(),
+            auth_origin,
+            routes,
+            associated: rs
+                .associations
+                .iter()
+                .filter_map(|a| bind.subnet(&a.subnet))
+                .collect(),
+            nacl,
+            sg: sgs,
+        }
+    }
+
+    fn nacl_rules(&self, acl: &AclRef, egress: bool) -> &[&'a NaclRule] {
+        self.nacl
+            .get(&(acl.clone(), egress))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn sg_rules(&self, g: &Ident) -> &[&'a SgRule] {
+        self.sg.get(g).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The hops one target is reached through from one target network.
+struct Path<'i, 'a> {
+    ix: &'i Index<'a>,
+    t: usize,
+    x: &'i Target,
+    /// Destination security group of an in-VPC target (None: not found or outside).
+    dest_sg: Option<&'i Ident>,
+    /// ACLs crossed: (a_t, a_s); none inside one subnet, only a_t for outside targets.
+    a_t: Option<&'i AclRef>,
+    a_s: Option<&'i AclRef>,
+    in_vpc: bool,
+}
+
+/// Every layer's verdict for one destination piece and ENI-subnet piece.
+struct Verdict<'r> {
+    route: bool,
+    endpoint: PortSet,
+    req_out: Option<Outcome<'r>>,
+    req_in: Option<Outcome<'r>>,
+    dest: Option<PortSet>,
+    rep_out: Option<Outcome<'r>>,
+    rep_in: Option<Outcome<'r>>,
+}
+
+impl<'i, 'a> Path<'i, 'a> {
+    fn new(ix: &'i Index<'a>, t: usize, xi: usize) -> Self {
+        let intent = ix.intent;
+        let x = &intent.targets[xi];
+        let tn = &intent.subnets[t];
+        let (a_t, a_s, in_vpc) = match &x.destination {
+            Destination::Subnet { subnet, .. } if *subnet == t => (None, None, true),
+            Destination::Subnet { subnet, .. } => {
+                (Some(&tn.acl), Some(&intent.subnets[*subnet].acl), true)
+            }
+            Destination::Outside { .. } => (Some(&tn.acl), None, false),
+        };
+        Path {
+            ix,
+            t,
+            x,
+            dest_sg: ix.bind.target_groups.get(xi).and_then(Option::as_ref),
+            a_t,
+            a_s,
+            in_vpc,
+        }
+    }
+
+    fn dest_pieces(&self) -> Vec<Ipv4Net> {
+        let cidrs = self.x.cidrs();
+        let near = |c: &Ipv4Net| cidrs.iter().any(|x| contains(x, c));
+        let mut b: Vec<Ipv4Net> = self.ix.auth.iter().map(|r| r.0).filter(near).collect();
+        if let Some(rs) = self.ix.routes.get(&self.t) {
+            b.extend(rs.iter().copied().filter(near));
+        }
+        for g in &self.ix.bind.endpoint_groups {
+            for r in self.ix.sg_rules(g) {
+                if let SgPeer::Cidr(c) = r.peer {
+                    if near(&c) {
+                        b.push(c);
+                    }
+                }
+            }
+        }
+        if let Some(a) = self.a_t {
+            for e in [true, false] {
+                b.extend(self.ix.nacl_rules(a, e).iter().map(|r| r.cidr).filter(near));
+            }
+        }
+        b.sort();
+        b.dedup();
+        pieces(&cidrs, &b)
+    }
+
+    fn source_pieces(&self) -> Vec<Ipv4Net> {
+        let c_t = self.ix.intent.subnets[self.t].cidr;
+        let near = |c: &Ipv4Net| contains(&c_t, c);
+        let mut b = Vec::new();
+        if let Some(a) = self.a_s {
+            for e in [true, false] {
+                b.extend(self.ix.nacl_rules(a, e).iter().map(|r| r.cidr).filter(near));
+            }
+        }
+        if let Some(g) = self.dest_sg {
+            for r in self.ix.sg_rules(g) {
+                if let SgPeer::Cidr(c) = r.peer {
+                    if near(&c) {
+                        b.push(c);
+                    }
+                }
+            }
+        }
+        b.sort();
+        b.dedup();
+        pieces(&[c_t], &b)
+    }
+
+    fn routed(&self, d: &Ipv4Net) -> bool {
+        self.ix.intent.vpc.cidrs.iter().any(|v| contains(v, d))
+            || self
+                .ix
+                .routes
+                .get(&self.t)
+                .is_some_and(|rs| rs.iter().any(|r| contains(r, d)))
+    }
+
+    fn verdict(&self, d: &Ipv4Net, s: &Ipv4Net, proto: Proto) -> Verdict<'a> {
+        let ix = self.ix;
+        let dest_groups: Vec<Ident> = self.dest_sg.cloned().into_iter().collect();
+        let mut endpoint = PortSet::new();
+        for g in &ix.bind.endpoint_groups {
+            endpoint = endpoint.union(&sg::allowed(
+                ix.sg_rules(g),
+                g,
+                Direction::Egress,
+                &Peer {
+                    addr: *d,
+                    groups: &dest_groups,
+                },
+                proto,
+            ));
+        }
+        let dest = self.in_vpc.then(|| match self.dest_sg {
+            Some(g) => sg::allowed(
+                ix.sg_rules(g),
+                g,
+                Direction::Ingress,
+                &Peer {
+                    addr: *s,
+                    groups: &ix.bind.endpoint_groups,
+                },
+                proto,
+            ),
+            None => PortSet::new(),
+        });
+        Verdict {
+            route: self.routed(d),
+            endpoint,
+            req_out: self
+                .a_t
+                .map(|a| nacl::evaluate(ix.nacl_rules(a, true), d, proto)),
+            req_in: self
+                .a_s
+                .map(|a| nacl::evaluate(ix.nacl_rules(a, false), s, proto)),
+            dest,
+            rep_out: self
+                .a_s
+                .map(|a| nacl::evaluate(ix.nacl_rules(a, true), s, proto)),
+            rep_in: self
+                .a_t
+                .map(|a| nacl::evaluate(ix.nacl_rules(a, false), d, proto)),
+        }
+    }
+}
+
+fn acl_name(a: &AclRef) -> String {
+    match a {
+        AclRef::Existing(id) => id.clone(),
+        AclRef::InputOf(s) => format!("the network ACL of `{s}` (input)"),
+    }
+}
+
+/// Why a NACL layer does not cover `span`: the deciding rule of its first uncovered port.
+fn nacl_why(o: &Outcome, span: Span, acl: &AclRef, dir: &str) -> (String, Option<String>) {
+    let missing = set(span).difference(&o.allowed);
+    let port = missing.ranges().first().map_or(span.from, |r| r.from);
+    match o.decider(port) {
+        Some(r) => (
+            format!(
+                "{} {dir} rule {} denies {}",
+                acl_name(acl),
+                r.number,
+                describe(&missing)
+            ),
+            Some(r.origin.to_string()),
+        ),
+        None => (
+            format!(
+                "no rule of {} {dir} allows {} (default deny)",
+                acl_name(acl),
+                describe(&missing)
+            ),
+            None,
+        ),
+    }
+}
+
+/// The first layer, in path order, that blocks `p` for these pieces.
+fn first_block(
+    path: &Path,
+    v: &Verdict,
+    p: &Packet,
+    d: &Ipv4Net,
+    s: &Ipv4Net,
+) -> Option<(Layer, String, Option<String>)> {
+    if !v.route {
+        return Some((
+            Layer::Route,
+            format!("no Client VPN route covers {d} on this target network"),
+            None,
+        ));
+    }
+    if !covers(&v.endpoint, p.request) {
+        return Some((
+            Layer::EndpointSecurityGroup,
+            format!(
+                "the endpoint security group allows only `{}` of {} {} towards {d}",
+                describe(&v.endpoint),
+                p.proto,
+                p.request
+            ),
+            None,
+        ));
+    }
+    let (a_t, a_s) = (path.a_t, path.a_s);
+    if let (Some(o), Some(a)) = (&v.req_out, a_t) {
+        if !covers(&o.allowed, p.request) {
+            let (m, r) = nacl_why(o, p.request, a, &format!("egress to {d}"));
+            return Some((Layer::NaclRequestOut, m, r));
+        }
+    }
+    if let (Some(o), Some(a)) = (&v.req_in, a_s) {
+        if !covers(&o.allowed, p.request) {
+            let (m, r) = nacl_why(o, p.request, a, &format!("ingress from {s}"));
+            return Some((Layer::NaclRequestIn, m, r));
+        }
+    }
+    if let Some(dest) = &v.dest {
+        if !covers(dest, p.request) {
+            let m = match path.dest_sg {
+                Some(g) => format!(
+                    "destination security group {g} admits only `{}` from the endpoint security group",
+                    describe(dest)
+                ),
+                None => "the target's destination security group is not in the artifact".into(),
+            };
+            return Some((Layer::DestinationSecurityGroup, m, None));
+        }
+    }
+    if let (Some(o), Some(a)) = (&v.rep_out, a_s) {
+        if !covers(&o.allowed, p.reply) {
+            let (m, r) = nacl_why(o, p.reply, a, &format!("egress (reply) to {s}"));
+            return Some((Layer::NaclReplyOut, m, r));
+        }
+    }
+    if let (Some(o), Some(a)) = (&v.rep_in, a_t) {
+        if !covers(&o.allowed, p.reply) {
+            let (m, r) = nacl_why(o, p.reply, a, &format!("ingress (reply) from {d}"));
+            return Some((Layer::NaclReplyIn, m, r));
+        }
+    }
+    None
+}
+
+/// Request ports that get through every layer for some ENI address, replies included.
+fn passes(v: &Verdict, proto: Proto, reply: Span) -> PortSet {
+    let mut ok = if v.route {
+        v.endpoint.clone()
+    } else {
+        PortSet::new()
+    };
+    let inter = |a: &PortSet, b: &PortSet| a.difference(&a.difference(b));
+    for o in [&v.req_out, &v.req_in].into_iter().flatten() {
+        ok = inter(&ok, &o.allowed);
+    }
+    if let Some(d) = &v.dest {
+        ok = inter(&ok, d);
+    }
+    let reply_set = set(reply);
+    for o in [&v.rep_out, &v.rep_in].into_iter().flatten() {
+        if inter(&o.allowed, &reply_set).is_empty() {
+            return PortSet::new();
+        }
+    }
+    let _ = proto;
+    ok
+}
+
+/// Intended services as packets per protocol for `who` at piece `d` behind `dest_sg`:
+/// the union over the targets that cover `d` and carry the same group.
+fn intended(ix: &Index, d: &Ipv4Net, dest_sg: Option<&Ident>, group: Option<&str>, in_vpc: bool, proto: Proto) -> PortSet {
+    let mut out = PortSet::new();
+    for (zi, z) in ix.intent.targets.iter().enumerate() {
+        let same = if in_vpc {
+            z.subnet().is_some() && ix.bind.target_groups.get(zi).and_then(Option::as_ref) == dest_sg
+        } else {
+            z.subnet().is_none()
+        };
+        if !same || !audience(z, group) || !z.cidrs().iter().any(|c| contains(c, d)) {
+            continue;
+        }
+        for svc in &z.services {
+            let p = packet(ix.intent, svc);
+            if p.proto == proto || p.proto == Proto::All {
+                out = out.union(&set(if p.proto == Proto::All {
+                    nacl::universe(proto)
+                } else {
+                    p.request
+                }));
+            }
+        }
+    }
+    out
+}
+
+fn svc_label(proto: Proto, ports: &PortSet) -> String {
+    match proto {
+        Proto::Icmp => format!("icmp type {}", describe(ports)),
+        p => format!("{p}/{}", describe(ports)),
+    }
+}
+
+pub fn check(ix: &Index) -> Vec<Finding> {
+    let intent = ix.intent;
+    let mut out = Vec::new();
+    let intended_rules = intended_auth(intent);
+    // Surplus aggregated over target networks: (who, target, service) → networks, detail.
+    let mut surplus: BTreeMap<(String, usize, String), (Vec<String>, Finding)> = BTreeMap::new();
+
+    for (xi, x) in intent.targets.iter().enumerate() {
+        let groups: Vec<Option<&str>> = if x.groups.is_empty() {
+            vec![None]
+        } else {
+            x.groups.iter().map(|g| Some(g.as_str())).collect()
+        };
+        let mut missing_done: BTreeSet<(Option<&str>, String, usize)> = BTreeSet::new();
+        for &t in &intent.target_networks {
+            let tname = &intent.subnets[t].name;
+            if !ix.associated.contains(&t) {
+                for svc in &x.services {
+                    out.push(
+                        Finding::new(
+                            Kind::Missing,
+                            format!(
+                                "target `{}` {} is not reachable through target network `{tname}`: the subnet is not associated with the endpoint",
+                                x.name,
+                                svc.canonical()
+                            ),
+                        )
+                        .layer(Layer::Association)
+                        .target(&x.name)
+                        .service(svc.canonical())
+                        .network(tname),
+                    );
+                }
+                continue;
+            }
+            let path = Path::new(ix, t, xi);
+            let dps = path.dest_pieces();
+            let sps = path.source_pieces();
+            let protos: BTreeSet<Proto> = [Proto::Tcp, Proto::Udp, Proto::Icmp]
+                .into_iter()
+                .chain(x.services.iter().map(|s| packet(intent, s).proto))
+                .collect();
+            for d in &dps {
+                let admitted: Option<(Ipv4Net, Admitted)> = winner(&ix.auth, d);
+                let verdicts: Vec<(Ipv4Net, Proto, Verdict)> = sps
+                    .iter()
+                    .flat_map(|s| protos.iter().map(move |p| (*s, *p)))
+                    .map(|(s, p)| (s, p, path.verdict(d, &s, p)))
+                    .collect();
+                // Missing: every intended (group, service) must pass for every ENI address.
+                for svc in &x.services {
+                    let p = packet(intent, svc);
+                    for g in &groups {
+                        let key = (*g, svc.canonical(), t);
+                        if missing_done.contains(&key) {
+                            continue;
+                        }
+                        let auth_ok = admitted.as_ref().is_some_and(|(_, a)| a.admits(*g));
+                        let block = if !auth_ok {
+                            Some((
+                                Layer::Authorization,
+                                match &admitted {
+                                    None => format!("no authorization rule covers {d}"),
+                                    Some((prefix, _)) => format!(
+                                        "the longest matching authorization rule for {d} is {prefix}, which does not admit {}",
+                                        who(*g)
+                                    ),
+                                },
+                                admitted.as_ref().and_then(|(p, _)| ix.auth_origin.get(p)).map(|v| v.join(", ")),
+                            ))
+                        } else {
+                            verdicts
+                                .iter()
+                                .filter(|(_, pr, _)| *pr == p.proto)
+                                .find_map(|(s, _, v)| first_block(&path, v, &p, d, s))
+                        };
+                        if let Some((layer, why, rule)) = block {
+                            missing_done.insert(key);
+                            let mut f = Finding::new(
+                                Kind::Missing,
+                                format!(
+                                    "{} cannot reach target `{}` {} through target network `{tname}`: blocked by {layer}: {why}",
+                                    who(*g),
+                                    x.name,
+                                    svc.canonical()
+                                ),
+                            )
+                            .layer(layer)
+                            .who(who(*g))
+                            .target(&x.name)
+                            .service(svc.canonical())
+                            .network(tname);
+                            if let Some(r) = rule {
+                                f = f.rule(r);
+                            }
+                            out.push(f);
+                        }
+                    }
+                }
+                // Surplus: who the winning rule admits, on what the network lets through.
+                let Some((prefix, adm)) = &admitted else {
+                    continue;
+                };
+                let mut whos: Vec<Option<&str>> = adm.groups.iter().map(|g| Some(g.as_str())).collect();
+                if adm.all_users {
+                    whos.push(None);
+                }
+                for proto in &protos {
+                    let reply = match proto {
+                        Proto::Icmp => Span { from: 0, to: 0 },
+                        Proto::All => Span::ALL_PORTS,
+                        _ => Span {
+                            from: intent.nacl.ephemeral.from,
+                            to: intent.nacl.ephemeral.to,
+                        },
+                    };
+                    let mut through = PortSet::new();
+                    for (_, pr, v) in &verdicts {
+                        if pr == proto {
+                            through = through.union(&passes(v, *proto, reply));
+                        }
+                    }
+                    if through.is_empty() {
+                        continue;
+                    }
+                    for w in &whos {
+                        let want = intended(ix, d, path.dest_sg, *w, path.in_vpc, *proto);
+                        let extra = through.difference(&want);
+                        if extra.is_empty() {
+                            continue;
+                        }
+                        let label = svc_label(*proto, &extra);
+                        let whom = match w {
+                            Some(g) => format!("group `{g}`"),
+                            None => "all users".to_string(),
+                        };
+                        let implied = !audience(x, *w) && intent_admits(&intended_rules, d, *w);
+                        let (layer, why) = if !audience(x, *w) {
+                            (
+                                Layer::Authorization,
+                                format!("the authorization rule for {prefix} admits {whom}"),
+                            )
+                        } else if path.in_vpc {
+                            (
+                                Layer::DestinationSecurityGroup,
+                                "every layer, down to the destination security group, lets these ports through".to_string(),
+                            )
+                        } else {
+                            (
+                                Layer::EndpointSecurityGroup,
+                                "every layer lets these ports through".to_string(),
+                            )
+                        };
+                        let key = (whom.clone(), xi, label.clone());
+                        let entry = surplus.entry(key).or_insert_with(|| {
+                            let mut f = Finding::new(Kind::Surplus, String::new())
+                                .layer(layer)
+                                .who(&whom)
+                                .target(&x.name)
+                                .service(&label);
+                            if let Some(o) = ix.auth_origin.get(prefix) {
+                                if layer == Layer::Authorization {
+                                    f = f.rule(o.join(", "));
+                                }
+                            }
+                            if implied {
+                                f = f.help(format!(
+                                    "the intent itself implies this: security groups and NACLs cannot tell user groups apart (source NAT), so {whom} authorized for {prefix} reaches every server in it; give the targets `hosts:` so each group is authorized only for its own servers, or split the subnet"
+                                ));
+                            }
+                            f.message = why;
+                            (Vec::new(), f)
+                        });
+                        if !entry.0.contains(tname) {
+                            entry.0.push(tname.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for ((whom, xi, label), (nets, mut f)) in surplus {
+        let x = &intent.targets[xi];
+        f.message = format!(
+            "{whom} can reach target `{}` {label} through target network {} ({}), which the intent does not allow: {}",
+            x.name,
+            nets.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+            if x.groups.is_empty() { "open to all users".to_string() } else { format!("intended for {}", x.groups.join(", ")) },
+            f.message
+        );
+        f.target_network = Some(nets.join(", "));
+        out.push(f);
+    }
+    let _ = overlaps;
+    out
+}

@@ -1,0 +1,117 @@
+//! An artifact as a set of text files (a rendered module in memory, or read from disk),
+//! so readers work the same on both and nested templates resolve by relative path.
+
+use super::ReadError;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Debug, Clone, Default)]
+pub struct Artifact {
+    /// Paths relative to the artifact's root.
+    pub files: BTreeMap<PathBuf, String>,
+    /// What to call the root in findings (a directory or file name).
+    pub label: String,
+}
+
+impl Artifact {
+    pub fn from_files(label: impl Into<String>, files: BTreeMap<PathBuf, String>) -> Self {
+        Artifact {
+            files,
+            label: label.into(),
+        }
+    }
+
+    /// Reads a file, or every file of a directory (not recursing into hidden folders or
+    /// Terraform's `.terraform`).
+    pub fn load(path: &Path) -> Result<Self, ReadError> {
+        let io = |e: std::io::Error| ReadError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        let mut files = BTreeMap::new();
+        if meta.is_dir() {
+            collect(path, Path::new(""), &mut files, 0)?;
+        } else {
+            let name = path
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("artifact"));
+            files.insert(name, read_text(path)?);
+        }
+        Ok(Artifact {
+            files,
+            label: path.display().to_string(),
+        })
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&str> {
+        self.files.get(&normalize(path)).map(String::as_str)
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|_| ReadError::Parse {
+        path: path.display().to_string(),
+        message: "not UTF-8 text".into(),
+    })
+}
+
+fn collect(
+    root: &Path,
+    rel: &Path,
+    files: &mut BTreeMap<PathBuf, String>,
+    depth: usize,
+) -> Result<(), ReadError> {
+    if depth > 8 {
+        return Ok(());
+    }
+    let dir = root.join(rel);
+    let entries = std::fs::read_dir(&dir).map_err(|e| ReadError::Io {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let mut names: Vec<_> = entries.filter_map(Result::ok).collect();
+    names.sort_by_key(|e| e.file_name());
+    for e in names {
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let sub = rel.join(&name);
+        let full = root.join(&sub);
+        if full.is_dir() {
+            collect(root, &sub, files, depth + 1)?;
+        } else if is_candidate(&sub) {
+            files.insert(sub, read_text(&full)?);
+        }
+    }
+    Ok(())
+}
+
+fn is_candidate(p: &Path) -> bool {
+    let s = p.to_string_lossy();
+    [".tf", ".tf.json", ".json", ".yaml", ".yml", ".template"]
+        .iter()
+        .any(|ext| s.ends_with(ext))
+}
+
+/// `a/./b/../c` → `a/c`, so that nested template URLs find their files.
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(n) => out.push(n),
+            Component::RootDir | Component::Prefix(_) => {}
+        }
+    }
+    out
+}

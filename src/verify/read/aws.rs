@@ -1,0 +1,439 @@
+//! AWS resource types → rules. One function per syntax (CloudFormation property names,
+//! Terraform attribute names); both feed the same `RuleSet`. Readers know these types,
+//! never the planner.
+
+use super::value::Val;
+use crate::verify::model::{
+    Action, Association, AuthRule, Direction, Ident, NaclRule, Origin, Proto, RuleSet, SgDecl,
+    SgPeer, SgRule, Span, Unresolved, VpnRoute,
+};
+
+/// Maps one CloudFormation resource. Unknown types are ignored: they carry no rule.
+pub fn cloudformation(rs: &mut RuleSet, origin: &Origin, ty: &str, props: &Val, me: Ident) {
+    let r = match ty {
+        "AWS::EC2::SecurityGroup" => cfn_security_group(rs, origin, props, me),
+        "AWS::EC2::SecurityGroupIngress" => {
+            cfn_sg_rule(rs, origin, props, None, Direction::Ingress)
+        }
+        "AWS::EC2::SecurityGroupEgress" => cfn_sg_rule(rs, origin, props, None, Direction::Egress),
+        "AWS::EC2::NetworkAclEntry" => nacl(
+            rs,
+            origin,
+            props,
+            &NaclKeys {
+                acl: "NetworkAclId",
+                number: "RuleNumber",
+                action: "RuleAction",
+                egress: "Egress",
+                protocol: "Protocol",
+                cidr: "CidrBlock",
+            },
+            |p, proto| match proto {
+                Proto::Tcp | Proto::Udp => {
+                    let range = p.req("PortRange")?;
+                    ports(range.get("From"), range.get("To"))
+                }
+                Proto::Icmp => icmp(p.get("Icmp").and_then(|i| i.get("Type"))),
+                _ => Ok(Span::ALL_PORTS),
+            },
+        ),
+        "AWS::EC2::ClientVpnEndpoint" => endpoint(rs, props, "SecurityGroupIds"),
+        "AWS::EC2::ClientVpnTargetNetworkAssociation" => {
+            association(rs, origin, props, "SubnetId")
+        }
+        "AWS::EC2::ClientVpnAuthorizationRule" => authorization(
+            rs,
+            origin,
+            props,
+            ["TargetNetworkCidr", "AccessGroupId", "AuthorizeAllGroups"],
+        ),
+        "AWS::EC2::ClientVpnRoute" => route(
+            rs,
+            origin,
+            props,
+            ["DestinationCidrBlock", "TargetVpcSubnetId"],
+        ),
+        _ => Ok(()),
+    };
+    note(rs, origin, r);
+}
+
+/// Maps one Terraform resource instance.
+pub fn terraform(rs: &mut RuleSet, origin: &Origin, ty: &str, attrs: &Val, me: Ident) {
+    let r = match ty {
+        "aws_security_group" => tf_security_group(rs, origin, attrs, me),
+        "aws_vpc_security_group_ingress_rule" => tf_sg_rule(rs, origin, attrs, Direction::Ingress),
+        "aws_vpc_security_group_egress_rule" => tf_sg_rule(rs, origin, attrs, Direction::Egress),
+        "aws_security_group_rule" => tf_legacy_sg_rule(rs, origin, attrs),
+        "aws_network_acl_rule" => nacl(
+            rs,
+            origin,
+            attrs,
+            &NaclKeys {
+                acl: "network_acl_id",
+                number: "rule_number",
+                action: "rule_action",
+                egress: "egress",
+                protocol: "protocol",
+                cidr: "cidr_block",
+            },
+            |a, proto| match proto {
+                Proto::Tcp | Proto::Udp => ports(a.get("from_port"), a.get("to_port")),
+                Proto::Icmp => icmp(a.get("icmp_type")),
+                _ => Ok(Span::ALL_PORTS),
+            },
+        ),
+        "aws_network_acl" => Err(
+            "inline network ACL rules are not read by verify; use aws_network_acl_rule".into(),
+        ),
+        "aws_ec2_client_vpn_endpoint" => endpoint(rs, attrs, "security_group_ids"),
+        "aws_ec2_client_vpn_network_association" => association(rs, origin, attrs, "subnet_id"),
+        "aws_ec2_client_vpn_authorization_rule" => authorization(
+            rs,
+            origin,
+            attrs,
+            [
+                "target_network_cidr",
+                "access_group_id",
+                "authorize_all_groups",
+            ],
+        ),
+        "aws_ec2_client_vpn_route" => route(
+            rs,
+            origin,
+            attrs,
+            ["destination_cidr_block", "target_vpc_subnet_id"],
+        ),
+        _ => Ok(()),
+    };
+    note(rs, origin, r);
+}
+
+fn note(rs: &mut RuleSet, origin: &Origin, r: Result<(), String>) {
+    if let Err(message) = r {
+        rs.unresolved.push(Unresolved {
+            origin: origin.clone(),
+            message,
+        });
+    }
+}
+
+fn proto(v: &Val) -> Result<Proto, String> {
+    let t = v.text()?;
+    Proto::parse(&t).ok_or_else(|| format!("unknown protocol `{t}`"))
+}
+
+/// TCP/UDP port bounds; -1 (or absent) on both sides means every port.
+fn ports(from: Option<&Val>, to: Option<&Val>) -> Result<Span, String> {
+    let get = |v: Option<&Val>| -> Result<Option<i64>, String> {
+        match v {
+            None | Some(Val::Null) => Ok(None),
+            Some(v) => v.int().map(Some),
+        }
+    };
+    match (get(from)?, get(to)?) {
+        (None | Some(-1), None | Some(-1)) => Ok(Span::ALL_PORTS),
+        (Some(f), Some(t)) if (0..=65535).contains(&f) && (f..=65535).contains(&t) => Ok(Span {
+            from: f as u16,
+            to: t as u16,
+        }),
+        (f, t) => Err(format!("invalid port range {f:?}-{t:?}")),
+    }
+}
+
+/// ICMP: the type, -1 (or absent) for every type; the code is not narrowed further.
+fn icmp(ty: Option<&Val>) -> Result<Span, String> {
+    match ty {
+        None | Some(Val::Null) => Ok(Span::ALL_ICMP),
+        Some(v) => match v.int()? {
+            -1 => Ok(Span::ALL_ICMP),
+            t @ 0..=255 => Ok(Span {
+                from: t as u16,
+                to: t as u16,
+            }),
+            t => Err(format!("invalid ICMP type {t}")),
+        },
+    }
+}
+
+fn sg_span(p: Proto, from: Option<&Val>, to: Option<&Val>) -> Result<Span, String> {
+    match p {
+        Proto::Tcp | Proto::Udp => ports(from, to),
+        // For ICMP, AWS's FromPort is the type and ToPort the code.
+        Proto::Icmp => icmp(from),
+        _ => Ok(Span::ALL_PORTS),
+    }
+}
+
+struct NaclKeys {
+    acl: &'static str,
+    number: &'static str,
+    action: &'static str,
+    egress: &'static str,
+    protocol: &'static str,
+    cidr: &'static str,
+}
+
+fn nacl(
+    rs: &mut RuleSet,
+    origin: &Origin,
+    p: &Val,
+    k: &NaclKeys,
+    span: impl Fn(&Val, Proto) -> Result<Span, String>,
+) -> Result<(), String> {
+    let acl = p.req(k.acl)?.ident()?;
+    let number = p.req(k.number)?.int()?;
+    let number = u32::try_from(number).map_err(|_| format!("invalid rule number {number}"))?;
+    let action = match p.req(k.action)?.text()?.to_ascii_lowercase().as_str() {
+        "allow" => Action::Allow,
+        "deny" => Action::Deny,
+        other => return Err(format!("unknown rule action `{other}`")),
+    };
+    let egress = match p.get(k.egress) {
+        None | Some(Val::Null) => false,
+        Some(v) => v.boolean()?,
+    };
+    let protocol = proto(p.req(k.protocol)?)?;
+    let cidr = p.req(k.cidr)?.cidr()?;
+    let span = span(p, protocol)?;
+    rs.nacl_rules.push(NaclRule {
+        origin: origin.clone(),
+        acl,
+        egress,
+        number,
+        action,
+        protocol,
+        span,
+        cidr,
+    });
+    Ok(())
+}
+
+fn endpoint(rs: &mut RuleSet, p: &Val, key: &str) -> Result<(), String> {
+    rs.creates_endpoint = true;
+    let groups = p.get(key).map(Val::items).unwrap_or_default();
+    if groups.is_empty() {
+        return Err(format!(
+            "the endpoint has no `{key}`: AWS would attach the VPC default security group"
+        ));
+    }
+    for g in groups {
+        rs.endpoint_groups.push(g.ident()?);
+    }
+    Ok(())
+}
+
+fn association(rs: &mut RuleSet, origin: &Origin, p: &Val, key: &str) -> Result<(), String> {
+    let subnet = p.req(key)?.ident()?;
+    rs.associations.push(Association {
+        origin: origin.clone(),
+        subnet,
+    });
+    Ok(())
+}
+
+fn authorization(
+    rs: &mut RuleSet,
+    origin: &Origin,
+    p: &Val,
+    [cidr_key, group_key, all_key]: [&str; 3],
+) -> Result<(), String> {
+    let cidr = p.req(cidr_key)?.cidr()?;
+    let all = match p.get(all_key) {
+        None | Some(Val::Null) => false,
+        Some(v) => v.boolean()?,
+    };
+    let group = if all {
+        None
+    } else {
+        Some(
+            p.req(group_key)
+                .map_err(|e| format!("{e} and `{all_key}` is not true"))?
+                .text()?,
+        )
+    };
+    rs.auth_rules.push(AuthRule {
+        origin: origin.clone(),
+        cidr,
+        group,
+    });
+    Ok(())
+}
+
+fn route(
+    rs: &mut RuleSet,
+    origin: &Origin,
+    p: &Val,
+    [cidr_key, subnet_key]: [&str; 2],
+) -> Result<(), String> {
+    let cidr = p.req(cidr_key)?.cidr()?;
+    let subnet = p.req(subnet_key)?.ident()?;
+    rs.routes.push(VpnRoute {
+        origin: origin.clone(),
+        cidr,
+        subnet,
+    });
+    Ok(())
+}
+
+fn literal_name(v: Option<&Val>) -> Option<String> {
+    match v {
+        Some(Val::Str(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn cfn_security_group(
+    rs: &mut RuleSet,
+    origin: &Origin,
+    p: &Val,
+    me: Ident,
+) -> Result<(), String> {
+    rs.security_groups.push(SgDecl {
+        origin: origin.clone(),
+        ident: me.clone(),
+        name: literal_name(p.get("GroupName")),
+    });
+    for (key, dir) in [
+        ("SecurityGroupIngress", Direction::Ingress),
+        ("SecurityGroupEgress", Direction::Egress),
+    ] {
+        for rule in p.get(key).map(Val::items).unwrap_or_default() {
+            cfn_sg_rule(rs, origin, rule, Some(me.clone()), dir)?;
+        }
+    }
+    Ok(())
+}
+
+fn cfn_sg_rule(
+    rs: &mut RuleSet,
+    origin: &Origin,
+    p: &Val,
+    group: Option<Ident>,
+    direction: Direction,
+) -> Result<(), String> {
+    let group = match group {
+        Some(g) => g,
+        None => p.req("GroupId")?.ident()?,
+    };
+    let protocol = proto(p.req("IpProtocol")?)?;
+    let span = sg_span(protocol, p.get("FromPort"), p.get("ToPort"))?;
+    let group_key = match direction {
+        Direction::Ingress => "SourceSecurityGroupId",
+        Direction::Egress => "DestinationSecurityGroupId",
+    };
+    let peer = if let Some(g) = p.get(group_key) {
+        SgPeer::Group(g.ident()?)
+    } else if let Some(c) = p.get("CidrIp") {
+        SgPeer::Cidr(c.cidr()?)
+    } else {
+        return Err(format!(
+            "security group rule without `{group_key}` or `CidrIp` (IPv6 and prefix lists are not verified)"
+        ));
+    };
+    rs.sg_rules.push(SgRule {
+        origin: origin.clone(),
+        group,
+        direction,
+        protocol,
+        span,
+        peer,
+    });
+    Ok(())
+}
+
+fn tf_security_group(rs: &mut RuleSet, origin: &Origin, a: &Val, me: Ident) -> Result<(), String> {
+    rs.security_groups.push(SgDecl {
+        origin: origin.clone(),
+        ident: me.clone(),
+        name: literal_name(a.get("name")),
+    });
+    // Inline blocks: read so that they are judged, although shibori never writes them.
+    for (key, direction) in [("ingress", Direction::Ingress), ("egress", Direction::Egress)] {
+        for block in a.get(key).map(Val::items).unwrap_or_default() {
+            let protocol = proto(block.req("protocol")?)?;
+            let span = sg_span(protocol, block.get("from_port"), block.get("to_port"))?;
+            let mut peers = Vec::new();
+            for c in block.get("cidr_blocks").map(Val::items).unwrap_or_default() {
+                peers.push(SgPeer::Cidr(c.cidr()?));
+            }
+            for g in block
+                .get("security_groups")
+                .map(Val::items)
+                .unwrap_or_default()
+            {
+                peers.push(SgPeer::Group(g.ident()?));
+            }
+            for peer in peers {
+                rs.sg_rules.push(SgRule {
+                    origin: origin.clone(),
+                    group: me.clone(),
+                    direction,
+                    protocol,
+                    span,
+                    peer,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn tf_sg_rule(
+    rs: &mut RuleSet,
+    origin: &Origin,
+    a: &Val,
+    direction: Direction,
+) -> Result<(), String> {
+    let group = a.req("security_group_id")?.ident()?;
+    let protocol = proto(a.req("ip_protocol")?)?;
+    let span = sg_span(protocol, a.get("from_port"), a.get("to_port"))?;
+    let peer = if let Some(g) = a.get("referenced_security_group_id") {
+        SgPeer::Group(g.ident()?)
+    } else if let Some(c) = a.get("cidr_ipv4") {
+        SgPeer::Cidr(c.cidr()?)
+    } else {
+        return Err("security group rule without `referenced_security_group_id` or `cidr_ipv4` (IPv6 and prefix lists are not verified)".into());
+    };
+    rs.sg_rules.push(SgRule {
+        origin: origin.clone(),
+        group,
+        direction,
+        protocol,
+        span,
+        peer,
+    });
+    Ok(())
+}
+
+fn tf_legacy_sg_rule(rs: &mut RuleSet, origin: &Origin, a: &Val) -> Result<(), String> {
+    let direction = match a.req("type")?.text()?.as_str() {
+        "ingress" => Direction::Ingress,
+        "egress" => Direction::Egress,
+        other => return Err(format!("unknown rule type `{other}`")),
+    };
+    let group = a.req("security_group_id")?.ident()?;
+    let protocol = proto(a.req("protocol")?)?;
+    let span = sg_span(protocol, a.get("from_port"), a.get("to_port"))?;
+    let mut peers = Vec::new();
+    for c in a.get("cidr_blocks").map(Val::items).unwrap_or_default() {
+        peers.push(SgPeer::Cidr(c.cidr()?));
+    }
+    if let Some(g) = a.get("source_security_group_id") {
+        peers.push(SgPeer::Group(g.ident()?));
+    }
+    if matches!(a.get("self"), Some(Val::Bool(true))) {
+        peers.push(SgPeer::Group(group.clone()));
+    }
+    for peer in peers {
+        rs.sg_rules.push(SgRule {
+            origin: origin.clone(),
+            group: group.clone(),
+            direction,
+            protocol,
+            span,
+            peer,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,493 @@
+//! CloudFormation templates, YAML (short-form intrinsics included) or JSON.
+//!
+//! `Ref` to a parameter stays symbolic (an input of the template), `Ref`/`GetAtt` to a
+//! resource become that resource's logical ID; nested stacks (`AWS::CloudFormation::Stack`
+//! with a relative `TemplateURL`) are read with their parameters bound to what the parent
+//! passes. Anything else that does not resolve to a literal is reported, not guessed.
+
+use super::artifact::{normalize, Artifact};
+use super::value::Val;
+use super::{aws, ReadError};
+use crate::verify::model::{Ident, Origin, RuleSet};
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+const MAX_DEPTH: usize = 8;
+
+/// Reads one root template and every nested stack below it.
+pub fn read(artifact: &Artifact, path: &Path) -> Result<RuleSet, ReadError> {
+    let mut rs = RuleSet::default();
+    read_template(artifact, path, &BTreeMap::new(), "", 0, &mut rs)?;
+    Ok(rs)
+}
+
+/// Template paths that some template in `paths` includes as a nested stack.
+pub fn nested_urls(artifact: &Artifact, paths: &[PathBuf]) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    for p in paths {
+        let Some(text) = artifact.get(p) else {
+            continue;
+        };
+        let Ok(doc) = parse(p, text) else { continue };
+        let Some(Json::Object(resources)) = doc.get("Resources") else {
+            continue;
+        };
+        for r in resources.values() {
+            if r.get("Type").and_then(Json::as_str) == Some("AWS::CloudFormation::Stack") {
+                if let Some(url) = r.pointer("/Properties/TemplateURL").and_then(Json::as_str) {
+                    out.insert(relative(p, url));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn relative(from: &Path, url: &str) -> PathBuf {
+    let base = from.parent().unwrap_or(Path::new(""));
+    normalize(&base.join(url))
+}
+
+/// YAML or JSON into JSON, with short-form intrinsics spelled in long form.
+pub fn parse(path: &Path, text: &str) -> Result<Json, ReadError> {
+    let err = |message: String| ReadError::Parse {
+        path: path.display().to_string(),
+        message,
+    };
+    if path.extension().is_some_and(|e| e == "json") {
+        return serde_json::from_str(text).map_err(|e| err(e.to_string()));
+    }
+    let y: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?;
+    Ok(yaml_to_json(y))
+}
+
+fn yaml_to_json(y: serde_yaml::Value) -> Json {
+    use serde_yaml::Value as Y;
+    match y {
+        Y::Null => Json::Null,
+        Y::Bool(b) => Json::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Json::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Json::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Json::Null, Json::Number)
+            }
+        }
+        Y::String(s) => Json::String(s),
+        Y::Sequence(v) => Json::Array(v.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(m) => Json::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let key = match yaml_to_json(k) {
+                        Json::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    (key, yaml_to_json(v))
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => {
+            let tag = t.tag.to_string();
+            let name = tag.trim_start_matches('!');
+            let value = yaml_to_json(t.value);
+            let (key, value) = match name {
+                "Ref" => ("Ref".to_string(), value),
+                "Condition" => ("Condition".to_string(), value),
+                "GetAtt" => (
+                    "Fn::GetAtt".to_string(),
+                    match value {
+                        // `!GetAtt A.B` is `[A, B]`; the attribute may itself contain dots.
+                        Json::String(s) => match s.split_once('.') {
+                            Some((a, b)) => Json::Array(vec![a.into(), b.into()]),
+                            None => Json::String(s),
+                        },
+                        other => other,
+                    },
+                ),
+                other => (format!("Fn::{other}"), value),
+            };
+            let mut m = serde_json::Map::new();
+            m.insert(key, value);
+            Json::Object(m)
+        }
+    }
+}
+
+/// One template's resolution scope.
+struct Scope<'a> {
+    path: &'a Path,
+    prefix: &'a str,
+    parameters: BTreeMap<String, Val>,
+    resources: BTreeSet<String>,
+    /// Outputs of nested stacks already read, by stack logical ID.
+    stack_outputs: BTreeMap<String, BTreeMap<String, Val>>,
+}
+
+impl Scope<'_> {
+    fn resolve(&self, v: &Json) -> Val {
+        match v {
+            Json::Null => Val::Null,
+            Json::Bool(b) => Val::Bool(*b),
+            Json::Number(n) => n.as_f64().map_or(Val::Null, Val::Num),
+            Json::String(s) => Val::Str(s.clone()),
+            Json::Array(a) => Val::List(a.iter().map(|x| self.resolve(x)).collect()),
+            Json::Object(m) => {
+                if m.len() == 1 {
+                    if let Some((k, arg)) = m.iter().next() {
+                        if k == "Ref" || k.starts_with("Fn::") {
+                            return self.intrinsic(k, arg);
+                        }
+                    }
+                }
+                Val::Map(
+                    m.iter()
+                        .map(|(k, x)| (k.clone(), self.resolve(x)))
+                        .collect(),
+                )
+            }
+        }
+    }
+
+    fn reference(&self, name: &str) -> Val {
+        if let Some(v) = self.parameters.get(name) {
+            return v.clone();
+        }
+        if self.resources.contains(name) {
+            return Val::Sym(Ident::Resource(format!("{}{name}", self.prefix)));
+        }
+        if name.starts_with("AWS::") {
+            return Val::Unknown(format!("pseudo parameter `{name}` has no value before deployment"));
+        }
+        Val::Unknown(format!("`Ref: {name}` names no parameter or resource"))
+    }
+
+    fn get_att(&self, resource: &str, attr: &str) -> Val {
+        if let Some(outputs) = self.stack_outputs.get(resource) {
+            if let Some(name) = attr.strip_prefix("Outputs.") {
+                return outputs.get(name).cloned().unwrap_or_else(|| {
+                    Val::Unknown(format!("nested stack `{resource}` has no output `{name}`"))
+                });
+            }
+        }
+        if self.resources.contains(resource) {
+            // Every attribute verify needs (GroupId, Id) names the resource itself.
+            return Val::Sym(Ident::Resource(format!("{}{resource}", self.prefix)));
+        }
+        Val::Unknown(format!("`GetAtt {resource}.{attr}` names no resource"))
+    }
+
+    fn intrinsic(&self, k: &str, arg: &Json) -> Val {
+        match (k, arg) {
+            ("Ref", Json::String(name)) => self.reference(name),
+            ("Fn::GetAtt", Json::Array(a)) if a.len() == 2 => {
+                match (a[0].as_str(), self.resolve(&a[1])) {
+                    (Some(r), Val::Str(attr)) => self.get_att(r, &attr),
+                    _ => Val::Unknown("malformed `Fn::GetAtt`".into()),
+                }
+            }
+            ("Fn::GetAtt", Json::String(s)) => match s.split_once('.') {
+                Some((r, attr)) => self.get_att(r, attr),
+                None => Val::Unknown(format!("malformed `Fn::GetAtt {s}`")),
+            },
+            ("Fn::Sub", Json::String(t)) => self.sub(t, &BTreeMap::new()),
+            ("Fn::Sub", Json::Array(a)) if a.len() == 2 => {
+                let vars = match self.resolve(&a[1]) {
+                    Val::Map(m) => m,
+                    _ => BTreeMap::new(),
+                };
+                match a[0].as_str() {
+                    Some(t) => self.sub(t, &vars),
+                    None => Val::Unknown("malformed `Fn::Sub`".into()),
+                }
+            }
+            ("Fn::Join", Json::Array(a)) if a.len() == 2 => {
+                let sep = match a[0].as_str() {
+                    Some(s) => s,
+                    None => return Val::Unknown("malformed `Fn::Join`".into()),
+                };
+                let parts = match self.resolve(&a[1]) {
+                    Val::List(v) => v,
+                    other => return other,
+                };
+                let mut out = Vec::new();
+                for p in parts {
+                    match p.text() {
+                        Ok(t) => out.push(t),
+                        Err(why) => return Val::Unknown(why),
+                    }
+                }
+                Val::Str(out.join(sep))
+            }
+            ("Fn::Select", Json::Array(a)) if a.len() == 2 => {
+                match (self.resolve(&a[0]).int(), self.resolve(&a[1])) {
+                    (Ok(i), Val::List(v)) => usize::try_from(i)
+                        .ok()
+                        .and_then(|i| v.get(i).cloned())
+                        .unwrap_or_else(|| Val::Unknown("`Fn::Select` index out of range".into())),
+                    _ => Val::Unknown("`Fn::Select` does not resolve".into()),
+                }
+            }
+            _ => Val::Unknown(format!("`{k}` is not resolved by verify")),
+        }
+    }
+
+    /// `${Name}`, `${Res.Attr}` and `${!Literal}`. A template that is exactly one
+    /// reference keeps the reference's value, so `!Sub ${SubnetId}` stays symbolic.
+    fn sub(&self, template: &str, vars: &BTreeMap<String, Val>) -> Val {
+        let lookup = |name: &str| -> Val {
+            if let Some(v) = vars.get(name) {
+                return v.clone();
+            }
+            match name.split_once('.') {
+                Some((r, a)) if !self.parameters.contains_key(name) => self.get_att(r, a),
+                _ => self.reference(name),
+            }
+        };
+        let t = template.trim();
+        if let Some(inner) = t.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+            if !inner.contains("${") && !inner.starts_with('!') && !inner.contains('}') {
+                return lookup(inner.trim());
+            }
+        }
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                return Val::Unknown("unterminated `${` in `Fn::Sub`".into());
+            };
+            let name = &after[..end];
+            if let Some(lit) = name.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(lit);
+                out.push('}');
+            } else {
+                match lookup(name.trim()).text() {
+                    Ok(t) => out.push_str(&t),
+                    Err(why) => return Val::Unknown(why),
+                }
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Val::Str(out)
+    }
+}
+
+fn read_template(
+    artifact: &Artifact,
+    path: &Path,
+    bindings: &BTreeMap<String, Val>,
+    prefix: &str,
+    depth: usize,
+    rs: &mut RuleSet,
+) -> Result<BTreeMap<String, Val>, ReadError> {
+    let text = artifact.get(path).ok_or_else(|| ReadError::Io {
+        path: path.display().to_string(),
+        message: "no such file in the artifact".into(),
+    })?;
+    let doc = parse(path, text)?;
+    let format = |message: &str| ReadError::Format {
+        path: path.display().to_string(),
+        message: message.to_string(),
+    };
+    let Some(Json::Object(resources)) = doc.get("Resources") else {
+        return Err(format("not a CloudFormation template: no `Resources` map"));
+    };
+    let mut parameters = BTreeMap::new();
+    if let Some(Json::Object(ps)) = doc.get("Parameters") {
+        for name in ps.keys() {
+            let v = bindings
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| Val::Sym(Ident::Input(name.clone())));
+            parameters.insert(name.clone(), v);
+        }
+    }
+    let mut scope = Scope {
+        path,
+        prefix,
+        parameters,
+        resources: resources.keys().cloned().collect(),
+        stack_outputs: BTreeMap::new(),
+    };
+    let file = path.display().to_string();
+    // Nested stacks first, so that the parent's `GetAtt Stack.Outputs.X` resolve.
+    for (id, r) in resources {
+        if r.get("Type").and_then(Json::as_str) != Some("AWS::CloudFormation::Stack") {
+            continue;
+        }
+        let origin = Origin {
+            file: file.clone(),
+            resource: format!("{prefix}{id}"),
+        };
+        let props = scope.resolve(r.get("Properties").unwrap_or(&Json::Null));
+        let url = match props.req("TemplateURL").and_then(|u| u.text()) {
+            Ok(u) => u,
+            Err(message) => {
+                rs.unresolved.push(crate::verify::model::Unresolved { origin, message });
+                continue;
+            }
+        };
+        if url.contains("://") || depth >= MAX_DEPTH {
+            rs.unresolved.push(crate::verify::model::Unresolved {
+                origin,
+                message: format!(
+                    "nested stack `{url}` is not a relative path inside the artifact (or nests too deep)"
+                ),
+            });
+            continue;
+        }
+        let child = relative(scope.path, &url);
+        let passed = match props.get("Parameters") {
+            Some(Val::Map(m)) => m.clone(),
+            _ => BTreeMap::new(),
+        };
+        let outputs = read_template(
+            artifact,
+            &child,
+            &passed,
+            &format!("{prefix}{id}/"),
+            depth + 1,
+            rs,
+        )?;
+        scope.stack_outputs.insert(id.clone(), outputs);
+    }
+    for (id, r) in resources {
+        let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+            continue;
+        };
+        if ty == "AWS::CloudFormation::Stack" {
+            continue;
+        }
+        let origin = Origin {
+            file: file.clone(),
+            resource: format!("{prefix}{id}"),
+        };
+        let props = scope.resolve(r.get("Properties").unwrap_or(&Json::Null));
+        let me = Ident::Resource(format!("{prefix}{id}"));
+        aws::cloudformation(rs, &origin, ty, &props, me);
+    }
+    let mut outputs = BTreeMap::new();
+    if let Some(Json::Object(os)) = doc.get("Outputs") {
+        for (name, o) in os {
+            outputs.insert(
+                name.clone(),
+                scope.resolve(o.get("Value").unwrap_or(&Json::Null)),
+            );
+        }
+    }
+    Ok(outputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::model::{Action, Proto, SgPeer};
+
+    fn read_one(name: &str, text: &str) -> RuleSet {
+        let mut files = BTreeMap::new();
+        files.insert(PathBuf::from(name), text.to_string());
+        read(&Artifact::from_files("t", files), Path::new(name)).unwrap()
+    }
+
+    #[test]
+    fn short_form_intrinsics() {
+        let rs = read_one(
+            "t.yaml",
+            r#"
+Parameters:
+  SubnetVpnAId: {Type: "AWS::EC2::Subnet::Id"}
+Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupName: !Sub "x-${SubnetVpnAId}", GroupDescription: d}
+  In:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt Sg.GroupId
+      IpProtocol: tcp
+      FromPort: 22
+      ToPort: 22
+      SourceSecurityGroupId: !Ref Sg
+  Entry:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: acl-1
+      RuleNumber: 100
+      Protocol: 6
+      RuleAction: allow
+      Egress: true
+      CidrBlock: 10.0.0.0/24
+      PortRange: {From: 22, To: 22}
+  Assoc:
+    Type: AWS::EC2::ClientVpnTargetNetworkAssociation
+    Properties: {ClientVpnEndpointId: !Ref Ep, SubnetId: !Ref SubnetVpnAId}
+"#,
+        );
+        assert_eq!(rs.sg_rules.len(), 1);
+        assert_eq!(rs.sg_rules[0].group, Ident::Resource("Sg".into()));
+        assert_eq!(
+            rs.sg_rules[0].peer,
+            SgPeer::Group(Ident::Resource("Sg".into()))
+        );
+        assert_eq!(rs.security_groups[0].name, None, "Sub of an input has no literal");
+        assert_eq!(rs.nacl_rules[0].protocol, Proto::Tcp);
+        assert_eq!(rs.nacl_rules[0].action, Action::Allow);
+        assert_eq!(
+            rs.associations[0].subnet,
+            Ident::Input("SubnetVpnAId".into())
+        );
+    }
+
+    #[test]
+    fn unresolvable_reference_is_reported() {
+        let rs = read_one(
+            "t.json",
+            r#"{"Resources": {"R": {"Type": "AWS::EC2::ClientVpnRoute",
+                "Properties": {"DestinationCidrBlock": "10.1.0.0/16", "TargetVpcSubnetId": {"Ref": "Nope"}}}}}"#,
+        );
+        assert!(rs.routes.is_empty());
+        assert!(rs.unresolved[0].message.contains("Nope"), "{:?}", rs.unresolved);
+    }
+
+    #[test]
+    fn nested_stack_binds_parameters() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            PathBuf::from("parent.yaml"),
+            r#"
+Resources:
+  Ep: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: e}}
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./nested/child.yaml
+      Parameters: {EndpointSg: !GetAtt Ep.GroupId}
+"#
+            .to_string(),
+        );
+        files.insert(
+            PathBuf::from("nested/child.yaml"),
+            r#"
+Parameters: {EndpointSg: {Type: String}}
+Resources:
+  In:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: sg-1, IpProtocol: "-1", SourceSecurityGroupId: !Ref EndpointSg}
+"#
+            .to_string(),
+        );
+        let a = Artifact::from_files("t", files);
+        let (syntax, rs) = super::super::read(&a).unwrap();
+        assert_eq!(syntax, super::super::Syntax::CloudFormation);
+        assert_eq!(rs.sg_rules[0].peer, SgPeer::Group(Ident::Resource("Ep".into())));
+        assert_eq!(rs.sg_rules[0].origin.resource, "Child/In");
+    }
+}

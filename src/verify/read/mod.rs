@@ -1,0 +1,113 @@
+//! Readers: rebuild a `RuleSet` from an artifact. They know AWS resource types and the
+//! artifact's syntax, never the planner.
+
+mod artifact;
+mod aws;
+pub mod cloudformation;
+pub mod terraform;
+pub mod terraform_hcl;
+pub mod terraform_json;
+mod value;
+
+pub use artifact::Artifact;
+
+use super::model::RuleSet;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read {path}: {message}")]
+    Io { path: String, message: String },
+    #[error("cannot parse {path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("{path}: {message}")]
+    Format { path: String, message: String },
+}
+
+/// The syntaxes verify reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    CloudFormation,
+    TerraformHcl,
+    TerraformJson,
+}
+
+impl Syntax {
+    pub fn name(self) -> &'static str {
+        match self {
+            Syntax::CloudFormation => "cloudformation",
+            Syntax::TerraformHcl => "terraform",
+            Syntax::TerraformJson => "terraform-json",
+        }
+    }
+}
+
+/// Recognizes the artifact's syntax from its file names and, for `.json`, its content.
+pub fn detect(artifact: &Artifact) -> Result<(Syntax, Vec<PathBuf>), ReadError> {
+    let names: Vec<&PathBuf> = artifact.files.keys().collect();
+    let ends = |p: &PathBuf, ext: &str| p.to_string_lossy().ends_with(ext);
+    // Terraform reads only the top directory of a module.
+    let top = |p: &&&PathBuf| p.components().count() == 1;
+    let tf: Vec<PathBuf> = names
+        .iter()
+        .filter(top)
+        .filter(|p| ends(p, ".tf"))
+        .map(|p| (*p).clone())
+        .collect();
+    if !tf.is_empty() {
+        return Ok((Syntax::TerraformHcl, tf));
+    }
+    let tf_json: Vec<PathBuf> = names
+        .iter()
+        .filter(top)
+        .filter(|p| ends(p, ".tf.json"))
+        .map(|p| (*p).clone())
+        .collect();
+    if !tf_json.is_empty() {
+        return Ok((Syntax::TerraformJson, tf_json));
+    }
+    // CloudFormation: the top-level templates that are not someone's nested stack.
+    let cfn: Vec<PathBuf> = names
+        .iter()
+        .filter(|p| {
+            (ends(p, ".yaml") || ends(p, ".yml") || ends(p, ".template") || ends(p, ".json"))
+                && looks_like_cfn(artifact.get(p).unwrap_or(""))
+        })
+        .map(|p| (*p).clone())
+        .collect();
+    let nested = cloudformation::nested_urls(artifact, &cfn);
+    let roots: Vec<PathBuf> = cfn.into_iter().filter(|p| !nested.contains(p)).collect();
+    if roots.is_empty() {
+        return Err(ReadError::Format {
+            path: artifact.label.clone(),
+            message: "no CloudFormation template, `.tf` or `.tf.json` file found".into(),
+        });
+    }
+    Ok((Syntax::CloudFormation, roots))
+}
+
+fn looks_like_cfn(text: &str) -> bool {
+    text.contains("Resources")
+}
+
+/// Reads an artifact into one rule set.
+pub fn read(artifact: &Artifact) -> Result<(Syntax, RuleSet), ReadError> {
+    let (syntax, files) = detect(artifact)?;
+    let rs = match syntax {
+        Syntax::CloudFormation => {
+            let mut rs = RuleSet::default();
+            for f in &files {
+                rs.extend(cloudformation::read(artifact, f)?);
+            }
+            rs
+        }
+        Syntax::TerraformHcl => terraform_hcl::read(artifact, &files)?,
+        Syntax::TerraformJson => terraform_json::read(artifact, &files)?,
+    };
+    Ok((syntax, rs))
+}
+
+/// Reads a file or directory from disk.
+pub fn read_path(path: &Path) -> Result<(Syntax, RuleSet), ReadError> {
+    read(&Artifact::load(path)?)
+}

@@ -1,0 +1,555 @@
+//! The Terraform evaluation both syntaxes share: variables (defaults, else inputs),
+//! `locals` (to a fixpoint), `for_each`/`count` instances with `each.key`/`each.value`,
+//! indexing and resource references. It evaluates exactly the subset a generated module
+//! needs for its rules; functions, operators and `for` expressions are reported as
+//! unresolved rather than guessed.
+
+use super::value::Val;
+use super::{aws, ReadError};
+use crate::verify::model::{Ident, Origin, RuleSet, Unresolved};
+use hcl::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl::template::{Element, Template};
+use std::collections::BTreeMap;
+
+/// An unevaluated value: HCL expressions, templates from JSON strings, or containers.
+#[derive(Debug, Clone)]
+pub enum Node {
+    Expr(Expression),
+    Template(Template),
+    Literal(Val),
+    List(Vec<Node>),
+    Map(Vec<(String, Node)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub name: String,
+    pub default: Option<Node>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub mode: Mode,
+    pub ty: String,
+    pub name: String,
+    pub file: String,
+    pub for_each: Option<Node>,
+    pub count: Option<Node>,
+    /// Arguments and nested blocks (meta-arguments removed).
+    pub body: Vec<(String, Node)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Module {
+    pub variables: Vec<Variable>,
+    pub locals: Vec<(String, String, Node)>,
+    pub resources: Vec<Resource>,
+}
+
+/// Arguments that steer Terraform rather than describe the resource.
+pub const META: &[&str] = &[
+    "for_each",
+    "count",
+    "depends_on",
+    "lifecycle",
+    "provider",
+    "provisioner",
+    "connection",
+    "timeouts",
+];
+
+#[derive(Debug)]
+enum Fail {
+    /// Depends on a local or resource not evaluated yet: retry later.
+    Pending,
+    Error(String),
+}
+
+type R = Result<Val, Fail>;
+
+fn err<T>(s: impl Into<String>) -> Result<T, Fail> {
+    Err(Fail::Error(s.into()))
+}
+
+/// What a resource name stands for once its instances are known.
+#[derive(Debug, Clone)]
+enum Instances {
+    Single,
+    Keyed(Vec<(String, Val)>),
+    Counted(i64),
+}
+
+struct Env<'a> {
+    vars: &'a BTreeMap<String, Val>,
+    locals: &'a BTreeMap<String, Val>,
+    /// `(mode, type, name)` → instances, for the resources whose instances are known.
+    resources: &'a BTreeMap<(Mode, String, String), Instances>,
+    each: Option<(&'a Val, &'a Val)>,
+    count: Option<i64>,
+}
+
+fn address(mode: Mode, ty: &str, name: &str) -> String {
+    match mode {
+        Mode::Managed => format!("{ty}.{name}"),
+        Mode::Data => format!("data.{ty}.{name}"),
+    }
+}
+
+fn instance_address(base: &str, key: &InstanceKey) -> String {
+    match key {
+        InstanceKey::None => base.to_string(),
+        InstanceKey::Key(k) => format!("{base}[\"{k}\"]"),
+        InstanceKey::Index(i) => format!("{base}[{i}]"),
+    }
+}
+
+enum InstanceKey {
+    None,
+    Key(String),
+    Index(i64),
+}
+
+impl Env<'_> {
+    fn node(&self, n: &Node) -> R {
+        match n {
+            Node::Expr(e) => self.expr(e),
+            Node::Template(t) => self.template(t),
+            Node::Literal(v) => Ok(v.clone()),
+            Node::List(v) => Ok(Val::List(
+                v.iter().map(|x| self.node(x)).collect::<Result<_, _>>()?,
+            )),
+            Node::Map(m) => {
+                let mut out = BTreeMap::new();
+                for (k, x) in m {
+                    // A nested block may repeat: collect repeats into a list.
+                    let v = self.node(x)?;
+                    match out.remove(k) {
+                        None => {
+                            out.insert(k.clone(), v);
+                        }
+                        Some(Val::List(mut prev)) if matches!(x, Node::Map(_)) => {
+                            prev.push(v);
+                            out.insert(k.clone(), Val::List(prev));
+                        }
+                        Some(prev) => {
+                            out.insert(k.clone(), Val::List(vec![prev, v]));
+                        }
+                    }
+                }
+                Ok(Val::Map(out))
+            }
+        }
+    }
+
+    fn expr(&self, e: &Expression) -> R {
+        match e {
+            Expression::Null => Ok(Val::Null),
+            Expression::Bool(b) => Ok(Val::Bool(*b)),
+            Expression::Number(n) => Ok(n.as_f64().map_or(Val::Null, Val::Num)),
+            Expression::String(s) => Ok(Val::Str(s.clone())),
+            Expression::Array(a) => Ok(Val::List(
+                a.iter().map(|x| self.expr(x)).collect::<Result<_, _>>()?,
+            )),
+            Expression::Object(o) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in o.iter() {
+                    let key = match k {
+                        ObjectKey::Identifier(i) => i.to_string(),
+                        ObjectKey::Expression(x) => self.expr(x)?.text().map_err(Fail::Error)?,
+                        _ => return err("unsupported object key"),
+                    };
+                    out.insert(key, self.expr(v)?);
+                }
+                Ok(Val::Map(out))
+            }
+            Expression::TemplateExpr(t) => {
+                let t = Template::from_expr(t.as_ref())
+                    .map_err(|e| Fail::Error(format!("bad template: {e}")))?;
+                self.template(&t)
+            }
+            Expression::Variable(v) => self.root(v.as_str(), &[]),
+            Expression::Traversal(t) => match &t.expr {
+                Expression::Variable(v) => self.root(v.as_str(), &t.operators),
+                other => {
+                    let base = self.expr(other)?;
+                    self.walk(base, &t.operators)
+                }
+            },
+            Expression::Parenthesis(inner) => self.expr(inner),
+            Expression::Conditional(c) => {
+                let cond = self.expr(&c.cond_expr)?.boolean().map_err(Fail::Error)?;
+                self.expr(if cond { &c.true_expr } else { &c.false_expr })
+            }
+            other => err(format!(
+                "`{}` is not evaluated by verify (functions, operators and for expressions are not)",
+                hcl::format::to_string(other).unwrap_or_else(|_| "expression".into())
+            )),
+        }
+    }
+
+    /// A template that is exactly one interpolation keeps the value's type (Terraform's rule).
+    fn template(&self, t: &Template) -> R {
+        let els = t.elements();
+        if let [Element::Interpolation(i)] = els {
+            return self.expr(&i.expr);
+        }
+        let mut s = String::new();
+        for el in els {
+            match el {
+                Element::Literal(l) => s.push_str(l),
+                Element::Interpolation(i) => match self.expr(&i.expr)? {
+                    Val::Sym(id) => {
+                        return Ok(Val::Unknown(format!("{id} is interpolated into a string")))
+                    }
+                    v => s.push_str(&v.text().map_err(Fail::Error)?),
+                },
+                Element::Directive(_) => return err("template directives are not evaluated"),
+            }
+        }
+        Ok(Val::Str(s))
+    }
+
+    fn root(&self, name: &str, ops: &[TraversalOperator]) -> R {
+        let (first, rest) = match ops.split_first() {
+            Some((TraversalOperator::GetAttr(a), rest)) => (Some(a.as_str()), rest),
+            _ => (None, ops),
+        };
+        match (name, first) {
+            ("var", Some(v)) => match self.vars.get(v) {
+                Some(val) => self.walk(val.clone(), rest),
+                None => err(format!("`var.{v}` is not declared")),
+            },
+            ("local", Some(l)) => match self.locals.get(l) {
+                Some(val) => self.walk(val.clone(), rest),
+                None => Err(Fail::Pending),
+            },
+            ("each", Some("key")) => match self.each {
+                Some((k, _)) => self.walk(k.clone(), rest),
+                None => err("`each.key` outside a `for_each` resource"),
+            },
+            ("each", Some("value")) => match self.each {
+                Some((_, v)) => self.walk(v.clone(), rest),
+                None => err("`each.value` outside a `for_each` resource"),
+            },
+            ("count", Some("index")) => match self.count {
+                Some(i) => self.walk(Val::Num(i as f64), rest),
+                None => err("`count.index` outside a `count` resource"),
+            },
+            ("data", Some(ty)) => match rest.split_first() {
+                Some((TraversalOperator::GetAttr(n), rest)) => {
+                    self.resource(Mode::Data, ty, n.as_str(), rest)
+                }
+                _ => err(format!("incomplete reference `data.{ty}`")),
+            },
+            (ty, Some(n)) if ty.contains('_') => self.resource(Mode::Managed, ty, n, rest),
+            _ => err(format!("unknown reference `{name}`")),
+        }
+    }
+
+    fn resource(&self, mode: Mode, ty: &str, name: &str, ops: &[TraversalOperator]) -> R {
+        let base = address(mode, ty, name);
+        let Some(inst) = self
+            .resources
+            .get(&(mode, ty.to_string(), name.to_string()))
+        else {
+            return Err(Fail::Pending);
+        };
+        match inst {
+            Instances::Single => self.walk(Val::Sym(Ident::Resource(base)), ops),
+            Instances::Keyed(keys) => {
+                let m = keys
+                    .iter()
+                    .map(|(k, _)| {
+                        (
+                            k.clone(),
+                            Val::Sym(Ident::Resource(instance_address(
+                                &base,
+                                &InstanceKey::Key(k.clone()),
+                            ))),
+                        )
+                    })
+                    .collect();
+                self.walk(Val::Map(m), ops)
+            }
+            Instances::Counted(n) => {
+                let v = (0..*n)
+                    .map(|i| {
+                        Val::Sym(Ident::Resource(instance_address(
+                            &base,
+                            &InstanceKey::Index(i),
+                        )))
+                    })
+                    .collect();
+                self.walk(Val::List(v), ops)
+            }
+        }
+    }
+
+    fn walk(&self, mut v: Val, ops: &[TraversalOperator]) -> R {
+        for op in ops {
+            let key = match op {
+                TraversalOperator::GetAttr(a) => Val::Str(a.to_string()),
+                TraversalOperator::Index(e) => self.expr(e)?,
+                TraversalOperator::LegacyIndex(i) => Val::Num(*i as f64),
+                TraversalOperator::AttrSplat | TraversalOperator::FullSplat => {
+                    return err("splat expressions are not evaluated")
+                }
+            };
+            v = match v {
+                // Any attribute of a resource (`id`, `arn`, …) identifies that resource.
+                Val::Sym(Ident::Resource(r)) if matches!(op, TraversalOperator::GetAttr(_)) => {
+                    Val::Sym(Ident::Resource(r))
+                }
+                // An input that is a map or object: the element is an input of its own.
+                Val::Sym(Ident::Input(i)) => {
+                    let k = key.text().map_err(Fail::Error)?;
+                    Val::Sym(Ident::Input(format!("{i}[{k}]")))
+                }
+                Val::Map(mut m) => {
+                    let k = key.text().map_err(Fail::Error)?;
+                    match m.remove(&k) {
+                        Some(x) => x,
+                        None => return err(format!("no key `{k}`")),
+                    }
+                }
+                Val::List(mut l) => {
+                    let i = key.int().map_err(Fail::Error)?;
+                    match usize::try_from(i).ok().filter(|i| *i < l.len()) {
+                        Some(i) => l.swap_remove(i),
+                        None => return err(format!("index {i} out of range")),
+                    }
+                }
+                Val::Unknown(why) => return Ok(Val::Unknown(why)),
+                other => return err(format!("cannot index {other:?}")),
+            };
+        }
+        Ok(v)
+    }
+}
+
+/// Evaluates the module and maps its AWS resources to rules.
+pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
+    let mut rs = RuleSet::default();
+    let empty_vars = BTreeMap::new();
+    let empty_locals = BTreeMap::new();
+    let empty_res = BTreeMap::new();
+    let bare = Env {
+        vars: &empty_vars,
+        locals: &empty_locals,
+        resources: &empty_res,
+        each: None,
+        count: None,
+    };
+    let mut vars = BTreeMap::new();
+    for v in &module.variables {
+        let val = match &v.default {
+            Some(d) => match bare.node(d) {
+                Ok(Val::Null) | Err(_) => Val::Sym(Ident::Input(v.name.clone())),
+                Ok(x) => x,
+            },
+            None => Val::Sym(Ident::Input(v.name.clone())),
+        };
+        vars.insert(v.name.clone(), val);
+    }
+
+    let mut locals: BTreeMap<String, Val> = BTreeMap::new();
+    let mut resources: BTreeMap<(Mode, String, String), Instances> = BTreeMap::new();
+    let mut failures: BTreeMap<String, (String, String)> = BTreeMap::new();
+    loop {
+        let mut progress = false;
+        for (name, file, node) in &module.locals {
+            if locals.contains_key(name) {
+                continue;
+            }
+            let env = Env {
+                vars: &vars,
+                locals: &locals,
+                resources: &resources,
+                each: None,
+                count: None,
+            };
+            match env.node(node) {
+                Ok(v) => {
+                    locals.insert(name.clone(), v);
+                    progress = true;
+                }
+                Err(Fail::Pending) => {}
+                Err(Fail::Error(e)) => {
+                    failures.insert(format!("local.{name}"), (file.clone(), e.clone()));
+                    locals.insert(name.clone(), Val::Unknown(format!("local.{name}: {e}")));
+                    progress = true;
+                }
+            }
+        }
+        for r in &module.resources {
+            let key = (r.mode, r.ty.clone(), r.name.clone());
+            if resources.contains_key(&key) {
+                continue;
+            }
+            let env = Env {
+                vars: &vars,
+                locals: &locals,
+                resources: &resources,
+                each: None,
+                count: None,
+            };
+            let inst = match (&r.for_each, &r.count) {
+                (Some(fe), _) => match env.node(fe) {
+                    Ok(Val::Map(m)) => Some(Instances::Keyed(m.into_iter().collect())),
+                    Ok(Val::List(l)) => {
+                        let mut keys = Vec::new();
+                        for x in l {
+                            match x.text() {
+                                Ok(t) => keys.push((t.clone(), Val::Str(t))),
+                                Err(e) => {
+                                    failures.insert(address(r.mode, &r.ty, &r.name), (r.file.clone(), format!("for_each: {e}")));
+                                }
+                            }
+                        }
+                        Some(Instances::Keyed(keys))
+                    }
+                    Ok(other) => {
+                        failures.insert(
+                            address(r.mode, &r.ty, &r.name),
+                            (r.file.clone(), format!("for_each is not a map or set: {other:?}")),
+                        );
+                        Some(Instances::Keyed(Vec::new()))
+                    }
+                    Err(Fail::Pending) => None,
+                    Err(Fail::Error(e)) => {
+                        failures.insert(
+                            address(r.mode, &r.ty, &r.name),
+                            (r.file.clone(), format!("for_each: {e}")),
+                        );
+                        Some(Instances::Keyed(Vec::new()))
+                    }
+                },
+                (None, Some(c)) => match env.node(c).map(|v| v.int()) {
+                    Ok(Ok(n)) => Some(Instances::Counted(n.max(0))),
+                    Err(Fail::Pending) => None,
+                    Ok(Err(e)) | Err(Fail::Error(e)) => {
+                        failures.insert(
+                            address(r.mode, &r.ty, &r.name),
+                            (r.file.clone(), format!("count: {e}")),
+                        );
+                        Some(Instances::Counted(0))
+                    }
+                },
+                (None, None) => Some(Instances::Single),
+            };
+            if let Some(i) = inst {
+                resources.insert(key, i);
+                progress = true;
+            }
+        }
+        if !progress {
+            break;
+        }
+    }
+    // What never resolved depends on itself or on something missing.
+    for (name, file, _) in &module.locals {
+        if !locals.contains_key(name) {
+            failures.insert(
+                format!("local.{name}"),
+                (file.clone(), "depends on a reference that never resolves (a cycle, or an undeclared local or resource)".into()),
+            );
+            locals.insert(name.clone(), Val::Unknown(format!("local.{name} does not resolve")));
+        }
+    }
+    for r in &module.resources {
+        let key = (r.mode, r.ty.clone(), r.name.clone());
+        if !resources.contains_key(&key) {
+            failures.insert(
+                address(r.mode, &r.ty, &r.name),
+                (r.file.clone(), "for_each/count depends on a reference that never resolves".into()),
+            );
+            resources.insert(key, Instances::Keyed(Vec::new()));
+        }
+    }
+    for (what, (file, message)) in failures {
+        rs.unresolved.push(Unresolved {
+            origin: Origin {
+                file,
+                resource: what,
+            },
+            message,
+        });
+    }
+
+    for r in module.resources.iter().filter(|r| r.mode == Mode::Managed) {
+        let base = address(r.mode, &r.ty, &r.name);
+        let Some(inst) = resources.get(&(r.mode, r.ty.clone(), r.name.clone())) else {
+            continue;
+        };
+        let each_list: Vec<(InstanceKey, Option<(Val, Val)>, Option<i64>)> = match inst {
+            Instances::Single => vec![(InstanceKey::None, None, None)],
+            Instances::Keyed(keys) => keys
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        InstanceKey::Key(k.clone()),
+                        Some((Val::Str(k.clone()), v.clone())),
+                        None,
+                    )
+                })
+                .collect(),
+            Instances::Counted(n) => (0..*n)
+                .map(|i| (InstanceKey::Index(i), None, Some(i)))
+                .collect(),
+        };
+        for (key, each, count) in each_list {
+            let addr = instance_address(&base, &key);
+            let env = Env {
+                vars: &vars,
+                locals: &locals,
+                resources: &resources,
+                each: each.as_ref().map(|(k, v)| (k, v)),
+                count,
+            };
+            let mut attrs = BTreeMap::new();
+            for (k, n) in &r.body {
+                let v = match env.node(n) {
+                    Ok(v) => v,
+                    Err(Fail::Pending) => Val::Unknown(format!("`{k}` refers to something that does not resolve")),
+                    Err(Fail::Error(e)) => Val::Unknown(format!("`{k}`: {e}")),
+                };
+                // Repeated nested blocks of one kind become a list.
+                match attrs.remove(k) {
+                    None => {
+                        attrs.insert(k.clone(), v);
+                    }
+                    Some(Val::List(mut prev)) => {
+                        prev.push(v);
+                        attrs.insert(k.clone(), Val::List(prev));
+                    }
+                    Some(prev) => {
+                        attrs.insert(k.clone(), Val::List(vec![prev, v]));
+                    }
+                }
+            }
+            let origin = Origin {
+                file: r.file.clone(),
+                resource: addr.clone(),
+            };
+            aws::terraform(&mut rs, &origin, &r.ty, &Val::Map(attrs), Ident::Resource(addr));
+        }
+    }
+    Ok(rs)
+}
+
+/// JSON strings and HCL quoted strings share the template parser.
+pub fn template_node(s: &str) -> Node {
+    if !s.contains("${") && !s.contains("%{") {
+        return Node::Literal(Val::Str(s.to_string()));
+    }
+    match s.parse::<Template>() {
+        Ok(t) => Node::Template(t),
+        Err(e) => Node::Literal(Val::Unknown(format!("bad template `{s}`: {e}"))),
+    }
+}

@@ -1,0 +1,162 @@
+//! Terraform JSON (`*.tf.json`): the same module semantics as HCL; `"${…}"` strings are
+//! parsed as HCL templates, so a string that is one interpolation keeps its value's type.
+
+use super::artifact::Artifact;
+use super::terraform::{evaluate, template_node, Mode, Module, Node, Resource, Variable, META};
+use super::value::Val;
+use super::ReadError;
+use crate::verify::model::RuleSet;
+use serde_json::Value as Json;
+use std::path::PathBuf;
+
+pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError> {
+    let mut module = Module::default();
+    for f in files {
+        let path = f.display().to_string();
+        let text = artifact.get(f).unwrap_or("");
+        let doc: Json = serde_json::from_str(text).map_err(|e| ReadError::Parse {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        add(&mut module, &doc, &path).map_err(|message| ReadError::Format {
+            path: path.clone(),
+            message,
+        })?;
+    }
+    evaluate(&module)
+}
+
+/// Terraform JSON allows a block to be an object or an array of objects.
+fn objects(v: &Json) -> Vec<&serde_json::Map<String, Json>> {
+    match v {
+        Json::Object(m) => vec![m],
+        Json::Array(a) => a.iter().filter_map(Json::as_object).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn add(module: &mut Module, doc: &Json, file: &str) -> Result<(), String> {
+    let Json::Object(top) = doc else {
+        return Err("a Terraform JSON file must be an object".into());
+    };
+    for (kind, v) in top {
+        match kind.as_str() {
+            "variable" => {
+                for m in objects(v) {
+                    for (name, decl) in m {
+                        module.variables.push(Variable {
+                            name: name.clone(),
+                            default: decl.get("default").map(literal),
+                        });
+                    }
+                }
+            }
+            "locals" => {
+                for m in objects(v) {
+                    for (name, value) in m {
+                        module
+                            .locals
+                            .push((name.clone(), file.to_string(), node(value)));
+                    }
+                }
+            }
+            "resource" | "data" => {
+                let mode = if kind == "resource" {
+                    Mode::Managed
+                } else {
+                    Mode::Data
+                };
+                for by_type in objects(v) {
+                    for (ty, named) in by_type {
+                        for by_name in objects(named) {
+                            for (name, body) in by_name {
+                                for b in objects(body) {
+                                    module.resources.push(Resource {
+                                        mode,
+                                        ty: ty.clone(),
+                                        name: name.clone(),
+                                        file: file.to_string(),
+                                        for_each: b.get("for_each").map(node),
+                                        count: b.get("count").map(node),
+                                        body: b
+                                            .iter()
+                                            .filter(|(k, _)| !META.contains(&k.as_str()))
+                                            .map(|(k, x)| (k.clone(), node(x)))
+                                            .collect(),
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Variable defaults are literal values: no interpolation.
+fn literal(v: &Json) -> Node {
+    Node::Literal(json_val(v))
+}
+
+fn json_val(v: &Json) -> Val {
+    match v {
+        Json::Null => Val::Null,
+        Json::Bool(b) => Val::Bool(*b),
+        Json::Number(n) => n.as_f64().map_or(Val::Null, Val::Num),
+        Json::String(s) => Val::Str(s.clone()),
+        Json::Array(a) => Val::List(a.iter().map(json_val).collect()),
+        Json::Object(m) => Val::Map(m.iter().map(|(k, x)| (k.clone(), json_val(x))).collect()),
+    }
+}
+
+fn node(v: &Json) -> Node {
+    match v {
+        Json::String(s) => template_node(s),
+        Json::Array(a) => Node::List(a.iter().map(node).collect()),
+        Json::Object(m) => Node::Map(m.iter().map(|(k, x)| (k.clone(), node(x))).collect()),
+        other => Node::Literal(json_val(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::model::{Ident, SgPeer};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn interpolations_keep_references() {
+        let text = r#"{
+  "variable": {"subnet_vpn_a_id": {"type": "string"}},
+  "locals": {"targets": {"ssh": {"port": 22}}},
+  "resource": {
+    "aws_security_group": {"endpoint": {"name": "e"}, "target": {"for_each": "${local.targets}", "name": "t-${each.key}"}},
+    "aws_vpc_security_group_ingress_rule": {"t": {
+      "for_each": "${local.targets}",
+      "security_group_id": "${aws_security_group.target[each.key].id}",
+      "ip_protocol": "tcp", "from_port": "${each.value.port}", "to_port": "${each.value.port}",
+      "referenced_security_group_id": "${aws_security_group.endpoint.id}"}},
+    "aws_ec2_client_vpn_route": {"r": {"client_vpn_endpoint_id": "x", "destination_cidr_block": "10.9.0.0/16",
+      "target_vpc_subnet_id": "${var.subnet_vpn_a_id}"}}
+  }
+}"#;
+        let mut files = BTreeMap::new();
+        files.insert(PathBuf::from("main.tf.json"), text.to_string());
+        let rs = read(
+            &Artifact::from_files("m", files),
+            &[PathBuf::from("main.tf.json")],
+        )
+        .unwrap();
+        assert!(rs.unresolved.is_empty(), "{:?}", rs.unresolved);
+        assert_eq!(rs.sg_rules[0].span.from, 22);
+        assert_eq!(
+            rs.sg_rules[0].peer,
+            SgPeer::Group(Ident::Resource("aws_security_group.endpoint".into()))
+        );
+        assert_eq!(rs.security_groups[1].name.as_deref(), Some("t-ssh"));
+        assert_eq!(rs.routes[0].subnet, Ident::Input("subnet_vpn_a_id".into()));
+    }
+}

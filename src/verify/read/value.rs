@@ -1,0 +1,115 @@
+//! The resolved value of a property or attribute, common to every reader: literals,
+//! references that stay symbolic (inputs, resources), and what could not be resolved.
+
+use crate::verify::model::Ident;
+use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    List(Vec<Val>),
+    Map(BTreeMap<String, Val>),
+    /// An input or a resource, kept by name.
+    Sym(Ident),
+    /// Could not be resolved; the text says why.
+    Unknown(String),
+}
+
+impl Val {
+    /// A property; `null` counts as absent (Terraform's way of leaving one unset).
+    pub fn get(&self, key: &str) -> Option<&Val> {
+        match self {
+            Val::Map(m) => m.get(key).filter(|v| !matches!(v, Val::Null)),
+            _ => None,
+        }
+    }
+
+    /// A property that must be present.
+    pub fn req(&self, key: &str) -> Result<&Val, String> {
+        match self.get(key) {
+            None | Some(Val::Null) => Err(format!("`{key}` is missing")),
+            Some(v) => Ok(v),
+        }
+    }
+
+    pub fn text(&self) -> Result<String, String> {
+        match self {
+            Val::Str(s) => Ok(s.clone()),
+            Val::Num(n) if n.fract() == 0.0 => Ok(format!("{}", *n as i64)),
+            Val::Bool(b) => Ok(b.to_string()),
+            Val::Unknown(why) => Err(why.clone()),
+            Val::Sym(i) => Err(format!("{i} has no literal value")),
+            other => Err(format!("expected a string, found {}", other.kind())),
+        }
+    }
+
+    pub fn int(&self) -> Result<i64, String> {
+        match self {
+            Val::Num(n) if n.fract() == 0.0 => Ok(*n as i64),
+            Val::Str(s) => s
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| format!("`{s}` is not an integer")),
+            Val::Unknown(why) => Err(why.clone()),
+            other => Err(format!("expected an integer, found {}", other.kind())),
+        }
+    }
+
+    pub fn boolean(&self) -> Result<bool, String> {
+        match self {
+            Val::Bool(b) => Ok(*b),
+            Val::Str(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+            Val::Str(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+            Val::Unknown(why) => Err(why.clone()),
+            other => Err(format!("expected a boolean, found {}", other.kind())),
+        }
+    }
+
+    pub fn cidr(&self) -> Result<Ipv4Net, String> {
+        let t = self.text()?;
+        let net: Ipv4Net = t
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{t}` is not an IPv4 CIDR"))?;
+        if net.trunc() != net {
+            return Err(format!("`{t}` has host bits set"));
+        }
+        Ok(net)
+    }
+
+    /// A network object's name: a literal ID, an input or a resource.
+    pub fn ident(&self) -> Result<Ident, String> {
+        match self {
+            Val::Sym(i) => Ok(i.clone()),
+            Val::Str(s) if !s.is_empty() => Ok(Ident::Id(s.clone())),
+            Val::Unknown(why) => Err(why.clone()),
+            other => Err(format!("expected an ID or reference, found {}", other.kind())),
+        }
+    }
+
+    /// A list (a scalar counts as a list of one).
+    pub fn items(&self) -> Vec<&Val> {
+        match self {
+            Val::List(v) => v.iter().collect(),
+            Val::Null => Vec::new(),
+            other => vec![other],
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Val::Null => "null",
+            Val::Bool(_) => "a boolean",
+            Val::Num(_) => "a number",
+            Val::Str(_) => "a string",
+            Val::List(_) => "a list",
+            Val::Map(_) => "a map",
+            Val::Sym(_) => "a reference",
+            Val::Unknown(_) => "an unresolved value",
+        }
+    }
+}
