@@ -16,6 +16,7 @@ pub fn run(ctx: &Context, path: &Path, json: bool) -> anyhow::Result<Outcome> {
     } else {
         print!("{}", tables(&planned.plan));
     }
+    super::exit_without_freeing(planned);
     Ok(Outcome::Success)
 }
 

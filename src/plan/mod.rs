@@ -299,7 +299,11 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
             name: t.name.clone(),
             subnet: t.subnet().map(|i| intent.subnets[i].name.clone()),
             cidrs: t.cidrs(),
-            services: t.services.iter().map(|s| s.canonical()).collect(),
+            services: t
+                .services
+                .iter()
+                .map(|s| s.canonical().to_string())
+                .collect(),
             groups: t.groups.clone(),
             security_group: match t.destination {
                 Destination::Subnet { .. } => Some(security_group::destination_key(t)),

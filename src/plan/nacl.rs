@@ -17,6 +17,28 @@ use std::collections::BTreeMap;
 pub const ICMP_ECHO_REQUEST: u16 = 8;
 pub const ICMP_ECHO_REPLY: u16 = 0;
 
+/// Why a rectangle is needed, as indexes into the intent: cheap to copy, sort and
+/// deduplicate at scale; turned into a `Reason` only for the final entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Why {
+    pub target: usize,
+    pub service: usize,
+    pub target_network: usize,
+    pub role: Role,
+}
+
+impl Why {
+    pub fn reason(&self, intent: &Intent) -> Reason {
+        let t = &intent.targets[self.target];
+        Reason {
+            target: t.name.clone(),
+            port: t.services[self.service].canonical().to_string(),
+            target_network: Some(intent.subnets[self.target_network].name.clone()),
+            role: self.role,
+        }
+    }
+}
+
 /// One needed rectangle. For icmp, `ports` holds the ICMP type; for all, `PortRange::ALL`.
 #[derive(Debug, Clone)]
 pub struct Need {
@@ -25,7 +47,7 @@ pub struct Need {
     pub protocol: Protocol,
     pub cidr: Ipv4Net,
     pub ports: PortRange,
-    pub reason: Reason,
+    pub why: Why,
 }
 
 /// The four rows of SPEC §4.3 for every target network and target (two for outside ones).
@@ -35,7 +57,7 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
     for &ti in &intent.target_networks {
         let tn = &intent.subnets[ti];
         let a_t = acl_key(&tn.acl);
-        for x in &intent.targets {
+        for (xi, x) in intent.targets.iter().enumerate() {
             let (peer, dest) = match &x.destination {
                 Destination::Subnet { subnet, .. } if *subnet == ti => continue, // NACLs don't see intra-subnet traffic
                 Destination::Subnet { subnet, .. } => {
@@ -44,7 +66,7 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
                 }
                 Destination::Outside { cidr } => (*cidr, None),
             };
-            for svc in &x.services {
+            for (si, svc) in x.services.iter().enumerate() {
                 let (req, rep) = match svc.protocol {
                     Protocol::Tcp | Protocol::Udp => (svc.ports, eph),
                     Protocol::Icmp => (
@@ -53,10 +75,10 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
                     ),
                     Protocol::All => (PortRange::ALL, PortRange::ALL),
                 };
-                let reason = |role| Reason {
-                    target: x.name.clone(),
-                    port: svc.canonical(),
-                    target_network: Some(tn.name.clone()),
+                let why = |role| Why {
+                    target: xi,
+                    service: si,
+                    target_network: ti,
                     role,
                 };
                 let mut push = |acl: &str, egress, cidr, ports, role| {
@@ -66,7 +88,7 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
                         protocol: svc.protocol,
                         cidr,
                         ports,
-                        reason: reason(role),
+                        why: why(role),
                     })
                 };
                 push(&a_t, true, peer, req, Role::Request);
@@ -87,7 +109,7 @@ pub struct Merged {
     pub protocol: Protocol,
     pub cidr: Ipv4Net,
     pub ports: PortRange,
-    pub reasons: Vec<Reason>,
+    pub reasons: Vec<Why>,
 }
 
 /// Exact merge of rectangles (cidr × ports) of one protocol, into few entries.
@@ -194,13 +216,13 @@ pub fn merged(needs: &[Need]) -> BTreeMap<(String, bool), Vec<Merged>> {
         let rects: Vec<(Ipv4Net, PortRange)> = ns.iter().map(|n| (n.cidr, n.ports)).collect();
         let list = out.entry((acl, egress)).or_default();
         for (cidr, ports) in merge(&rects) {
-            let mut reasons: Vec<Reason> = ns
+            let mut reasons: Vec<Why> = ns
                 .iter()
                 .filter(|n| {
                     (contains(&cidr, &n.cidr) || contains(&n.cidr, &cidr))
                         && n.ports.overlaps(&ports)
                 })
-                .map(|n| n.reason.clone())
+                .map(|n| n.why)
                 .collect();
             reasons.sort();
             reasons.dedup();
@@ -222,7 +244,7 @@ pub fn merged(needs: &[Need]) -> BTreeMap<(String, bool), Vec<Merged>> {
         if all.is_empty() {
             continue;
         }
-        let mut moved: Vec<(Ipv4Net, Vec<Reason>)> = Vec::new();
+        let mut moved: Vec<(Ipv4Net, Vec<Why>)> = Vec::new();
         list.retain(|m| {
             if m.protocol == Protocol::All {
                 return true;
@@ -295,7 +317,7 @@ pub fn plan(intent: &Intent) -> Result<Vec<super::NaclEntry>, Vec<Diagnostic>> {
                 cidr: m.cidr,
                 ports: m.protocol.has_ports().then_some(m.ports),
                 icmp_type: (m.protocol == Protocol::Icmp).then_some(i32::from(m.ports.from)),
-                reasons: m.reasons,
+                reasons: m.reasons.iter().map(|w| w.reason(intent)).collect(),
             });
         }
     }
@@ -349,7 +371,8 @@ fn aggregation_hint(cidrs: &[Ipv4Net]) -> Option<String> {
             let extra = (1u64 << (32 - s.prefix_len()))
                 - (1u64 << (32 - a.prefix_len()))
                 - (1u64 << (32 - b.prefix_len()));
-            if best.as_ref().is_none_or(|(e, ..)| extra < *e) {
+            // Siblings (extra 0) merge already when their ports agree: nothing to suggest.
+            if extra > 0 && best.as_ref().is_none_or(|(e, ..)| extra < *e) {
                 best = Some((extra, s, *a, *b));
             }
         }
