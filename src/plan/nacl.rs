@@ -275,11 +275,13 @@ pub fn merged(needs: &[Need]) -> BTreeMap<(String, bool), Vec<Merged>> {
 }
 
 /// Plans the numbered entries, or errors for ACLs over their quota or rule-number range.
-pub fn plan(intent: &Intent) -> Result<Vec<super::NaclEntry>, Vec<Diagnostic>> {
+/// Also returns how many entries the naive one-per-row derivation would need.
+pub fn plan(intent: &Intent) -> Result<(Vec<super::NaclEntry>, usize), Vec<Diagnostic>> {
     let settings = &intent.nacl;
     let mut entries = Vec::new();
     let mut errors = Vec::new();
-    for ((acl, egress), list) in merged(&needs(intent)) {
+    let needs = needs(intent);
+    for ((acl, egress), list) in merged(&needs) {
         let direction = if egress { "egress" } else { "ingress" };
         let limit = settings.quota.saturating_sub(1) as usize;
         let last = u64::from(settings.rule_start)
@@ -322,7 +324,7 @@ pub fn plan(intent: &Intent) -> Result<Vec<super::NaclEntry>, Vec<Diagnostic>> {
         }
     }
     if errors.is_empty() {
-        Ok(entries)
+        Ok((entries, needs.len()))
     } else {
         Err(errors)
     }
@@ -437,6 +439,106 @@ mod tests {
             let merged = merge(&rects);
             prop_assert_eq!(hit(&merged), hit(&rects));
             prop_assert!(merged.len() <= rects.len(), "{} entries from {} rectangles", merged.len(), rects.len());
+        }
+    }
+}
+
+/// Brute force: the fewest (prefix × contiguous port range) entries whose union is exactly
+/// the needed set, on a universe small enough to enumerate (10.0.0.0/29 × ports 0–7).
+#[cfg(test)]
+mod oracle {
+    use super::*;
+    use proptest::prelude::*;
+    use std::net::Ipv4Addr;
+
+    const PORTS: u16 = 8;
+
+    type Cells = u64; // bit (addr * 8 + port)
+
+    fn cells(net: &Ipv4Net, r: &PortRange) -> Cells {
+        let base = u32::from(Ipv4Addr::new(10, 0, 0, 0));
+        let mut c = 0;
+        for a in u32::from(net.network()) - base..=u32::from(net.broadcast()) - base {
+            for p in r.from..=r.to {
+                c |= 1u64 << (a * u32::from(PORTS) + u32::from(p));
+            }
+        }
+        c
+    }
+
+    /// Every candidate entry inside the needed set that no other such candidate contains.
+    fn maximal_candidates(need: Cells) -> Vec<Cells> {
+        let mut all = Vec::new();
+        for len in 29..=32u8 {
+            for net in Ipv4Net::new(Ipv4Addr::new(10, 0, 0, 0), 29)
+                .unwrap()
+                .subnets(len)
+                .unwrap()
+            {
+                for from in 0..PORTS {
+                    for to in from..PORTS {
+                        let c = cells(&net, &PortRange { from, to });
+                        if c & !need == 0 {
+                            all.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        all.sort_unstable();
+        all.dedup();
+        let max: Vec<Cells> = all
+            .iter()
+            .copied()
+            .filter(|c| !all.iter().any(|o| o != c && o & c == *c))
+            .collect();
+        max
+    }
+
+    fn min_cover(need: Cells, cands: &[Cells], depth: usize) -> bool {
+        if need == 0 {
+            return true;
+        }
+        if depth == 0 {
+            return false;
+        }
+        let first = need.trailing_zeros();
+        cands
+            .iter()
+            .filter(|c| *c >> first & 1 == 1)
+            .any(|c| min_cover(need & !c, cands, depth - 1))
+    }
+
+    pub fn fewest(rects: &[(Ipv4Net, PortRange)]) -> usize {
+        let need = rects.iter().fold(0, |acc, (n, r)| acc | cells(n, r));
+        let cands = maximal_candidates(need);
+        (0..).find(|&k| min_cover(need, &cands, k)).unwrap_or(0)
+    }
+
+    fn rect() -> impl Strategy<Value = (Ipv4Net, PortRange)> {
+        (0u8..8, 29u8..=32, 0u16..PORTS, 0u16..PORTS).prop_map(|(h, len, a, b)| {
+            let net = Ipv4Net::new(Ipv4Addr::new(10, 0, 0, h), len)
+                .unwrap()
+                .trunc();
+            (
+                net,
+                PortRange {
+                    from: a.min(b),
+                    to: a.max(b),
+                },
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+        /// The planner's merge emits exactly the minimum number of entries.
+        #[test]
+        fn merge_is_minimal(rects in proptest::collection::vec(rect(), 1..10)) {
+            let merged = merge(&rects);
+            let union = |set: &[(Ipv4Net, PortRange)]| set.iter().fold(0, |acc, (n, r)| acc | cells(n, r));
+            prop_assert_eq!(union(&merged), union(&rects), "not exact");
+            prop_assert_eq!(merged.len(), fewest(&rects), "{:?} -> {:?}", rects, merged);
         }
     }
 }
