@@ -5,65 +5,12 @@
 
 use super::Plan;
 use crate::diagnostic::Diagnostic;
-use crate::net::{supernets, within, CidrSet};
 use ipnet::Ipv4Net;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-/// Who is admitted at some address.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Admitted {
-    pub all_users: bool,
-    pub groups: BTreeSet<String>,
-}
-
-/// Authorization rules as AWS evaluates them: per CIDR, everyone its rules admit
-/// (rules for the same CIDR combine).
-pub type AuthTable = BTreeMap<Ipv4Net, Admitted>;
-
-pub fn auth_table<'a>(rules: impl IntoIterator<Item = (Ipv4Net, Option<&'a str>)>) -> AuthTable {
-    let mut t = AuthTable::new();
-    for (cidr, group) in rules {
-        let a = t.entry(cidr).or_default();
-        match group {
-            None => a.all_users = true,
-            Some(g) => {
-                a.groups.insert(g.to_string());
-            }
-        }
-    }
-    t
-}
-
-/// For the addresses of `cidr`, each longest-prefix-match winner that some of them
-/// reach, with who it admits. Addresses no rule covers are absent.
-pub fn lpm_winners<'a>(table: &'a AuthTable, cidr: &Ipv4Net) -> Vec<(Ipv4Net, &'a Admitted)> {
-    let inside: Vec<(&Ipv4Net, &Admitted)> = within(table, cidr).collect();
-    let mut out = Vec::new();
-    for (a, admitted) in &inside {
-        let narrower: Vec<Ipv4Net> = within(table, a)
-            .map(|(n, _)| *n)
-            .filter(|n| n != *a)
-            .collect();
-        if narrower.is_empty()
-            || !CidrSet::from_nets(&[**a])
-                .difference(&CidrSet::from_nets(&narrower))
-                .is_empty()
-        {
-            out.push((**a, *admitted));
-        }
-    }
-    let inside_nets: Vec<Ipv4Net> = inside.iter().map(|(n, _)| **n).collect();
-    if !inside_nets.contains(cidr)
-        && !CidrSet::from_nets(&[*cidr])
-            .difference(&CidrSet::from_nets(&inside_nets))
-            .is_empty()
-    {
-        if let Some((b, admitted)) = supernets(cidr).find_map(|b| table.get_key_value(&b)) {
-            out.push((*b, admitted));
-        }
-    }
-    out
-}
+// The longest-prefix evaluation is verify's, so that `check`, `plan` and `verify` agree
+// on who reaches what (issue 5, item 4).
+pub use crate::verify::eval::auth::{auth_table, lpm_winners, Admitted, AuthTable};
 
 /// Surplus warnings for the plan, one per (target, admitted group) with the fix.
 pub fn analyse(plan: &Plan) -> Vec<Diagnostic> {

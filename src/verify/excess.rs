@@ -342,7 +342,7 @@ fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
 
 fn route_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Finding>) {
     for r in &rs.routes {
-        let in_vpc = intent.vpc.cidrs.iter().any(|v| overlaps(v, &r.cidr));
+        let in_vpc = intent.vpc.cidrs.iter().any(|v| contains(v, &r.cidr));
         let outside_need = intent.targets.iter().any(|z| {
             matches!(z.destination, Destination::Outside { cidr } if cidr == r.cidr)
         });
@@ -350,7 +350,7 @@ fn route_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Fin
             .subnet(&r.subnet)
             .is_some_and(|s| intent.target_networks.contains(&s));
         let why = if in_vpc {
-            Some("it overlaps a VPC CIDR, which the local route already carries")
+            Some("it lies inside a VPC CIDR, which the local route already carries")
         } else if !outside_need {
             Some("no outside target has this CIDR")
         } else if !on_target_network {

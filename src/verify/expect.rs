@@ -1,7 +1,7 @@
 //! What the intent needs at each layer, derived from SPEC §4 directly (not from the
 //! planner), so that verify judges the artifact against the contract itself.
 
-use super::eval::auth::{lpm_winners, AuthRule};
+use super::eval::auth::{auth_table, lpm_winners, AuthTable};
 use super::model::{Proto, Span};
 use crate::intent::{AclRef, Destination, Intent, Protocol, Service, Target};
 use crate::net::contains;
@@ -110,7 +110,12 @@ pub fn audience(t: &Target, group: Option<&str>) -> bool {
 
 /// The authorization the intent asks for, closed under longest-prefix match (SPEC
 /// §4.4): every target CIDR with its groups and those of every broader target CIDR.
-pub fn intended_auth(intent: &Intent) -> Vec<(Ipv4Net, Option<String>)> {
+pub fn intended_auth(intent: &Intent) -> AuthTable {
+    let rules = intended_rules(intent);
+    auth_table(rules.iter().map(|(c, g)| (*c, g.as_deref())))
+}
+
+fn intended_rules(intent: &Intent) -> Vec<(Ipv4Net, Option<String>)> {
     let cidrs: Vec<Ipv4Net> = intent.targets.iter().flat_map(Target::cidrs).collect();
     let mut out: Vec<(Ipv4Net, Option<String>)> = Vec::new();
     for c in &cidrs {
@@ -139,9 +144,8 @@ pub fn intended_auth(intent: &Intent) -> Vec<(Ipv4Net, Option<String>)> {
 }
 
 /// Would the intent's own authorization admit `group` somewhere in `piece`?
-pub fn intent_admits(intended: &[(Ipv4Net, Option<String>)], piece: &Ipv4Net, group: Option<&str>) -> bool {
-    let rules: Vec<AuthRule> = intended.iter().map(|(c, g)| (*c, g.as_deref())).collect();
-    lpm_winners(&rules, piece)
+pub fn intent_admits(intended: &AuthTable, piece: &Ipv4Net, group: Option<&str>) -> bool {
+    lpm_winners(intended, piece)
         .iter()
         .any(|(_, a)| match group {
             Some(g) => a.admits(Some(g)),

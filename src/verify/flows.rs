@@ -4,7 +4,7 @@
 //! intent does not ask for — another group, all users, or other ports.
 
 use super::bind::Binding;
-use super::eval::auth::{winner, Admitted, AuthRule};
+use super::eval::auth::{auth_table, winner, Admitted, AuthTable};
 use super::eval::cut::pieces;
 use super::eval::nacl::{self, Outcome};
 use super::eval::sg::{self, Peer};
@@ -13,7 +13,7 @@ use super::expect::{audience, intended_auth, intent_admits, packet, Packet};
 use super::findings::{who, Finding, Kind, Layer};
 use super::model::{Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule, Span};
 use crate::intent::{AclRef, Destination, Intent, Target};
-use crate::net::{contains, overlaps, PortSet};
+use crate::net::{contains, within, CidrSet, PortSet};
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Index<'a> {
     pub intent: &'a Intent,
     pub bind: &'a Binding,
-    pub auth: Vec<AuthRule<'a>>,
+    pub auth: AuthTable,
     pub auth_origin: BTreeMap<Ipv4Net, Vec<String>>,
     /// Route CIDRs per target network (subnet index).
     pub routes: BTreeMap<usize, Vec<Ipv4Net>>,
@@ -62,11 +62,7 @@ impl<'a> Index<'a> {
         Index {
             intent,
             bind,
-            auth: rs
-                .auth_rules
-                .iter()
-                .map(|r| (r.cidr, r.group.as_deref()))
-                .collect(),
+            auth: auth_table(rs.auth_rules.iter().map(|r| (r.cidr, r.group.as_deref()))),
             auth_origin,
             routes,
             associated: rs
@@ -137,10 +133,24 @@ impl<'i, 'a> Path<'i, 'a> {
         }
     }
 
-    fn dest_pieces(&self) -> Vec<Ipv4Net> {
+    /// The target's addresses; for an outside target, without the VPC's own addresses
+    /// (a `0.0.0.0/0` target does not reach in-VPC servers through the outside path).
+    fn dest_addresses(&self) -> Vec<Ipv4Net> {
         let cidrs = self.x.cidrs();
+        if self.in_vpc {
+            return cidrs;
+        }
+        let vpc = CidrSet::from_nets(&self.ix.intent.vpc.cidrs);
+        CidrSet::from_nets(&cidrs).difference(&vpc).nets().to_vec()
+    }
+
+    fn dest_pieces(&self) -> Vec<Ipv4Net> {
+        let cidrs = self.dest_addresses();
         let near = |c: &Ipv4Net| cidrs.iter().any(|x| contains(x, c));
-        let mut b: Vec<Ipv4Net> = self.ix.auth.iter().map(|r| r.0).filter(near).collect();
+        let mut b: Vec<Ipv4Net> = cidrs
+            .iter()
+            .flat_map(|c| within(&self.ix.auth, c).map(|(n, _)| *n))
+            .collect();
         if let Some(rs) = self.ix.routes.get(&self.t) {
             b.extend(rs.iter().copied().filter(near));
         }
@@ -444,7 +454,7 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                 .chain(x.services.iter().map(|s| packet(intent, s).proto))
                 .collect();
             for d in &dps {
-                let admitted: Option<(Ipv4Net, Admitted)> = winner(&ix.auth, d);
+                let admitted: Option<(Ipv4Net, &Admitted)> = winner(&ix.auth, d);
                 let verdicts: Vec<(Ipv4Net, Proto, Verdict)> = sps
                     .iter()
                     .flat_map(|s| protos.iter().map(move |p| (*s, *p)))
@@ -454,7 +464,7 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                 for svc in &x.services {
                     let p = packet(intent, svc);
                     for g in &groups {
-                        let key = (*g, svc.canonical(), t);
+                        let key = (*g, svc.canonical().to_string(), t);
                         if missing_done.contains(&key) {
                             continue;
                         }
@@ -594,6 +604,5 @@ pub fn check(ix: &Index) -> Vec<Finding> {
         f.target_network = Some(nets.join(", "));
         out.push(f);
     }
-    let _ = overlaps;
     out
 }

@@ -1,13 +1,11 @@
 //! Client VPN authorization: longest-prefix match across all rules; rules for the same
-//! CIDR combine their groups (AWS admin guide, auth-rule-example-scenarios).
+//! CIDR combine their groups (AWS admin guide, auth-rule-example-scenarios). `check`
+//! and `plan` use this evaluator too, so that all three agree on who reaches what.
 
 use super::cut::pieces;
-use crate::net::contains;
+use crate::net::{supernets, within};
 use ipnet::Ipv4Net;
-use std::collections::BTreeSet;
-
-/// One authorization rule as AWS evaluates it: CIDR and group (`None` = all users).
-pub type AuthRule<'a> = (Ipv4Net, Option<&'a str>);
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Who is admitted at some address.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,47 +21,50 @@ impl Admitted {
     }
 }
 
-/// The rule that wins for every address of `piece` (which must not straddle a rule
-/// boundary), and who it admits; `None` when no rule covers it.
-pub fn winner(rules: &[AuthRule], piece: &Ipv4Net) -> Option<(Ipv4Net, Admitted)> {
-    let best = rules
-        .iter()
-        .filter(|(c, _)| contains(c, piece))
-        .map(|(c, _)| *c)
-        .max_by_key(|c| c.prefix_len())?;
-    let mut a = Admitted::default();
-    for (_, g) in rules.iter().filter(|(c, _)| *c == best) {
-        match g {
+/// Authorization rules as AWS evaluates them: per CIDR, everyone its rules admit.
+pub type AuthTable = BTreeMap<Ipv4Net, Admitted>;
+
+/// Rules as `(CIDR, group)`, `None` = all users.
+pub fn auth_table<'a>(rules: impl IntoIterator<Item = (Ipv4Net, Option<&'a str>)>) -> AuthTable {
+    let mut t = AuthTable::new();
+    for (cidr, group) in rules {
+        let a = t.entry(cidr).or_default();
+        match group {
             None => a.all_users = true,
             Some(g) => {
-                a.groups.insert((*g).to_string());
+                a.groups.insert(g.to_string());
             }
         }
     }
-    Some((best, a))
+    t
 }
 
-/// For the addresses of `cidr`: each piece with its winning rule, cut at every rule
-/// boundary inside it. Pieces no rule covers have `None`.
-pub fn decide(rules: &[AuthRule], cidr: &Ipv4Net) -> Vec<(Ipv4Net, Option<(Ipv4Net, Admitted)>)> {
-    let inside: Vec<Ipv4Net> = rules
-        .iter()
-        .map(|r| r.0)
-        .filter(|p| contains(cidr, p))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+/// The rule that decides every address of `piece` (which no rule boundary cuts): the
+/// longest prefix that contains it. `None` when no rule covers it.
+pub fn winner<'a>(table: &'a AuthTable, piece: &Ipv4Net) -> Option<(Ipv4Net, &'a Admitted)> {
+    std::iter::once(*piece)
+        .chain(supernets(piece))
+        .find_map(|p| table.get_key_value(&p))
+        .map(|(p, a)| (*p, a))
+}
+
+/// The addresses of `cidr` cut at every rule boundary inside it, each with its winner.
+pub fn decide<'a>(
+    table: &'a AuthTable,
+    cidr: &Ipv4Net,
+) -> Vec<(Ipv4Net, Option<(Ipv4Net, &'a Admitted)>)> {
+    let inside: Vec<Ipv4Net> = within(table, cidr).map(|(n, _)| *n).collect();
     pieces(&[*cidr], &inside)
         .into_iter()
-        .map(|p| (p, winner(rules, &p)))
+        .map(|p| (p, winner(table, &p)))
         .collect()
 }
 
 /// Each longest-prefix-match winner that decides some address of `cidr`, with who it
-/// admits (addresses no rule covers are absent). `check`/`plan` use this too.
-pub fn lpm_winners(rules: &[AuthRule], cidr: &Ipv4Net) -> Vec<(Ipv4Net, Admitted)> {
-    let mut out: Vec<(Ipv4Net, Admitted)> = Vec::new();
-    for (_, w) in decide(rules, cidr) {
+/// admits (addresses no rule covers are absent).
+pub fn lpm_winners<'a>(table: &'a AuthTable, cidr: &Ipv4Net) -> Vec<(Ipv4Net, &'a Admitted)> {
+    let mut out: Vec<(Ipv4Net, &Admitted)> = Vec::new();
+    for (_, w) in decide(table, cidr) {
         if let Some((p, a)) = w {
             if !out.iter().any(|(q, _)| *q == p) {
                 out.push((p, a));
@@ -84,18 +85,20 @@ mod tests {
     #[test]
     fn narrower_rule_hides_broader_group() {
         // AWS scenario: 10.0.0.0/16 for A, 10.0.1.0/24 for B: A loses 10.0.1.0/24.
-        let rules = [(n("10.0.0.0/16"), Some("a")), (n("10.0.1.0/24"), Some("b"))];
-        let d = decide(&rules, &n("10.0.1.5/32"));
-        let (_, a) = d[0].1.clone().unwrap();
+        let t = auth_table([(n("10.0.0.0/16"), Some("a")), (n("10.0.1.0/24"), Some("b"))]);
+        let d = decide(&t, &n("10.0.1.5/32"));
+        let (_, a) = d[0].1.unwrap();
         assert!(a.admits(Some("b")) && !a.admits(Some("a")));
-        let d = decide(&rules, &n("10.0.2.0/24"));
-        assert!(d[0].1.as_ref().unwrap().1.admits(Some("a")));
+        let d = decide(&t, &n("10.0.2.0/24"));
+        assert!(d[0].1.unwrap().1.admits(Some("a")));
+        let w = lpm_winners(&t, &n("10.0.0.0/16"));
+        assert_eq!(w.len(), 2, "both rules decide some address of the /16");
     }
 
     #[test]
     fn same_cidr_combines_groups() {
-        let rules = [(n("10.0.1.0/24"), Some("a")), (n("10.0.1.0/24"), Some("b"))];
-        let w = lpm_winners(&rules, &n("10.0.1.0/24"));
+        let t = auth_table([(n("10.0.1.0/24"), Some("a")), (n("10.0.1.0/24"), Some("b"))]);
+        let w = lpm_winners(&t, &n("10.0.1.0/24"));
         assert_eq!(w.len(), 1);
         assert!(w[0].1.admits(Some("a")) && w[0].1.admits(Some("b")));
     }
