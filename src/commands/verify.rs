@@ -27,10 +27,12 @@ pub fn run(
         return Ok(Outcome::Failure);
     };
     super::print_diagnostics(ctx, &planned.warnings, &planned.source);
-    let artifacts: Vec<Artifact> = match artifact {
-        Some(p) => vec![Artifact::load(p).with_context(|| format!("cannot read artifact {}", p.display()))?],
-        None => rendered(&planned.plan)?,
-    };
+    let artifacts: Vec<Artifact> =
+        match artifact {
+            Some(p) => vec![Artifact::load(p)
+                .with_context(|| format!("cannot read artifact {}", p.display()))?],
+            None => rendered(&planned.plan)?,
+        };
     let mut results = Vec::new();
     for a in &artifacts {
         results.push(verify_artifact(&planned.intent, a)?);
@@ -64,7 +66,8 @@ pub fn run(
 
 /// Reads and verifies one artifact. A read error is an error of the run (exit 2).
 pub fn verify_artifact(intent: &Intent, a: &Artifact) -> anyhow::Result<Verified> {
-    let (syntax, rs) = read::read(a).with_context(|| format!("cannot read artifact {}", a.label))?;
+    let (syntax, rs) =
+        read::read(a).with_context(|| format!("cannot read artifact {}", a.label))?;
     Ok(Verified {
         format: syntax.name().to_string(),
         label: a.label.clone(),

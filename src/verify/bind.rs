@@ -99,8 +99,9 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
                 .subnets
                 .iter()
                 .position(|x| x.id.as_deref() == Some(s)),
-            Ident::Input(name) => input_subnet(intent, name, SUBNET_WORDS)
-                .filter(|&i| intent.subnets[i].id.is_none()),
+            Ident::Input(name) => {
+                input_subnet(intent, name, SUBNET_WORDS).filter(|&i| intent.subnets[i].id.is_none())
+            }
             Ident::Resource(_) => None,
         };
         match hit {
@@ -185,6 +186,10 @@ mod tests {
         assert!(!input_names("network_acl_vpn_a_id", "vpn-a", SUBNET_WORDS));
         assert!(input_names("network_acl_vpn_a_id", "vpn-a", ACL_WORDS));
         assert!(input_names("VpnANetworkAclId", "vpn-a", ACL_WORDS));
-        assert!(input_names("PrivateASubnetNetworkAclId", "private-a", ACL_WORDS));
+        assert!(input_names(
+            "PrivateASubnetNetworkAclId",
+            "private-a",
+            ACL_WORDS
+        ));
     }
 }

@@ -19,7 +19,8 @@ use ipnet::Ipv4Net;
 /// The CDK "no traffic" placeholder that keeps CloudFormation from adding allow-all egress.
 fn is_placeholder(r: &SgRule) -> bool {
     r.direction == Direction::Egress
-        && r.peer == SgPeer::Cidr(Ipv4Net::new(std::net::Ipv4Addr::BROADCAST, 32).unwrap_or_default())
+        && r.peer
+            == SgPeer::Cidr(Ipv4Net::new(std::net::Ipv4Addr::BROADCAST, 32).unwrap_or_default())
 }
 
 pub fn check(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index) -> Vec<Finding> {
@@ -88,10 +89,18 @@ fn beyond_needs(r: &NaclRule, needs: &[&NaclNeed]) -> Option<String> {
             }));
         }
         let left = set(span).difference(&covered);
-        if r.protocol == Proto::All && !relevant.iter().any(|n| n.proto == Proto::All && contains(&n.cidr, &piece)) {
+        if r.protocol == Proto::All
+            && !relevant
+                .iter()
+                .any(|n| n.proto == Proto::All && contains(&n.cidr, &piece))
+        {
             extra.push(format!("every protocol to/from {piece}"));
         } else if !left.is_empty() {
-            extra.push(format!("{} {} to/from {piece}", r.protocol, describe(&left)));
+            extra.push(format!(
+                "{} {} to/from {piece}",
+                r.protocol,
+                describe(&left)
+            ));
         }
     }
     if extra.is_empty() {
@@ -139,11 +148,18 @@ fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &
         let o = nacl::evaluate(rules, &n.cidr, n.proto);
         let ps = pieces(&[n.cidr], &rules.iter().map(|r| r.cidr).collect::<Vec<_>>());
         for p in ps {
-            let o2 = if p == n.cidr { None } else { Some(nacl::evaluate(rules, &p, n.proto)) };
+            let o2 = if p == n.cidr {
+                None
+            } else {
+                Some(nacl::evaluate(rules, &p, n.proto))
+            };
             let o = o2.as_ref().unwrap_or(&o);
             for (ports, r) in &o.decided {
                 let hit = ports.difference(&ports.difference(&set(n.span)));
-                if r.action == Action::Deny && !hit.is_empty() && !reported.contains(&r.origin.resource.as_str()) {
+                if r.action == Action::Deny
+                    && !hit.is_empty()
+                    && !reported.contains(&r.origin.resource.as_str())
+                {
                     reported.push(&r.origin.resource);
                     out.push(
                         Finding::new(
@@ -282,7 +298,9 @@ fn strict_egress_excess(intent: &Intent, bind: &Binding, r: &SgRule) -> Option<S
     let mut all_needed = false;
     for (i, t) in intent.targets.iter().enumerate() {
         let serves = match (&t.destination, &r.peer) {
-            (Destination::Subnet { .. }, SgPeer::Group(g)) => bind.target_groups[i].as_ref() == Some(g),
+            (Destination::Subnet { .. }, SgPeer::Group(g)) => {
+                bind.target_groups[i].as_ref() == Some(g)
+            }
             (Destination::Outside { cidr }, SgPeer::Cidr(c)) => contains(cidr, c),
             _ => false,
         };
@@ -293,12 +311,20 @@ fn strict_egress_excess(intent: &Intent, bind: &Binding, r: &SgRule) -> Option<S
             let p = packet(intent, s);
             all_needed |= p.proto == Proto::All;
             if p.proto == r.protocol || p.proto == Proto::All {
-                want = want.union(&set(if p.proto == Proto::All { universe(r.protocol) } else { p.request }));
+                want = want.union(&set(if p.proto == Proto::All {
+                    universe(r.protocol)
+                } else {
+                    p.request
+                }));
             }
         }
     }
     let extra = set(r.span).difference(&want);
-    let wider = if r.protocol == Proto::All { !all_needed } else { !extra.is_empty() };
+    let wider = if r.protocol == Proto::All {
+        !all_needed
+    } else {
+        !extra.is_empty()
+    };
     wider.then(|| {
         format!(
             "endpoint security group egress {} {} to {:?} is wider than `egress: strict` needs",
@@ -343,9 +369,10 @@ fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
 fn route_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Finding>) {
     for r in &rs.routes {
         let in_vpc = intent.vpc.cidrs.iter().any(|v| contains(v, &r.cidr));
-        let outside_need = intent.targets.iter().any(|z| {
-            matches!(z.destination, Destination::Outside { cidr } if cidr == r.cidr)
-        });
+        let outside_need = intent
+            .targets
+            .iter()
+            .any(|z| matches!(z.destination, Destination::Outside { cidr } if cidr == r.cidr));
         let on_target_network = bind
             .subnet(&r.subnet)
             .is_some_and(|s| intent.target_networks.contains(&s));

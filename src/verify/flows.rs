@@ -379,11 +379,19 @@ fn passes(v: &Verdict, proto: Proto, reply: Span) -> PortSet {
 
 /// Intended services as packets per protocol for `who` at piece `d` behind `dest_sg`:
 /// the union over the targets that cover `d` and carry the same group.
-fn intended(ix: &Index, d: &Ipv4Net, dest_sg: Option<&Ident>, group: Option<&str>, in_vpc: bool, proto: Proto) -> PortSet {
+fn intended(
+    ix: &Index,
+    d: &Ipv4Net,
+    dest_sg: Option<&Ident>,
+    group: Option<&str>,
+    in_vpc: bool,
+    proto: Proto,
+) -> PortSet {
     let mut out = PortSet::new();
     for (zi, z) in ix.intent.targets.iter().enumerate() {
         let same = if in_vpc {
-            z.subnet().is_some() && ix.bind.target_groups.get(zi).and_then(Option::as_ref) == dest_sg
+            z.subnet().is_some()
+                && ix.bind.target_groups.get(zi).and_then(Option::as_ref) == dest_sg
         } else {
             z.subnet().is_none()
         };
@@ -514,7 +522,8 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                 let Some((prefix, adm)) = &admitted else {
                     continue;
                 };
-                let mut whos: Vec<Option<&str>> = adm.groups.iter().map(|g| Some(g.as_str())).collect();
+                let mut whos: Vec<Option<&str>> =
+                    adm.groups.iter().map(|g| Some(g.as_str())).collect();
                 if adm.all_users {
                     whos.push(None);
                 }

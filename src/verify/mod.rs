@@ -26,7 +26,9 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     for (id, what) in &bind.unbound {
         out.push(Finding::new(
             Kind::Unresolved,
-            format!("{id} names no {what} of the intent (by ID, or by an input named after the subnet)"),
+            format!(
+                "{id} names no {what} of the intent (by ID, or by an input named after the subnet)"
+            ),
         ));
     }
     for (i, t) in intent.targets.iter().enumerate() {
@@ -53,9 +55,8 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     out.extend(flows::check(&ix));
     out.extend(excess::check(intent, rs, &bind, &ix));
     out.sort_by(|a, b| {
-        (a.kind, &a.target, &a.who, &a.service, &a.message).cmp(&(
-            b.kind, &b.target, &b.who, &b.service, &b.message,
-        ))
+        (a.kind, &a.target, &a.who, &a.service, &a.message)
+            .cmp(&(b.kind, &b.target, &b.who, &b.service, &b.message))
     });
     out.dedup();
     out

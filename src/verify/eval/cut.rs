@@ -8,7 +8,10 @@ use ipnet::Ipv4Net;
 pub fn pieces(nets: &[Ipv4Net], boundaries: &[Ipv4Net]) -> Vec<Ipv4Net> {
     let mut out: Vec<Ipv4Net> = nets.to_vec();
     for b in boundaries {
-        if !out.iter().any(|p| p.prefix_len() < b.prefix_len() && contains(p, b)) {
+        if !out
+            .iter()
+            .any(|p| p.prefix_len() < b.prefix_len() && contains(p, b))
+        {
             continue;
         }
         let mut next = Vec::with_capacity(out.len() + 8);
@@ -33,7 +36,12 @@ mod tests {
     fn pieces_respect_boundaries() {
         let n = |s: &str| -> Ipv4Net { s.parse().unwrap() };
         let got = pieces(&[n("10.0.0.0/24")], &[n("10.0.0.5/32"), n("10.0.0.0/16")]);
-        assert_eq!(got.iter().map(|p| 1u64 << (32 - p.prefix_len())).sum::<u64>(), 256);
+        assert_eq!(
+            got.iter()
+                .map(|p| 1u64 << (32 - p.prefix_len()))
+                .sum::<u64>(),
+            256
+        );
         for p in &got {
             for b in [n("10.0.0.5/32"), n("10.0.0.0/16")] {
                 assert!(contains(&b, p) || !crate::net::overlaps(&b, p));

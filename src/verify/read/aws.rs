@@ -38,9 +38,7 @@ pub fn cloudformation(rs: &mut RuleSet, origin: &Origin, ty: &str, props: &Val, 
             },
         ),
         "AWS::EC2::ClientVpnEndpoint" => endpoint(rs, props, "SecurityGroupIds"),
-        "AWS::EC2::ClientVpnTargetNetworkAssociation" => {
-            association(rs, origin, props, "SubnetId")
-        }
+        "AWS::EC2::ClientVpnTargetNetworkAssociation" => association(rs, origin, props, "SubnetId"),
         "AWS::EC2::ClientVpnAuthorizationRule" => authorization(
             rs,
             origin,
@@ -83,9 +81,9 @@ pub fn terraform(rs: &mut RuleSet, origin: &Origin, ty: &str, attrs: &Val, me: I
                 _ => Ok(Span::ALL_PORTS),
             },
         ),
-        "aws_network_acl" => Err(
-            "inline network ACL rules are not read by verify; use aws_network_acl_rule".into(),
-        ),
+        "aws_network_acl" => {
+            Err("inline network ACL rules are not read by verify; use aws_network_acl_rule".into())
+        }
         "aws_ec2_client_vpn_endpoint" => endpoint(rs, attrs, "security_group_ids"),
         "aws_ec2_client_vpn_network_association" => association(rs, origin, attrs, "subnet_id"),
         "aws_ec2_client_vpn_authorization_rule" => authorization(
@@ -283,12 +281,7 @@ fn literal_name(v: Option<&Val>) -> Option<String> {
     }
 }
 
-fn cfn_security_group(
-    rs: &mut RuleSet,
-    origin: &Origin,
-    p: &Val,
-    me: Ident,
-) -> Result<(), String> {
+fn cfn_security_group(rs: &mut RuleSet, origin: &Origin, p: &Val, me: Ident) -> Result<(), String> {
     rs.security_groups.push(SgDecl {
         origin: origin.clone(),
         ident: me.clone(),
@@ -349,7 +342,10 @@ fn tf_security_group(rs: &mut RuleSet, origin: &Origin, a: &Val, me: Ident) -> R
         name: literal_name(a.get("name")),
     });
     // Inline blocks: read so that they are judged, although shibori never writes them.
-    for (key, direction) in [("ingress", Direction::Ingress), ("egress", Direction::Egress)] {
+    for (key, direction) in [
+        ("ingress", Direction::Ingress),
+        ("egress", Direction::Egress),
+    ] {
         for block in a.get(key).map(Val::items).unwrap_or_default() {
             let protocol = proto(block.req("protocol")?)?;
             let span = sg_span(protocol, block.get("from_port"), block.get("to_port"))?;

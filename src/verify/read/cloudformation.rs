@@ -161,7 +161,9 @@ impl Scope<'_> {
             return Val::Sym(Ident::Resource(format!("{}{name}", self.prefix)));
         }
         if name.starts_with("AWS::") {
-            return Val::Unknown(format!("pseudo parameter `{name}` has no value before deployment"));
+            return Val::Unknown(format!(
+                "pseudo parameter `{name}` has no value before deployment"
+            ));
         }
         Val::Unknown(format!("`Ref: {name}` names no parameter or resource"))
     }
@@ -331,7 +333,8 @@ fn read_template(
         let url = match props.req("TemplateURL").and_then(|u| u.text()) {
             Ok(u) => u,
             Err(message) => {
-                rs.unresolved.push(crate::verify::model::Unresolved { origin, message });
+                rs.unresolved
+                    .push(crate::verify::model::Unresolved { origin, message });
                 continue;
             }
         };
@@ -437,7 +440,10 @@ Resources:
             rs.sg_rules[0].peer,
             SgPeer::Group(Ident::Resource("Sg".into()))
         );
-        assert_eq!(rs.security_groups[0].name, None, "Sub of an input has no literal");
+        assert_eq!(
+            rs.security_groups[0].name, None,
+            "Sub of an input has no literal"
+        );
         assert_eq!(rs.nacl_rules[0].protocol, Proto::Tcp);
         assert_eq!(rs.nacl_rules[0].action, Action::Allow);
         assert_eq!(
@@ -454,7 +460,11 @@ Resources:
                 "Properties": {"DestinationCidrBlock": "10.1.0.0/16", "TargetVpcSubnetId": {"Ref": "Nope"}}}}}"#,
         );
         assert!(rs.routes.is_empty());
-        assert!(rs.unresolved[0].message.contains("Nope"), "{:?}", rs.unresolved);
+        assert!(
+            rs.unresolved[0].message.contains("Nope"),
+            "{:?}",
+            rs.unresolved
+        );
     }
 
     #[test]
@@ -487,7 +497,10 @@ Resources:
         let a = Artifact::from_files("t", files);
         let (syntax, rs) = super::super::read(&a).unwrap();
         assert_eq!(syntax, super::super::Syntax::CloudFormation);
-        assert_eq!(rs.sg_rules[0].peer, SgPeer::Group(Ident::Resource("Ep".into())));
+        assert_eq!(
+            rs.sg_rules[0].peer,
+            SgPeer::Group(Ident::Resource("Ep".into()))
+        );
         assert_eq!(rs.sg_rules[0].origin.resource, "Child/In");
     }
 }

@@ -408,7 +408,10 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                             match x.text() {
                                 Ok(t) => keys.push((t.clone(), Val::Str(t))),
                                 Err(e) => {
-                                    failures.insert(address(r.mode, &r.ty, &r.name), (r.file.clone(), format!("for_each: {e}")));
+                                    failures.insert(
+                                        address(r.mode, &r.ty, &r.name),
+                                        (r.file.clone(), format!("for_each: {e}")),
+                                    );
                                 }
                             }
                         }
@@ -417,7 +420,10 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                     Ok(other) => {
                         failures.insert(
                             address(r.mode, &r.ty, &r.name),
-                            (r.file.clone(), format!("for_each is not a map or set: {other:?}")),
+                            (
+                                r.file.clone(),
+                                format!("for_each is not a map or set: {other:?}"),
+                            ),
                         );
                         Some(Instances::Keyed(Vec::new()))
                     }
@@ -459,7 +465,10 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                 format!("local.{name}"),
                 (file.clone(), "depends on a reference that never resolves (a cycle, or an undeclared local or resource)".into()),
             );
-            locals.insert(name.clone(), Val::Unknown(format!("local.{name} does not resolve")));
+            locals.insert(
+                name.clone(),
+                Val::Unknown(format!("local.{name} does not resolve")),
+            );
         }
     }
     for r in &module.resources {
@@ -467,7 +476,10 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
         if !resources.contains_key(&key) {
             failures.insert(
                 address(r.mode, &r.ty, &r.name),
-                (r.file.clone(), "for_each/count depends on a reference that never resolves".into()),
+                (
+                    r.file.clone(),
+                    "for_each/count depends on a reference that never resolves".into(),
+                ),
             );
             resources.insert(key, Instances::Keyed(Vec::new()));
         }
@@ -516,7 +528,9 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
             for (k, n) in &r.body {
                 let v = match env.node(n) {
                     Ok(v) => v,
-                    Err(Fail::Pending) => Val::Unknown(format!("`{k}` refers to something that does not resolve")),
+                    Err(Fail::Pending) => {
+                        Val::Unknown(format!("`{k}` refers to something that does not resolve"))
+                    }
                     Err(Fail::Error(e)) => Val::Unknown(format!("`{k}`: {e}")),
                 };
                 // Repeated nested blocks of one kind become a list.
@@ -537,7 +551,13 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                 file: r.file.clone(),
                 resource: addr.clone(),
             };
-            aws::terraform(&mut rs, &origin, &r.ty, &Val::Map(attrs), Ident::Resource(addr));
+            aws::terraform(
+                &mut rs,
+                &origin,
+                &r.ty,
+                &Val::Map(attrs),
+                Ident::Resource(addr),
+            );
         }
     }
     Ok(rs)

@@ -41,8 +41,16 @@ pub fn add(module: &mut Module, body: &Body, file: &str) {
                     ));
                 }
             }
-            ("resource", [ty, name]) => module.resources.push(resource(Mode::Managed, ty, name, block, file)),
-            ("data", [ty, name]) => module.resources.push(resource(Mode::Data, ty, name, block, file)),
+            ("resource", [ty, name]) => {
+                module
+                    .resources
+                    .push(resource(Mode::Managed, ty, name, block, file))
+            }
+            ("data", [ty, name]) => {
+                module
+                    .resources
+                    .push(resource(Mode::Data, ty, name, block, file))
+            }
             _ => {}
         }
     }
@@ -91,7 +99,11 @@ mod tests {
     fn read_text(text: &str) -> RuleSet {
         let mut files = BTreeMap::new();
         files.insert(PathBuf::from("main.tf"), text.to_string());
-        read(&Artifact::from_files("m", files), &[PathBuf::from("main.tf")]).unwrap()
+        read(
+            &Artifact::from_files("m", files),
+            &[PathBuf::from("main.tf")],
+        )
+        .unwrap()
     }
 
     #[test]
@@ -158,7 +170,10 @@ resource "aws_ec2_client_vpn_network_association" "a" {
         );
         assert_eq!(rs.nacl_rules.len(), 2);
         assert_eq!(rs.nacl_rules[0].protocol, Proto::Tcp);
-        assert_eq!(rs.associations[0].subnet, Ident::Input("subnet_vpn_a_id".into()));
+        assert_eq!(
+            rs.associations[0].subnet,
+            Ident::Input("subnet_vpn_a_id".into())
+        );
     }
 
     #[test]
@@ -173,6 +188,10 @@ resource "aws_ec2_client_vpn_route" "r" {
 "#,
         );
         assert!(rs.routes.is_empty());
-        assert!(rs.unresolved[0].message.contains("not evaluated"), "{:?}", rs.unresolved);
+        assert!(
+            rs.unresolved[0].message.contains("not evaluated"),
+            "{:?}",
+            rs.unresolved
+        );
     }
 }

@@ -87,7 +87,10 @@ impl Val {
             Val::Sym(i) => Ok(i.clone()),
             Val::Str(s) if !s.is_empty() => Ok(Ident::Id(s.clone())),
             Val::Unknown(why) => Err(why.clone()),
-            other => Err(format!("expected an ID or reference, found {}", other.kind())),
+            other => Err(format!(
+                "expected an ID or reference, found {}",
+                other.kind()
+            )),
         }
     }
 
