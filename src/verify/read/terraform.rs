@@ -109,6 +109,9 @@ fn instance_address(base: &str, key: &InstanceKey) -> String {
     }
 }
 
+/// One instance: its key, `each.key`/`each.value`, `count.index`.
+type InstanceEnv = (InstanceKey, Option<(Val, Val)>, Option<i64>);
+
 enum InstanceKey {
     None,
     Key(String),
@@ -473,7 +476,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
     }
     for r in &module.resources {
         let key = (r.mode, r.ty.clone(), r.name.clone());
-        if !resources.contains_key(&key) {
+        if let std::collections::btree_map::Entry::Vacant(v) = resources.entry(key) {
             failures.insert(
                 address(r.mode, &r.ty, &r.name),
                 (
@@ -481,7 +484,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                     "for_each/count depends on a reference that never resolves".into(),
                 ),
             );
-            resources.insert(key, Instances::Keyed(Vec::new()));
+            v.insert(Instances::Keyed(Vec::new()));
         }
     }
     for (what, (file, message)) in failures {
@@ -499,7 +502,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
         let Some(inst) = resources.get(&(r.mode, r.ty.clone(), r.name.clone())) else {
             continue;
         };
-        let each_list: Vec<(InstanceKey, Option<(Val, Val)>, Option<i64>)> = match inst {
+        let each_list: Vec<InstanceEnv> = match inst {
             Instances::Single => vec![(InstanceKey::None, None, None)],
             Instances::Keyed(keys) => keys
                 .iter()
