@@ -61,3 +61,187 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     out.dedup();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::model::*;
+    use super::*;
+    use crate::diagnostic::Source;
+
+    const SEED: &str = r#"
+version: 1
+name: tokyo-ssh
+vpc: {id: vpc-0123456789abcdef0, cidr: 192.168.0.0/16}
+endpoint: {client_cidr: 172.31.0.0/22, split_tunnel: true, authentication: certificate}
+subnets:
+  vpn-a: {id: subnet-0aaaaaaaaaaaaaaaa, cidr: 192.168.10.0/24, az: ap-northeast-1a, network_acl: acl-0aaaaaaaaaaaaaaaa}
+  private-a: {id: subnet-0cccccccccccccccc, cidr: 192.168.1.0/24, network_acl: acl-0cccccccccccccccc}
+target_networks: [vpn-a]
+targets:
+  - {name: ssh, subnet: private-a, hosts: [192.168.1.63/32], ports: [ssh]}
+"#;
+
+    fn intent() -> Intent {
+        crate::intent::load(&Source {
+            name: "seed".into(),
+            text: SEED.into(),
+        })
+        .map_err(|_| "invalid")
+        .unwrap()
+        .intent
+    }
+
+    fn o(r: &str) -> Origin {
+        Origin {
+            file: "hand".into(),
+            resource: r.into(),
+        }
+    }
+
+    fn entry(acl: &str, egress: bool, number: u32, cidr: &str, from: u16, to: u16) -> NaclRule {
+        NaclRule {
+            origin: o(&format!("{acl}-{egress}-{number}")),
+            acl: Ident::Id(acl.into()),
+            egress,
+            number,
+            action: Action::Allow,
+            protocol: Proto::Tcp,
+            span: Span { from, to },
+            cidr: cidr.parse().unwrap(),
+        }
+    }
+
+    /// The seed's rules, built by hand.
+    fn seed_rules() -> RuleSet {
+        let ep = Ident::Resource("Ep".into());
+        let dest = Ident::Resource("Dest".into());
+        RuleSet {
+            endpoint_groups: vec![ep.clone()],
+            creates_endpoint: true,
+            security_groups: vec![
+                SgDecl {
+                    origin: o("Ep"),
+                    ident: ep.clone(),
+                    name: Some("tokyo-ssh-client-vpn-endpoint".into()),
+                },
+                SgDecl {
+                    origin: o("Dest"),
+                    ident: dest.clone(),
+                    name: Some("tokyo-ssh-ssh".into()),
+                },
+            ],
+            sg_rules: vec![
+                SgRule {
+                    origin: o("EpOut"),
+                    group: ep.clone(),
+                    direction: Direction::Egress,
+                    protocol: Proto::All,
+                    span: Span::ALL_PORTS,
+                    peer: SgPeer::Cidr("0.0.0.0/0".parse().unwrap()),
+                },
+                SgRule {
+                    origin: o("DestIn"),
+                    group: dest,
+                    direction: Direction::Ingress,
+                    protocol: Proto::Tcp,
+                    span: Span { from: 22, to: 22 },
+                    peer: SgPeer::Group(ep),
+                },
+            ],
+            nacl_rules: vec![
+                entry("acl-0aaaaaaaaaaaaaaaa", true, 100, "192.168.1.0/24", 22, 22),
+                entry(
+                    "acl-0aaaaaaaaaaaaaaaa",
+                    false,
+                    100,
+                    "192.168.1.0/24",
+                    1024,
+                    65535,
+                ),
+                entry(
+                    "acl-0cccccccccccccccc",
+                    false,
+                    100,
+                    "192.168.10.0/24",
+                    22,
+                    22,
+                ),
+                entry(
+                    "acl-0cccccccccccccccc",
+                    true,
+                    100,
+                    "192.168.10.0/24",
+                    1024,
+                    65535,
+                ),
+            ],
+            auth_rules: vec![AuthRule {
+                origin: o("Auth"),
+                cidr: "192.168.1.63/32".parse().unwrap(),
+                group: None,
+            }],
+            routes: vec![],
+            associations: vec![Association {
+                origin: o("Assoc"),
+                subnet: Ident::Id("subnet-0aaaaaaaaaaaaaaaa".into()),
+            }],
+            unresolved: vec![],
+        }
+    }
+
+    #[test]
+    fn hand_built_seed_is_clean() {
+        let f = verify(&intent(), &seed_rules());
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn missing_reply_names_the_layer() {
+        let mut rs = seed_rules();
+        rs.nacl_rules.remove(1);
+        let f = verify(&intent(), &rs);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].kind, Kind::Missing);
+        assert_eq!(f[0].layer, Some(findings::Layer::NaclReplyIn));
+        assert_eq!(f[0].target_network.as_deref(), Some("vpn-a"));
+    }
+
+    #[test]
+    fn wider_nacl_and_deny_in_front_are_excess() {
+        let mut rs = seed_rules();
+        rs.nacl_rules[0].span.to = 23;
+        let mut deny = entry(
+            "acl-0cccccccccccccccc",
+            false,
+            50,
+            "192.168.10.0/24",
+            22,
+            22,
+        );
+        deny.action = Action::Deny;
+        rs.nacl_rules.push(deny);
+        let f = verify(&intent(), &rs);
+        let kinds: Vec<Kind> = f.iter().map(|x| x.kind).collect();
+        assert!(kinds.contains(&Kind::Missing), "{f:#?}");
+        assert_eq!(
+            kinds.iter().filter(|k| **k == Kind::Excess).count(),
+            2,
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn unknown_subnet_is_unresolved_not_guessed() {
+        let mut rs = seed_rules();
+        rs.associations[0].subnet = Ident::Input("whatever".into());
+        let f = verify(&intent(), &rs);
+        assert!(
+            f.iter()
+                .any(|x| x.kind == Kind::Unresolved && x.message.contains("whatever")),
+            "{f:#?}"
+        );
+        assert!(f
+            .iter()
+            .any(|x| x.kind == Kind::Missing && x.layer == Some(findings::Layer::Association)));
+    }
+}
