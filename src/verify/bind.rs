@@ -133,17 +133,18 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
             None => b.unbound.push((r.acl.clone(), "network ACL")),
         }
     }
+    let by_name: BTreeMap<&str, &Ident> = rs
+        .security_groups
+        .iter()
+        .filter_map(|g| g.name.as_deref().map(|n| (n, &g.ident)))
+        .collect();
     for t in &intent.targets {
         let g = match (&t.security_group, t.subnet()) {
             (_, None) => None,
             (Some(id), Some(_)) => Some(Ident::Id(id.clone())),
-            (None, Some(_)) => {
-                let want = format!("{}-{}", intent.name, t.name);
-                rs.security_groups
-                    .iter()
-                    .find(|g| g.name.as_deref() == Some(want.as_str()))
-                    .map(|g| g.ident.clone())
-            }
+            (None, Some(_)) => by_name
+                .get(format!("{}-{}", intent.name, t.name).as_str())
+                .map(|i| (*i).clone()),
         };
         b.target_groups.push(g);
     }

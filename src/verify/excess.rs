@@ -13,8 +13,9 @@ use super::flows::Index;
 use super::model::{Action, Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule};
 use crate::intent::file::Egress;
 use crate::intent::{AclRef, Destination, Intent};
-use crate::net::{contains, overlaps, PortSet};
+use crate::net::{contains, overlaps, supernets, PortSet};
 use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
 
 /// The CDK "no traffic" placeholder that keeps CloudFormation from adding allow-all egress.
 fn is_placeholder(r: &SgRule) -> bool {
@@ -113,14 +114,18 @@ fn beyond_needs(r: &NaclRule, needs: &[&NaclNeed]) -> Option<String> {
 
 fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &mut Vec<Finding>) {
     let needs = nacl_needs(intent);
+    let mut by_acl: BTreeMap<(&AclRef, bool), Vec<&NaclNeed>> = BTreeMap::new();
+    for n in &needs {
+        by_acl.entry((&n.acl, n.egress)).or_default().push(n);
+    }
     for r in &rs.nacl_rules {
         let Some(acl) = bind.acls.get(&r.acl) else {
             continue; // reported as unbound
         };
-        let mine: Vec<&NaclNeed> = needs.iter().filter(|n| n.acl == *acl).collect();
+        let mine: &[&NaclNeed] = by_acl.get(&(acl, r.egress)).map_or(&[], Vec::as_slice);
         let layer = layer_of(r.egress, acl, intent);
         if r.action == Action::Allow {
-            if let Some(extra) = beyond_needs(r, &mine) {
+            if let Some(extra) = beyond_needs(r, mine) {
                 out.push(
                     Finding::new(
                         Kind::Excess,
@@ -184,17 +189,17 @@ fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &
 
 fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Finding>) {
     let is_endpoint = |g: &Ident| bind.endpoint_groups.contains(g);
+    let mut users_of: BTreeMap<&Ident, Vec<usize>> = BTreeMap::new();
+    for (i, g) in bind.target_groups.iter().enumerate() {
+        if let Some(g) = g {
+            users_of.entry(g).or_default().push(i);
+        }
+    }
     for r in &rs.sg_rules {
         if is_placeholder(r) {
             continue;
         }
-        let users: Vec<usize> = bind
-            .target_groups
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.as_ref() == Some(&r.group))
-            .map(|(i, _)| i)
-            .collect();
+        let users: Vec<usize> = users_of.get(&r.group).cloned().unwrap_or_default();
         let finding = |msg: String, layer: Layer| {
             Finding::new(Kind::Excess, msg)
                 .layer(layer)
@@ -211,7 +216,7 @@ fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Findin
                 )),
                 Direction::Egress => {
                     if intent.endpoint.egress == Egress::Strict {
-                        if let Some(why) = strict_egress_excess(intent, bind, r) {
+                        if let Some(why) = strict_egress_excess(intent, &users_of, r) {
                             out.push(finding(why, Layer::EndpointSecurityGroup));
                         }
                     }
@@ -293,20 +298,24 @@ fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Findin
     }
 }
 
-fn strict_egress_excess(intent: &Intent, bind: &Binding, r: &SgRule) -> Option<String> {
+fn strict_egress_excess(
+    intent: &Intent,
+    users_of: &BTreeMap<&Ident, Vec<usize>>,
+    r: &SgRule,
+) -> Option<String> {
     let mut want = PortSet::new();
     let mut all_needed = false;
-    for (i, t) in intent.targets.iter().enumerate() {
-        let serves = match (&t.destination, &r.peer) {
-            (Destination::Subnet { .. }, SgPeer::Group(g)) => {
-                bind.target_groups[i].as_ref() == Some(g)
-            }
-            (Destination::Outside { cidr }, SgPeer::Cidr(c)) => contains(cidr, c),
-            _ => false,
-        };
-        if !serves {
-            continue;
-        }
+    let serving: Vec<usize> = match &r.peer {
+        SgPeer::Group(g) => users_of.get(g).cloned().unwrap_or_default(),
+        SgPeer::Cidr(c) => intent
+            .targets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.destination, Destination::Outside { cidr } if contains(&cidr, c)))
+            .map(|(i, _)| i)
+            .collect(),
+    };
+    for t in serving.iter().map(|&i| &intent.targets[i]) {
         for s in &t.services {
             let p = packet(intent, s);
             all_needed |= p.proto == Proto::All;
@@ -336,16 +345,27 @@ fn strict_egress_excess(intent: &Intent, bind: &Binding, r: &SgRule) -> Option<S
 }
 
 fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
-    let target_cidrs: Vec<Ipv4Net> = intent.targets.iter().flat_map(|t| t.cidrs()).collect();
+    let mut by_cidr: BTreeMap<Ipv4Net, Vec<usize>> = BTreeMap::new();
+    for (i, t) in intent.targets.iter().enumerate() {
+        for c in t.cidrs() {
+            by_cidr.entry(c).or_default().push(i);
+        }
+    }
     for r in &rs.auth_rules {
-        let needed = target_cidrs.contains(&r.cidr)
-            && intent.targets.iter().any(|z| {
-                z.cidrs().iter().any(|c| contains(c, &r.cidr))
-                    && match &r.group {
+        // Needed: a target's own CIDR, for a group of that target or of a broader
+        // target around it (the longest-prefix closure of SPEC §4.4).
+        let needed = by_cidr.contains_key(&r.cidr)
+            && std::iter::once(r.cidr)
+                .chain(supernets(&r.cidr))
+                .filter_map(|c| by_cidr.get(&c))
+                .flatten()
+                .any(|&zi| {
+                    let z = &intent.targets[zi];
+                    match &r.group {
                         None => z.groups.is_empty(),
                         Some(g) => audience(z, Some(g)) && !z.groups.is_empty(),
                     }
-            });
+                });
         if !needed {
             out.push(
                 Finding::new(

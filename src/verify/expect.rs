@@ -58,7 +58,7 @@ pub fn packet(intent: &Intent, s: &Service) -> Packet {
 }
 
 /// One needed NACL rectangle (SPEC §4.3's four-row table).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct NaclNeed {
     pub acl: AclRef,
     pub egress: bool,
@@ -67,6 +67,7 @@ pub struct NaclNeed {
     pub span: Span,
 }
 
+/// Deduplicated: many targets share a subnet, so their rows coincide.
 pub fn nacl_needs(intent: &Intent) -> Vec<NaclNeed> {
     let mut out = Vec::new();
     for &t in &intent.target_networks {
@@ -100,6 +101,8 @@ pub fn nacl_needs(intent: &Intent) -> Vec<NaclNeed> {
             }
         }
     }
+    out.sort();
+    out.dedup();
     out
 }
 

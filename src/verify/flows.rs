@@ -28,7 +28,19 @@ pub struct Index<'a> {
     pub associated: BTreeSet<usize>,
     /// Rules per (ACL, egress), by ascending rule number.
     pub nacl: BTreeMap<(AclRef, bool), Vec<&'a NaclRule>>,
-    pub sg: BTreeMap<Ident, Vec<&'a SgRule>>,
+    /// Rules per (group, direction): by referenced group, and those with a CIDR peer.
+    pub sg: BTreeMap<(Ident, Direction), SgRules<'a>>,
+    /// Each target's CIDRs, computed once.
+    pub cidrs: Vec<Vec<Ipv4Net>>,
+    /// Per target, the targets whose intended services count at its addresses: same
+    /// kind (in-VPC with the same destination group, or outside) and overlapping CIDRs.
+    pub peers: Vec<Vec<usize>>,
+}
+
+#[derive(Default)]
+pub struct SgRules<'a> {
+    pub by_peer: BTreeMap<Ident, Vec<&'a SgRule>>,
+    pub cidr: Vec<&'a SgRule>,
 }
 
 impl<'a> Index<'a> {
@@ -48,10 +60,16 @@ impl<'a> Index<'a> {
         for v in nacl.values_mut() {
             v.sort_by_key(|r| r.number);
         }
-        let mut sgs: BTreeMap<Ident, Vec<&SgRule>> = BTreeMap::new();
+        let mut sgs: BTreeMap<(Ident, Direction), SgRules> = BTreeMap::new();
         for r in &rs.sg_rules {
-            sgs.entry(r.group.clone()).or_default().push(r);
+            let e = sgs.entry((r.group.clone(), r.direction)).or_default();
+            match &r.peer {
+                SgPeer::Group(g) => e.by_peer.entry(g.clone()).or_default().push(r),
+                SgPeer::Cidr(_) => e.cidr.push(r),
+            }
         }
+        let cidrs: Vec<Vec<Ipv4Net>> = intent.targets.iter().map(Target::cidrs).collect();
+        let peers = peers(intent, bind, &cidrs);
         let mut auth_origin: BTreeMap<Ipv4Net, Vec<String>> = BTreeMap::new();
         for r in &rs.auth_rules {
             auth_origin
@@ -72,6 +90,8 @@ impl<'a> Index<'a> {
                 .collect(),
             nacl,
             sg: sgs,
+            cidrs,
+            peers,
         }
     }
 
@@ -81,8 +101,34 @@ impl<'a> Index<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
-    fn sg_rules(&self, g: &Ident) -> &[&'a SgRule] {
-        self.sg.get(g).map_or(&[], Vec::as_slice)
+    /// The rules of `group` in `direction` that can match a peer carrying `peer_groups`.
+    fn sg_candidates(
+        &self,
+        group: &Ident,
+        dir: Direction,
+        peer_groups: &[Ident],
+    ) -> Vec<&'a SgRule> {
+        let Some(e) = self.sg.get(&(group.clone(), dir)) else {
+            return Vec::new();
+        };
+        let mut v = e.cidr.clone();
+        for g in peer_groups {
+            if let Some(rs) = e.by_peer.get(g) {
+                v.extend(rs.iter().copied());
+            }
+        }
+        v
+    }
+
+    fn sg_cidr_peers(&self, group: &Ident, dir: Direction) -> impl Iterator<Item = Ipv4Net> + '_ {
+        self.sg
+            .get(&(group.clone(), dir))
+            .into_iter()
+            .flat_map(|e| e.cidr.iter())
+            .filter_map(|r| match r.peer {
+                SgPeer::Cidr(c) => Some(c),
+                SgPeer::Group(_) => None,
+            })
     }
 }
 
@@ -155,13 +201,7 @@ impl<'i, 'a> Path<'i, 'a> {
             b.extend(rs.iter().copied().filter(near));
         }
         for g in &self.ix.bind.endpoint_groups {
-            for r in self.ix.sg_rules(g) {
-                if let SgPeer::Cidr(c) = r.peer {
-                    if near(&c) {
-                        b.push(c);
-                    }
-                }
-            }
+            b.extend(self.ix.sg_cidr_peers(g, Direction::Egress).filter(near));
         }
         if let Some(a) = self.a_t {
             for e in [true, false] {
@@ -183,13 +223,7 @@ impl<'i, 'a> Path<'i, 'a> {
             }
         }
         if let Some(g) = self.dest_sg {
-            for r in self.ix.sg_rules(g) {
-                if let SgPeer::Cidr(c) = r.peer {
-                    if near(&c) {
-                        b.push(c);
-                    }
-                }
-            }
+            b.extend(self.ix.sg_cidr_peers(g, Direction::Ingress).filter(near));
         }
         b.sort();
         b.dedup();
@@ -211,9 +245,7 @@ impl<'i, 'a> Path<'i, 'a> {
         let mut endpoint = PortSet::new();
         for g in &ix.bind.endpoint_groups {
             endpoint = endpoint.union(&sg::allowed(
-                ix.sg_rules(g),
-                g,
-                Direction::Egress,
+                &ix.sg_candidates(g, Direction::Egress, &dest_groups),
                 &Peer {
                     addr: *d,
                     groups: &dest_groups,
@@ -223,9 +255,7 @@ impl<'i, 'a> Path<'i, 'a> {
         }
         let dest = self.in_vpc.then(|| match self.dest_sg {
             Some(g) => sg::allowed(
-                ix.sg_rules(g),
-                g,
-                Direction::Ingress,
+                &ix.sg_candidates(g, Direction::Ingress, &ix.bind.endpoint_groups),
                 &Peer {
                     addr: *s,
                     groups: &ix.bind.endpoint_groups,
@@ -377,25 +407,42 @@ fn passes(v: &Verdict, proto: Proto, reply: Span) -> PortSet {
     ok
 }
 
-/// Intended services as packets per protocol for `who` at piece `d` behind `dest_sg`:
-/// the union over the targets that cover `d` and carry the same group.
-fn intended(
-    ix: &Index,
-    d: &Ipv4Net,
-    dest_sg: Option<&Ident>,
-    group: Option<&str>,
-    in_vpc: bool,
-    proto: Proto,
-) -> PortSet {
-    let mut out = PortSet::new();
-    for (zi, z) in ix.intent.targets.iter().enumerate() {
-        let same = if in_vpc {
-            z.subnet().is_some()
-                && ix.bind.target_groups.get(zi).and_then(Option::as_ref) == dest_sg
-        } else {
-            z.subnet().is_none()
+/// Targets whose intended services count at each target's addresses.
+fn peers(intent: &Intent, bind: &Binding, cidrs: &[Vec<Ipv4Net>]) -> Vec<Vec<usize>> {
+    let mut by_kind: BTreeMap<Option<&Ident>, Vec<usize>> = BTreeMap::new();
+    for (i, t) in intent.targets.iter().enumerate() {
+        let kind = match t.subnet() {
+            Some(_) => match bind.target_groups.get(i).and_then(Option::as_ref) {
+                Some(g) => Some(g),
+                None => continue,
+            },
+            None => None,
         };
-        if !same || !audience(z, group) || !z.cidrs().iter().any(|c| contains(c, d)) {
+        by_kind.entry(kind).or_default().push(i);
+    }
+    let mut out = vec![Vec::new(); intent.targets.len()];
+    for members in by_kind.values() {
+        for &x in members {
+            for &z in members {
+                if cidrs[x]
+                    .iter()
+                    .any(|a| cidrs[z].iter().any(|b| crate::net::overlaps(a, b)))
+                {
+                    out[x].push(z);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Intended request "ports" of `proto` for `group` at piece `d` of target `xi`: the
+/// union over the targets that cover `d` and carry the same destination group.
+fn intended(ix: &Index, xi: usize, d: &Ipv4Net, group: Option<&str>, proto: Proto) -> PortSet {
+    let mut out = PortSet::new();
+    for &zi in &ix.peers[xi] {
+        let z = &ix.intent.targets[zi];
+        if !audience(z, group) || !ix.cidrs[zi].iter().any(|c| contains(c, d)) {
             continue;
         }
         for svc in &z.services {
@@ -422,7 +469,7 @@ fn svc_label(proto: Proto, ports: &PortSet) -> String {
 pub fn check(ix: &Index) -> Vec<Finding> {
     let intent = ix.intent;
     let mut out = Vec::new();
-    let intended_rules = intended_auth(intent);
+    let mut intended_rules: Option<AuthTable> = None;
     // Surplus aggregated over target networks: (who, target, service) → networks, detail.
     let mut surplus: BTreeMap<(String, usize, String), (Vec<String>, Finding)> = BTreeMap::new();
 
@@ -546,7 +593,7 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                         continue;
                     }
                     for w in &whos {
-                        let want = intended(ix, d, path.dest_sg, *w, path.in_vpc, *proto);
+                        let want = intended(ix, xi, d, *w, *proto);
                         let extra = through.difference(&want);
                         if extra.is_empty() {
                             continue;
@@ -556,7 +603,12 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                             Some(g) => format!("group `{g}`"),
                             None => "all users".to_string(),
                         };
-                        let implied = !audience(x, *w) && intent_admits(&intended_rules, d, *w);
+                        let implied = !audience(x, *w)
+                            && intent_admits(
+                                intended_rules.get_or_insert_with(|| intended_auth(intent)),
+                                d,
+                                *w,
+                            );
                         let (layer, why) = if !audience(x, *w) {
                             (
                                 Layer::Authorization,

@@ -4,7 +4,7 @@
 use super::nacl::universe;
 use super::set;
 use crate::net::{contains, PortSet};
-use crate::verify::model::{Direction, Ident, Proto, SgPeer, SgRule};
+use crate::verify::model::{Ident, Proto, SgPeer, SgRule};
 use ipnet::Ipv4Net;
 
 /// The peer of a packet as a security group sees it: an address (piece) and the groups
@@ -14,19 +14,10 @@ pub struct Peer<'a> {
     pub groups: &'a [Ident],
 }
 
-/// Ports of `packet` that the rules of `group` in `direction` allow towards `peer`.
-pub fn allowed(
-    rules: &[&SgRule],
-    group: &Ident,
-    direction: Direction,
-    peer: &Peer,
-    packet: Proto,
-) -> PortSet {
+/// Ports of `packet` that `rules` (one group and direction) allow towards `peer`.
+pub fn allowed(rules: &[&SgRule], peer: &Peer, packet: Proto) -> PortSet {
     let mut out = PortSet::new();
     for r in rules {
-        if r.group != *group || r.direction != direction {
-            continue;
-        }
         let proto_ok = if packet == Proto::All {
             r.protocol == Proto::All
         } else {

@@ -225,19 +225,19 @@ impl Env<'_> {
         };
         match (name, first) {
             ("var", Some(v)) => match self.vars.get(v) {
-                Some(val) => self.walk(val.clone(), rest),
+                Some(val) => self.walk_ref(val, rest),
                 None => err(format!("`var.{v}` is not declared")),
             },
             ("local", Some(l)) => match self.locals.get(l) {
-                Some(val) => self.walk(val.clone(), rest),
+                Some(val) => self.walk_ref(val, rest),
                 None => Err(Fail::Pending),
             },
             ("each", Some("key")) => match self.each {
-                Some((k, _)) => self.walk(k.clone(), rest),
+                Some((k, _)) => self.walk_ref(k, rest),
                 None => err("`each.key` outside a `for_each` resource"),
             },
             ("each", Some("value")) => match self.each {
-                Some((_, v)) => self.walk(v.clone(), rest),
+                Some((_, v)) => self.walk_ref(v, rest),
                 None => err("`each.value` outside a `for_each` resource"),
             },
             ("count", Some("index")) => match self.count {
@@ -265,6 +265,12 @@ impl Env<'_> {
         };
         match inst {
             Instances::Single => self.walk(Val::Sym(Ident::Resource(base)), ops),
+            Instances::Keyed(_) if matches!(ops.first(), Some(TraversalOperator::Index(_))) => {
+                // `type.name[key]`: name the instance without building the whole map.
+                let k = self.key(&ops[0])?.text().map_err(Fail::Error)?;
+                let addr = instance_address(&base, &InstanceKey::Key(k));
+                self.walk(Val::Sym(Ident::Resource(addr)), &ops[1..])
+            }
             Instances::Keyed(keys) => {
                 let m = keys
                     .iter()
@@ -294,39 +300,55 @@ impl Env<'_> {
         }
     }
 
-    fn walk(&self, mut v: Val, ops: &[TraversalOperator]) -> R {
-        for op in ops {
-            let key = match op {
-                TraversalOperator::GetAttr(a) => Val::Str(a.to_string()),
-                TraversalOperator::Index(e) => self.expr(e)?,
-                TraversalOperator::LegacyIndex(i) => Val::Num(*i as f64),
-                TraversalOperator::AttrSplat | TraversalOperator::FullSplat => {
-                    return err("splat expressions are not evaluated")
+    fn key(&self, op: &TraversalOperator) -> R {
+        match op {
+            TraversalOperator::GetAttr(a) => Ok(Val::Str(a.to_string())),
+            TraversalOperator::Index(e) => self.expr(e),
+            TraversalOperator::LegacyIndex(i) => Ok(Val::Num(*i as f64)),
+            TraversalOperator::AttrSplat | TraversalOperator::FullSplat => {
+                err("splat expressions are not evaluated")
+            }
+        }
+    }
+
+    /// Descends by reference and clones only what is reached: locals can be large maps
+    /// that every resource instance indexes.
+    fn walk_ref(&self, v: &Val, ops: &[TraversalOperator]) -> R {
+        let mut cur = v;
+        for (i, op) in ops.iter().enumerate() {
+            match cur {
+                Val::Map(m) => {
+                    let k = self.key(op)?.text().map_err(Fail::Error)?;
+                    match m.get(&k) {
+                        Some(x) => cur = x,
+                        None => return err(format!("no key `{k}`")),
+                    }
                 }
-            };
+                Val::List(l) => {
+                    let idx = self.key(op)?.int().map_err(Fail::Error)?;
+                    match usize::try_from(idx).ok().and_then(|j| l.get(j)) {
+                        Some(x) => cur = x,
+                        None => return err(format!("index {idx} out of range")),
+                    }
+                }
+                _ => return self.walk(cur.clone(), &ops[i..]),
+            }
+        }
+        Ok(cur.clone())
+    }
+
+    fn walk(&self, mut v: Val, ops: &[TraversalOperator]) -> R {
+        for (i, op) in ops.iter().enumerate() {
             v = match v {
+                Val::Map(_) | Val::List(_) => return self.walk_ref(&v, &ops[i..]),
                 // Any attribute of a resource (`id`, `arn`, …) identifies that resource.
                 Val::Sym(Ident::Resource(r)) if matches!(op, TraversalOperator::GetAttr(_)) => {
                     Val::Sym(Ident::Resource(r))
                 }
                 // An input that is a map or object: the element is an input of its own.
-                Val::Sym(Ident::Input(i)) => {
-                    let k = key.text().map_err(Fail::Error)?;
-                    Val::Sym(Ident::Input(format!("{i}[{k}]")))
-                }
-                Val::Map(mut m) => {
-                    let k = key.text().map_err(Fail::Error)?;
-                    match m.remove(&k) {
-                        Some(x) => x,
-                        None => return err(format!("no key `{k}`")),
-                    }
-                }
-                Val::List(mut l) => {
-                    let i = key.int().map_err(Fail::Error)?;
-                    match usize::try_from(i).ok().filter(|i| *i < l.len()) {
-                        Some(i) => l.swap_remove(i),
-                        None => return err(format!("index {i} out of range")),
-                    }
+                Val::Sym(Ident::Input(name)) => {
+                    let k = self.key(op)?.text().map_err(Fail::Error)?;
+                    Val::Sym(Ident::Input(format!("{name}[{k}]")))
                 }
                 Val::Unknown(why) => return Ok(Val::Unknown(why)),
                 other => return err(format!("cannot index {other:?}")),
