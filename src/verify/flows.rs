@@ -29,7 +29,8 @@ pub struct Index<'a> {
     /// Rules per (ACL, egress), by ascending rule number.
     pub nacl: BTreeMap<(AclRef, bool), Vec<&'a NaclRule>>,
     /// Rules per (group, direction): by referenced group, and those with a CIDR peer.
-    pub sg: BTreeMap<(Ident, Direction), SgRules<'a>>,
+    /// Per group: [ingress, egress].
+    pub sg: BTreeMap<Ident, [SgRules<'a>; 2]>,
     /// Each target's CIDRs, computed once.
     pub cidrs: Vec<Vec<Ipv4Net>>,
     /// Per target, the targets whose intended services count at its addresses: same
@@ -60,9 +61,9 @@ impl<'a> Index<'a> {
         for v in nacl.values_mut() {
             v.sort_by_key(|r| r.number);
         }
-        let mut sgs: BTreeMap<(Ident, Direction), SgRules> = BTreeMap::new();
+        let mut sgs: BTreeMap<Ident, [SgRules; 2]> = BTreeMap::new();
         for r in &rs.sg_rules {
-            let e = sgs.entry((r.group.clone(), r.direction)).or_default();
+            let e = &mut sgs.entry(r.group.clone()).or_default()[dir_index(r.direction)];
             match &r.peer {
                 SgPeer::Group(g) => e.by_peer.entry(g.clone()).or_default().push(r),
                 SgPeer::Cidr(_) => e.cidr.push(r),
@@ -108,7 +109,7 @@ impl<'a> Index<'a> {
         dir: Direction,
         peer_groups: &[Ident],
     ) -> Vec<&'a SgRule> {
-        let Some(e) = self.sg.get(&(group.clone(), dir)) else {
+        let Some(e) = self.sg.get(group).map(|d| &d[dir_index(dir)]) else {
             return Vec::new();
         };
         let mut v = e.cidr.clone();
@@ -122,13 +123,21 @@ impl<'a> Index<'a> {
 
     fn sg_cidr_peers(&self, group: &Ident, dir: Direction) -> impl Iterator<Item = Ipv4Net> + '_ {
         self.sg
-            .get(&(group.clone(), dir))
+            .get(group)
+            .map(|d| &d[dir_index(dir)])
             .into_iter()
             .flat_map(|e| e.cidr.iter())
             .filter_map(|r| match r.peer {
                 SgPeer::Cidr(c) => Some(c),
                 SgPeer::Group(_) => None,
             })
+    }
+}
+
+fn dir_index(d: Direction) -> usize {
+    match d {
+        Direction::Ingress => 0,
+        Direction::Egress => 1,
     }
 }
 
@@ -143,11 +152,14 @@ struct Path<'i, 'a> {
     a_t: Option<&'i AclRef>,
     a_s: Option<&'i AclRef>,
     in_vpc: bool,
+    dest_groups: Vec<Ident>,
 }
 
 /// Every layer's verdict for one destination piece and ENI-subnet piece.
 struct Verdict<'r> {
     route: bool,
+    /// NACLs not evaluated: nothing passes anyway.
+    skipped: bool,
     endpoint: PortSet,
     req_out: Option<Outcome<'r>>,
     req_in: Option<Outcome<'r>>,
@@ -168,11 +180,13 @@ impl<'i, 'a> Path<'i, 'a> {
             }
             Destination::Outside { .. } => (Some(&tn.acl), None, false),
         };
+        let dest_sg = ix.bind.target_groups.get(xi).and_then(Option::as_ref);
         Path {
             ix,
             t,
             x,
-            dest_sg: ix.bind.target_groups.get(xi).and_then(Option::as_ref),
+            dest_groups: dest_sg.cloned().into_iter().collect(),
+            dest_sg,
             a_t,
             a_s,
             in_vpc,
@@ -239,16 +253,18 @@ impl<'i, 'a> Path<'i, 'a> {
                 .is_some_and(|rs| rs.iter().any(|r| contains(r, d)))
     }
 
-    fn verdict(&self, d: &Ipv4Net, s: &Ipv4Net, proto: Proto) -> Verdict<'a> {
+    /// With `full` false (a protocol the target does not serve), the NACLs are only
+    /// evaluated when the security groups and route let something through.
+    fn verdict(&self, d: &Ipv4Net, s: &Ipv4Net, proto: Proto, full: bool) -> Verdict<'a> {
         let ix = self.ix;
-        let dest_groups: Vec<Ident> = self.dest_sg.cloned().into_iter().collect();
+        let dest_groups = &self.dest_groups;
         let mut endpoint = PortSet::new();
         for g in &ix.bind.endpoint_groups {
             endpoint = endpoint.union(&sg::allowed(
-                &ix.sg_candidates(g, Direction::Egress, &dest_groups),
+                &ix.sg_candidates(g, Direction::Egress, dest_groups),
                 &Peer {
                     addr: *d,
-                    groups: &dest_groups,
+                    groups: dest_groups,
                 },
                 proto,
             ));
@@ -264,8 +280,22 @@ impl<'i, 'a> Path<'i, 'a> {
             ),
             None => PortSet::new(),
         });
+        let route = self.routed(d);
+        if !full && (!route || endpoint.is_empty() || dest.as_ref().is_some_and(PortSet::is_empty)) {
+            return Verdict {
+                route,
+                endpoint,
+                skipped: true,
+                req_out: None,
+                req_in: None,
+                dest,
+                rep_out: None,
+                rep_in: None,
+            };
+        }
         Verdict {
-            route: self.routed(d),
+            route,
+            skipped: false,
             endpoint,
             req_out: self
                 .a_t
@@ -385,7 +415,7 @@ fn first_block(
 
 /// Request ports that get through every layer for some ENI address, replies included.
 fn passes(v: &Verdict, proto: Proto, reply: Span) -> PortSet {
-    let mut ok = if v.route {
+    let mut ok = if v.route && !v.skipped {
         v.endpoint.clone()
     } else {
         PortSet::new()
@@ -508,12 +538,13 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                 .into_iter()
                 .chain(x.services.iter().map(|s| packet(intent, s).proto))
                 .collect();
+            let served: BTreeSet<Proto> = x.services.iter().map(|s| packet(intent, s).proto).collect();
             for d in &dps {
                 let admitted: Option<(Ipv4Net, &Admitted)> = winner(&ix.auth, d);
                 let verdicts: Vec<(Ipv4Net, Proto, Verdict)> = sps
                     .iter()
                     .flat_map(|s| protos.iter().map(move |p| (*s, *p)))
-                    .map(|(s, p)| (s, p, path.verdict(d, &s, p)))
+                    .map(|(s, p)| (s, p, path.verdict(d, &s, p, served.contains(&p))))
                     .collect();
                 // Missing: every intended (group, service) must pass for every ENI address.
                 for svc in &x.services {

@@ -1,0 +1,84 @@
+//! `shibori verify` end to end: every example renders in memory and verifies clean in
+//! all four formats; an intent that itself implies surplus is reported consistently by
+//! `check`, `plan` and `verify`, with the fix; an unreadable artifact exits 2.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shibori(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_shibori"))
+        .args(["--color", "never"])
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn examples_verify_clean_in_memory() {
+    for ex in ["seed-ssh", "same-subnet", "multi-az-saml", "full-tunnel"] {
+        let intent = format!("examples/{ex}/intent.yaml");
+        let (code, out, err) = shibori(&["verify", &intent]);
+        assert_eq!(code, 0, "{ex}:\n{out}\n{err}");
+        for f in ["terraform ", "terraform-json ", "cloudformation "] {
+            assert!(out.contains(f), "{ex}: {f} missing in\n{out}");
+        }
+        assert_eq!(out.matches(": ok").count(), 4, "{out}");
+    }
+}
+
+#[test]
+fn intent_implied_surplus_is_reported_everywhere() {
+    let intent = "tests/fixtures/verify/implied-surplus.yaml";
+    let (code, _, err) = shibori(&["check", intent]);
+    assert_eq!(code, 0, "a warning, not an error");
+    assert!(err.contains("surplus") && err.contains("`hosts:`"), "{err}");
+    let (_, _, err) = shibori(&["plan", intent]);
+    assert!(err.contains("surplus") && err.contains("`hosts:`"), "{err}");
+    let (code, out, err) = shibori(&["verify", intent]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(err.contains("surplus"), "verify repeats the plan's warning:\n{err}");
+    for who_what in [
+        "group `developers` can reach target `ssh` tcp/22",
+        "group `sre` can reach target `web` tcp/443",
+    ] {
+        assert!(out.contains(who_what), "{who_what} in\n{out}");
+    }
+    assert!(out.contains("the intent itself implies this") && out.contains("`hosts:`") && out.contains("split the subnet"), "{out}");
+    // Every format says the same.
+    assert_eq!(out.matches("group `developers` can reach target `ssh`").count(), 4, "{out}");
+}
+
+#[test]
+fn json_output_lists_findings() {
+    let (code, out, _) = shibori(&["verify", "tests/fixtures/verify/implied-surplus.yaml", "--json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["clean"], false);
+    let f = &v["artifacts"][0]["findings"][0];
+    assert_eq!(f["kind"], "surplus");
+    assert_eq!(f["layer"], "authorization");
+    assert!(f["target"].is_string() && f["who"].is_string() && f["target_network"].is_string());
+}
+
+#[test]
+fn unreadable_artifact_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("broken.tf"), "resource \"x\" {{{").unwrap();
+    let dir = tmp.path().to_string_lossy().to_string();
+    let (code, _, err) = shibori(&["verify", "examples/seed-ssh/intent.yaml", "--artifact", &dir]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot"), "{err}");
+    let missing = Path::new(&dir).join("nope").to_string_lossy().to_string();
+    let (code, _, _) = shibori(&["verify", "examples/seed-ssh/intent.yaml", "--artifact", &missing]);
+    assert_eq!(code, 2);
+}
