@@ -170,17 +170,14 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
             Peer::SecurityGroup(k) => format!("SG {}", h.sg_name(k)),
             Peer::Cidr(c) => c.to_string(),
         };
-        format!(
-            "{} {} {} {} {}",
-            h.sg_name(&r.security_group),
-            r.direction.as_str(),
-            r.protocol,
-            ports(r.protocol, r.from_port, r.to_port),
-            match r.direction {
-                Direction::Ingress => format!("from {peer}"),
-                Direction::Egress => format!("to {peer}"),
-            }
-        )
+        let what = match r.protocol {
+            Protocol::All => "all traffic".to_string(),
+            p => format!("{p} {}", ports(p, r.from_port, r.to_port)),
+        };
+        match r.direction {
+            Direction::Ingress => format!("SG {} ingress {what} from {peer}", h.sg_name(&r.security_group)),
+            Direction::Egress => format!("SG {} egress {what} to {peer}", h.sg_name(&r.security_group)),
+        }
     };
     let endpoint_egress: Vec<String> = plan
         .security_group_rules
@@ -190,7 +187,7 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
                 && r.direction == Direction::Egress
                 && serves(&r.reasons, &t.name, &service, None, Role::Request)
         })
-        .map(|r| format!("endpoint SG: {}", sg_rule(r)))
+        .map(sg_rule)
         .collect();
     hops.push(Hop {
         at: format!(

@@ -86,7 +86,9 @@ pub fn render(h: &Handout, out: &mut String) {
         "AWS adds the VPC's local route for {} itself when a subnet is associated; shibori adds one route per target network for every destination outside the VPC, so each association has the same set.\n\n",
         vpc.join(", ")
     ));
-    if !plan.routes.is_empty() {
+    if plan.routes.is_empty() {
+        out.push_str("No routes needed: every target is inside the VPC.\n");
+    } else {
         let rows: Vec<Vec<String>> = plan
             .routes
             .iter()
@@ -132,7 +134,7 @@ pub fn render(h: &Handout, out: &mut String) {
             ]
         })
         .collect();
-    table(out, &["group", "role", "", "attached to"], &rows);
+    table(out, &["group", "role", "lifecycle", "attached to"], &rows);
     out.push('\n');
     let rows: Vec<Vec<String>> = plan
         .security_group_rules

@@ -31,15 +31,19 @@ pub fn intent_schema() -> Value {
         }
     }
     let mut schema = Value::Object(out);
-    unwrap_descriptions(&mut schema);
+    tidy(&mut schema);
     schema
 }
 
 /// Doc comments are wrapped at 90 columns; editors show descriptions as flowing text,
-/// so single line breaks become spaces (paragraph breaks stay).
-fn unwrap_descriptions(v: &mut Value) {
+/// so single line breaks become spaces (paragraph breaks stay). schemars marks `u32`
+/// with a lower bound only; the parser also rejects values above `u32::MAX`.
+fn tidy(v: &mut Value) {
     match v {
         Value::Object(map) => {
+            if map.get("format").and_then(Value::as_str) == Some("uint32") {
+                map.entry("maximum").or_insert(Value::from(u32::MAX));
+            }
             for (k, child) in map.iter_mut() {
                 match child {
                     Value::String(s) if k == "description" => {
@@ -49,11 +53,11 @@ fn unwrap_descriptions(v: &mut Value) {
                             .collect::<Vec<_>>()
                             .join("\n\n");
                     }
-                    _ => unwrap_descriptions(child),
+                    _ => tidy(child),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(unwrap_descriptions),
+        Value::Array(items) => items.iter_mut().for_each(tidy),
         _ => {}
     }
 }
