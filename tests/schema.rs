@@ -43,7 +43,14 @@ fn schema_is_draft_2020_12_with_id_title_and_closed_objects() {
     // deny_unknown_fields → additionalProperties: false, on the root and every struct.
     assert_eq!(s["additionalProperties"], false);
     let defs = s["$defs"].as_object().expect("$defs");
-    for name in ["VpcFile", "EndpointFile", "SubnetFile", "TargetFile", "NaclFile", "ConnectionLogFile"] {
+    for name in [
+        "VpcFile",
+        "EndpointFile",
+        "SubnetFile",
+        "TargetFile",
+        "NaclFile",
+        "ConnectionLogFile",
+    ] {
         assert_eq!(defs[name]["additionalProperties"], false, "{name}");
     }
     // Port entries: a string or an integer, like the hand-written deserializer.
@@ -78,7 +85,10 @@ fn fixtures(dir: &str) -> Vec<(String, String)> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .map(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             (name, std::fs::read_to_string(&p).expect("read fixture"))
         })
         .collect();
@@ -108,8 +118,13 @@ fn structural_errors_fail_both_schema_and_parser() {
     assert!(cases.len() >= 6, "schema-invalid fixtures missing");
     // The shared corpus's structural cases too.
     for (name, text) in fixtures("tests/fixtures/invalid") {
-        if ["unknown-key.yaml", "wrong-type.yaml", "missing-field.yaml", "authentication-unknown.yaml"]
-            .contains(&name.as_str())
+        if [
+            "unknown-key.yaml",
+            "wrong-type.yaml",
+            "missing-field.yaml",
+            "authentication-unknown.yaml",
+        ]
+        .contains(&name.as_str())
         {
             cases.push((name, text));
         }
@@ -118,7 +133,10 @@ fn structural_errors_fail_both_schema_and_parser() {
         let doc = yaml_to_json(&text);
         assert!(!v.is_valid(&doc), "{name}: the schema accepts it");
         let err = parser_accepts(&text).expect_err(&name);
-        assert!(err.contains(expected_message(&name)), "{name}: parser said {err}");
+        assert!(
+            err.contains(expected_message(&name)),
+            "{name}: parser said {err}"
+        );
     }
 }
 
@@ -141,32 +159,61 @@ fn schema_and_parser_agree() {
     let set = |path: &str, value: Value| {
         let mut d = base.clone();
         let (parent, key) = path.rsplit_once('/').unwrap_or(("", path));
-        let target = if parent.is_empty() { &mut d } else { d.pointer_mut(parent).expect(path) };
+        let target = if parent.is_empty() {
+            &mut d
+        } else {
+            d.pointer_mut(parent).expect(path)
+        };
         target[key] = value;
         d
     };
     let remove = |path: &str| {
         let mut d = base.clone();
         let (parent, key) = path.rsplit_once('/').unwrap_or(("", path));
-        let target = if parent.is_empty() { &mut d } else { d.pointer_mut(parent).expect(path) };
+        let target = if parent.is_empty() {
+            &mut d
+        } else {
+            d.pointer_mut(parent).expect(path)
+        };
         target.as_object_mut().expect("object").remove(key);
         d
     };
     let cases: Vec<(&str, Value)> = vec![
         ("base", base.clone()),
-        ("every optional field", set("/endpoint", json!({
+        (
+            "every optional field",
+            set(
+                "/endpoint",
+                json!({
             "id": "cvpn-endpoint-0123456789abcdef0", "client_cidr": "172.16.0.0/22",
             "split_tunnel": false, "authentication": "active-directory", "egress": "strict",
             "transport": "tcp", "vpn_port": 1194, "dns_servers": ["10.0.0.2"],
             "session_timeout_hours": 8, "disconnect_on_session_timeout": true,
             "self_service_portal": false, "client_login_banner": "hi",
             "client_route_enforcement": true, "connection_log": {"group": "g", "stream": "s"},
-            "client_connect_handler": "arn:aws:lambda:eu-west-1:1:function:AWSClientVPN-x"}))),
-        ("nulls for optional values", set("/vpc", json!({"id": null, "cidr": "10.0.0.0/16"}))),
+            "client_connect_handler": "arn:aws:lambda:eu-west-1:1:function:AWSClientVPN-x"}),
+            ),
+        ),
+        (
+            "nulls for optional values",
+            set("/vpc", json!({"id": null, "cidr": "10.0.0.0/16"})),
+        ),
         ("empty nacl", set("/nacl", json!({}))),
-        ("full nacl", set("/nacl", json!({"rule_start": 1, "rule_step": 1, "ephemeral_ports": "1024-65535", "quota": 40}))),
-        ("integer port", set("/targets/0/ports", json!([22, "tcp/8080"]))),
-        ("negative integer port (validation's job)", set("/targets/0/ports", json!([-1]))),
+        (
+            "full nacl",
+            set(
+                "/nacl",
+                json!({"rule_start": 1, "rule_step": 1, "ephemeral_ports": "1024-65535", "quota": 40}),
+            ),
+        ),
+        (
+            "integer port",
+            set("/targets/0/ports", json!([22, "tcp/8080"])),
+        ),
+        (
+            "negative integer port (validation's job)",
+            set("/targets/0/ports", json!([-1])),
+        ),
         ("empty lists (validation's job)", set("/targets", json!([]))),
         ("missing version", remove("/version")),
         ("missing name", remove("/name")),
@@ -180,33 +227,72 @@ fn schema_and_parser_agree() {
         ("missing authentication", remove("/endpoint/authentication")),
         ("missing target name", remove("/targets/0/name")),
         ("missing target ports", remove("/targets/0/ports")),
-        ("missing connection_log.group", set("/endpoint/connection_log", json!({"stream": "s"}))),
+        (
+            "missing connection_log.group",
+            set("/endpoint/connection_log", json!({"stream": "s"})),
+        ),
         ("unknown top-level key", set("/extra", json!(1))),
         ("unknown vpc key", set("/vpc/extra", json!(1))),
-        ("unknown endpoint key", set("/endpoint/splittunnel", json!(true))),
+        (
+            "unknown endpoint key",
+            set("/endpoint/splittunnel", json!(true)),
+        ),
         ("unknown subnet key", set("/subnets/app/extra", json!("x"))),
-        ("unknown target key", set("/targets/0/prots", json!(["ssh"]))),
+        (
+            "unknown target key",
+            set("/targets/0/prots", json!(["ssh"])),
+        ),
         ("unknown nacl key", set("/nacl", json!({"quotas": 20}))),
-        ("unknown connection_log key", set("/endpoint/connection_log", json!({"group": "g", "x": 1}))),
+        (
+            "unknown connection_log key",
+            set("/endpoint/connection_log", json!({"group": "g", "x": 1})),
+        ),
         ("version as string", set("/version", json!("1"))),
         ("version negative", set("/version", json!(-1))),
-        ("version above u32", set("/version", json!(4_294_967_296_u64))),
+        (
+            "version above u32",
+            set("/version", json!(4_294_967_296_u64)),
+        ),
         ("name as number", set("/name", json!(5))),
         ("subnets as list", set("/subnets", json!(["app"]))),
         ("subnet as null", set("/subnets/app", json!(null))),
-        ("target_networks as string", set("/target_networks", json!("vpn-a"))),
+        (
+            "target_networks as string",
+            set("/target_networks", json!("vpn-a")),
+        ),
         ("targets as object", set("/targets", json!({"name": "ssh"}))),
         ("port as boolean", set("/targets/0/ports", json!([true]))),
         ("port as float", set("/targets/0/ports", json!([22.5]))),
-        ("port as object", set("/targets/0/ports", json!([{"tcp": 22}]))),
-        ("hosts as string", set("/targets/0/hosts", json!("10.0.1.5/32"))),
+        (
+            "port as object",
+            set("/targets/0/ports", json!([{"tcp": 22}])),
+        ),
+        (
+            "hosts as string",
+            set("/targets/0/hosts", json!("10.0.1.5/32")),
+        ),
         ("groups with a number", set("/targets/0/groups", json!([1]))),
-        ("secondary_cidrs null", set("/vpc/secondary_cidrs", json!(null))),
-        ("split_tunnel as string", set("/endpoint/split_tunnel", json!("yes"))),
-        ("unknown authentication", set("/endpoint/authentication", json!("ldap"))),
+        (
+            "secondary_cidrs null",
+            set("/vpc/secondary_cidrs", json!(null)),
+        ),
+        (
+            "split_tunnel as string",
+            set("/endpoint/split_tunnel", json!("yes")),
+        ),
+        (
+            "unknown authentication",
+            set("/endpoint/authentication", json!("ldap")),
+        ),
         ("unknown egress", set("/endpoint/egress", json!("none"))),
-        ("unknown transport", set("/endpoint/transport", json!("sctp"))),
-        ("vpn_port as string", set("/endpoint/vpn_port", json!("443"))),
+        (
+            "unknown transport",
+            set("/endpoint/transport", json!("sctp")),
+        ),
+        (
+            "vpn_port as string",
+            set("/endpoint/vpn_port", json!("443")),
+        ),
         ("quota as string", set("/nacl", json!({"quota": "20"}))),
         ("document is a list", json!([1, 2])),
     ];

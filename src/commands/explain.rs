@@ -60,8 +60,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         f.write_all(bytes)
             .and_then(|()| f.sync_all())
             .with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("cannot replace {}", path.display()))
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

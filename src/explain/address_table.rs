@@ -129,7 +129,12 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
     let icmp = service == "icmp";
     let what = |request: bool| -> String {
         if icmp {
-            if request { " (ICMP echo request)" } else { " (ICMP echo reply)" }.to_string()
+            if request {
+                " (ICMP echo request)"
+            } else {
+                " (ICMP echo reply)"
+            }
+            .to_string()
         } else {
             String::new()
         }
@@ -155,7 +160,9 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
         first.extend(
             plan.routes
                 .iter()
-                .filter(|r| r.target_network == *tn_name && r.reasons.iter().any(|re| re.target == t.name))
+                .filter(|r| {
+                    r.target_network == *tn_name && r.reasons.iter().any(|re| re.target == t.name)
+                })
                 .map(|r| format!("Client VPN route {} via {}", r.cidr, r.target_network)),
         );
     }
@@ -175,8 +182,14 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
             p => format!("{p} {}", ports(p, r.from_port, r.to_port)),
         };
         match r.direction {
-            Direction::Ingress => format!("SG {} ingress {what} from {peer}", h.sg_name(&r.security_group)),
-            Direction::Egress => format!("SG {} egress {what} to {peer}", h.sg_name(&r.security_group)),
+            Direction::Ingress => format!(
+                "SG {} ingress {what} from {peer}",
+                h.sg_name(&r.security_group)
+            ),
+            Direction::Egress => format!(
+                "SG {} egress {what} to {peer}",
+                h.sg_name(&r.security_group)
+            ),
         }
     };
     let endpoint_egress: Vec<String> = plan
@@ -213,7 +226,11 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
                     h.acl_name(acl),
                     e.direction().as_str(),
                     e.rule_number,
-                    if role == Role::Request { "request" } else { "reply" }
+                    if role == Role::Request {
+                        "request"
+                    } else {
+                        "reply"
+                    }
                 )
             })
             .collect()
@@ -232,13 +249,20 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
     match t.subnet.as_deref().and_then(|s| h.subnet(s)) {
         Some(dest) if dest.name == tn.name => {
             hops.push(Hop {
-                at: format!("inside subnet {}: network ACLs do not see this traffic", tn.name),
+                at: format!(
+                    "inside subnet {}: network ACLs do not see this traffic",
+                    tn.name
+                ),
                 source: n.clone(),
                 destination: s.clone(),
                 checked: dest_sg,
             });
             hops.push(Hop {
-                at: format!("reply{}, inside subnet {} (security groups are stateful)", what(false), tn.name),
+                at: format!(
+                    "reply{}, inside subnet {} (security groups are stateful)",
+                    what(false),
+                    tn.name
+                ),
                 source: s.clone(),
                 destination: n.clone(),
                 checked: Vec::new(),
@@ -259,7 +283,11 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
                 checked: [nacl(&acl_s, false, Role::Request), dest_sg].concat(),
             });
             hops.push(Hop {
-                at: format!("reply{} leaves {} (security groups are stateful: no rule)", what(false), dest.name),
+                at: format!(
+                    "reply{} leaves {} (security groups are stateful: no rule)",
+                    what(false),
+                    dest.name
+                ),
                 source: s.clone(),
                 destination: n.clone(),
                 checked: nacl(&acl_s, true, Role::Reply),
@@ -273,12 +301,18 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
         }
         None => {
             hops.push(Hop {
-                at: format!("leaves {} for {} outside the VPC, through the subnet's route table", tn.name, t.name),
+                at: format!(
+                    "leaves {} for {} outside the VPC, through the subnet's route table",
+                    tn.name, t.name
+                ),
                 source: n.clone(),
                 destination: s.clone(),
                 checked: [
                     nacl(&acl_t, true, Role::Request),
-                    vec!["route table, remote network and its firewall: not managed by shibori".to_string()],
+                    vec![
+                        "route table, remote network and its firewall: not managed by shibori"
+                            .to_string(),
+                    ],
                 ]
                 .concat(),
             });

@@ -108,7 +108,10 @@ pub fn build(h: &Handout) -> Graph {
     let mut g = Graph {
         vpc_label: format!(
             "VPC {}{}",
-            plan.vpc.id.as_deref().map_or(String::new(), |id| format!("{id} ")),
+            plan.vpc
+                .id
+                .as_deref()
+                .map_or(String::new(), |id| format!("{id} ")),
             plan.vpc
                 .cidrs
                 .iter()
@@ -125,10 +128,7 @@ pub fn build(h: &Handout) -> Graph {
         vec![
             "VPN clients".into(),
             format!("client CIDR {}", e.client_cidr),
-            format!(
-                "{} tunnel",
-                if e.split_tunnel { "split" } else { "full" }
-            ),
+            format!("{} tunnel", if e.split_tunnel { "split" } else { "full" }),
         ],
         false,
     );
@@ -204,7 +204,12 @@ pub fn build(h: &Handout) -> Graph {
                             continue;
                         };
                         let nacl_in = format!("acl{}in", acl_index(h, &dest.network_acl));
-                        g.node(nacl_out.clone(), Shape::Nacl, nacl_lines(h, acl_t, true), true);
+                        g.node(
+                            nacl_out.clone(),
+                            Shape::Nacl,
+                            nacl_lines(h, acl_t, true),
+                            true,
+                        );
                         g.node(
                             nacl_in.clone(),
                             Shape::Nacl,
@@ -214,7 +219,12 @@ pub fn build(h: &Handout) -> Graph {
                         g.edge(&eni, &nacl_out, &ports, false);
                         g.edge(&nacl_out, &nacl_in, &ports, false);
                         g.edge(&nacl_in, &sg, &ports, false);
-                        g.edge(&nacl_in, &nacl_out, &reply_labels(h, tn_name, &x.name), true);
+                        g.edge(
+                            &nacl_in,
+                            &nacl_out,
+                            &reply_labels(h, tn_name, &x.name),
+                            true,
+                        );
                     }
                     g.edge(&sg, &target, &ports, false);
                 }
@@ -233,12 +243,24 @@ pub fn build(h: &Handout) -> Graph {
                         Shape::Route,
                         vec![
                             format!("Client VPN route {cidr}"),
-                            format!("via {}", if via.is_empty() { "-".to_string() } else { via.join(", ") }),
+                            format!(
+                                "via {}",
+                                if via.is_empty() {
+                                    "-".to_string()
+                                } else {
+                                    via.join(", ")
+                                }
+                            ),
                             "then the subnet route table (not managed)".into(),
                         ],
                         false,
                     );
-                    g.node(nacl_out.clone(), Shape::Nacl, nacl_lines(h, acl_t, true), true);
+                    g.node(
+                        nacl_out.clone(),
+                        Shape::Nacl,
+                        nacl_lines(h, acl_t, true),
+                        true,
+                    );
                     g.edge(&eni, &nacl_out, &ports, false);
                     g.edge(&nacl_out, &route, &ports, false);
                     g.edge(&route, &target, &ports, false);

@@ -58,10 +58,17 @@ fn overview(h: &Handout, out: &mut String) {
             )
         ),
     ];
+    if !e.split_tunnel {
+        items.push("**Full tunnel**: clients send all their traffic through the VPC, internet included; reaching the internet needs a `0.0.0.0/0` target, its authorization and a NAT or internet gateway path from the target networks".to_string());
+    }
     if !e.dns_servers.is_empty() {
         items.push(format!(
             "DNS servers pushed to clients: {}",
-            e.dns_servers.iter().map(|s| code(s)).collect::<Vec<_>>().join(", ")
+            e.dns_servers
+                .iter()
+                .map(|s| code(s))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     if let Some(t) = e.session_timeout_hours {
@@ -101,7 +108,9 @@ fn overview(h: &Handout, out: &mut String) {
         out.push_str(&format!("- {i}\n"));
     }
 
-    out.push_str("\nTarget networks (the endpoint's ENIs live here, one per Availability Zone):\n\n");
+    out.push_str(
+        "\nTarget networks (the endpoint's ENIs live here, one per Availability Zone):\n\n",
+    );
     let rows: Vec<Vec<String>> = plan
         .target_networks
         .iter()
@@ -136,11 +145,19 @@ fn overview(h: &Handout, out: &mut String) {
                         None => "outside the VPC".to_string(),
                     }
                 ),
-                t.services.iter().map(|s| code(s)).collect::<Vec<_>>().join(", "),
+                t.services
+                    .iter()
+                    .map(|s| code(s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 if t.groups.is_empty() {
                     "all users".to_string()
                 } else {
-                    t.groups.iter().map(|g| md(g)).collect::<Vec<_>>().join(", ")
+                    t.groups
+                        .iter()
+                        .map(|g| md(g))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
                 t.security_group
                     .as_deref()
@@ -150,7 +167,13 @@ fn overview(h: &Handout, out: &mut String) {
         .collect();
     table(
         out,
-        &["target", "destination", "ports", "users", "security group to attach"],
+        &[
+            "target",
+            "destination",
+            "ports",
+            "users",
+            "security group to attach",
+        ],
         &rows,
     );
 }
@@ -191,12 +214,20 @@ fn address_table(h: &Handout, out: &mut String) {
                 if hop.checked.is_empty() {
                     "-".to_string()
                 } else {
-                    hop.checked.iter().map(|c| md(c)).collect::<Vec<_>>().join("<br>")
+                    hop.checked
+                        .iter()
+                        .map(|c| md(c))
+                        .collect::<Vec<_>>()
+                        .join("<br>")
                 },
             ]
         })
         .collect();
-    table(out, &["#", "where", "source", "destination", "checked by"], &rows);
+    table(
+        out,
+        &["#", "where", "source", "destination", "checked by"],
+        &rows,
+    );
     if let Some(p) = f.client_port {
         out.push_str(&format!(
             "\nThe reply goes back to port {p}, the (possibly translated) source port after the NAT: the reply entries therefore allow the whole range {}.\n",
@@ -217,7 +248,8 @@ fn quota_table(h: &Handout, out: &mut String) {
     }
     let mut sg: BTreeMap<(&str, Direction), usize> = BTreeMap::new();
     for r in &plan.security_group_rules {
-        *sg.entry((r.security_group.as_str(), r.direction)).or_default() += 1;
+        *sg.entry((r.security_group.as_str(), r.direction))
+            .or_default() += 1;
     }
     let max = |m: Option<&usize>| m.copied().unwrap_or(0).to_string();
     out.push_str("\n## Quotas\n\n");
@@ -287,7 +319,12 @@ fn requirements(h: &Handout, out: &mut String) {
         )
     };
     out.push_str("\n## What you must do by hand\n\n");
-    let mine: Vec<_> = h.plan.requirements.iter().filter(|r| by_hand(&r.kind)).collect();
+    let mine: Vec<_> = h
+        .plan
+        .requirements
+        .iter()
+        .filter(|r| by_hand(&r.kind))
+        .collect();
     if mine.is_empty() {
         out.push_str("Nothing.\n");
     }
@@ -295,7 +332,12 @@ fn requirements(h: &Handout, out: &mut String) {
         out.push_str(&format!("- [ ] {}\n", prose(&r.text)));
     }
     out.push_str("\n## Requirements shibori does not manage\n\n");
-    let rest: Vec<_> = h.plan.requirements.iter().filter(|r| !by_hand(&r.kind)).collect();
+    let rest: Vec<_> = h
+        .plan
+        .requirements
+        .iter()
+        .filter(|r| !by_hand(&r.kind))
+        .collect();
     if rest.is_empty() {
         out.push_str("None.\n");
     }

@@ -80,8 +80,16 @@ pub fn render(h: &Handout, out: &mut String) {
         .collect();
     table(out, &["destination", "group", "serves", "why"], &rows);
 
-    out.push_str(&format!("\n### Client VPN routes ({})\n\n", plan.routes.len()));
-    let vpc: Vec<String> = plan.vpc.cidrs.iter().map(|c| code(&c.to_string())).collect();
+    out.push_str(&format!(
+        "\n### Client VPN routes ({})\n\n",
+        plan.routes.len()
+    ));
+    let vpc: Vec<String> = plan
+        .vpc
+        .cidrs
+        .iter()
+        .map(|c| code(&c.to_string()))
+        .collect();
     out.push_str(&format!(
         "AWS adds the VPC's local route for {} itself when a subnet is associated; shibori adds one route per target network for every destination outside the VPC, so each association has the same set.\n\n",
         vpc.join(", ")
@@ -128,7 +136,11 @@ pub fn render(h: &Handout, out: &mut String) {
                 } else {
                     format!(
                         "instances of {}",
-                        g.targets.iter().map(|t| code(t)).collect::<Vec<_>>().join(", ")
+                        g.targets
+                            .iter()
+                            .map(|t| code(t))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 },
             ]
@@ -158,10 +170,9 @@ pub fn render(h: &Handout, out: &mut String) {
         &["group", "direction", "protocol", "ports", "peer", "serves"],
         &rows,
     );
-    let has_outbound = plan
-        .security_group_rules
-        .iter()
-        .any(|r| r.direction == Direction::Egress && r.security_group != plan.endpoint.security_group);
+    let has_outbound = plan.security_group_rules.iter().any(|r| {
+        r.direction == Direction::Egress && r.security_group != plan.endpoint.security_group
+    });
     if !has_outbound {
         out.push_str("\nDestination groups have no outbound rules: security groups are stateful, replies need none.\n");
     }
@@ -204,7 +215,16 @@ pub fn render(h: &Handout, out: &mut String) {
     table(
         out,
         &[
-            "ACL", "subnets", "direction", "rule", "protocol", "ports", "peer", "half", "why", "serves",
+            "ACL",
+            "subnets",
+            "direction",
+            "rule",
+            "protocol",
+            "ports",
+            "peer",
+            "half",
+            "why",
+            "serves",
         ],
         &rows,
     );

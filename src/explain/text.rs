@@ -25,9 +25,11 @@ pub fn md(s: &str) -> String {
 /// Inline code for identifiers, CIDRs and port specs; anything that could end the code
 /// span or a table cell falls back to escaped text.
 pub fn code(s: &str) -> String {
+    // Inside a code span only a backtick ends it, and in a table only `|` ends the cell.
     let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "./:-_,+ =()@".contains(c));
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.chars().any(|c| c == '`' || c == '|' || c.is_control());
     if plain {
         format!("`{s}`")
     } else {
@@ -56,5 +58,6 @@ mod tests {
         assert_eq!(md("a|b\nc<script>"), "a\\|b c&lt;script&gt;");
         assert_eq!(code("tcp/22"), "`tcp/22`");
         assert_eq!(code("a`b|c"), "a\\`b\\|c");
+        assert_eq!(code("targets[1]"), "`targets[1]`");
     }
 }
