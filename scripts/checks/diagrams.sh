@@ -48,7 +48,7 @@ failed=0
 if ! command -v node >/dev/null 2>&1; then
   skip node "Mermaid diagrams not parsed"
 elif [ ! -d tools/mermaid/node_modules/mermaid ]; then
-  skip "tools/mermaid/node_modules" "run \`npm ci\` in tools/mermaid"
+  skip mermaid "tools/mermaid/node_modules missing: run \`npm ci\` in tools/mermaid"
 else
   if ! node tools/mermaid/check.mjs "$work"/*.md; then
     failed=1

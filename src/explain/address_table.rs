@@ -40,6 +40,8 @@ pub struct SampleFlow {
     pub server: Ipv4Addr,
     pub client_port: Option<u16>,
     pub server_port: Option<u16>,
+    /// How the target's sample address was chosen.
+    pub server_note: String,
     pub hops: Vec<Hop>,
 }
 
@@ -108,7 +110,16 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
     let tn = h.subnet(tn_name)?;
     let client = host(&plan.endpoint.client_cidr, 1);
     let eni = host(&tn.cidr, AWS_RESERVED);
-    let server = server_address(t)?;
+    let mut server = server_address(t)?;
+    if server == eni {
+        // Same subnet and no `hosts`: the target cannot share the ENI's address.
+        if let Some(net) = t.cidrs.first() {
+            let next = Ipv4Addr::from(u32::from(eni).saturating_add(1));
+            if net.contains(&next) {
+                server = next;
+            }
+        }
+    }
 
     let (client_port, server_port) = match service.split_once('/') {
         Some((_, range)) => {
@@ -123,6 +134,14 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
         }
         None => (None, None),
     };
+    let server_note = match t.cidrs.first() {
+        Some(n) if n.prefix_len() == 32 => "the host the intent names for the target",
+        Some(_) if server == DOCUMENTATION_HOST => {
+            "a documentation address (RFC 5737) standing for any internet host"
+        }
+        _ => "an address inside the target's CIDR",
+    }
+    .to_string();
     let c = with_port(client, client_port);
     let n = with_port(eni, client_port);
     let s = with_port(server, server_port);
@@ -204,8 +223,14 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
         .collect();
     hops.push(Hop {
         at: format!(
-            "source NAT at the endpoint's ENI in {} ({}): the client address is replaced; the source port may be too",
-            tn.name, tn.cidr
+            "source NAT at the endpoint's ENI in {} ({}): the client address is replaced{}",
+            tn.name,
+            tn.cidr,
+            if client_port.is_some() {
+                "; the source port may be too"
+            } else {
+                ""
+            }
         ),
         source: n.clone(),
         destination: s.clone(),
@@ -340,6 +365,7 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
         server,
         client_port,
         server_port,
+        server_note,
         hops,
     })
 }
@@ -351,5 +377,36 @@ pub fn ports(protocol: Protocol, from: i32, to: i32) -> String {
         Protocol::Tcp | Protocol::Udp => format!("{from}-{to}"),
         Protocol::Icmp => format!("type {from}"),
         Protocol::All => "all".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(s: &str) -> Ipv4Net {
+        s.parse().expect("cidr")
+    }
+
+    #[test]
+    fn sample_hosts_stay_inside_their_network() {
+        assert_eq!(
+            host(&net("192.168.10.0/24"), AWS_RESERVED),
+            Ipv4Addr::new(192, 168, 10, 4)
+        );
+        assert_eq!(
+            host(&net("192.168.1.63/32"), AWS_RESERVED),
+            Ipv4Addr::new(192, 168, 1, 63)
+        );
+        assert_eq!(
+            host(&net("10.0.1.10/31"), AWS_RESERVED),
+            Ipv4Addr::new(10, 0, 1, 10)
+        );
+        // Too small for the offset: the last host before the broadcast address.
+        assert_eq!(
+            host(&net("10.0.0.0/30"), AWS_RESERVED),
+            Ipv4Addr::new(10, 0, 0, 2)
+        );
+        assert_eq!(host(&net("172.31.0.0/22"), 1), Ipv4Addr::new(172, 31, 0, 1));
     }
 }

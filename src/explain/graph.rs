@@ -303,7 +303,7 @@ fn sg_lines(h: &Handout, key: &str) -> Vec<String> {
 
 fn nacl_lines(h: &Handout, key: &str, at_target_network: bool) -> Vec<String> {
     vec![
-        format!("network ACL {}", h.acl_name(key)),
+        h.acl_title(key),
         format!("subnets: {}", h.acl_subnets(key).join(", ")),
         if at_target_network {
             "egress: request · ingress: reply".into()

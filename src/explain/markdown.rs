@@ -191,15 +191,11 @@ fn address_table(h: &Handout, out: &mut String) {
     };
     out.push_str("\n## One flow, address by address\n\n");
     out.push_str(&format!(
-        "A sample packet to {} ({}) through {}. **The addresses and the client port are examples**, derived from the plan's CIDRs: the first host of the client CIDR, the first address AWS leaves free in a subnet (the first four are reserved), {} for the target. AWS replaces ENIs and their addresses change, which is why no rule names one.\n\n",
+        "A sample packet to {} ({}) through {}. **The addresses and the client port are examples**, derived from the plan's CIDRs: the first host of the client CIDR, the first address AWS leaves free in a subnet (the first four are reserved), {}. AWS replaces ENIs and their addresses change, which is why no rule names one.\n\n",
         code(&f.target),
         code(&f.service),
         code(&f.target_network),
-        if h.plan.targets.iter().any(|t| t.name == f.target && t.cidrs.first().is_some_and(|c| c.prefix_len() == 32)) {
-            "the host the intent names"
-        } else {
-            "an address inside its CIDR"
-        }
+        f.server_note
     ));
     let rows: Vec<Vec<String>> = f
         .hops

@@ -16,7 +16,6 @@ use crate::intent::NaclSettings;
 use crate::plan::{Plan, SecurityGroup, SubnetPlan};
 
 pub use address_table::{sample_flow, Hop, SampleFlow};
-pub use graph::{Edge, Graph, Node, Shape};
 
 /// What the handout is made from: the plan, the warnings found on the way to it, and
 /// the NACL settings it was numbered with (the reply range and the quota are not rules).
@@ -66,6 +65,14 @@ impl Handout<'_> {
                 None => format!("ACL of {key}"),
             },
             None => key.to_string(),
+        }
+    }
+
+    /// A network ACL as a diagram node names it.
+    fn acl_title(&self, key: &str) -> String {
+        match self.plan.network_acls.iter().find(|a| a.key == key) {
+            Some(a) if a.id.is_none() => format!("network ACL of {key} (an input)"),
+            _ => format!("network ACL {}", self.acl_name(key)),
         }
     }
 
