@@ -189,6 +189,13 @@ pub fn render(h: &Handout, out: &mut String) {
         "NACLs are stateless, so every flow needs a **request** entry and a **reply** entry in each ACL it crosses; replies come back to the NAT-ed source port, anywhere in {}. Each ACL ends with AWS's default deny (`*`).\n\n",
         code(&h.nacl.ephemeral.to_string())
     ));
+    if plan.nacl_entries_unmerged > plan.nacl_entries.len() {
+        out.push_str(&format!(
+            "Merged exactly: {} entries where one per target × port × target network × row would be {}; touching port ranges are joined and sibling subnets aggregated, never widened.\n\n",
+            plan.nacl_entries.len(),
+            plan.nacl_entries_unmerged
+        ));
+    }
     let rows: Vec<Vec<String>> = plan
         .nacl_entries
         .iter()
