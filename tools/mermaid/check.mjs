@@ -36,7 +36,14 @@ if (files.length === 0) {
 let failed = 0;
 let parsed = 0;
 for (const file of files) {
-  const found = blocks(readFileSync(file, "utf8"));
+  let found;
+  try {
+    found = blocks(readFileSync(file, "utf8"));
+  } catch (e) {
+    console.error(`FAIL ${file}: ${e.message}`);
+    failed++;
+    continue;
+  }
   if (found.length === 0) {
     console.error(`FAIL ${file}: no mermaid block`);
     failed++;
