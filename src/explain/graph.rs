@@ -176,7 +176,12 @@ pub fn build(h: &Handout) -> Graph {
             ],
             true,
         );
-        g.edge("cvpn", &eni, &["authorized flows".to_string()], false);
+        g.edge(
+            "cvpn",
+            &eni,
+            &["authorized flows, any target network (DNS round-robin)".to_string()],
+            false,
+        );
 
         let acl_t = &tn.network_acl;
         let nacl_out = format!("acl{}out", acl_index(h, acl_t));
