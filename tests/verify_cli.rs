@@ -46,21 +46,38 @@ fn intent_implied_surplus_is_reported_everywhere() {
     assert!(err.contains("surplus") && err.contains("`hosts:`"), "{err}");
     let (code, out, err) = shibori(&["verify", intent]);
     assert_eq!(code, 1, "{out}\n{err}");
-    assert!(err.contains("surplus"), "verify repeats the plan's warning:\n{err}");
+    assert!(
+        err.contains("surplus"),
+        "verify repeats the plan's warning:\n{err}"
+    );
     for who_what in [
         "group `developers` can reach target `ssh` tcp/22",
         "group `sre` can reach target `web` tcp/443",
     ] {
         assert!(out.contains(who_what), "{who_what} in\n{out}");
     }
-    assert!(out.contains("the intent itself implies this") && out.contains("`hosts:`") && out.contains("split the subnet"), "{out}");
+    assert!(
+        out.contains("the intent itself implies this")
+            && out.contains("`hosts:`")
+            && out.contains("split the subnet"),
+        "{out}"
+    );
     // Every format says the same.
-    assert_eq!(out.matches("group `developers` can reach target `ssh`").count(), 4, "{out}");
+    assert_eq!(
+        out.matches("group `developers` can reach target `ssh`")
+            .count(),
+        4,
+        "{out}"
+    );
 }
 
 #[test]
 fn json_output_lists_findings() {
-    let (code, out, _) = shibori(&["verify", "tests/fixtures/verify/implied-surplus.yaml", "--json"]);
+    let (code, out, _) = shibori(&[
+        "verify",
+        "tests/fixtures/verify/implied-surplus.yaml",
+        "--json",
+    ]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["clean"], false);
@@ -75,10 +92,20 @@ fn unreadable_artifact_exits_2() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("broken.tf"), "resource \"x\" {{{").unwrap();
     let dir = tmp.path().to_string_lossy().to_string();
-    let (code, _, err) = shibori(&["verify", "examples/seed-ssh/intent.yaml", "--artifact", &dir]);
+    let (code, _, err) = shibori(&[
+        "verify",
+        "examples/seed-ssh/intent.yaml",
+        "--artifact",
+        &dir,
+    ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("cannot"), "{err}");
     let missing = Path::new(&dir).join("nope").to_string_lossy().to_string();
-    let (code, _, _) = shibori(&["verify", "examples/seed-ssh/intent.yaml", "--artifact", &missing]);
+    let (code, _, _) = shibori(&[
+        "verify",
+        "examples/seed-ssh/intent.yaml",
+        "--artifact",
+        &missing,
+    ]);
     assert_eq!(code, 2);
 }

@@ -281,7 +281,8 @@ impl<'i, 'a> Path<'i, 'a> {
             None => PortSet::new(),
         });
         let route = self.routed(d);
-        if !full && (!route || endpoint.is_empty() || dest.as_ref().is_some_and(PortSet::is_empty)) {
+        if !full && (!route || endpoint.is_empty() || dest.as_ref().is_some_and(PortSet::is_empty))
+        {
             return Verdict {
                 route,
                 endpoint,
@@ -538,7 +539,8 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                 .into_iter()
                 .chain(x.services.iter().map(|s| packet(intent, s).proto))
                 .collect();
-            let served: BTreeSet<Proto> = x.services.iter().map(|s| packet(intent, s).proto).collect();
+            let served: BTreeSet<Proto> =
+                x.services.iter().map(|s| packet(intent, s).proto).collect();
             for d in &dps {
                 let admitted: Option<(Ipv4Net, &Admitted)> = winner(&ix.auth, d);
                 let verdicts: Vec<(Ipv4Net, Proto, Verdict)> = sps

@@ -18,7 +18,11 @@ use model::RuleSet;
 /// Every finding for one artifact, in a stable order.
 pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     let t0 = std::time::Instant::now();
-    let tm = |w: &str| if std::env::var_os("TIMING").is_some() { eprintln!("{w}: {:?}", t0.elapsed()) };
+    let tm = |w: &str| {
+        if std::env::var_os("TIMING").is_some() {
+            eprintln!("{w}: {:?}", t0.elapsed())
+        }
+    };
     let bind = bind::bind(intent, rs);
     tm("bind");
     let mut out: Vec<Finding> = rs

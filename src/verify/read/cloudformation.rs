@@ -15,21 +15,43 @@ use std::path::{Path, PathBuf};
 
 const MAX_DEPTH: usize = 8;
 
-/// Reads one root template and every nested stack below it.
-pub fn read(artifact: &Artifact, path: &Path) -> Result<RuleSet, ReadError> {
+/// Templates parsed once, by path.
+type Docs = BTreeMap<PathBuf, Json>;
+
+/// Reads every root template (those no other template nests) with its nested stacks.
+pub fn read_all(artifact: &Artifact, paths: &[PathBuf]) -> Result<RuleSet, ReadError> {
+    let mut docs = Docs::new();
+    for p in paths {
+        let text = artifact.get(p).unwrap_or("");
+        docs.insert(p.clone(), parse(p, text)?);
+    }
+    let nested = nested_urls(&docs);
     let mut rs = RuleSet::default();
-    read_template(artifact, path, &BTreeMap::new(), "", 0, &mut rs)?;
+    for p in paths.iter().filter(|p| !nested.contains(*p)) {
+        read_template(artifact, &mut docs, p, &BTreeMap::new(), "", 0, &mut rs)?;
+    }
     Ok(rs)
 }
 
-/// Template paths that some template in `paths` includes as a nested stack.
-pub fn nested_urls(artifact: &Artifact, paths: &[PathBuf]) -> BTreeSet<PathBuf> {
+/// Reads one root template and every nested stack below it.
+pub fn read(artifact: &Artifact, path: &Path) -> Result<RuleSet, ReadError> {
+    let mut rs = RuleSet::default();
+    read_template(
+        artifact,
+        &mut Docs::new(),
+        path,
+        &BTreeMap::new(),
+        "",
+        0,
+        &mut rs,
+    )?;
+    Ok(rs)
+}
+
+/// Template paths that some template includes as a nested stack.
+fn nested_urls(docs: &Docs) -> BTreeSet<PathBuf> {
     let mut out = BTreeSet::new();
-    for p in paths {
-        let Some(text) = artifact.get(p) else {
-            continue;
-        };
-        let Ok(doc) = parse(p, text) else { continue };
+    for (p, doc) in docs {
         let Some(Json::Object(resources)) = doc.get("Resources") else {
             continue;
         };
@@ -284,17 +306,23 @@ impl Scope<'_> {
 
 fn read_template(
     artifact: &Artifact,
+    docs: &mut Docs,
     path: &Path,
     bindings: &BTreeMap<String, Val>,
     prefix: &str,
     depth: usize,
     rs: &mut RuleSet,
 ) -> Result<BTreeMap<String, Val>, ReadError> {
-    let text = artifact.get(path).ok_or_else(|| ReadError::Io {
-        path: path.display().to_string(),
-        message: "no such file in the artifact".into(),
-    })?;
-    let doc = parse(path, text)?;
+    let doc = match docs.remove(path) {
+        Some(d) => d,
+        None => {
+            let text = artifact.get(path).ok_or_else(|| ReadError::Io {
+                path: path.display().to_string(),
+                message: "no such file in the artifact".into(),
+            })?;
+            parse(path, text)?
+        }
+    };
     let format = |message: &str| ReadError::Format {
         path: path.display().to_string(),
         message: message.to_string(),
@@ -354,6 +382,7 @@ fn read_template(
         };
         let outputs = read_template(
             artifact,
+            docs,
             &child,
             &passed,
             &format!("{prefix}{id}/"),

@@ -75,15 +75,13 @@ pub fn detect(artifact: &Artifact) -> Result<(Syntax, Vec<PathBuf>), ReadError> 
         })
         .map(|p| (*p).clone())
         .collect();
-    let nested = cloudformation::nested_urls(artifact, &cfn);
-    let roots: Vec<PathBuf> = cfn.into_iter().filter(|p| !nested.contains(p)).collect();
-    if roots.is_empty() {
+    if cfn.is_empty() {
         return Err(ReadError::Format {
             path: artifact.label.clone(),
             message: "no CloudFormation template, `.tf` or `.tf.json` file found".into(),
         });
     }
-    Ok((Syntax::CloudFormation, roots))
+    Ok((Syntax::CloudFormation, cfn))
 }
 
 fn looks_like_cfn(text: &str) -> bool {
@@ -94,13 +92,7 @@ fn looks_like_cfn(text: &str) -> bool {
 pub fn read(artifact: &Artifact) -> Result<(Syntax, RuleSet), ReadError> {
     let (syntax, files) = detect(artifact)?;
     let rs = match syntax {
-        Syntax::CloudFormation => {
-            let mut rs = RuleSet::default();
-            for f in &files {
-                rs.extend(cloudformation::read(artifact, f)?);
-            }
-            rs
-        }
+        Syntax::CloudFormation => cloudformation::read_all(artifact, &files)?,
         Syntax::TerraformHcl => terraform_hcl::read(artifact, &files)?,
         Syntax::TerraformJson => terraform_json::read(artifact, &files)?,
     };
