@@ -33,10 +33,21 @@ pub fn run(
                 .with_context(|| format!("cannot read artifact {}", p.display()))?],
             None => rendered(&planned.plan)?,
         };
-    let mut results = Vec::new();
-    for a in &artifacts {
-        results.push(verify_artifact(&planned.intent, a)?);
-    }
+    // Artifacts are independent: prove them side by side.
+    let intent = &planned.intent;
+    let results: Vec<Verified> = std::thread::scope(|scope| {
+        let handles: Vec<_> = artifacts
+            .iter()
+            .map(|a| scope.spawn(move || verify_artifact(intent, a)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("verification thread panicked")))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+    })?;
     let clean = results.iter().all(|r| r.findings.is_empty());
     if json {
         let v: Vec<serde_json::Value> = results

@@ -15,7 +15,9 @@ use super::model::{Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule, S
 use crate::intent::{AclRef, Destination, Intent, Target};
 use crate::net::{contains, within, CidrSet, PortSet};
 use ipnet::Ipv4Net;
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 /// The artifact's rules, indexed for evaluation.
 pub struct Index<'a> {
@@ -28,6 +30,12 @@ pub struct Index<'a> {
     pub associated: BTreeSet<usize>,
     /// Rules per (ACL, egress), by ascending rule number.
     pub nacl: BTreeMap<(AclRef, bool), Vec<&'a NaclRule>>,
+    /// The same lists by number (0: an ACL without rules), for the memo below.
+    nacl_ids: BTreeMap<(AclRef, bool), usize>,
+    nacl_lists: Vec<Vec<&'a NaclRule>>,
+    /// NACL outcomes per (list, peer piece, protocol): the destination subnet's ACL sees
+    /// the same target-network piece for every target behind it.
+    memo: RefCell<HashMap<(usize, Ipv4Net, Proto), Rc<Outcome<'a>>>>,
     /// Rules per (group, direction): by referenced group, and those with a CIDR peer.
     /// Per group: [ingress, egress].
     pub sg: BTreeMap<Ident, [SgRules<'a>; 2]>,
@@ -69,6 +77,12 @@ impl<'a> Index<'a> {
                 SgPeer::Cidr(_) => e.cidr.push(r),
             }
         }
+        let mut nacl_ids = BTreeMap::new();
+        let mut nacl_lists = vec![Vec::new()];
+        for (k, v) in &nacl {
+            nacl_ids.insert(k.clone(), nacl_lists.len());
+            nacl_lists.push(v.clone());
+        }
         let cidrs: Vec<Vec<Ipv4Net>> = intent.targets.iter().map(Target::cidrs).collect();
         let peers = peers(intent, bind, &cidrs);
         let mut auth_origin: BTreeMap<Ipv4Net, Vec<String>> = BTreeMap::new();
@@ -91,9 +105,29 @@ impl<'a> Index<'a> {
                 .collect(),
             nacl,
             sg: sgs,
+            nacl_ids,
+            nacl_lists,
+            memo: RefCell::new(HashMap::new()),
             cidrs,
             peers,
         }
+    }
+
+    fn nacl_id(&self, acl: &AclRef, egress: bool) -> usize {
+        self.nacl_ids
+            .get(&(acl.clone(), egress))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn outcome(&self, id: usize, peer: &Ipv4Net, proto: Proto) -> Rc<Outcome<'a>> {
+        let key = (id, *peer, proto);
+        if let Some(o) = self.memo.borrow().get(&key) {
+            return o.clone();
+        }
+        let o = Rc::new(nacl::evaluate(&self.nacl_lists[id], peer, proto));
+        self.memo.borrow_mut().insert(key, o.clone());
+        o
     }
 
     fn nacl_rules(&self, acl: &AclRef, egress: bool) -> &[&'a NaclRule] {
@@ -153,6 +187,8 @@ struct Path<'i, 'a> {
     a_s: Option<&'i AclRef>,
     in_vpc: bool,
     dest_groups: Vec<Ident>,
+    /// Memo ids of a_t egress/ingress and a_s ingress/egress.
+    ids: [usize; 4],
 }
 
 /// Every layer's verdict for one destination piece and ENI-subnet piece.
@@ -161,11 +197,11 @@ struct Verdict<'r> {
     /// NACLs not evaluated: nothing passes anyway.
     skipped: bool,
     endpoint: PortSet,
-    req_out: Option<Outcome<'r>>,
-    req_in: Option<Outcome<'r>>,
+    req_out: Option<Rc<Outcome<'r>>>,
+    req_in: Option<Rc<Outcome<'r>>>,
     dest: Option<PortSet>,
-    rep_out: Option<Outcome<'r>>,
-    rep_in: Option<Outcome<'r>>,
+    rep_out: Option<Rc<Outcome<'r>>>,
+    rep_in: Option<Rc<Outcome<'r>>>,
 }
 
 impl<'i, 'a> Path<'i, 'a> {
@@ -181,7 +217,10 @@ impl<'i, 'a> Path<'i, 'a> {
             Destination::Outside { .. } => (Some(&tn.acl), None, false),
         };
         let dest_sg = ix.bind.target_groups.get(xi).and_then(Option::as_ref);
+        let id = |a: Option<&AclRef>, e| a.map_or(0, |a| ix.nacl_id(a, e));
+        let ids = [id(a_t, true), id(a_t, false), id(a_s, false), id(a_s, true)];
         Path {
+            ids,
             ix,
             t,
             x,
@@ -298,19 +337,11 @@ impl<'i, 'a> Path<'i, 'a> {
             route,
             skipped: false,
             endpoint,
-            req_out: self
-                .a_t
-                .map(|a| nacl::evaluate(ix.nacl_rules(a, true), d, proto)),
-            req_in: self
-                .a_s
-                .map(|a| nacl::evaluate(ix.nacl_rules(a, false), s, proto)),
+            req_out: self.a_t.map(|_| ix.outcome(self.ids[0], d, proto)),
+            req_in: self.a_s.map(|_| ix.outcome(self.ids[2], s, proto)),
             dest,
-            rep_out: self
-                .a_s
-                .map(|a| nacl::evaluate(ix.nacl_rules(a, true), s, proto)),
-            rep_in: self
-                .a_t
-                .map(|a| nacl::evaluate(ix.nacl_rules(a, false), d, proto)),
+            rep_out: self.a_s.map(|_| ix.outcome(self.ids[3], s, proto)),
+            rep_in: self.a_t.map(|_| ix.outcome(self.ids[1], d, proto)),
         }
     }
 }

@@ -17,14 +17,7 @@ use model::RuleSet;
 
 /// Every finding for one artifact, in a stable order.
 pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
-    let t0 = std::time::Instant::now();
-    let tm = |w: &str| {
-        if std::env::var_os("TIMING").is_some() {
-            eprintln!("{w}: {:?}", t0.elapsed())
-        }
-    };
     let bind = bind::bind(intent, rs);
-    tm("bind");
     let mut out: Vec<Finding> = rs
         .unresolved
         .iter()
@@ -59,11 +52,8 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
         ));
     }
     let ix = flows::Index::new(intent, rs, &bind);
-    tm("index");
     out.extend(flows::check(&ix));
-    tm("flows");
     out.extend(excess::check(intent, rs, &bind, &ix));
-    tm("excess");
     out.sort_by(|a, b| {
         (a.kind, &a.target, &a.who, &a.service, &a.message)
             .cmp(&(b.kind, &b.target, &b.who, &b.service, &b.message))
