@@ -1884,9 +1884,17 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The examples directory: `examples/` of this repository, or `$SHIBORI_EXAMPLES_DIR` (to try
+/// the check on rendered outputs elsewhere).
+fn examples_root() -> PathBuf {
+    std::env::var_os("SHIBORI_EXAMPLES_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("examples"))
+}
+
 /// `examples/*/<sub>` directories, sorted.
 fn example_dirs(sub: &str) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(repo().join("examples"))
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(examples_root())
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .map(|e| e.path().join(sub))
@@ -1905,7 +1913,11 @@ fn read_module(dir: &Path, suffix: &str) -> Vec<(String, String)> {
         .map(|e| e.path())
         .filter(|p| p.to_string_lossy().ends_with(suffix))
         .map(|p| {
-            let name = p.strip_prefix(repo()).unwrap_or(&p).display().to_string();
+            let base = examples_root()
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            let name = p.strip_prefix(&base).unwrap_or(&p).display().to_string();
             let src = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
             (name, src)
         })
@@ -1918,10 +1930,10 @@ fn check_examples(sub: &str, suffix: &str, json: bool) -> Vec<Module> {
     let dirs = example_dirs(sub);
     assert!(
         !dirs.is_empty(),
-        "NO RENDERED TERRAFORM FOUND: no examples/*/{sub}/ directory under {}. The rendered \
+        "NO RENDERED TERRAFORM FOUND: no examples/*/{sub}/ directory in {}. The rendered \
          outputs of every example must be checked in (shibori render … --format {} --out \
          examples/<x>/{sub}); this test never passes vacuously.",
-        repo().display(),
+        examples_root().display(),
         sub
     );
     let schema = schema();
