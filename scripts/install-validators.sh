@@ -16,7 +16,7 @@ failures=0
 # --- cfn-lint ------------------------------------------------------------------------------
 venv="$SHIBORI_ROOT/.venv"
 have_cfn_lint_version() {
-  [[ -x "$venv/bin/cfn-lint" ]] && [[ "$("$venv/bin/cfn-lint" --version 2>/dev/null)" == *"$CFN_LINT_VERSION"* ]]
+  [[ -x "$venv/bin/cfn-lint" ]] && [[ "$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("cfn-lint"))' 2>/dev/null)" == "$CFN_LINT_VERSION" ]]
 }
 if have_cfn_lint_version; then
   log "cfn-lint $CFN_LINT_VERSION: already installed in .venv"
