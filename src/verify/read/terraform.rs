@@ -131,7 +131,10 @@ impl Env<'_> {
                 let mut out = BTreeMap::new();
                 for (k, x) in m {
                     // A nested block may repeat: collect repeats into a list.
-                    let v = self.node(x)?;
+                    let v = match self.node(x) {
+                        Err(Fail::Error(e)) => Val::Unknown(e),
+                        other => other?,
+                    };
                     match out.remove(k) {
                         None => {
                             out.insert(k.clone(), v);
@@ -167,7 +170,12 @@ impl Env<'_> {
                         ObjectKey::Expression(x) => self.expr(x)?.text().map_err(Fail::Error)?,
                         _ => return err("unsupported object key"),
                     };
-                    out.insert(key, self.expr(v)?);
+                    // One bad value must not take its neighbours down with it.
+                    let val = match self.expr(v) {
+                        Err(Fail::Error(e)) => Val::Unknown(e),
+                        other => other?,
+                    };
+                    out.insert(key, val);
                 }
                 Ok(Val::Map(out))
             }
