@@ -67,13 +67,27 @@ pub fn read_source(path: &Path) -> anyhow::Result<Source> {
     })
 }
 
+/// Prints diagnostics in the order they appear in the file (unplaced ones last).
 pub fn print_diagnostics(ctx: &Context, diagnostics: &[Diagnostic], source: &Source) {
     if diagnostics.is_empty() {
         return;
     }
+    let mut sorted: Vec<Diagnostic> = diagnostics.to_vec();
+    sorted.sort_by_key(|d| d.span.as_ref().map_or(usize::MAX, |s| s.start));
     eprint!(
         "{}",
-        diagnostic::render_text(diagnostics, Some(source), ctx.color)
+        diagnostic::render_text(&sorted, Some(source), ctx.color)
+    );
+}
+
+/// Prints the diagnostics of an invalid intent and the closing count.
+fn report_invalid(ctx: &Context, diagnostics: &[Diagnostic], source: &Source) {
+    print_diagnostics(ctx, diagnostics, source);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!(
+        "{}: invalid ({})",
+        source.name,
+        summary_line(errors, diagnostics.len() - errors)
     );
 }
 
@@ -93,7 +107,7 @@ pub fn load_and_plan(ctx: &Context, path: &Path) -> anyhow::Result<Option<Planne
     let loaded = match intent::load(&source) {
         Ok(l) => l,
         Err(diags) => {
-            print_diagnostics(ctx, &diags, &source);
+            report_invalid(ctx, &diags, &source);
             return Ok(None);
         }
     };
@@ -113,7 +127,7 @@ pub fn load_and_plan(ctx: &Context, path: &Path) -> anyhow::Result<Option<Planne
             intent::locate(&mut errors, &loaded.spans);
             let mut all = loaded.warnings;
             all.extend(errors);
-            print_diagnostics(ctx, &all, &source);
+            report_invalid(ctx, &all, &source);
             Ok(None)
         }
     }

@@ -20,7 +20,11 @@ fn looks_like_json(text: &str) -> bool {
 pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
     let text = source.text.as_str();
     let spans = SpanMap::build(text);
-    if text.trim().is_empty() {
+    let blank = text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---"
+    });
+    if blank {
         return Err(Box::new(
             Diagnostic::error("the intent file is empty")
                 .help("start from one of the examples, or run `shibori schema` for the format"),
@@ -52,10 +56,23 @@ pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
 }
 
 fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap) -> Diagnostic {
-    let path = if path == "." { "" } else { path };
-    // serde reports unknown/missing fields at the enclosing map; the key itself is a better mark.
-    let span = unknown_field(message)
-        .and_then(|k| spans.key(&super::spans::join_key(path, k)))
+    // serde_path_to_error writes `?` when it has no path (syntax errors) and `.` for the root.
+    let path = if path == "." || path == "?" { "" } else { path };
+    let span = if let Some(field) = quoted_after(message, "duplicate field `") {
+        // The index keeps the last occurrence of a key: the duplicate.
+        spans.key(&super::spans::join_key(path, field))
+    } else if message.starts_with("unknown field") {
+        // The path already ends with the unknown key; mark the key, not its value.
+        spans.key(path)
+    } else if message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.starts_with("unknown variant")
+    {
+        spans.value(path)
+    } else {
+        None
+    };
+    let span = span
         .or_else(|| offset.map(|o| o..o + 1))
         .or_else(|| spans.value(path));
     let mut d = Diagnostic::error(message.to_string()).with_span(span);
@@ -72,9 +89,8 @@ fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap)
     d
 }
 
-fn unknown_field(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
-    rest.split('`').next()
+fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
+    message.strip_prefix(prefix)?.split('`').next()
 }
 
 /// serde appends " at line N column M" (and serde_yaml a path prefix); the

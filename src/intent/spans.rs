@@ -131,6 +131,27 @@ impl Builder<'_> {
         start..start + len.max(1)
     }
 
+    /// A flow collection (`[a, b]`, `{k: v}`) closed on its own line is marked whole;
+    /// a block collection by its first character.
+    fn collection_span(&self, start: usize) -> Range<usize> {
+        let line = self.text[start..].split('\n').next().unwrap_or("");
+        let mut depth = 0usize;
+        for (i, c) in line.char_indices() {
+            match c {
+                '[' | '{' => depth += 1,
+                ']' | '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return start..start + i + 1;
+                    }
+                }
+                _ if depth == 0 => break,
+                _ => {}
+            }
+        }
+        start..start + 1
+    }
+
     /// The path of the value that the next event starts, advancing the parent.
     fn child_path(&mut self, key_span: Option<Range<usize>>) -> Option<String> {
         match self.stack.last_mut() {
@@ -182,7 +203,9 @@ impl MarkedEventReceiver for Builder<'_> {
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 let is_map = matches!(ev, Event::MappingStart(..));
                 let path = self.child_path(None).unwrap_or_default();
-                self.map.values.insert(path.clone(), start..start + 1);
+                self.map
+                    .values
+                    .insert(path.clone(), self.collection_span(start));
                 self.stack.push(if is_map {
                     Frame::Map {
                         path,
