@@ -8,7 +8,7 @@ use super::escape::markdown_cell;
 use super::hcl::{Block, Expr, File};
 use super::{RenderError, RenderedFile};
 use crate::intent::Protocol;
-use crate::plan::{Direction, InputKind, Peer, Plan, SgRole};
+use crate::plan::{Direction, InputKind, Peer, Plan};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -707,14 +707,12 @@ pub(super) fn readme(plan: &Plan, module: &Module, flavour: &str) -> Result<Stri
             description: markdown_cell(&o.description),
         })
         .collect();
-    let attach: Vec<String> = plan
-        .security_groups
+    // Aligned as `terraform fmt` would, so the snippet can be pasted as is.
+    let required: Vec<&DocVariable> = module.variables.iter().filter(|v| v.required).collect();
+    let width = required.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    let usage: Vec<String> = required
         .iter()
-        .filter(|g| g.role == SgRole::Destination)
-        .map(|g| {
-            let which = g.id.clone().unwrap_or_else(|| g.name.clone());
-            markdown_cell(&format!("`{which}`: {}", g.targets.join(", ")))
-        })
+        .map(|v| format!("{:width$} = \"…\"", v.name))
         .collect();
     let requirements: Vec<String> = plan
         .requirements
@@ -727,7 +725,7 @@ pub(super) fn readme(plan: &Plan, module: &Module, flavour: &str) -> Result<Stri
     ctx.insert("resources", &resources);
     ctx.insert("variables", &variables);
     ctx.insert("outputs", &outputs);
-    ctx.insert("attach", &attach);
+    ctx.insert("usage", &usage);
     ctx.insert("requirements", &requirements);
     super::templates::render("terraform/README.md", &ctx)
 }
