@@ -474,3 +474,135 @@ fn examples_pass_cfn_lint_and_terraform_fmt() {
     let refs: Vec<&Path> = templates.iter().map(|p| p.as_path()).collect();
     cfn_lint(&refs);
 }
+
+/// Intents that exercise what the examples do not: an existing endpoint and security
+/// group, inputs for ACLs, and the injection corpus.
+#[test]
+fn render_fixtures_are_snapshotted_and_tool_clean() {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("tests/fixtures/render"))
+        .expect("fixtures")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    for name in names {
+        let intent = format!("tests/fixtures/render/{name}");
+        let stem = name.trim_end_matches(".yaml");
+        let mut templates = Vec::new();
+        let mut keep = Vec::new();
+        for format in FORMATS {
+            let (dir, all) = render_to_temp(&intent, format);
+            insta::assert_snapshot!(format!("fixture-{stem}-{format}"), all);
+            let out = dir.path().join(format);
+            if format == "terraform" {
+                terraform_fmt_check(&out);
+            }
+            if format == "cloudformation" || format == "cdk-json" {
+                templates.extend(
+                    walk(&out)
+                        .into_iter()
+                        .filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "json")),
+                );
+            }
+            keep.push(dir);
+        }
+        let refs: Vec<&Path> = templates.iter().map(|p| p.as_path()).collect();
+        cfn_lint(&refs);
+    }
+}
+
+/// The generator of `benches/gen_large_intent.py`, for `n` targets.
+fn large_intent(n: usize) -> String {
+    let mut s = String::from(
+        "version: 1\nname: large\nvpc:\n  cidr: 10.0.0.0/16\nendpoint:\n  client_cidr: 172.16.0.0/20\n  split_tunnel: true\n  authentication: saml\n  egress: strict\nsubnets:\n",
+    );
+    for i in 0..5 {
+        let az = ['a', 'b', 'c', 'd', 'e'][i];
+        s += &format!("  vpn-{i}:\n    cidr: 10.0.{i}.0/24\n    az: eu-west-1{az}\n");
+    }
+    for i in 0..8 {
+        s += &format!("  app-{i}:\n    cidr: 10.0.{}.0/24\n", 8 + i);
+    }
+    s += "target_networks: [vpn-0, vpn-1, vpn-2, vpn-3, vpn-4]\nnacl:\n  quota: 40\ntargets:\n";
+    for t in 0..n {
+        s += &format!(
+            "  - name: t{t}\n    subnet: app-{}\n    hosts: [10.0.{}.{}/32]\n    ports: [ssh, https]\n    groups: [g{}]\n",
+            t % 8,
+            8 + t % 8,
+            4 + t / 8,
+            t % 20
+        );
+    }
+    s
+}
+
+#[test]
+fn large_plans_become_nested_stacks_within_limits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let intent = dir.path().join("large.yaml");
+    std::fs::write(&intent, large_intent(300)).expect("write intent");
+    let intent = intent.to_str().expect("utf-8 path");
+    let out = dir.path().join("cfn");
+    let run = shibori(&[
+        "render",
+        intent,
+        "-f",
+        "cloudformation",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let load = |p: &Path| -> serde_yaml::Value {
+        serde_yaml::from_str(&std::fs::read_to_string(p).expect("read")).expect("YAML")
+    };
+    let parent = load(&out.join("large.yaml"));
+    let resources = |t: &serde_yaml::Value| t["Resources"].as_mapping().expect("resources").clone();
+    let stacks: Vec<String> = resources(&parent)
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudFormation::Stack")
+        .map(|r| {
+            r["Properties"]["TemplateURL"]
+                .as_str()
+                .expect("url")
+                .to_string()
+        })
+        .collect();
+    assert!(stacks.len() >= 2, "expected nested stacks, got {stacks:?}");
+    let mut total = resources(&parent).len() - stacks.len();
+    let mut templates = vec![out.join("large.yaml")];
+    for url in &stacks {
+        let path = out.join(url.trim_start_matches("./"));
+        let child = load(&path);
+        let n = resources(&child).len();
+        assert!(n <= 500, "{url} has {n} resources");
+        assert!(child["Outputs"].as_mapping().map_or(0, |o| o.len()) <= 200);
+        total += n;
+        templates.push(path);
+    }
+    assert!(resources(&parent).len() <= 500);
+    // Nothing lost: every rule of the single template is in exactly one stack.
+    let run = shibori(&["plan", intent, "--json"]);
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("plan JSON");
+    let n = |k: &str| plan[k].as_array().map_or(0, Vec::len);
+    let groups = plan["security_groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter(|g| g["id"].is_null())
+        .count();
+    let expected = groups
+        + n("security_group_rules")
+        + n("nacl_entries")
+        + n("authorization_rules")
+        + n("routes")
+        + n("associations")
+        + 1;
+    assert_eq!(total, expected);
+    let refs: Vec<&Path> = templates.iter().map(|p| p.as_path()).collect();
+    cfn_lint(&refs);
+
+    let run = shibori(&["render", intent, "-f", "cloudformation"]);
+    assert_eq!(run.code, 2, "nested stacks cannot go to stdout");
+}

@@ -28,6 +28,10 @@ pub fn run(
         .with_context(|| format!("cannot render {}", format.name()))?;
 
     match out {
+        None if files.len() > 1 => anyhow::bail!(
+            "the plan exceeds CloudFormation's per-template limits, so `--format {}` writes a parent template and nested stacks: give a directory with `--out DIR`",
+            format.name()
+        ),
         None => {
             let mut stdout = std::io::stdout().lock();
             for f in &files {

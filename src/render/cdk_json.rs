@@ -1,7 +1,7 @@
 //! `cdk-json`: the CloudFormation template as JSON, for AWS CDK v2's
 //! `cloudformation_include.CfnInclude`, with a README showing how to include it.
 
-use super::{cloudformation, RenderError, RenderedFile};
+use super::{RenderError, RenderedFile};
 use crate::plan::Plan;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -14,11 +14,25 @@ struct Param {
 }
 
 pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
-    let template = cloudformation::template(plan);
-    let mut json =
-        serde_json::to_string_pretty(&template).map_err(|e| RenderError::Json(e.to_string()))?;
-    json.push('\n');
-    let file_name = format!("{}.template.json", plan.name);
+    const EXT: &str = ".template.json";
+    let mut files = Vec::new();
+    let mut nested = Vec::new();
+    for (i, s) in super::nested::stacks(plan, EXT).into_iter().enumerate() {
+        let mut json = serde_json::to_string_pretty(&s.template)
+            .map_err(|e| RenderError::Json(e.to_string()))?;
+        json.push('\n');
+        if i > 0 {
+            nested.push(Nested {
+                logical_id: format!("TargetsStack{i}"),
+                file: format!("{}{EXT}", s.stem),
+            });
+        }
+        files.push(RenderedFile {
+            path: PathBuf::from(format!("{}{EXT}", s.stem)),
+            contents: json,
+        });
+    }
+    let file_name = format!("{}{EXT}", plan.name);
     let params: Vec<Param> = plan
         .inputs
         .iter()
@@ -33,17 +47,18 @@ pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
     ctx.insert("file", &file_name);
     ctx.insert("params", &params);
     ctx.insert("construct", &construct_id(&plan.name));
-    let readme = super::templates::render("cdk-json/README.md", &ctx)?;
-    Ok(vec![
-        RenderedFile {
-            path: PathBuf::from(file_name),
-            contents: json,
-        },
-        RenderedFile {
-            path: PathBuf::from("README.md"),
-            contents: readme,
-        },
-    ])
+    ctx.insert("nested", &nested);
+    files.push(RenderedFile {
+        path: PathBuf::from("README.md"),
+        contents: super::templates::render("cdk-json/README.md", &ctx)?,
+    });
+    Ok(files)
+}
+
+#[derive(Serialize)]
+struct Nested {
+    logical_id: String,
+    file: String,
 }
 
 /// `tokyo-ssh` → `TokyoSsh`: the construct ID in the example code.

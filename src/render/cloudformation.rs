@@ -27,12 +27,16 @@ pub fn no_traffic_placeholder() -> Value {
 }
 
 pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
-    let t = template(plan);
-    let contents = serde_yaml::to_string(&t).map_err(|e| RenderError::Yaml(e.to_string()))?;
-    Ok(vec![RenderedFile {
-        path: PathBuf::from(format!("{}.yaml", plan.name)),
-        contents,
-    }])
+    super::nested::stacks(plan, ".yaml")
+        .into_iter()
+        .map(|s| {
+            Ok(RenderedFile {
+                path: PathBuf::from(format!("{}.yaml", s.stem)),
+                contents: serde_yaml::to_string(&s.template)
+                    .map_err(|e| RenderError::Yaml(e.to_string()))?,
+            })
+        })
+        .collect()
 }
 
 fn r#ref(id: &str) -> Value {

@@ -5,6 +5,7 @@ pub mod cdk_json;
 pub mod cloudformation;
 pub mod escape;
 pub mod hcl;
+pub mod nested;
 mod templates;
 pub mod terraform;
 pub mod terraform_json;
@@ -33,7 +34,8 @@ pub enum RenderError {
 }
 
 impl RenderFormat {
-    /// Formats whose rendering is one file can go to stdout.
+    /// Formats whose rendering is one file (for plans within CloudFormation's limits)
+    /// can go to stdout.
     pub fn is_single_file(self) -> bool {
         matches!(self, RenderFormat::Cloudformation)
     }
