@@ -10,8 +10,9 @@
 
 use super::{RenderError, RenderedFile};
 use crate::intent::Protocol;
-use crate::plan::{Direction, InputKind, Peer, Plan};
+use crate::plan::{Direction, InputKind, Peer, Plan, SecurityGroup};
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// The egress rule AWS CDK declares for `allowAllOutbound: false`: ICMP type 252 code 86
@@ -80,8 +81,18 @@ fn acl_id(plan: &Plan, key: &str) -> Value {
     input_or(plan, InputKind::NetworkAclId, Some(key), known)
 }
 
-pub fn sg_id(plan: &Plan, key: &str) -> Value {
-    match plan.security_groups.iter().find(|g| g.key == key) {
+/// Security groups by key: rules look groups up thousands of times in large plans.
+pub type Groups<'a> = HashMap<&'a str, &'a SecurityGroup>;
+
+pub fn groups(plan: &Plan) -> Groups<'_> {
+    plan.security_groups
+        .iter()
+        .map(|g| (g.key.as_str(), g))
+        .collect()
+}
+
+pub fn sg_id(groups: &Groups, key: &str) -> Value {
+    match groups.get(key) {
         Some(g) => match &g.id {
             Some(id) => Value::String(id.clone()),
             None => get_att(&g.logical_id, "GroupId"),
@@ -142,6 +153,7 @@ fn parameters(plan: &Plan) -> Map<String, Value> {
 }
 
 fn resources(plan: &Plan) -> Map<String, Value> {
+    let groups = groups(plan);
     let mut m = Map::new();
     for g in plan.security_groups.iter().filter(|g| g.id.is_none()) {
         m.insert(
@@ -160,7 +172,7 @@ fn resources(plan: &Plan) -> Map<String, Value> {
     }
     for r in &plan.security_group_rules {
         let mut p = Map::new();
-        p.insert("GroupId".into(), sg_id(plan, &r.security_group));
+        p.insert("GroupId".into(), sg_id(&groups, &r.security_group));
         p.insert("IpProtocol".into(), ip_protocol(r.protocol).into());
         if r.protocol != Protocol::All {
             p.insert("FromPort".into(), r.from_port.into());
@@ -180,7 +192,7 @@ fn resources(plan: &Plan) -> Map<String, Value> {
         };
         match &r.peer {
             Peer::Cidr(c) => p.insert(cidr_key.into(), c.to_string().into()),
-            Peer::SecurityGroup(k) => p.insert(sg_key.into(), sg_id(plan, k)),
+            Peer::SecurityGroup(k) => p.insert(sg_key.into(), sg_id(&groups, k)),
         };
         p.insert("Description".into(), r.description.clone().into());
         m.insert(
@@ -265,6 +277,7 @@ fn resources(plan: &Plan) -> Map<String, Value> {
 }
 
 fn endpoint(plan: &Plan) -> Value {
+    let groups = groups(plan);
     let e = &plan.endpoint;
     let credential = |kind| input_or(plan, kind, None, None);
     let auth = match e.authentication.as_str() {
@@ -310,7 +323,7 @@ fn endpoint(plan: &Plan) -> Value {
     p.insert("VpcId".into(), vpc_id(plan));
     p.insert(
         "SecurityGroupIds".into(),
-        json!([sg_id(plan, &e.security_group)]),
+        json!([sg_id(&groups, &e.security_group)]),
     );
     if !e.dns_servers.is_empty() {
         p.insert("DnsServers".into(), json!(e.dns_servers));
@@ -353,6 +366,7 @@ fn endpoint(plan: &Plan) -> Value {
 }
 
 fn outputs(plan: &Plan) -> Map<String, Value> {
+    let groups = groups(plan);
     let mut m = Map::new();
     m.insert(
         "ClientVpnEndpointId".into(),
@@ -363,7 +377,7 @@ fn outputs(plan: &Plan) -> Map<String, Value> {
             format!("{}Id", g.logical_id),
             json!({
                 "Description": format!("ID of security group `{}`", g.id.as_deref().unwrap_or(&g.name)),
-                "Value": sg_id(plan, &g.key)
+                "Value": sg_id(&groups, &g.key)
             }),
         );
     }
@@ -373,7 +387,7 @@ fn outputs(plan: &Plan) -> Map<String, Value> {
                 format!("{}SecurityGroupId", t.logical_id),
                 json!({
                     "Description": format!("Security group the instances of target `{}` must carry", t.name),
-                    "Value": sg_id(plan, k)
+                    "Value": sg_id(&groups, k)
                 }),
             );
         }

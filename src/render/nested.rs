@@ -119,49 +119,43 @@ impl Rewriter<'_> {
         json!({ "Ref": name })
     }
 
-    fn rewrite(&mut self, v: &Value) -> Value {
+    fn rewrite(&mut self, v: Value) -> Value {
         match v {
-            Value::Object(m) if m.len() == 1 => {
-                if let Some(Value::String(id)) = m.get("Ref") {
-                    if !self.local.contains(id) {
-                        return self.external_ref(id);
-                    }
-                }
-                if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
-                    if let [Value::String(id), Value::String(attr)] = a.as_slice() {
+            Value::Object(m) => {
+                if m.len() == 1 {
+                    if let Some(Value::String(id)) = m.get("Ref") {
                         if !self.local.contains(id) {
-                            let ty = if attr == "GroupId" {
-                                "AWS::EC2::SecurityGroup::Id"
-                            } else {
-                                "String"
-                            };
-                            let name = if attr == "GroupId" {
-                                format!("{id}Id")
-                            } else {
-                                format!("{id}{attr}")
-                            };
-                            return self.param(
-                                &name,
-                                json!({ "Type": ty, "Description": format!("{attr} of {id} in the parent stack") }),
-                                v.clone(),
-                            );
+                            let id = id.clone();
+                            return self.external_ref(&id);
+                        }
+                    }
+                    if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
+                        if let [Value::String(id), Value::String(attr)] = a.as_slice() {
+                            if !self.local.contains(id) {
+                                let (id, attr) = (id.clone(), attr.clone());
+                                return self.external_att(&id, &attr, Value::Object(m));
+                            }
                         }
                     }
                 }
-                Value::Object(
-                    m.iter()
-                        .map(|(k, v)| (k.clone(), self.rewrite(v)))
-                        .collect(),
-                )
+                Value::Object(m.into_iter().map(|(k, v)| (k, self.rewrite(v))).collect())
             }
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, v)| (k.clone(), self.rewrite(v)))
-                    .collect(),
-            ),
-            Value::Array(a) => Value::Array(a.iter().map(|v| self.rewrite(v)).collect()),
-            other => other.clone(),
+            Value::Array(a) => Value::Array(a.into_iter().map(|v| self.rewrite(v)).collect()),
+            other => other,
         }
+    }
+
+    fn external_att(&mut self, id: &str, attr: &str, passed: Value) -> Value {
+        let (name, ty) = if attr == "GroupId" {
+            (format!("{id}Id"), "AWS::EC2::SecurityGroup::Id")
+        } else {
+            (format!("{id}{attr}"), "String")
+        };
+        self.param(
+            &name,
+            json!({ "Type": ty, "Description": format!("{attr} of {id} in the parent stack") }),
+            passed,
+        )
     }
 
     fn external_ref(&mut self, id: &str) -> Value {
@@ -177,18 +171,23 @@ impl Rewriter<'_> {
     }
 }
 
-fn section(t: &Value, name: &str) -> Map<String, Value> {
-    t.get(name)
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
+/// Takes a top-level section out of the template (no copy of large trees).
+fn take_section(t: &mut Value, name: &str) -> Map<String, Value> {
+    match t.as_object_mut().and_then(|m| m.get_mut(name)) {
+        Some(Value::Object(m)) => std::mem::take(m),
+        _ => Map::new(),
+    }
 }
 
-fn split(plan: &Plan, whole: Value, ext: &str) -> Vec<Stack> {
+fn split(plan: &Plan, mut whole: Value, ext: &str) -> Vec<Stack> {
     let (res_owner, out_owner) = owners(plan);
-    let resources = section(&whole, "Resources");
-    let outputs = section(&whole, "Outputs");
-    let parent_params = section(&whole, "Parameters");
+    let resources = take_section(&mut whole, "Resources");
+    let outputs = take_section(&mut whole, "Outputs");
+    let parent_params = whole
+        .get("Parameters")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
 
     // Greedy chunks of consecutive targets.
     let mut per_target: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -251,7 +250,7 @@ fn split(plan: &Plan, whole: Value, ext: &str) -> Vec<Stack> {
         // Cross-stack DependsOn is impossible: the nested stack resource depends on them.
         let mut parent_deps: BTreeSet<String> = BTreeSet::new();
         let mut resources = Map::new();
-        for (id, r) in &child_res[c] {
+        for (id, r) in std::mem::take(&mut child_res[c]) {
             let mut r = rw.rewrite(r);
             if let Some(obj) = r.as_object_mut() {
                 if let Some(Value::String(dep)) = obj.get("DependsOn") {
@@ -261,11 +260,11 @@ fn split(plan: &Plan, whole: Value, ext: &str) -> Vec<Stack> {
                     }
                 }
             }
-            resources.insert(id.clone(), r);
+            resources.insert(id, r);
         }
-        let outputs: Map<String, Value> = child_out[c]
-            .iter()
-            .map(|(k, v)| (k.clone(), rw.rewrite(v)))
+        let outputs: Map<String, Value> = std::mem::take(&mut child_out[c])
+            .into_iter()
+            .map(|(k, v)| (k, rw.rewrite(v)))
             .collect();
         let stem = format!("{}-targets-{}", plan.name, c + 1);
         let mut t = Map::new();
@@ -309,7 +308,11 @@ fn split(plan: &Plan, whole: Value, ext: &str) -> Vec<Stack> {
     }
     parent_res.extend(stack_resources);
     let mut parent = Map::new();
-    for (k, v) in section_pairs(&whole) {
+    let top = match whole {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    for (k, v) in top {
         if k == "Resources" {
             // Relative TemplateURLs are what `aws cloudformation package` expects (SPEC
             // §7); cfn-lint warns about exactly that by design.
@@ -320,10 +323,10 @@ fn split(plan: &Plan, whole: Value, ext: &str) -> Vec<Stack> {
         }
         match k.as_str() {
             "Resources" => {
-                parent.insert(k, Value::Object(parent_res.clone()));
+                parent.insert(k, Value::Object(std::mem::take(&mut parent_res)));
             }
             "Outputs" => {
-                parent.insert(k, Value::Object(parent_out.clone()));
+                parent.insert(k, Value::Object(std::mem::take(&mut parent_out)));
             }
             _ => {
                 parent.insert(k, v);
@@ -338,10 +341,4 @@ fn split(plan: &Plan, whole: Value, ext: &str) -> Vec<Stack> {
         },
     );
     stacks
-}
-
-fn section_pairs(t: &Value) -> Vec<(String, Value)> {
-    t.as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default()
 }

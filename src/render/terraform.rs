@@ -4,6 +4,7 @@
 //! `each.*` or resource references — never function calls — so readers can evaluate
 //! them without a Terraform runtime.
 
+use super::cloudformation::{groups as index_groups, Groups};
 use super::escape::markdown_cell;
 use super::hcl::{Block, Expr, File};
 use super::{RenderError, RenderedFile};
@@ -123,13 +124,8 @@ fn acl_id(plan: &Plan, key: &str) -> Expr {
     input_or(plan, InputKind::NetworkAclId, Some(key), known)
 }
 
-fn sg_id(plan: &Plan, key: &str) -> Expr {
-    match plan
-        .security_groups
-        .iter()
-        .find(|g| g.key == key)
-        .and_then(|g| g.id.as_deref())
-    {
+fn sg_id(groups: &Groups, key: &str) -> Expr {
+    match groups.get(key).and_then(|g| g.id.as_deref()) {
         Some(id) => Expr::str(id),
         None => Expr::index(SG, key, "id"),
     }
@@ -249,6 +245,7 @@ fn ip_protocol(p: Protocol) -> &'static str {
 }
 
 fn security_groups(plan: &Plan) -> File {
+    let index = index_groups(plan);
     let groups: Vec<(String, Expr)> = plan
         .security_groups
         .iter()
@@ -280,12 +277,12 @@ fn security_groups(plan: &Plan) -> File {
                     };
                     let (cidr, peer_sg) = match &r.peer {
                         Peer::Cidr(c) => (Expr::str(c.to_string()), Expr::Null),
-                        Peer::SecurityGroup(k) => (Expr::Null, sg_id(plan, k)),
+                        Peer::SecurityGroup(k) => (Expr::Null, sg_id(&index, k)),
                     };
                     (
                         r.key.clone(),
                         Expr::Object(vec![
-                            ("security_group_id".into(), sg_id(plan, &r.security_group)),
+                            ("security_group_id".into(), sg_id(&index, &r.security_group)),
                             ("ip_protocol".into(), Expr::str(ip_protocol(r.protocol))),
                             ("from_port".into(), from),
                             ("to_port".into(), to),
@@ -389,6 +386,7 @@ fn network_acls(plan: &Plan) -> File {
 // ------------------------------------------------------------ Client VPN
 
 fn endpoint(plan: &Plan) -> Block {
+    let groups = index_groups(plan);
     let e = &plan.endpoint;
     let credential = |kind| input_or(plan, kind, None, None);
     let mut b = Block::new("resource", &["aws_ec2_client_vpn_endpoint", "this"])
@@ -404,7 +402,7 @@ fn endpoint(plan: &Plan) -> Block {
         .attr("vpc_id", vpc_id(plan))
         .attr(
             "security_group_ids",
-            Expr::List(vec![sg_id(plan, &e.security_group)]),
+            Expr::List(vec![sg_id(&groups, &e.security_group)]),
         );
     if !e.dns_servers.is_empty() {
         b.push_attr(
@@ -588,6 +586,7 @@ fn client_vpn(plan: &Plan) -> File {
 // ------------------------------------------------------------ outputs
 
 fn outputs(plan: &Plan, docs: &mut Vec<DocOutput>) -> File {
+    let groups = index_groups(plan);
     let mut f = File::default();
     let mut out = |name: &str, description: String, value: Expr| {
         docs.push(DocOutput {
@@ -619,7 +618,7 @@ fn outputs(plan: &Plan, docs: &mut Vec<DocOutput>) -> File {
         Expr::Map(
             plan.security_groups
                 .iter()
-                .map(|g| (g.key.clone(), sg_id(plan, &g.key)))
+                .map(|g| (g.key.clone(), sg_id(&groups, &g.key)))
                 .collect(),
         ),
     );
@@ -629,7 +628,7 @@ fn outputs(plan: &Plan, docs: &mut Vec<DocOutput>) -> File {
         .filter_map(|t| {
             t.security_group
                 .as_ref()
-                .map(|k| (t.name.clone(), sg_id(plan, k)))
+                .map(|k| (t.name.clone(), sg_id(&groups, k)))
         })
         .collect();
     out(
