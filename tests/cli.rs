@@ -226,3 +226,13 @@ fn exit_codes_for_usage_and_io() {
     assert_eq!(binary.code, 1, "{}", binary.stderr);
     assert_eq!(shibori(&["--version"]).code, 0);
 }
+
+/// Issue: rule economy. The merge example needs at least 3× fewer entries than naive.
+#[test]
+fn merge_example_reduces_nacl_entries() {
+    let run = shibori(&["plan", "examples/merge-economy/intent.yaml", "--json"]);
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("plan JSON");
+    let emitted = plan["nacl_entries"].as_array().map_or(0, Vec::len) as u64;
+    let naive = plan["nacl_entries_unmerged"].as_u64().unwrap_or(0);
+    assert!(emitted * 3 <= naive, "{naive} naive vs {emitted} emitted");
+}

@@ -42,5 +42,6 @@ pub fn run(ctx: &Context, path: &Path, json: bool) -> anyhow::Result<Outcome> {
         planned.source.name,
         super::summary_line(0, planned.warnings.len())
     );
+    super::exit_without_freeing(planned);
     Ok(Outcome::Success)
 }

@@ -1,7 +1,23 @@
-//! `shibori completions` (issue: explain/schema).
+//! `shibori completions SHELL`: a completion script generated from the clap definitions,
+//! so it always matches the commands and flags of this binary.
 
-use crate::cli::{Outcome, Shell};
+use crate::cli::{Cli, Outcome, Shell};
+use clap::CommandFactory as _;
+use clap_complete::Shell as Target;
+use std::io::Write as _;
 
-pub fn run(_shell: Shell) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`completions` is not implemented yet")
+pub fn run(shell: Shell) -> anyhow::Result<Outcome> {
+    let target = match shell {
+        Shell::Bash => Target::Bash,
+        Shell::Zsh => Target::Zsh,
+        Shell::Fish => Target::Fish,
+        Shell::Powershell => Target::PowerShell,
+    };
+    let mut cmd = Cli::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(target, &mut cmd, "shibori", &mut buf);
+    let mut out = std::io::stdout().lock();
+    out.write_all(&buf)?;
+    out.flush()?;
+    Ok(Outcome::Success)
 }

@@ -16,6 +16,7 @@ pub fn run(ctx: &Context, path: &Path, json: bool) -> anyhow::Result<Outcome> {
     } else {
         print!("{}", tables(&planned.plan));
     }
+    super::exit_without_freeing(planned);
     Ok(Outcome::Success)
 }
 
@@ -48,25 +49,40 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-/// `ssh tcp/22 via vpn-a (request)`, joined.
+/// `ssh tcp/22 via vpn-a, vpn-b; web tcp/443 via vpn-a (+3 more)`: grouped by target and
+/// port, capped for a table; `--json` and `explain` carry every reason.
 pub fn why(reasons: &[Reason]) -> String {
-    let mut items: Vec<String> = reasons
-        .iter()
-        .map(|r| {
-            let mut s = r.target.clone();
-            if !r.port.is_empty() {
-                let _ = write!(s, " {}", r.port);
+    const SHOWN: usize = 3;
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for r in reasons {
+        let mut head = r.target.clone();
+        if !r.port.is_empty() {
+            let _ = write!(head, " {}", r.port);
+        }
+        if r.role == Role::LpmClosure {
+            head.push_str(" (longest-prefix closure)");
+        }
+        let net = r.target_network.as_deref();
+        match groups.iter_mut().find(|(h, _)| *h == head) {
+            Some((_, nets)) => nets.extend(net),
+            None => groups.push((head, net.into_iter().collect())),
+        }
+    }
+    let total = groups.len();
+    let mut items: Vec<String> = groups
+        .into_iter()
+        .take(SHOWN)
+        .map(|(head, nets)| {
+            if nets.is_empty() {
+                head
+            } else {
+                format!("{head} via {}", nets.join(", "))
             }
-            if let Some(t) = &r.target_network {
-                let _ = write!(s, " via {t}");
-            }
-            if r.role == Role::LpmClosure {
-                s.push_str(" (longest-prefix closure)");
-            }
-            s
         })
         .collect();
-    items.dedup();
+    if total > SHOWN {
+        items.push(format!("+{} more", total - SHOWN));
+    }
     items.join("; ")
 }
 
@@ -148,7 +164,12 @@ pub fn tables(plan: &Plan) -> String {
     );
     let _ = writeln!(out, "  (endpoint security group: no inbound rules)");
 
-    let _ = writeln!(out, "\nnetwork ACL entries ({})", plan.nacl_entries.len());
+    let _ = writeln!(
+        out,
+        "\nnetwork ACL entries ({}; {} before merging)",
+        plan.nacl_entries.len(),
+        plan.nacl_entries_unmerged
+    );
     let rows: Vec<Vec<String>> = plan
         .nacl_entries
         .iter()

@@ -2,47 +2,68 @@
 //! `deny_unknown_fields`. Values whose syntax we check ourselves (CIDRs, ports)
 //! stay strings here so that `validate` can report every problem at once, with
 //! its position, instead of serde stopping at the first.
+//!
+//! `shibori schema` derives the JSON Schema from these same types, so the schema
+//! cannot drift from the parser: the doc comments below are its descriptions.
 
-use serde::{Deserialize, Deserializer};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Deserialize)]
+/// A shibori intent: the remote access an AWS Client VPN endpoint must give, from which
+/// shibori derives the least-privilege security groups, network ACL entries,
+/// authorization rules and routes.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntentFile {
     /// Schema version of the intent file; only `1` exists.
     pub version: u32,
     /// Prefix of resource names and tags: `[a-z][a-z0-9-]{0,39}`.
     pub name: String,
+    /// The VPC the endpoint is associated with.
     pub vpc: VpcFile,
+    /// The Client VPN endpoint.
     pub endpoint: EndpointFile,
     /// Every subnet the intent mentions, declared once, by name.
     pub subnets: BTreeMap<String, SubnetFile>,
-    /// Subnets associated with the endpoint (where its ENIs live), at most one per AZ.
+    /// Subnets associated with the endpoint (where its ENIs live): 1 to 5 names from
+    /// `subnets`, at most one per Availability Zone, each /27 or larger.
     pub target_networks: Vec<String>,
+    /// What the users may reach: at least one target.
     pub targets: Vec<TargetFile>,
+    /// How network ACL entries are numbered and bounded.
     #[serde(default)]
     pub nacl: NaclFile,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VpcFile {
-    /// Existing VPC ID; absent → an input (Terraform variable / CloudFormation parameter).
+    /// Existing VPC ID (`vpc-…`); absent → an input (Terraform variable / CloudFormation
+    /// parameter).
     pub id: Option<String>,
+    /// Primary IPv4 CIDR of the VPC, e.g. `192.168.0.0/16`.
     pub cidr: String,
+    /// Additional IPv4 CIDRs of the VPC.
     #[serde(default)]
     pub secondary_cidrs: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// How users authenticate to the endpoint. User groups need `active-directory` or `saml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Authentication {
+    /// Mutual TLS with client certificates (ACM).
     Certificate,
+    /// AWS Directory Service.
     ActiveDirectory,
+    /// SAML 2.0 federation (IAM SAML provider).
     Saml,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+/// Egress rules of the endpoint security group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Egress {
     /// One explicit all-traffic egress rule to 0.0.0.0/0.
@@ -52,7 +73,8 @@ pub enum Egress {
     Strict,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+/// Transport protocol of the VPN tunnel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Transport {
     #[default]
@@ -68,12 +90,15 @@ fn default_vpn_port() -> u32 {
     443
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointFile {
-    /// Existing endpoint ID; present → the endpoint is not created.
+    /// Existing endpoint ID (`cvpn-endpoint-…`); present → the endpoint is not created.
     pub id: Option<String>,
+    /// IPv4 CIDR that client addresses come from, /12 to /22; must not overlap the VPC,
+    /// its subnets or any target.
     pub client_cidr: String,
+    /// Send only the targets' traffic through the tunnel (`false`: everything).
     #[serde(default = "default_true")]
     pub split_tunnel: bool,
     pub authentication: Authentication,
@@ -81,51 +106,68 @@ pub struct EndpointFile {
     pub egress: Egress,
     #[serde(default)]
     pub transport: Transport,
+    /// VPN port: 443 or 1194.
     #[serde(default = "default_vpn_port")]
     pub vpn_port: u32,
+    /// Up to 2 DNS server addresses pushed to clients.
     #[serde(default)]
     pub dns_servers: Vec<String>,
+    /// Maximum VPN session duration: 8, 10, 12 or 24 hours (AWS default 24).
     pub session_timeout_hours: Option<u32>,
+    /// Disconnect users when their session times out.
     pub disconnect_on_session_timeout: Option<bool>,
+    /// Self-service portal for downloading the client configuration (SAML only).
     pub self_service_portal: Option<bool>,
+    /// Text shown by the AWS client at login, up to 1400 characters.
     pub client_login_banner: Option<String>,
+    /// Keep clients from overriding the routes the endpoint pushes.
     pub client_route_enforcement: Option<bool>,
+    /// CloudWatch Logs destination for connection logging; absent → logging off.
     pub connection_log: Option<ConnectionLogFile>,
+    /// ARN of the client connect handler Lambda; its name must start with `AWSClientVPN-`.
     pub client_connect_handler: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionLogFile {
+    /// CloudWatch Logs log group name.
     pub group: String,
+    /// Log stream name within the group.
     pub stream: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubnetFile {
-    /// Existing subnet ID; absent → an input.
+    /// Existing subnet ID (`subnet-…`); absent → an input.
     pub id: Option<String>,
+    /// IPv4 CIDR of the subnet, inside a VPC CIDR.
     pub cidr: String,
-    /// Required for subnets used as target networks.
+    /// Availability Zone; required for subnets used as target networks.
     pub az: Option<String>,
-    /// Existing network ACL ID; absent → an input. Several subnets may share one ACL.
+    /// Existing network ACL ID (`acl-…`); absent → an input. Several subnets may share one ACL.
     pub network_acl: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// One destination and the ports users may reach on it. Exactly one of `subnet` and
+/// `cidr`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetFile {
+    /// Unique name, `[a-z][a-z0-9-]{0,39}`; becomes part of resource names.
     pub name: String,
     /// A destination inside the VPC: the name of a declared subnet.
     pub subnet: Option<String>,
-    /// A destination outside the VPC (peering, TGW, VPN, internet).
+    /// A destination outside the VPC (peering, TGW, VPN, internet), e.g. `10.50.0.0/24` or
+    /// `0.0.0.0/0`.
     pub cidr: Option<String>,
-    /// Narrower CIDRs inside `subnet`.
+    /// Narrower CIDRs inside `subnet`, e.g. `192.168.1.63/32`.
     #[serde(default)]
     pub hosts: Vec<String>,
+    /// At least one port.
     pub ports: Vec<PortItem>,
-    /// User groups allowed; empty = all users.
+    /// User groups allowed (Active Directory group SIDs or SAML group names); empty = all users.
     #[serde(default)]
     pub groups: Vec<String>,
     /// Existing security group to add the rules to instead of creating one.
@@ -159,6 +201,28 @@ impl<'de> Deserialize<'de> for PortItem {
     }
 }
 
+/// Written by hand because the deserializer above is: it takes a string or an integer.
+/// The schema stays as permissive as the parser (ranges and names are checked by
+/// `validate`, which can point at the entry); descriptions carry the syntax.
+impl JsonSchema for PortItem {
+    fn schema_name() -> Cow<'static, str> {
+        "Port".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A port: `tcp/22`, `tcp/8000-8080`, `udp/53`, `udp/1000-2000`, `icmp` (echo), `all` (every protocol, always warned about), a well-known name (`ssh`, `rdp`, `http`, `https`, `postgres`, `mysql`, `mssql`, `redis`: TCP; `dns`: udp/53 + tcp/53), or a bare TCP port number 0-65535.",
+            "anyOf": [
+                {
+                    "type": "string",
+                    "examples": ["ssh", "tcp/22", "tcp/8000-8080", "udp/53", "icmp", "all"]
+                },
+                { "type": "integer" }
+            ]
+        })
+    }
+}
+
 fn default_rule_start() -> u32 {
     100
 }
@@ -172,15 +236,19 @@ fn default_quota() -> u32 {
     20
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NaclFile {
+    /// First rule number the plan may use in each ACL and direction.
     #[serde(default = "default_rule_start")]
     pub rule_start: u32,
+    /// Distance between consecutive rule numbers.
     #[serde(default = "default_rule_step")]
     pub rule_step: u32,
+    /// Port range that replies come back on (AWS guidance for NAT-ed sources: `1024-65535`).
     #[serde(default = "default_ephemeral")]
     pub ephemeral_ports: String,
+    /// Entries per ACL per direction, counting the default deny (AWS default 20, max 40).
     #[serde(default = "default_quota")]
     pub quota: u32,
 }

@@ -4,6 +4,7 @@ pub mod file;
 pub mod model;
 pub mod parse;
 pub mod ports;
+pub mod schema;
 pub mod spans;
 pub mod validate;
 

@@ -109,20 +109,31 @@ impl fmt::Display for Protocol {
 /// One protocol/port-range a target serves, with the label the user wrote.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Service {
-    pub label: String,
     pub protocol: Protocol,
     /// For tcp/udp the destination ports; for icmp and all, `PortRange::ALL` (unused).
     pub ports: PortRange,
+    pub label: String,
+    canonical: String,
 }
 
 impl Service {
-    /// `tcp/22`, `udp/1000-2000`, `icmp`, `all`: the canonical spelling.
-    pub fn canonical(&self) -> String {
-        if self.protocol.has_ports() {
-            format!("{}/{}", self.protocol, self.ports)
+    pub fn new(label: &str, protocol: Protocol, ports: PortRange) -> Self {
+        let canonical = if protocol.has_ports() {
+            format!("{protocol}/{ports}")
         } else {
-            self.protocol.to_string()
+            protocol.to_string()
+        };
+        Service {
+            protocol,
+            ports,
+            label: label.to_string(),
+            canonical,
         }
+    }
+
+    /// `tcp/22`, `udp/1000-2000`, `icmp`, `all`: the canonical spelling.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
     }
 }
 

@@ -6,11 +6,7 @@ use crate::net::PortRange;
 /// Parses one port entry into the services it stands for (`dns` is two).
 pub fn parse_port(text: &str) -> Result<Vec<Service>, String> {
     let t = text.trim();
-    let svc = |protocol, ports| Service {
-        label: t.to_string(),
-        protocol,
-        ports,
-    };
+    let svc = |protocol, ports| Service::new(t, protocol, ports);
     let tcp = |p: u16| Ok(vec![svc(Protocol::Tcp, PortRange::single(p))]);
     match t.to_ascii_lowercase().as_str() {
         "ssh" => return tcp(22),

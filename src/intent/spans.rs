@@ -8,34 +8,51 @@ use std::ops::Range;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
+/// The index is built on first use: a valid intent with nothing to report never pays
+/// for it (it costs about as much as parsing the file again).
 #[derive(Debug, Default, Clone)]
 pub struct SpanMap {
+    text: String,
+    index: std::cell::OnceCell<Index>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Index {
     values: HashMap<String, Range<usize>>,
     keys: HashMap<String, Range<usize>>,
 }
 
 impl SpanMap {
-    /// Builds the index; a document the event parser cannot read gives an empty map
-    /// (serde reports the syntax error itself).
     pub fn build(text: &str) -> SpanMap {
-        let mut builder = Builder {
-            text,
-            line_starts: line_starts(text),
-            stack: Vec::new(),
-            map: SpanMap::default(),
-        };
-        let mut parser = Parser::new_from_str(text);
-        if parser.load(&mut builder, false).is_err() {
-            return builder.map;
+        SpanMap {
+            text: text.to_string(),
+            index: std::cell::OnceCell::new(),
         }
-        builder.map
+    }
+
+    /// A document the event parser cannot read gives an empty index (serde reports the
+    /// syntax error itself).
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let text = self.text.as_str();
+            let mut builder = Builder {
+                text,
+                line_starts: line_starts(text),
+                stack: Vec::new(),
+                map: Index::default(),
+            };
+            let mut parser = Parser::new_from_str(text);
+            let _ = parser.load(&mut builder, false);
+            builder.map
+        })
     }
 
     /// The span of the value at `path`, or of the nearest ancestor that has one.
     pub fn value(&self, path: &str) -> Option<Range<usize>> {
+        let index = self.index();
         let mut p = path;
         loop {
-            if let Some(r) = self.values.get(p) {
+            if let Some(r) = index.values.get(p) {
                 return Some(r.clone());
             }
             p = parent(p)?;
@@ -44,7 +61,11 @@ impl SpanMap {
 
     /// The span of the key that introduces `path` (for unknown or misplaced keys).
     pub fn key(&self, path: &str) -> Option<Range<usize>> {
-        self.keys.get(path).cloned().or_else(|| self.value(path))
+        self.index()
+            .keys
+            .get(path)
+            .cloned()
+            .or_else(|| self.value(path))
     }
 }
 
@@ -80,7 +101,7 @@ struct Builder<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
     stack: Vec<Frame>,
-    map: SpanMap,
+    map: Index,
 }
 
 fn line_starts(text: &str) -> Vec<usize> {

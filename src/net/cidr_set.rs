@@ -10,6 +10,25 @@ pub fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
     contains(a, b) || contains(b, a)
 }
 
+/// The strict supernets of `net`, narrowest first (at most 32).
+pub fn supernets(net: &Ipv4Net) -> impl Iterator<Item = Ipv4Net> {
+    std::iter::successors(net.supernet(), |n| n.supernet())
+}
+
+/// Every prefix of `sorted` (ordered by address, then length) that lies inside `net`:
+/// a range query, not a scan.
+pub fn within<'a, V>(
+    sorted: &'a std::collections::BTreeMap<Ipv4Net, V>,
+    net: &Ipv4Net,
+) -> impl Iterator<Item = (&'a Ipv4Net, &'a V)> {
+    let lo = Ipv4Net::new(net.network(), 0).unwrap_or(*net);
+    let hi = Ipv4Net::new(net.broadcast(), 32).unwrap_or(*net);
+    let net = *net;
+    sorted
+        .range(lo..=hi)
+        .filter(move |(p, _)| contains(&net, p))
+}
+
 /// The fewest prefixes whose union is exactly the union of `nets`: duplicates and
 /// nested prefixes vanish, siblings that form an exact supernet are joined.
 pub fn aggregate(nets: &[Ipv4Net]) -> Vec<Ipv4Net> {

@@ -5,5 +5,5 @@
 mod cidr_set;
 mod port_set;
 
-pub use cidr_set::{aggregate, contains, overlaps, subtract, CidrSet};
+pub use cidr_set::{aggregate, contains, overlaps, subtract, supernets, within, CidrSet};
 pub use port_set::{PortRange, PortSet};

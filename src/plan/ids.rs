@@ -2,45 +2,48 @@
 //! stay stable when unrelated rules change, and made unique deterministically.
 
 use super::Plan;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 /// `private-a.ingress.tcp-22.192.168.10.0/24` → `PrivateAIngressTcp2219216810024`.
 pub fn pascal(key: &str) -> String {
-    key.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(key.len());
+    let mut start = true;
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(if start { c.to_ascii_uppercase() } else { c });
+            start = false;
+        } else {
+            start = true;
+        }
+    }
+    out
 }
 
 struct Namer {
-    used: BTreeSet<String>,
+    used: HashSet<String>,
 }
 
 impl Namer {
     fn name(&mut self, prefix: &str, key: &str) -> String {
-        let base: String = format!("{prefix}{}", pascal(key))
-            .chars()
-            .take(240)
-            .collect();
+        let mut base = String::with_capacity(prefix.len() + key.len());
+        base.push_str(prefix);
+        base.push_str(&pascal(key));
+        // CloudFormation logical IDs are at most 255 characters; leave room for a suffix.
+        base.truncate(240);
         let mut id = base.clone();
         let mut n = 2;
-        while !self.used.insert(id.clone()) {
+        while self.used.contains(&id) {
             id = format!("{base}X{n}");
             n += 1;
         }
+        self.used.insert(id.clone());
         id
     }
 }
 
 pub fn assign_logical_ids(plan: &mut Plan) {
     let mut namer = Namer {
-        used: BTreeSet::new(),
+        used: HashSet::new(),
     };
     // Names the renderers use for resources that are not rules.
     for fixed in ["ClientVpnEndpoint", "EndpointSecurityGroup"] {

@@ -32,6 +32,8 @@ pub struct Plan {
     pub security_groups: Vec<SecurityGroup>,
     pub security_group_rules: Vec<SecurityGroupRule>,
     pub nacl_entries: Vec<NaclEntry>,
+    /// How many NACL entries one entry per target × port × target network × row would be.
+    pub nacl_entries_unmerged: usize,
     pub authorization_rules: Vec<AuthorizationRule>,
     pub routes: Vec<Route>,
     pub targets: Vec<TargetPlan>,
@@ -350,7 +352,7 @@ pub fn acl_key(acl: &AclRef) -> String {
 pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
     let mut warnings = Vec::new();
     let (security_groups, security_group_rules) = security_group::plan(intent, &mut warnings);
-    let nacl_entries = nacl::plan(intent)?;
+    let (nacl_entries, nacl_entries_unmerged) = nacl::plan(intent)?;
     let authorization_rules = vpn::authorization_rules(intent, &mut warnings);
     let routes = vpn::routes(intent, &mut warnings);
 
@@ -377,7 +379,11 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
             name: t.name.clone(),
             subnet: t.subnet().map(|i| intent.subnets[i].name.clone()),
             cidrs: t.cidrs(),
-            services: t.services.iter().map(|s| s.canonical()).collect(),
+            services: t
+                .services
+                .iter()
+                .map(|s| s.canonical().to_string())
+                .collect(),
             groups: t.groups.clone(),
             security_group: match t.destination {
                 Destination::Subnet { .. } => Some(security_group::destination_key(t)),
@@ -443,6 +449,7 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
         security_groups,
         security_group_rules,
         nacl_entries,
+        nacl_entries_unmerged,
         authorization_rules,
         routes,
         targets,

@@ -17,6 +17,28 @@ use std::collections::BTreeMap;
 pub const ICMP_ECHO_REQUEST: u16 = 8;
 pub const ICMP_ECHO_REPLY: u16 = 0;
 
+/// Why a rectangle is needed, as indexes into the intent: cheap to copy, sort and
+/// deduplicate at scale; turned into a `Reason` only for the final entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Why {
+    pub target: usize,
+    pub service: usize,
+    pub target_network: usize,
+    pub role: Role,
+}
+
+impl Why {
+    pub fn reason(&self, intent: &Intent) -> Reason {
+        let t = &intent.targets[self.target];
+        Reason {
+            target: t.name.clone(),
+            port: t.services[self.service].canonical().to_string(),
+            target_network: Some(intent.subnets[self.target_network].name.clone()),
+            role: self.role,
+        }
+    }
+}
+
 /// One needed rectangle. For icmp, `ports` holds the ICMP type; for all, `PortRange::ALL`.
 #[derive(Debug, Clone)]
 pub struct Need {
@@ -25,7 +47,7 @@ pub struct Need {
     pub protocol: Protocol,
     pub cidr: Ipv4Net,
     pub ports: PortRange,
-    pub reason: Reason,
+    pub why: Why,
 }
 
 /// The four rows of SPEC §4.3 for every target network and target (two for outside ones).
@@ -35,7 +57,7 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
     for &ti in &intent.target_networks {
         let tn = &intent.subnets[ti];
         let a_t = acl_key(&tn.acl);
-        for x in &intent.targets {
+        for (xi, x) in intent.targets.iter().enumerate() {
             let (peer, dest) = match &x.destination {
                 Destination::Subnet { subnet, .. } if *subnet == ti => continue, // NACLs don't see intra-subnet traffic
                 Destination::Subnet { subnet, .. } => {
@@ -44,7 +66,7 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
                 }
                 Destination::Outside { cidr } => (*cidr, None),
             };
-            for svc in &x.services {
+            for (si, svc) in x.services.iter().enumerate() {
                 let (req, rep) = match svc.protocol {
                     Protocol::Tcp | Protocol::Udp => (svc.ports, eph),
                     Protocol::Icmp => (
@@ -53,10 +75,10 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
                     ),
                     Protocol::All => (PortRange::ALL, PortRange::ALL),
                 };
-                let reason = |role| Reason {
-                    target: x.name.clone(),
-                    port: svc.canonical(),
-                    target_network: Some(tn.name.clone()),
+                let why = |role| Why {
+                    target: xi,
+                    service: si,
+                    target_network: ti,
                     role,
                 };
                 let mut push = |acl: &str, egress, cidr, ports, role| {
@@ -66,7 +88,7 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
                         protocol: svc.protocol,
                         cidr,
                         ports,
-                        reason: reason(role),
+                        why: why(role),
                     })
                 };
                 push(&a_t, true, peer, req, Role::Request);
@@ -87,7 +109,7 @@ pub struct Merged {
     pub protocol: Protocol,
     pub cidr: Ipv4Net,
     pub ports: PortRange,
-    pub reasons: Vec<Reason>,
+    pub reasons: Vec<Why>,
 }
 
 /// Exact merge of rectangles (cidr × ports) of one protocol, into few entries.
@@ -194,13 +216,13 @@ pub fn merged(needs: &[Need]) -> BTreeMap<(String, bool), Vec<Merged>> {
         let rects: Vec<(Ipv4Net, PortRange)> = ns.iter().map(|n| (n.cidr, n.ports)).collect();
         let list = out.entry((acl, egress)).or_default();
         for (cidr, ports) in merge(&rects) {
-            let mut reasons: Vec<Reason> = ns
+            let mut reasons: Vec<Why> = ns
                 .iter()
                 .filter(|n| {
                     (contains(&cidr, &n.cidr) || contains(&n.cidr, &cidr))
                         && n.ports.overlaps(&ports)
                 })
-                .map(|n| n.reason.clone())
+                .map(|n| n.why)
                 .collect();
             reasons.sort();
             reasons.dedup();
@@ -222,7 +244,7 @@ pub fn merged(needs: &[Need]) -> BTreeMap<(String, bool), Vec<Merged>> {
         if all.is_empty() {
             continue;
         }
-        let mut moved: Vec<(Ipv4Net, Vec<Reason>)> = Vec::new();
+        let mut moved: Vec<(Ipv4Net, Vec<Why>)> = Vec::new();
         list.retain(|m| {
             if m.protocol == Protocol::All {
                 return true;
@@ -253,11 +275,13 @@ pub fn merged(needs: &[Need]) -> BTreeMap<(String, bool), Vec<Merged>> {
 }
 
 /// Plans the numbered entries, or errors for ACLs over their quota or rule-number range.
-pub fn plan(intent: &Intent) -> Result<Vec<super::NaclEntry>, Vec<Diagnostic>> {
+/// Also returns how many entries the naive one-per-row derivation would need.
+pub fn plan(intent: &Intent) -> Result<(Vec<super::NaclEntry>, usize), Vec<Diagnostic>> {
     let settings = &intent.nacl;
     let mut entries = Vec::new();
     let mut errors = Vec::new();
-    for ((acl, egress), list) in merged(&needs(intent)) {
+    let needs = needs(intent);
+    for ((acl, egress), list) in merged(&needs) {
         let direction = if egress { "egress" } else { "ingress" };
         let limit = settings.quota.saturating_sub(1) as usize;
         let last = u64::from(settings.rule_start)
@@ -295,12 +319,12 @@ pub fn plan(intent: &Intent) -> Result<Vec<super::NaclEntry>, Vec<Diagnostic>> {
                 cidr: m.cidr,
                 ports: m.protocol.has_ports().then_some(m.ports),
                 icmp_type: (m.protocol == Protocol::Icmp).then_some(i32::from(m.ports.from)),
-                reasons: m.reasons,
+                reasons: m.reasons.iter().map(|w| w.reason(intent)).collect(),
             });
         }
     }
     if errors.is_empty() {
-        Ok(entries)
+        Ok((entries, needs.len()))
     } else {
         Err(errors)
     }
@@ -349,7 +373,8 @@ fn aggregation_hint(cidrs: &[Ipv4Net]) -> Option<String> {
             let extra = (1u64 << (32 - s.prefix_len()))
                 - (1u64 << (32 - a.prefix_len()))
                 - (1u64 << (32 - b.prefix_len()));
-            if best.as_ref().is_none_or(|(e, ..)| extra < *e) {
+            // Siblings (extra 0) merge already when their ports agree: nothing to suggest.
+            if extra > 0 && best.as_ref().is_none_or(|(e, ..)| extra < *e) {
                 best = Some((extra, s, *a, *b));
             }
         }
@@ -414,6 +439,106 @@ mod tests {
             let merged = merge(&rects);
             prop_assert_eq!(hit(&merged), hit(&rects));
             prop_assert!(merged.len() <= rects.len(), "{} entries from {} rectangles", merged.len(), rects.len());
+        }
+    }
+}
+
+/// Brute force: the fewest (prefix × contiguous port range) entries whose union is exactly
+/// the needed set, on a universe small enough to enumerate (10.0.0.0/29 × ports 0–7).
+#[cfg(test)]
+mod oracle {
+    use super::*;
+    use proptest::prelude::*;
+    use std::net::Ipv4Addr;
+
+    const PORTS: u16 = 8;
+
+    type Cells = u64; // bit (addr * 8 + port)
+
+    fn cells(net: &Ipv4Net, r: &PortRange) -> Cells {
+        let base = u32::from(Ipv4Addr::new(10, 0, 0, 0));
+        let mut c = 0;
+        for a in u32::from(net.network()) - base..=u32::from(net.broadcast()) - base {
+            for p in r.from..=r.to {
+                c |= 1u64 << (a * u32::from(PORTS) + u32::from(p));
+            }
+        }
+        c
+    }
+
+    /// Every candidate entry inside the needed set that no other such candidate contains.
+    fn maximal_candidates(need: Cells) -> Vec<Cells> {
+        let mut all = Vec::new();
+        for len in 29..=32u8 {
+            for net in Ipv4Net::new(Ipv4Addr::new(10, 0, 0, 0), 29)
+                .unwrap()
+                .subnets(len)
+                .unwrap()
+            {
+                for from in 0..PORTS {
+                    for to in from..PORTS {
+                        let c = cells(&net, &PortRange { from, to });
+                        if c & !need == 0 {
+                            all.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        all.sort_unstable();
+        all.dedup();
+        let max: Vec<Cells> = all
+            .iter()
+            .copied()
+            .filter(|c| !all.iter().any(|o| o != c && o & c == *c))
+            .collect();
+        max
+    }
+
+    fn min_cover(need: Cells, cands: &[Cells], depth: usize) -> bool {
+        if need == 0 {
+            return true;
+        }
+        if depth == 0 {
+            return false;
+        }
+        let first = need.trailing_zeros();
+        cands
+            .iter()
+            .filter(|c| *c >> first & 1 == 1)
+            .any(|c| min_cover(need & !c, cands, depth - 1))
+    }
+
+    pub fn fewest(rects: &[(Ipv4Net, PortRange)]) -> usize {
+        let need = rects.iter().fold(0, |acc, (n, r)| acc | cells(n, r));
+        let cands = maximal_candidates(need);
+        (0..).find(|&k| min_cover(need, &cands, k)).unwrap_or(0)
+    }
+
+    fn rect() -> impl Strategy<Value = (Ipv4Net, PortRange)> {
+        (0u8..8, 29u8..=32, 0u16..PORTS, 0u16..PORTS).prop_map(|(h, len, a, b)| {
+            let net = Ipv4Net::new(Ipv4Addr::new(10, 0, 0, h), len)
+                .unwrap()
+                .trunc();
+            (
+                net,
+                PortRange {
+                    from: a.min(b),
+                    to: a.max(b),
+                },
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+        /// The planner's merge emits exactly the minimum number of entries.
+        #[test]
+        fn merge_is_minimal(rects in proptest::collection::vec(rect(), 1..10)) {
+            let merged = merge(&rects);
+            let union = |set: &[(Ipv4Net, PortRange)]| set.iter().fold(0, |acc, (n, r)| acc | cells(n, r));
+            prop_assert_eq!(union(&merged), union(&rects), "not exact");
+            prop_assert_eq!(merged.len(), fewest(&rects), "{:?} -> {:?}", rects, merged);
         }
     }
 }

@@ -142,7 +142,7 @@ pub fn plan(
                 .flat_map(|t| {
                     t.services.iter().map(|s| Reason {
                         target: t.name.clone(),
-                        port: s.canonical(),
+                        port: s.canonical().to_string(),
                         target_network: None,
                         role: Role::Request,
                     })
@@ -159,7 +159,7 @@ pub fn plan(
                 for s in &t.services {
                     let reason = Reason {
                         target: t.name.clone(),
-                        port: s.canonical(),
+                        port: s.canonical().to_string(),
                         target_network: None,
                         role: Role::Request,
                     };
@@ -173,28 +173,32 @@ pub fn plan(
 
     // Destination SGs: one per in-VPC target, or the existing group it names.
     let mut per_group: BTreeMap<String, Pending> = BTreeMap::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for t in &intent.targets {
         let Destination::Subnet { .. } = t.destination else {
             continue;
         };
         let key = destination_key(t);
-        match groups.iter_mut().find(|g| g.key == key) {
-            Some(g) => g.targets.push(t.name.clone()),
-            None => groups.push(SecurityGroup {
-                key: key.clone(),
-                logical_id: String::new(),
-                id: t.security_group.clone(),
-                name: format!("{}-{}", intent.name, t.name),
-                role: SgRole::Destination,
-                description: format!("Client VPN access to {} (managed by shibori)", t.name),
-                targets: vec![t.name.clone()],
-            }),
+        match index.get(&key) {
+            Some(&i) => groups[i].targets.push(t.name.clone()),
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push(SecurityGroup {
+                    key: key.clone(),
+                    logical_id: String::new(),
+                    id: t.security_group.clone(),
+                    name: format!("{}-{}", intent.name, t.name),
+                    role: SgRole::Destination,
+                    description: format!("Client VPN access to {} (managed by shibori)", t.name),
+                    targets: vec![t.name.clone()],
+                })
+            }
         }
         let pending = per_group.entry(key).or_default();
         for s in &t.services {
             let reason = Reason {
                 target: t.name.clone(),
-                port: s.canonical(),
+                port: s.canonical().to_string(),
                 target_network: None,
                 role: Role::Request,
             };
@@ -208,24 +212,23 @@ pub fn plan(
         }
     }
 
-    for g in &groups {
-        for dir in [Direction::Ingress, Direction::Egress] {
-            let n = rules
-                .iter()
-                .filter(|r| r.security_group == g.key && r.direction == dir)
-                .count();
-            if n > quotas::SG_RULES_PER_DIRECTION {
-                warnings.push(
-                    Diagnostic::warning(format!(
-                        "security group `{}` needs {n} {} rules; AWS's default quota is {}",
-                        g.key,
-                        dir.as_str(),
-                        quotas::SG_RULES_PER_DIRECTION
-                    ))
-                    .at("targets")
-                    .help("ask AWS to raise `Inbound or outbound rules per security group`, or merge port ranges in the intent"),
-                );
-            }
+    let mut counts: BTreeMap<(&str, Direction), usize> = BTreeMap::new();
+    for r in &rules {
+        *counts
+            .entry((r.security_group.as_str(), r.direction))
+            .or_default() += 1;
+    }
+    for ((group, dir), n) in counts {
+        if n > quotas::SG_RULES_PER_DIRECTION {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "security group `{group}` needs {n} {} rules; AWS's default quota is {}",
+                    dir.as_str(),
+                    quotas::SG_RULES_PER_DIRECTION
+                ))
+                .at("targets")
+                .help("ask AWS to raise `Inbound or outbound rules per security group`, or merge port ranges in the intent"),
+            );
         }
     }
     (groups, rules)

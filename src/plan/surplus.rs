@@ -5,12 +5,9 @@
 
 use super::Plan;
 use crate::diagnostic::Diagnostic;
-use crate::net::{contains, CidrSet};
+use crate::net::{supernets, within, CidrSet};
 use ipnet::Ipv4Net;
-use std::collections::BTreeSet;
-
-/// One authorization rule as AWS evaluates it: CIDR and group (`None` = all users).
-pub type AuthRule<'a> = (Ipv4Net, Option<&'a str>);
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Who is admitted at some address.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,50 +16,50 @@ pub struct Admitted {
     pub groups: BTreeSet<String>,
 }
 
-/// For the addresses of `cidr`, each longest-prefix-match winner among `rules` that some
-/// of them reach, with who it admits. Addresses no rule covers are absent.
-pub fn lpm_winners(rules: &[AuthRule], cidr: &Ipv4Net) -> Vec<(Ipv4Net, Admitted)> {
-    let prefixes: BTreeSet<Ipv4Net> = rules.iter().map(|r| r.0).collect();
-    let admitted = |p: &Ipv4Net| {
-        let mut a = Admitted::default();
-        for (c, g) in rules.iter().filter(|(c, _)| c == p) {
-            let _ = c;
-            match g {
-                None => a.all_users = true,
-                Some(g) => {
-                    a.groups.insert((*g).to_string());
-                }
+/// Authorization rules as AWS evaluates them: per CIDR, everyone its rules admit
+/// (rules for the same CIDR combine).
+pub type AuthTable = BTreeMap<Ipv4Net, Admitted>;
+
+pub fn auth_table<'a>(rules: impl IntoIterator<Item = (Ipv4Net, Option<&'a str>)>) -> AuthTable {
+    let mut t = AuthTable::new();
+    for (cidr, group) in rules {
+        let a = t.entry(cidr).or_default();
+        match group {
+            None => a.all_users = true,
+            Some(g) => {
+                a.groups.insert(g.to_string());
             }
         }
-        a
-    };
-    let inside: Vec<Ipv4Net> = prefixes
-        .iter()
-        .filter(|p| contains(cidr, p))
-        .copied()
-        .collect();
+    }
+    t
+}
+
+/// For the addresses of `cidr`, each longest-prefix-match winner that some of them
+/// reach, with who it admits. Addresses no rule covers are absent.
+pub fn lpm_winners<'a>(table: &'a AuthTable, cidr: &Ipv4Net) -> Vec<(Ipv4Net, &'a Admitted)> {
+    let inside: Vec<(&Ipv4Net, &Admitted)> = within(table, cidr).collect();
     let mut out = Vec::new();
-    for a in &inside {
-        let narrower: Vec<Ipv4Net> = inside
-            .iter()
-            .filter(|n| n.prefix_len() > a.prefix_len() && contains(a, n))
-            .copied()
+    for (a, admitted) in &inside {
+        let narrower: Vec<Ipv4Net> = within(table, a)
+            .map(|(n, _)| *n)
+            .filter(|n| n != *a)
             .collect();
-        if !CidrSet::from_nets(&[*a])
-            .difference(&CidrSet::from_nets(&narrower))
-            .is_empty()
+        if narrower.is_empty()
+            || !CidrSet::from_nets(&[**a])
+                .difference(&CidrSet::from_nets(&narrower))
+                .is_empty()
         {
-            out.push((*a, admitted(a)));
+            out.push((**a, *admitted));
         }
     }
-    let rest = CidrSet::from_nets(&[*cidr]).difference(&CidrSet::from_nets(&inside));
-    if !rest.is_empty() {
-        if let Some(b) = prefixes
-            .iter()
-            .filter(|p| contains(p, cidr))
-            .max_by_key(|p| p.prefix_len())
-        {
-            out.push((*b, admitted(b)));
+    let inside_nets: Vec<Ipv4Net> = inside.iter().map(|(n, _)| **n).collect();
+    if !inside_nets.contains(cidr)
+        && !CidrSet::from_nets(&[*cidr])
+            .difference(&CidrSet::from_nets(&inside_nets))
+            .is_empty()
+    {
+        if let Some((b, admitted)) = supernets(cidr).find_map(|b| table.get_key_value(&b)) {
+            out.push((*b, admitted));
         }
     }
     out
@@ -70,11 +67,11 @@ pub fn lpm_winners(rules: &[AuthRule], cidr: &Ipv4Net) -> Vec<(Ipv4Net, Admitted
 
 /// Surplus warnings for the plan, one per (target, admitted group) with the fix.
 pub fn analyse(plan: &Plan) -> Vec<Diagnostic> {
-    let rules: Vec<AuthRule> = plan
-        .authorization_rules
-        .iter()
-        .map(|r| (r.cidr, r.group.as_deref()))
-        .collect();
+    let table = auth_table(
+        plan.authorization_rules
+            .iter()
+            .map(|r| (r.cidr, r.group.as_deref())),
+    );
     let mut out = Vec::new();
     for (i, y) in plan.targets.iter().enumerate() {
         if y.groups.is_empty() {
@@ -82,7 +79,7 @@ pub fn analyse(plan: &Plan) -> Vec<Diagnostic> {
         }
         let mut extra: BTreeSet<(String, Ipv4Net)> = BTreeSet::new();
         for c in &y.cidrs {
-            for (prefix, admitted) in lpm_winners(&rules, c) {
+            for (prefix, admitted) in lpm_winners(&table, c) {
                 if admitted.all_users {
                     extra.insert(("all users".to_string(), prefix));
                 }

@@ -52,15 +52,14 @@ pub fn intended_access(intent: &Intent) -> BTreeMap<Ipv4Net, (Access, Vec<Reason
 /// broader one. Give every narrower CIDR the access of every broader CIDR around it.
 pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>) {
     let mut cidrs: Vec<Ipv4Net> = map.keys().copied().collect();
+    // Broader first: when a CIDR is closed, every CIDR around it already is.
     cidrs.sort_by_key(|c| (c.prefix_len(), *c));
-    for (i, n) in cidrs.iter().enumerate() {
-        // Broader CIDRs come earlier and are already closed.
-        let broader: Vec<(Access, Vec<Reason>)> = cidrs[..i]
-            .iter()
-            .filter(|b| b.prefix_len() < n.prefix_len() && contains(b, n))
-            .filter_map(|b| map.get(b).cloned())
+    for n in cidrs {
+        // The broader rules are n's supernets that are rules: at most 32 lookups.
+        let broader: Vec<(Access, Vec<Reason>)> = crate::net::supernets(&n)
+            .filter_map(|b| map.get(&b).cloned())
             .collect();
-        if let Some(entry) = map.get_mut(n) {
+        if let Some(entry) = map.get_mut(&n) {
             for (access, reasons) in broader {
                 let before = entry.0.clone();
                 entry.0.merge(&access);

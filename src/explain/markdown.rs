@@ -1,0 +1,361 @@
+//! The Markdown handout: overview, Mermaid flowchart, the sample flow's address table,
+//! every rule with its reasons, quotas, warnings and what is left to the user.
+
+use super::address_table::sample_flow;
+use super::text::{code, md, table};
+use super::{graph, mermaid, rules, Handout};
+use crate::diagnostic::Severity;
+use crate::plan::{quotas, Direction, RequirementKind};
+use std::collections::BTreeMap;
+
+/// Text that shibori wrote, with `code` spans around names: the spans stay code, the
+/// rest is escaped, so names from the intent inside it cannot inject markup.
+fn prose(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() % 2 == 0 {
+        // Unbalanced backticks: treat it all as text.
+        return md(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| if i % 2 == 1 { code(p) } else { md(p) })
+        .collect()
+}
+
+fn overview(h: &Handout, out: &mut String) {
+    let plan = h.plan;
+    let e = &plan.endpoint;
+    out.push_str("## At a glance\n\n");
+    let mut items = vec![
+        format!(
+            "**Endpoint**: {}; client CIDR {}; {} tunnel; {} authentication; {}/{}; endpoint security group {}",
+            match &e.id {
+                Some(id) => format!("existing {}", code(id)),
+                None => "created by shibori".to_string(),
+            },
+            code(&e.client_cidr.to_string()),
+            if e.split_tunnel { "split" } else { "full" },
+            md(&e.authentication),
+            e.transport,
+            e.vpn_port,
+            code(&h.sg_name(&e.security_group)),
+        ),
+        format!(
+            "**VPC**: {}{}",
+            plan.vpc
+                .id
+                .as_deref()
+                .map_or("an input".to_string(), code),
+            format!(
+                ", CIDRs {}",
+                plan.vpc
+                    .cidrs
+                    .iter()
+                    .map(|c| code(&c.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        ),
+    ];
+    if !e.split_tunnel {
+        items.push("**Full tunnel**: clients send all their traffic through the VPC, internet included; reaching the internet needs a `0.0.0.0/0` target, its authorization and a NAT or internet gateway path from the target networks".to_string());
+    }
+    if !e.dns_servers.is_empty() {
+        items.push(format!(
+            "DNS servers pushed to clients: {}",
+            e.dns_servers
+                .iter()
+                .map(|s| code(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(t) = e.session_timeout_hours {
+        items.push(format!(
+            "session timeout {t} h{}",
+            match e.disconnect_on_session_timeout {
+                Some(true) => ", users disconnected at timeout",
+                _ => "",
+            }
+        ));
+    }
+    if let Some(p) = e.self_service_portal {
+        items.push(format!(
+            "self-service portal {}",
+            if p { "on" } else { "off" }
+        ));
+    }
+    if let Some(b) = &e.client_login_banner {
+        items.push(format!("login banner: “{}”", md(b)));
+    }
+    if e.client_route_enforcement == Some(true) {
+        items.push("client route enforcement on".to_string());
+    }
+    if let Some(l) = &e.connection_log {
+        items.push(format!(
+            "connection log to {}{}",
+            code(&l.group),
+            l.stream
+                .as_deref()
+                .map_or(String::new(), |s| format!(" / {}", code(s)))
+        ));
+    }
+    if let Some(f) = &e.client_connect_handler {
+        items.push(format!("client connect handler {}", code(f)));
+    }
+    for i in items {
+        out.push_str(&format!("- {i}\n"));
+    }
+
+    out.push_str(
+        "\nTarget networks (the endpoint's ENIs live here, one per Availability Zone):\n\n",
+    );
+    let rows: Vec<Vec<String>> = plan
+        .target_networks
+        .iter()
+        .filter_map(|n| h.subnet(n))
+        .map(|s| {
+            vec![
+                code(&s.name),
+                code(&s.cidr.to_string()),
+                s.az.as_deref().map_or("-".to_string(), code),
+                code(&h.acl_name(&s.network_acl)),
+            ]
+        })
+        .collect();
+    table(out, &["subnet", "CIDR", "AZ", "network ACL"], &rows);
+
+    out.push_str("\nTargets:\n\n");
+    let rows: Vec<Vec<String>> = plan
+        .targets
+        .iter()
+        .map(|t| {
+            vec![
+                code(&t.name),
+                format!(
+                    "{} {}",
+                    t.cidrs
+                        .iter()
+                        .map(|c| code(&c.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    match &t.subnet {
+                        Some(s) => format!("in {}", code(s)),
+                        None => "outside the VPC".to_string(),
+                    }
+                ),
+                t.services
+                    .iter()
+                    .map(|s| code(s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if t.groups.is_empty() {
+                    "all users".to_string()
+                } else {
+                    t.groups
+                        .iter()
+                        .map(|g| md(g))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                t.security_group
+                    .as_deref()
+                    .map_or("-".to_string(), |k| code(&h.sg_name(k))),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "target",
+            "destination",
+            "ports",
+            "users",
+            "security group to attach",
+        ],
+        &rows,
+    );
+}
+
+fn diagram(h: &Handout, out: &mut String) {
+    out.push_str("\n## The path\n\n```mermaid\n");
+    out.push_str(&mermaid::render(&graph::build(h)));
+    out.push_str("```\n\n");
+    out.push_str("Solid arrows carry requests, labelled with the ports allowed; dashed arrows are the replies that the stateless network ACLs must let back. Because the endpoint translates every client address to its ENI's address (source NAT), security groups and network ACLs only ever see the target networks' addresses, never a user: separating user groups happens at authorization alone.\n");
+}
+
+fn address_table(h: &Handout, out: &mut String) {
+    let Some(f) = sample_flow(h) else {
+        return;
+    };
+    out.push_str("\n## One flow, address by address\n\n");
+    out.push_str(&format!(
+        "A sample packet to {} ({}) through {}. **The addresses and the client port are examples**, derived from the plan's CIDRs: the first host of the client CIDR, the first address AWS leaves free in a subnet (the first four are reserved), {}. AWS replaces ENIs and their addresses change, which is why no rule names one.\n\n",
+        code(&f.target),
+        code(&f.service),
+        code(&f.target_network),
+        f.server_note
+    ));
+    let rows: Vec<Vec<String>> = f
+        .hops
+        .iter()
+        .enumerate()
+        .map(|(i, hop)| {
+            vec![
+                (i + 1).to_string(),
+                prose(&hop.at),
+                code(&hop.source),
+                code(&hop.destination),
+                if hop.checked.is_empty() {
+                    "-".to_string()
+                } else {
+                    hop.checked
+                        .iter()
+                        .map(|c| md(c))
+                        .collect::<Vec<_>>()
+                        .join("<br>")
+                },
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &["#", "where", "source", "destination", "checked by"],
+        &rows,
+    );
+    if let Some(p) = f.client_port {
+        out.push_str(&format!(
+            "\nThe reply goes back to port {p}, the (possibly translated) source port after the NAT: the reply entries therefore allow the whole range {}.\n",
+            code(&h.nacl.ephemeral.to_string())
+        ));
+    }
+}
+
+fn quota_table(h: &Handout, out: &mut String) {
+    let plan = h.plan;
+    let mut routes: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &plan.routes {
+        *routes.entry(r.target_network.as_str()).or_default() += 1;
+    }
+    let mut nacl: BTreeMap<(&str, bool), usize> = BTreeMap::new();
+    for n in &plan.nacl_entries {
+        *nacl.entry((n.network_acl.as_str(), n.egress)).or_default() += 1;
+    }
+    let mut sg: BTreeMap<(&str, Direction), usize> = BTreeMap::new();
+    for r in &plan.security_group_rules {
+        *sg.entry((r.security_group.as_str(), r.direction))
+            .or_default() += 1;
+    }
+    let max = |m: Option<&usize>| m.copied().unwrap_or(0).to_string();
+    out.push_str("\n## Quotas\n\n");
+    table(
+        out,
+        &["quota", "most used", "limit"],
+        &[
+            vec![
+                "authorization rules per endpoint".to_string(),
+                plan.authorization_rules.len().to_string(),
+                quotas::AUTHORIZATION_RULES.to_string(),
+            ],
+            vec![
+                "routes per target network".to_string(),
+                max(routes.values().max()),
+                quotas::ROUTES_PER_TARGET_NETWORK.to_string(),
+            ],
+            vec![
+                "network ACL entries per ACL and direction".to_string(),
+                max(nacl.values().max()),
+                format!(
+                    "{} (quota {}, one is the default deny)",
+                    h.nacl.quota.saturating_sub(1),
+                    h.nacl.quota
+                ),
+            ],
+            vec![
+                "security group rules per group and direction".to_string(),
+                max(sg.values().max()),
+                quotas::SG_RULES_PER_DIRECTION.to_string(),
+            ],
+        ],
+    );
+}
+
+fn warnings(h: &Handout, out: &mut String) {
+    out.push_str("\n## Warnings\n\n");
+    let list: Vec<_> = h
+        .warnings
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
+    if list.is_empty() {
+        out.push_str("None.\n");
+        return;
+    }
+    for d in list {
+        let mut line = format!("- **warning**: {}", prose(&d.message));
+        if let Some(p) = &d.path {
+            line.push_str(&format!(" (at {})", code(p)));
+        }
+        if let Some(help) = &d.help {
+            line.push_str(&format!("  \n  help: {}", prose(help)));
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
+fn requirements(h: &Handout, out: &mut String) {
+    let by_hand = |k: &RequirementKind| {
+        matches!(
+            k,
+            RequirementKind::AttachSecurityGroup
+                | RequirementKind::Credentials
+                | RequirementKind::ExistingEndpoint
+        )
+    };
+    out.push_str("\n## What you must do by hand\n\n");
+    let mine: Vec<_> = h
+        .plan
+        .requirements
+        .iter()
+        .filter(|r| by_hand(&r.kind))
+        .collect();
+    if mine.is_empty() {
+        out.push_str("Nothing.\n");
+    }
+    for r in mine {
+        out.push_str(&format!("- [ ] {}\n", prose(&r.text)));
+    }
+    out.push_str("\n## Requirements shibori does not manage\n\n");
+    let rest: Vec<_> = h
+        .plan
+        .requirements
+        .iter()
+        .filter(|r| !by_hand(&r.kind))
+        .collect();
+    if rest.is_empty() {
+        out.push_str("None.\n");
+    }
+    for r in rest {
+        out.push_str(&format!("- {}\n", prose(&r.text)));
+    }
+}
+
+pub fn render(h: &Handout) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# {}: AWS Client VPN access, rule by rule\n\n",
+        code(&h.plan.name)
+    ));
+    out.push_str("Generated by `shibori explain` from the plan of the intent. The handout decides nothing: every rule in it is in the plan, listed with the intent items it exists for.\n\n");
+    overview(h, &mut out);
+    diagram(h, &mut out);
+    address_table(h, &mut out);
+    out.push('\n');
+    rules::render(h, &mut out);
+    quota_table(h, &mut out);
+    warnings(h, &mut out);
+    requirements(h, &mut out);
+    out
+}

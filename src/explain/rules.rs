@@ -1,0 +1,238 @@
+//! Every rule of every layer, each with the intent items it serves.
+
+use super::address_table::ports;
+use super::text::{code, md, table};
+use super::Handout;
+use crate::plan::{Direction, NaclEntry, Peer, Reason, Role, SgRole};
+
+/// `ssh tcp/22 via vpn-a`, one per reason, in the plan's order, without repeats.
+fn serves(reasons: &[Reason]) -> String {
+    let mut items: Vec<String> = Vec::new();
+    for r in reasons {
+        let mut s = code(&r.target);
+        if !r.port.is_empty() {
+            s.push(' ');
+            s.push_str(&code(&r.port));
+        }
+        if let Some(t) = &r.target_network {
+            s.push_str(" via ");
+            s.push_str(&code(t));
+        }
+        if r.role == Role::LpmClosure {
+            s.push_str(" (longest-prefix closure)");
+        }
+        if !items.contains(&s) {
+            items.push(s);
+        }
+    }
+    items.join("; ")
+}
+
+/// Which half of the stateless pair an entry is, and what it lets through (SPEC §4.3).
+fn half(n: &NaclEntry) -> (&'static str, &'static str) {
+    let request = n.reasons.iter().any(|r| r.role == Role::Request);
+    let reply = n.reasons.iter().any(|r| r.role == Role::Reply);
+    match (request, reply, n.egress) {
+        (true, true, _) => ("request + reply", "both halves share this entry"),
+        (false, true, true) => ("reply", "reply leaves the destination subnet"),
+        (false, true, false) => ("reply", "reply enters the ENI's subnet"),
+        (_, _, true) => ("request", "request leaves the ENI's subnet"),
+        (_, _, false) => ("request", "request enters the destination subnet"),
+    }
+}
+
+fn nacl_ports(n: &NaclEntry) -> String {
+    match (n.ports, n.icmp_type) {
+        (Some(p), _) => p.to_string(),
+        (None, Some(8)) => "echo request (type 8)".to_string(),
+        (None, Some(0)) => "echo reply (type 0)".to_string(),
+        (None, Some(t)) => format!("type {t}"),
+        (None, None) => "all".to_string(),
+    }
+}
+
+pub fn render(h: &Handout, out: &mut String) {
+    let plan = h.plan;
+    out.push_str("## Every rule and why it exists\n\n");
+    out.push_str("Each rule lists the intent items it serves: target, port and, for per-network rules, the target network (`via`). Remove an item from the intent and its rules disappear.\n\n");
+
+    out.push_str(&format!(
+        "### Authorization rules ({})\n\n",
+        plan.authorization_rules.len()
+    ));
+    out.push_str("The only per-user-group control: AWS picks the longest matching prefix across all rules.\n\n");
+    let rows: Vec<Vec<String>> = plan
+        .authorization_rules
+        .iter()
+        .map(|a| {
+            let closure = a.reasons.iter().any(|r| r.role == Role::LpmClosure);
+            vec![
+                code(&a.cidr.to_string()),
+                a.group.as_deref().map_or("all users".to_string(), md),
+                serves(&a.reasons),
+                if closure {
+                    "keeps a broader rule's access alive inside this narrower CIDR".to_string()
+                } else {
+                    "access the intent asks for".to_string()
+                },
+            ]
+        })
+        .collect();
+    table(out, &["destination", "group", "serves", "why"], &rows);
+
+    out.push_str(&format!(
+        "\n### Client VPN routes ({})\n\n",
+        plan.routes.len()
+    ));
+    let vpc: Vec<String> = plan
+        .vpc
+        .cidrs
+        .iter()
+        .map(|c| code(&c.to_string()))
+        .collect();
+    out.push_str(&format!(
+        "AWS adds the VPC's local route for {} itself when a subnet is associated; shibori adds one route per target network for every destination outside the VPC, so each association has the same set.\n\n",
+        vpc.join(", ")
+    ));
+    if plan.routes.is_empty() {
+        out.push_str("No routes needed: every target is inside the VPC.\n");
+    } else {
+        let rows: Vec<Vec<String>> = plan
+            .routes
+            .iter()
+            .map(|r| {
+                vec![
+                    code(&r.target_network),
+                    code(&r.cidr.to_string()),
+                    serves(&r.reasons),
+                ]
+            })
+            .collect();
+        table(out, &["target network", "destination", "serves"], &rows);
+    }
+
+    out.push_str(&format!(
+        "\n### Security groups ({} groups, {} rules)\n\n",
+        plan.security_groups.len(),
+        plan.security_group_rules.len()
+    ));
+    let rows: Vec<Vec<String>> = plan
+        .security_groups
+        .iter()
+        .map(|g| {
+            vec![
+                code(&h.sg_name(&g.key)),
+                match g.role {
+                    SgRole::Endpoint => "endpoint (no inbound rules, ever)".to_string(),
+                    SgRole::Destination => "destination".to_string(),
+                },
+                if g.id.is_some() {
+                    "existing: rules are added".to_string()
+                } else {
+                    "created".to_string()
+                },
+                if g.targets.is_empty() {
+                    "the Client VPN endpoint".to_string()
+                } else {
+                    format!(
+                        "instances of {}",
+                        g.targets
+                            .iter()
+                            .map(|t| code(t))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+            ]
+        })
+        .collect();
+    table(out, &["group", "role", "lifecycle", "attached to"], &rows);
+    out.push('\n');
+    let rows: Vec<Vec<String>> = plan
+        .security_group_rules
+        .iter()
+        .map(|r| {
+            vec![
+                code(&h.sg_name(&r.security_group)),
+                r.direction.as_str().to_string(),
+                r.protocol.to_string(),
+                ports(r.protocol, r.from_port, r.to_port),
+                match &r.peer {
+                    Peer::SecurityGroup(k) => format!("SG {}", code(&h.sg_name(k))),
+                    Peer::Cidr(c) => code(&c.to_string()),
+                },
+                serves(&r.reasons),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &["group", "direction", "protocol", "ports", "peer", "serves"],
+        &rows,
+    );
+    let has_outbound = plan.security_group_rules.iter().any(|r| {
+        r.direction == Direction::Egress && r.security_group != plan.endpoint.security_group
+    });
+    if !has_outbound {
+        out.push_str("\nDestination groups have no outbound rules: security groups are stateful, replies need none.\n");
+    }
+
+    out.push_str(&format!(
+        "\n### Network ACL entries ({})\n\n",
+        plan.nacl_entries.len()
+    ));
+    if plan.nacl_entries.is_empty() {
+        out.push_str("None: every target sits in a target network's own subnet, and network ACLs do not see traffic inside one subnet.\n");
+        return;
+    }
+    out.push_str(&format!(
+        "NACLs are stateless, so every flow needs a **request** entry and a **reply** entry in each ACL it crosses; replies come back to the NAT-ed source port, anywhere in {}. Each ACL ends with AWS's default deny (`*`).\n\n",
+        code(&h.nacl.ephemeral.to_string())
+    ));
+    if plan.nacl_entries_unmerged > plan.nacl_entries.len() {
+        out.push_str(&format!(
+            "Merged exactly: {} entries where one per target × port × target network × row would be {}; touching port ranges are joined and sibling subnets aggregated, never widened.\n\n",
+            plan.nacl_entries.len(),
+            plan.nacl_entries_unmerged
+        ));
+    }
+    let rows: Vec<Vec<String>> = plan
+        .nacl_entries
+        .iter()
+        .map(|n| {
+            let (half, why) = half(n);
+            vec![
+                code(&h.acl_name(&n.network_acl)),
+                h.acl_subnets(&n.network_acl)
+                    .iter()
+                    .map(|s| code(s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                n.direction().as_str().to_string(),
+                n.rule_number.to_string(),
+                n.protocol.to_string(),
+                nacl_ports(n),
+                code(&n.cidr.to_string()),
+                format!("**{half}**"),
+                why.to_string(),
+                serves(&n.reasons),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "ACL",
+            "subnets",
+            "direction",
+            "rule",
+            "protocol",
+            "ports",
+            "peer",
+            "half",
+            "why",
+            "serves",
+        ],
+        &rows,
+    );
+}

@@ -1,0 +1,278 @@
+//! `shibori explain` end to end: handout snapshots (Markdown and dot) for every example,
+//! the first seed's acceptance criteria, determinism, `--out`, invalid intents; and
+//! `shibori completions`.
+
+mod common;
+use common::{examples, read, root, shibori, shibori_stdin};
+use std::path::Path;
+
+/// The examples, plus intents that stress escaping and the warnings section.
+fn intents() -> Vec<(String, String)> {
+    let mut out = examples();
+    let dir = root().join("tests/fixtures/explain");
+    let mut extra: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/explain")
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".yaml")?.to_string();
+            Some((
+                format!("fixture-{stem}"),
+                format!("tests/fixtures/explain/{name}"),
+            ))
+        })
+        .collect();
+    extra.sort();
+    out.extend(extra);
+    out
+}
+
+#[test]
+fn handout_snapshots() {
+    for (name, path) in intents() {
+        let md = shibori(&["explain", &path]);
+        assert_eq!(md.code, 0, "{name}: {}", md.stderr);
+        insta::assert_snapshot!(format!("explain-markdown-{name}"), md.stdout);
+        let dot = shibori(&["explain", &path, "--format", "dot"]);
+        assert_eq!(dot.code, 0, "{name}: {}", dot.stderr);
+        insta::assert_snapshot!(format!("explain-dot-{name}"), dot.stdout);
+    }
+}
+
+#[test]
+fn handout_is_byte_identical_across_runs() {
+    for (name, path) in intents() {
+        for format in ["markdown", "dot"] {
+            let a = shibori(&["explain", &path, "-f", format]).stdout;
+            let b = shibori(&["explain", &path, "-f", format]).stdout;
+            assert_eq!(a, b, "{name} {format}");
+        }
+    }
+}
+
+#[test]
+fn handout_has_one_mermaid_block_and_dot_is_one_digraph() {
+    for (name, path) in intents() {
+        let md = shibori(&["explain", &path]).stdout;
+        assert_eq!(
+            md.matches("```mermaid\nflowchart LR\n").count(),
+            1,
+            "{name}"
+        );
+        let dot = shibori(&["explain", &path, "-f", "dot"]).stdout;
+        assert!(
+            dot.starts_with("digraph ") && dot.ends_with("}\n"),
+            "{name}"
+        );
+    }
+}
+
+/// Acceptance: the first seed's handout shows its 4 NACL entries, each with its half of
+/// the pair, and the NAT address table of client 172.31.0.x → ENI 192.168.10.x →
+/// 192.168.1.63:22 and back.
+#[test]
+fn seed_handout_shows_nacl_pairs_and_the_nat_address_table() {
+    let md = shibori(&["explain", "examples/seed-ssh/intent.yaml"]).stdout;
+    let nacl: Vec<&str> = md
+        .lines()
+        .skip_while(|l| !l.starts_with("### Network ACL entries (4)"))
+        .filter(|l| l.starts_with("| `acl-"))
+        .collect();
+    assert_eq!(nacl.len(), 4, "{md}");
+    let row = |acl: &str, dir: &str, half: &str, why: &str| {
+        nacl.iter().any(|l| {
+            l.contains(acl)
+                && l.contains(&format!("| {dir} |"))
+                && l.contains(&format!("| **{half}** |"))
+                && l.contains(why)
+                && l.contains("`ssh` `tcp/22` via `vpn-a`")
+        })
+    };
+    assert!(row(
+        "acl-0aaaaaaaaaaaaaaaa",
+        "egress",
+        "request",
+        "request leaves the ENI's subnet"
+    ));
+    assert!(row(
+        "acl-0cccccccccccccccc",
+        "ingress",
+        "request",
+        "request enters the destination subnet"
+    ));
+    assert!(row(
+        "acl-0cccccccccccccccc",
+        "egress",
+        "reply",
+        "reply leaves the destination subnet"
+    ));
+    assert!(row(
+        "acl-0aaaaaaaaaaaaaaaa",
+        "ingress",
+        "reply",
+        "reply enters the ENI's subnet"
+    ));
+
+    let table: Vec<&str> = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## One flow, address by address"))
+        .take_while(|l| !l.starts_with("## Every rule"))
+        .filter(|l| l.starts_with("| "))
+        .collect();
+    let hop = |src: &str, dst: &str| {
+        table
+            .iter()
+            .any(|l| l.contains(&format!("| `{src}` | `{dst}` |")))
+    };
+    // Before the NAT: the client's address; after it: the ENI's; the reply returns to
+    // the ephemeral port, and the endpoint restores the client's address.
+    assert!(hop("172.31.0.1:50000", "192.168.1.63:22"), "{table:#?}");
+    assert!(hop("192.168.10.4:50000", "192.168.1.63:22"));
+    assert!(hop("192.168.1.63:22", "192.168.10.4:50000"));
+    assert!(hop("192.168.1.63:22", "172.31.0.1:50000"));
+    assert!(md.contains("**The addresses and the client port are examples**"));
+    assert!(md.contains("source NAT"));
+    assert!(md.contains("attach security group `tokyo-ssh-ssh` to the instances"));
+}
+
+#[test]
+fn handout_names_groups_warnings_and_requirements() {
+    let md = shibori(&["explain", "examples/multi-az-saml/intent.yaml"]).stdout;
+    for group in ["sre", "developers", "dba"] {
+        assert!(
+            md.contains(&format!("→ {group}")),
+            "group {group} on the authorization step"
+        );
+    }
+    assert!(
+        md.contains("Client VPN route 192.168.50.0/24"),
+        "outside target via the route"
+    );
+    assert!(md.contains("need a route to 192.168.50.0/24"));
+    let warned = shibori(&["explain", "tests/fixtures/explain/warnings.yaml"]).stdout;
+    assert!(warned.contains("- **warning**: surplus: group `admins`"));
+    assert!(warned.contains("**Full tunnel**"));
+    assert!(warned.contains("## Quotas"));
+}
+
+#[test]
+fn invalid_intent_exits_1_with_the_diagnostics_of_check_and_writes_nothing() {
+    for fixture in [
+        "unknown-key",
+        "wrong-type",
+        "host-bits",
+        "multiple-errors",
+        "nacl-quota-exceeded",
+        "yaml-syntax",
+    ] {
+        let path = format!("tests/fixtures/invalid/{fixture}.yaml");
+        let check = shibori(&["check", &path]);
+        assert_eq!(check.code, 1, "{fixture}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        for format in ["markdown", "dot"] {
+            let out = dir.path().join("handout.out");
+            let out_str = out.to_string_lossy().into_owned();
+            let run = shibori(&["explain", &path, "-f", format, "--out", &out_str]);
+            assert_eq!(run.code, 1, "{fixture}");
+            assert_eq!(
+                run.stderr, check.stderr,
+                "{fixture}: same diagnostics as check"
+            );
+            assert!(run.stdout.is_empty(), "{fixture}");
+            assert!(!out.exists(), "{fixture}: nothing written");
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("dir").count(),
+            0,
+            "{fixture}: no debris"
+        );
+    }
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn out_writes_the_same_bytes_atomically_and_replaces_the_old_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let md = dir.path().join("handout.md");
+    std::fs::write(&md, "old content").expect("seed file");
+    let md_str = md.to_string_lossy().into_owned();
+    let run = shibori(&["explain", "examples/seed-ssh/intent.yaml", "--out", &md_str]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    let stdout = shibori(&["explain", "examples/seed-ssh/intent.yaml"]).stdout;
+    assert_eq!(std::fs::read_to_string(&md).expect("written"), stdout);
+    let dot = dir.path().join("graph.dot");
+    let dot_str = dot.to_string_lossy().into_owned();
+    assert_eq!(
+        shibori(&[
+            "explain",
+            "examples/seed-ssh/intent.yaml",
+            "-f",
+            "dot",
+            "-o",
+            &dot_str
+        ])
+        .code,
+        0
+    );
+    assert!(std::fs::read_to_string(&dot)
+        .expect("written")
+        .starts_with("digraph"));
+    assert_eq!(
+        entries(dir.path()),
+        vec!["graph.dot", "handout.md"],
+        "no temporary files left"
+    );
+}
+
+#[test]
+fn out_into_a_missing_directory_is_an_io_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("missing/handout.md");
+    let run = shibori(&[
+        "explain",
+        "examples/seed-ssh/intent.yaml",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("error:"));
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn explain_reads_stdin() {
+    let text = read("examples/seed-ssh/intent.yaml");
+    let run = shibori_stdin(&["explain", "-"], Some(&text));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        shibori(&["explain", "examples/seed-ssh/intent.yaml"]).stdout
+    );
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = shibori(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.len() > 500, "{shell}: script too short");
+        for word in ["shibori", "explain", "schema", "completions", "format"] {
+            assert!(run.stdout.contains(word), "{shell}: no `{word}`");
+        }
+    }
+    assert_eq!(
+        shibori(&["completions", "tcsh"]).code,
+        2,
+        "unknown shell is a usage error"
+    );
+}
