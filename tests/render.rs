@@ -606,3 +606,54 @@ fn large_plans_become_nested_stacks_within_limits() {
     let run = shibori(&["render", intent, "-f", "cloudformation"]);
     assert_eq!(run.code, 2, "nested stacks cannot go to stdout");
 }
+
+/// The HCL and JSON modules are one model in two syntaxes: same files, same blocks.
+#[test]
+fn terraform_hcl_and_json_declare_the_same_blocks() {
+    for (name, _) in examples() {
+        let dir = root().join("examples").join(&name);
+        for f in walk(&dir.join("terraform")) {
+            if f.extension().is_none_or(|e| e != "tf") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&f).expect("read");
+            let body: hcl::Body = hcl::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} does not parse: {e}", f.display()));
+            let mut hcl_blocks: Vec<String> = body
+                .blocks()
+                .map(|b| {
+                    let labels: Vec<&str> = b.labels().iter().map(|l| l.as_str()).collect();
+                    format!("{} {}", b.identifier(), labels.join(" "))
+                })
+                .collect();
+            let file_name = f.file_name().map(|n| n.to_string_lossy().into_owned());
+            let json_path = dir
+                .join("terraform-json")
+                .join(format!("{}.json", file_name.unwrap_or_default()));
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&json_path).expect("read json"))
+                    .expect("JSON parses");
+            let mut json_blocks = Vec::new();
+            for (ident, v) in json.as_object().expect("object") {
+                match ident.as_str() {
+                    "resource" => {
+                        for (ty, names) in v.as_object().expect("types") {
+                            for n in names.as_object().expect("names").keys() {
+                                json_blocks.push(format!("resource {ty} {n}"));
+                            }
+                        }
+                    }
+                    "variable" | "output" => {
+                        for n in v.as_object().expect("names").keys() {
+                            json_blocks.push(format!("{ident} {n}"));
+                        }
+                    }
+                    other => json_blocks.push(format!("{other} ")),
+                }
+            }
+            hcl_blocks.sort();
+            json_blocks.sort();
+            assert_eq!(hcl_blocks, json_blocks, "{}", f.display());
+        }
+    }
+}
