@@ -62,7 +62,7 @@ pub fn module(plan: &Plan) -> Module {
         variables: Vec::new(),
         outputs: Vec::new(),
     };
-    m.files.push(("versions", versions()));
+    m.files.push(("versions", versions(plan)));
     let variables = variables(plan, &mut m.variables);
     m.files.push(("variables", variables));
     m.files.push(("security_groups", security_groups(plan)));
@@ -73,7 +73,22 @@ pub fn module(plan: &Plan) -> Module {
     m
 }
 
-fn versions() -> File {
+/// The oldest hashicorp/aws release that knows every argument the module uses:
+/// `client_route_enforcement_options` and `disconnect_on_session_timeout` are recent
+/// (both present in 5.100).
+pub fn aws_provider_constraint(plan: &Plan) -> &'static str {
+    let e = &plan.endpoint;
+    let creates = e.id.is_none();
+    if creates
+        && (e.client_route_enforcement.is_some() || e.disconnect_on_session_timeout.is_some())
+    {
+        ">= 5.100"
+    } else {
+        ">= 5.0"
+    }
+}
+
+fn versions(plan: &Plan) -> File {
     File {
         blocks: vec![Block::new("terraform", &[])
             .attr("required_version", Expr::str(">= 1.5"))
@@ -82,7 +97,7 @@ fn versions() -> File {
                 "aws",
                 Expr::Object(vec![
                     ("source".into(), Expr::str("hashicorp/aws")),
-                    ("version".into(), Expr::str(">= 5.0")),
+                    ("version".into(), Expr::str(aws_provider_constraint(plan))),
                 ]),
             ))],
     }
@@ -721,6 +736,7 @@ pub(super) fn readme(plan: &Plan, module: &Module, flavour: &str) -> Result<Stri
     let mut ctx = tera::Context::new();
     ctx.insert("name", &plan.name);
     ctx.insert("flavour", flavour);
+    ctx.insert("aws_version", aws_provider_constraint(plan));
     ctx.insert("resources", &resources);
     ctx.insert("variables", &variables);
     ctx.insert("outputs", &outputs);
