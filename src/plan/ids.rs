@@ -76,4 +76,13 @@ pub fn assign_logical_ids(plan: &mut Plan) {
     for r in &mut plan.routes {
         r.logical_id = namer.name("Route", &r.key);
     }
+    for a in &mut plan.associations {
+        a.logical_id = namer.name("Association", &a.target_network);
+    }
+    for t in &mut plan.targets {
+        t.logical_id = namer.name("Target", &t.name);
+    }
+    for i in &mut plan.inputs {
+        i.logical_id = namer.name("", &i.name);
+    }
 }

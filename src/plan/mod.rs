@@ -3,6 +3,7 @@
 //! `plan --json` only format it. Its JSON shape is documented in `docs/plan-json.md`.
 
 mod ids;
+mod inputs;
 pub mod nacl;
 mod requirements;
 pub mod security_group;
@@ -38,6 +39,11 @@ pub struct Plan {
     pub targets: Vec<TargetPlan>,
     pub requirements: Vec<Requirement>,
     pub warnings: Vec<Diagnostic>,
+    /// IDs the intent does not know and some resource needs: Terraform variables,
+    /// CloudFormation parameters.
+    pub inputs: Vec<Input>,
+    /// Target network associations the plan creates (none for an existing endpoint).
+    pub associations: Vec<Association>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,6 +64,9 @@ pub struct EndpointPlan {
     pub vpn_port: u16,
     /// Key of the endpoint security group in `security_groups`.
     pub security_group: String,
+    /// `Name` tag of a created endpoint.
+    pub name: String,
+    pub description: String,
     pub dns_servers: Vec<String>,
     pub session_timeout_hours: Option<u32>,
     pub disconnect_on_session_timeout: Option<bool>,
@@ -233,6 +242,75 @@ pub struct TargetPlan {
     pub groups: Vec<String>,
     /// Key of the security group its instances must carry (in-VPC targets).
     pub security_group: Option<String>,
+    /// Unique alphanumeric name (CloudFormation outputs about this target).
+    pub logical_id: String,
+}
+
+/// An ID that becomes a Terraform variable (`name`) / CloudFormation parameter
+/// (`logical_id`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Input {
+    pub name: String,
+    pub logical_id: String,
+    pub kind: InputKind,
+    /// The subnet (subnet_id) or ACL key (network_acl_id) it identifies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    VpcId,
+    SubnetId,
+    NetworkAclId,
+    ServerCertificateArn,
+    ClientRootCertificateChainArn,
+    ActiveDirectoryId,
+    SamlProviderArn,
+}
+
+impl InputKind {
+    /// Regular expression of a well-formed value (RE2 and Java compatible).
+    pub fn pattern(self) -> &'static str {
+        match self {
+            InputKind::VpcId => "^vpc-([0-9a-f]{8}|[0-9a-f]{17})$",
+            InputKind::SubnetId => "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$",
+            InputKind::NetworkAclId => "^acl-([0-9a-f]{8}|[0-9a-f]{17})$",
+            InputKind::ServerCertificateArn | InputKind::ClientRootCertificateChainArn => {
+                "^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$"
+            }
+            InputKind::ActiveDirectoryId => "^d-[0-9a-f]{10}$",
+            InputKind::SamlProviderArn => {
+                "^arn:aws[a-z-]*:iam::[0-9]{12}:saml-provider/[A-Za-z0-9_.-]+$"
+            }
+        }
+    }
+
+    /// What a value must look like, for error messages.
+    pub fn format_hint(self) -> &'static str {
+        match self {
+            InputKind::VpcId => "a VPC ID: vpc- and 8 or 17 hex digits",
+            InputKind::SubnetId => "a subnet ID: subnet- and 8 or 17 hex digits",
+            InputKind::NetworkAclId => "a network ACL ID: acl- and 8 or 17 hex digits",
+            InputKind::ServerCertificateArn | InputKind::ClientRootCertificateChainArn => {
+                "an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)"
+            }
+            InputKind::ActiveDirectoryId => "a directory ID: d- and 10 hex digits",
+            InputKind::SamlProviderArn => {
+                "an IAM SAML provider ARN (arn:aws:iam::ACCOUNT:saml-provider/NAME)"
+            }
+        }
+    }
+}
+
+/// One target network association: the endpoint's ENIs in that subnet.
+#[derive(Debug, Clone, Serialize)]
+pub struct Association {
+    /// Subnet name (a member of `target_networks`).
+    pub target_network: String,
+    pub logical_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -311,6 +389,7 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
                 Destination::Subnet { .. } => Some(security_group::destination_key(t)),
                 Destination::Outside { .. } => None,
             },
+            logical_id: String::new(),
         })
         .collect();
 
@@ -339,6 +418,8 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
             .to_string(),
             vpn_port: e.vpn_port,
             security_group: security_group::ENDPOINT_KEY.to_string(),
+            name: format!("{}-client-vpn", intent.name),
+            description: format!("Client VPN endpoint {} (managed by shibori)", intent.name),
             dns_servers: e.dns_servers.clone(),
             session_timeout_hours: e.session_timeout_hours,
             disconnect_on_session_timeout: e.disconnect_on_session_timeout,
@@ -374,10 +455,14 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
         targets,
         requirements: Vec::new(),
         warnings: Vec::new(),
+        inputs: Vec::new(),
+        associations: Vec::new(),
     };
     plan.requirements = requirements::derive(intent, &plan);
     warnings.extend(surplus::analyse(&plan));
     plan.warnings = warnings;
+    plan.inputs = inputs::derive(&plan);
+    plan.associations = inputs::associations(&plan);
     ids::assign_logical_ids(&mut plan);
     Ok(plan)
 }

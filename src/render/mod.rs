@@ -1,2 +1,70 @@
 //! Renderers: format the plan as Terraform, Terraform JSON, CloudFormation, CDK-ready JSON.
 //! They decide nothing; every rule and number comes from the plan.
+
+pub mod cdk_json;
+pub mod cloudformation;
+pub mod escape;
+pub mod hcl;
+pub mod nested;
+mod templates;
+pub mod terraform;
+pub mod terraform_json;
+pub mod write;
+
+use crate::plan::Plan;
+use std::path::PathBuf;
+
+pub use crate::cli::RenderFormat;
+
+/// One file of a rendering, with a path relative to the output directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template error: {0}")]
+    Template(String),
+    #[error("cannot serialize YAML: {0}")]
+    Yaml(String),
+    #[error("cannot serialize JSON: {0}")]
+    Json(String),
+}
+
+impl RenderFormat {
+    /// Formats whose rendering is one file (for plans within CloudFormation's limits)
+    /// can go to stdout.
+    pub fn is_single_file(self) -> bool {
+        matches!(self, RenderFormat::Cloudformation)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RenderFormat::Terraform => "terraform",
+            RenderFormat::TerraformJson => "terraform-json",
+            RenderFormat::Cloudformation => "cloudformation",
+            RenderFormat::CdkJson => "cdk-json",
+        }
+    }
+
+    pub const ALL: [RenderFormat; 4] = [
+        RenderFormat::Terraform,
+        RenderFormat::TerraformJson,
+        RenderFormat::Cloudformation,
+        RenderFormat::CdkJson,
+    ];
+}
+
+/// Renders the plan; files come back sorted by path, so the output is deterministic.
+pub fn render(plan: &Plan, format: RenderFormat) -> Result<Vec<RenderedFile>, RenderError> {
+    let mut files = match format {
+        RenderFormat::Terraform => terraform::render(plan)?,
+        RenderFormat::TerraformJson => terraform_json::render(plan)?,
+        RenderFormat::Cloudformation => cloudformation::render(plan)?,
+        RenderFormat::CdkJson => cdk_json::render(plan)?,
+    };
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}

@@ -1,0 +1,25 @@
+variable "server_certificate_arn" {
+  description = "ARN of the endpoint's server certificate in ACM"
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.server_certificate_arn))
+    error_message = "server_certificate_arn must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)."
+  }
+}
+
+variable "client_root_certificate_chain_arn" {
+  description = "ARN of the client root certificate chain in ACM (mutual authentication)"
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.client_root_certificate_chain_arn))
+    error_message = "client_root_certificate_chain_arn must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every taggable resource; shibori sets Name and ManagedBy itself"
+  type        = map(string)
+  default     = {}
+}

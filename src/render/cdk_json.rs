@@ -1,0 +1,87 @@
+//! `cdk-json`: the CloudFormation template as JSON, for AWS CDK v2's
+//! `cloudformation_include.CfnInclude`, with a README showing how to include it.
+
+use super::{RenderError, RenderedFile};
+use crate::plan::Plan;
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(Serialize)]
+struct Param {
+    name: String,
+    description: String,
+    example: String,
+}
+
+pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
+    const EXT: &str = ".template.json";
+    let mut files = Vec::new();
+    let mut nested = Vec::new();
+    for (i, s) in super::nested::stacks(plan, EXT).into_iter().enumerate() {
+        let mut json = serde_json::to_string_pretty(&s.template)
+            .map_err(|e| RenderError::Json(e.to_string()))?;
+        json.push('\n');
+        if i > 0 {
+            nested.push(Nested {
+                logical_id: format!("TargetsStack{i}"),
+                file: format!("{}{EXT}", s.stem),
+            });
+        }
+        files.push(RenderedFile {
+            path: PathBuf::from(format!("{}{EXT}", s.stem)),
+            contents: json,
+        });
+    }
+    let file_name = format!("{}{EXT}", plan.name);
+    let params: Vec<Param> = plan
+        .inputs
+        .iter()
+        .map(|i| Param {
+            name: i.logical_id.clone(),
+            description: super::escape::markdown_cell(&i.description),
+            example: example(i.kind).to_string(),
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("name", &plan.name);
+    ctx.insert("file", &file_name);
+    ctx.insert("params", &params);
+    ctx.insert("construct", &construct_id(&plan.name));
+    ctx.insert("nested", &nested);
+    files.push(RenderedFile {
+        path: PathBuf::from("README.md"),
+        contents: super::templates::render("cdk-json/README.md", &ctx)?,
+    });
+    Ok(files)
+}
+
+#[derive(Serialize)]
+struct Nested {
+    logical_id: String,
+    file: String,
+}
+
+/// `tokyo-ssh` → `TokyoSsh`: the construct ID in the example code.
+fn construct_id(name: &str) -> String {
+    name.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn example(kind: crate::plan::InputKind) -> &'static str {
+    use crate::plan::InputKind as K;
+    match kind {
+        K::VpcId => "vpc-0123456789abcdef0",
+        K::SubnetId => "subnet-0123456789abcdef0",
+        K::NetworkAclId => "acl-0123456789abcdef0",
+        K::ServerCertificateArn => "arn:aws:acm:REGION:ACCOUNT:certificate/SERVER-CERT-ID",
+        K::ClientRootCertificateChainArn => "arn:aws:acm:REGION:ACCOUNT:certificate/CLIENT-CA-ID",
+        K::ActiveDirectoryId => "d-0123456789",
+        K::SamlProviderArn => "arn:aws:iam::ACCOUNT:saml-provider/NAME",
+    }
+}

@@ -1,0 +1,746 @@
+//! `terraform`: the plan as a Terraform module. Every rule-bearing resource iterates a
+//! `locals` map keyed by the plan's rule keys (`for_each`, never `count`), so a changed
+//! intent changes only the entries it touches. Rule attributes are literals, `var.*`,
+//! `each.*` or resource references — never function calls — so readers can evaluate
+//! them without a Terraform runtime.
+
+use super::cloudformation::{groups as index_groups, Groups};
+use super::escape::markdown_cell;
+use super::hcl::{Block, Expr, File};
+use super::{RenderError, RenderedFile};
+use crate::intent::Protocol;
+use crate::plan::{Direction, InputKind, Peer, Plan};
+use serde::Serialize;
+use std::path::PathBuf;
+
+pub const SG: &str = "aws_security_group.this";
+pub const ENDPOINT: &str = "aws_ec2_client_vpn_endpoint.this";
+pub const ASSOCIATION: &str = "aws_ec2_client_vpn_network_association.this";
+
+/// The module in the syntax-neutral model, plus what the README documents.
+pub struct Module {
+    pub files: Vec<(&'static str, File)>,
+    pub variables: Vec<DocVariable>,
+    pub outputs: Vec<DocOutput>,
+}
+
+#[derive(Serialize)]
+pub struct DocVariable {
+    name: String,
+    description: String,
+    type_: String,
+    default: String,
+    required: bool,
+}
+
+#[derive(Serialize)]
+pub struct DocOutput {
+    name: String,
+    description: String,
+}
+
+pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
+    let module = module(plan);
+    let mut files: Vec<RenderedFile> = module
+        .files
+        .iter()
+        .map(|(name, f)| RenderedFile {
+            path: PathBuf::from(format!("{name}.tf")),
+            contents: f.to_hcl(),
+        })
+        .collect();
+    files.push(RenderedFile {
+        path: PathBuf::from("README.md"),
+        contents: readme(plan, &module, "terraform")?,
+    });
+    Ok(files)
+}
+
+pub fn module(plan: &Plan) -> Module {
+    let mut m = Module {
+        files: Vec::new(),
+        variables: Vec::new(),
+        outputs: Vec::new(),
+    };
+    m.files.push(("versions", versions(plan)));
+    let variables = variables(plan, &mut m.variables);
+    m.files.push(("variables", variables));
+    m.files.push(("security_groups", security_groups(plan)));
+    m.files.push(("network_acls", network_acls(plan)));
+    m.files.push(("client_vpn", client_vpn(plan)));
+    let outputs = outputs(plan, &mut m.outputs);
+    m.files.push(("outputs", outputs));
+    m
+}
+
+/// The oldest hashicorp/aws release that knows every argument the module uses:
+/// `client_route_enforcement_options` and `disconnect_on_session_timeout` are recent
+/// (both present in 5.100).
+pub fn aws_provider_constraint(plan: &Plan) -> &'static str {
+    let e = &plan.endpoint;
+    let creates = e.id.is_none();
+    if creates
+        && (e.client_route_enforcement.is_some() || e.disconnect_on_session_timeout.is_some())
+    {
+        ">= 5.100"
+    } else {
+        ">= 5.0"
+    }
+}
+
+fn versions(plan: &Plan) -> File {
+    File {
+        blocks: vec![Block::new("terraform", &[])
+            .attr("required_version", Expr::str(">= 1.5"))
+            .blank()
+            .block(Block::new("required_providers", &[]).attr(
+                "aws",
+                Expr::Object(vec![
+                    ("source".into(), Expr::str("hashicorp/aws")),
+                    ("version".into(), Expr::str(aws_provider_constraint(plan))),
+                ]),
+            ))],
+    }
+}
+
+// ------------------------------------------------------------ references
+
+/// The known ID as a literal, or the variable that stands for it.
+fn input_or(plan: &Plan, kind: InputKind, subject: Option<&str>, known: Option<&str>) -> Expr {
+    match known {
+        Some(id) => Expr::str(id),
+        None => plan
+            .inputs
+            .iter()
+            .find(|i| i.kind == kind && i.subject.as_deref() == subject)
+            .map_or(Expr::Null, |i| Expr::r(format!("var.{}", i.name))),
+    }
+}
+
+fn vpc_id(plan: &Plan) -> Expr {
+    input_or(plan, InputKind::VpcId, None, plan.vpc.id.as_deref())
+}
+
+fn subnet_id(plan: &Plan, name: &str) -> Expr {
+    let known = plan
+        .subnets
+        .iter()
+        .find(|s| s.name == name)
+        .and_then(|s| s.id.as_deref());
+    input_or(plan, InputKind::SubnetId, Some(name), known)
+}
+
+fn acl_id(plan: &Plan, key: &str) -> Expr {
+    let known = plan
+        .network_acls
+        .iter()
+        .find(|a| a.key == key)
+        .and_then(|a| a.id.as_deref());
+    input_or(plan, InputKind::NetworkAclId, Some(key), known)
+}
+
+fn sg_id(groups: &Groups, key: &str) -> Expr {
+    match groups.get(key).and_then(|g| g.id.as_deref()) {
+        Some(id) => Expr::str(id),
+        None => Expr::index(SG, key, "id"),
+    }
+}
+
+fn endpoint_id(plan: &Plan) -> Expr {
+    match &plan.endpoint.id {
+        Some(id) => Expr::str(id),
+        None => Expr::r(format!("{ENDPOINT}.id")),
+    }
+}
+
+fn tags(name: Expr) -> Expr {
+    Expr::Call(
+        "merge",
+        vec![
+            Expr::r("var.tags"),
+            Expr::InlineObject(vec![
+                ("Name".into(), name),
+                ("ManagedBy".into(), Expr::str("shibori")),
+            ]),
+        ],
+    )
+}
+
+fn each(attrs: &[&str]) -> Vec<(String, Expr)> {
+    attrs
+        .iter()
+        .map(|a| ((*a).to_string(), Expr::r(format!("each.value.{a}"))))
+        .collect()
+}
+
+fn for_each_resource(ty: &str, local: &str, body: Vec<(String, Expr)>) -> Block {
+    let mut b = Block::new("resource", &[ty, "this"])
+        .attr("for_each", Expr::r(format!("local.{local}")))
+        .blank();
+    for (k, v) in body {
+        b.push_attr(&k, v);
+    }
+    b
+}
+
+fn locals(entries: Vec<(&str, Expr)>) -> Block {
+    let mut b = Block::new("locals", &[]);
+    for (k, v) in entries {
+        b.push_attr(k, v);
+    }
+    b
+}
+
+// ------------------------------------------------------------ variables
+
+fn variables(plan: &Plan, docs: &mut Vec<DocVariable>) -> File {
+    let mut f = File::default();
+    for i in &plan.inputs {
+        docs.push(DocVariable {
+            name: i.name.clone(),
+            description: i.description.clone(),
+            type_: "string".into(),
+            default: "n/a".into(),
+            required: true,
+        });
+        f.blocks.push(
+            Block::new("variable", &[&i.name])
+                .attr("description", Expr::str(&i.description))
+                .attr("type", Expr::Type("string".into()))
+                .blank()
+                .block(
+                    Block::new("validation", &[])
+                        .attr(
+                            "condition",
+                            Expr::Call(
+                                "can",
+                                vec![Expr::Call(
+                                    "regex",
+                                    vec![
+                                        Expr::str(i.kind.pattern()),
+                                        Expr::r(format!("var.{}", i.name)),
+                                    ],
+                                )],
+                            ),
+                        )
+                        .attr(
+                            "error_message",
+                            Expr::str(format!("{} must be {}.", i.name, i.kind.format_hint())),
+                        ),
+                ),
+        );
+    }
+    let tags_description =
+        "Tags for every taggable resource; shibori sets Name and ManagedBy itself";
+    docs.push(DocVariable {
+        name: "tags".into(),
+        description: tags_description.into(),
+        type_: "map(string)".into(),
+        default: "{}".into(),
+        required: false,
+    });
+    f.blocks.push(
+        Block::new("variable", &["tags"])
+            .attr("description", Expr::str(tags_description))
+            .attr("type", Expr::Type("map(string)".into()))
+            .attr("default", Expr::Object(Vec::new())),
+    );
+    f
+}
+
+// ------------------------------------------------------------ security groups
+
+fn ip_protocol(p: Protocol) -> &'static str {
+    match p {
+        Protocol::Tcp => "tcp",
+        Protocol::Udp => "udp",
+        Protocol::Icmp => "icmp",
+        Protocol::All => "-1",
+    }
+}
+
+fn security_groups(plan: &Plan) -> File {
+    let index = index_groups(plan);
+    let groups: Vec<(String, Expr)> = plan
+        .security_groups
+        .iter()
+        .filter(|g| g.id.is_none())
+        .map(|g| {
+            (
+                g.key.clone(),
+                Expr::Object(vec![
+                    ("name".into(), Expr::str(&g.name)),
+                    ("description".into(), Expr::str(&g.description)),
+                ]),
+            )
+        })
+        .collect();
+    let rules = |direction: Direction| -> Expr {
+        Expr::Map(
+            plan.security_group_rules
+                .iter()
+                .filter(|r| r.direction == direction)
+                .map(|r| {
+                    // AWS takes no ports for "all protocols".
+                    let (from, to) = if r.protocol == Protocol::All {
+                        (Expr::Null, Expr::Null)
+                    } else {
+                        (
+                            Expr::Num(i64::from(r.from_port)),
+                            Expr::Num(i64::from(r.to_port)),
+                        )
+                    };
+                    let (cidr, peer_sg) = match &r.peer {
+                        Peer::Cidr(c) => (Expr::str(c.to_string()), Expr::Null),
+                        Peer::SecurityGroup(k) => (Expr::Null, sg_id(&index, k)),
+                    };
+                    (
+                        r.key.clone(),
+                        Expr::Object(vec![
+                            ("security_group_id".into(), sg_id(&index, &r.security_group)),
+                            ("ip_protocol".into(), Expr::str(ip_protocol(r.protocol))),
+                            ("from_port".into(), from),
+                            ("to_port".into(), to),
+                            ("cidr_ipv4".into(), cidr),
+                            ("referenced_security_group_id".into(), peer_sg),
+                            ("description".into(), Expr::str(&r.description)),
+                        ]),
+                    )
+                })
+                .collect(),
+        )
+    };
+    let rule_attrs = [
+        "security_group_id",
+        "ip_protocol",
+        "from_port",
+        "to_port",
+        "cidr_ipv4",
+        "referenced_security_group_id",
+        "description",
+    ];
+    let rule_resource = |ty: &str, local: &str| {
+        let mut body = each(&rule_attrs);
+        body.push(("tags".into(), tags(Expr::r("each.key"))));
+        for_each_resource(ty, local, body)
+    };
+    let mut sg_body = each(&["name", "description"]);
+    sg_body.push(("vpc_id".into(), vpc_id(plan)));
+    sg_body.push(("tags".into(), tags(Expr::r("each.value.name"))));
+    File {
+        blocks: vec![
+            locals(vec![
+                ("security_groups", Expr::Map(groups)),
+                ("security_group_ingress_rules", rules(Direction::Ingress)),
+                ("security_group_egress_rules", rules(Direction::Egress)),
+            ]),
+            for_each_resource("aws_security_group", "security_groups", sg_body),
+            rule_resource(
+                "aws_vpc_security_group_ingress_rule",
+                "security_group_ingress_rules",
+            ),
+            rule_resource(
+                "aws_vpc_security_group_egress_rule",
+                "security_group_egress_rules",
+            ),
+        ],
+    }
+}
+
+// ------------------------------------------------------------ network ACLs
+
+fn network_acls(plan: &Plan) -> File {
+    let entries = plan
+        .nacl_entries
+        .iter()
+        .map(|e| {
+            let (from, to) = match e.ports {
+                Some(p) => (Expr::Num(i64::from(p.from)), Expr::Num(i64::from(p.to))),
+                None => (Expr::Null, Expr::Null),
+            };
+            let (icmp_type, icmp_code) = match e.icmp_type {
+                Some(t) => (Expr::Num(i64::from(t)), Expr::Num(-1)),
+                None => (Expr::Null, Expr::Null),
+            };
+            (
+                e.key.clone(),
+                Expr::Object(vec![
+                    ("network_acl_id".into(), acl_id(plan, &e.network_acl)),
+                    ("rule_number".into(), Expr::Num(i64::from(e.rule_number))),
+                    ("egress".into(), Expr::Bool(e.egress)),
+                    (
+                        "protocol".into(),
+                        Expr::str(e.protocol.number().to_string()),
+                    ),
+                    ("cidr_block".into(), Expr::str(e.cidr.to_string())),
+                    ("from_port".into(), from),
+                    ("to_port".into(), to),
+                    ("icmp_type".into(), icmp_type),
+                    ("icmp_code".into(), icmp_code),
+                ]),
+            )
+        })
+        .collect();
+    let mut body = each(&["network_acl_id", "rule_number", "egress", "protocol"]);
+    body.push(("rule_action".into(), Expr::str("allow")));
+    body.extend(each(&[
+        "cidr_block",
+        "from_port",
+        "to_port",
+        "icmp_type",
+        "icmp_code",
+    ]));
+    File {
+        blocks: vec![
+            locals(vec![("network_acl_rules", Expr::Map(entries))]),
+            for_each_resource("aws_network_acl_rule", "network_acl_rules", body),
+        ],
+    }
+}
+
+// ------------------------------------------------------------ Client VPN
+
+fn endpoint(plan: &Plan) -> Block {
+    let groups = index_groups(plan);
+    let e = &plan.endpoint;
+    let credential = |kind| input_or(plan, kind, None, None);
+    let mut b = Block::new("resource", &["aws_ec2_client_vpn_endpoint", "this"])
+        .attr("description", Expr::str(&e.description))
+        .attr("client_cidr_block", Expr::str(e.client_cidr.to_string()))
+        .attr(
+            "server_certificate_arn",
+            credential(InputKind::ServerCertificateArn),
+        )
+        .attr("split_tunnel", Expr::Bool(e.split_tunnel))
+        .attr("transport_protocol", Expr::str(&e.transport))
+        .attr("vpn_port", Expr::Num(i64::from(e.vpn_port)))
+        .attr("vpc_id", vpc_id(plan))
+        .attr(
+            "security_group_ids",
+            Expr::List(vec![sg_id(&groups, &e.security_group)]),
+        );
+    if !e.dns_servers.is_empty() {
+        b.push_attr(
+            "dns_servers",
+            Expr::List(e.dns_servers.iter().map(Expr::str).collect()),
+        );
+    }
+    if let Some(h) = e.session_timeout_hours {
+        b.push_attr("session_timeout_hours", Expr::Num(i64::from(h)));
+    }
+    if let Some(d) = e.disconnect_on_session_timeout {
+        b.push_attr("disconnect_on_session_timeout", Expr::Bool(d));
+    }
+    if let Some(p) = e.self_service_portal {
+        b.push_attr(
+            "self_service_portal",
+            Expr::str(if p { "enabled" } else { "disabled" }),
+        );
+    }
+    let auth = match e.authentication.as_str() {
+        "certificate" => Block::new("authentication_options", &[])
+            .attr("type", Expr::str("certificate-authentication"))
+            .attr(
+                "root_certificate_chain_arn",
+                credential(InputKind::ClientRootCertificateChainArn),
+            ),
+        "active-directory" => Block::new("authentication_options", &[])
+            .attr("type", Expr::str("directory-service-authentication"))
+            .attr(
+                "active_directory_id",
+                credential(InputKind::ActiveDirectoryId),
+            ),
+        _ => Block::new("authentication_options", &[])
+            .attr("type", Expr::str("federated-authentication"))
+            .attr("saml_provider_arn", credential(InputKind::SamlProviderArn)),
+    };
+    b = b.blank().block(auth).blank();
+    let mut log = Block::new("connection_log_options", &[]);
+    match &e.connection_log {
+        None => log.push_attr("enabled", Expr::Bool(false)),
+        Some(l) => {
+            log.push_attr("enabled", Expr::Bool(true));
+            log.push_attr("cloudwatch_log_group", Expr::str(&l.group));
+            if let Some(s) = &l.stream {
+                log.push_attr("cloudwatch_log_stream", Expr::str(s));
+            }
+        }
+    }
+    b = b.block(log);
+    if let Some(text) = &e.client_login_banner {
+        b = b.blank().block(
+            Block::new("client_login_banner_options", &[])
+                .attr("enabled", Expr::Bool(true))
+                .attr("banner_text", Expr::str(text)),
+        );
+    }
+    if let Some(arn) = &e.client_connect_handler {
+        b = b.blank().block(
+            Block::new("client_connect_options", &[])
+                .attr("enabled", Expr::Bool(true))
+                .attr("lambda_function_arn", Expr::str(arn)),
+        );
+    }
+    if let Some(enforced) = e.client_route_enforcement {
+        b = b.blank().block(
+            Block::new("client_route_enforcement_options", &[])
+                .attr("enforced", Expr::Bool(enforced)),
+        );
+    }
+    b.blank().attr("tags", tags(Expr::str(&e.name)))
+}
+
+fn client_vpn(plan: &Plan) -> File {
+    let associations = Expr::Map(
+        plan.associations
+            .iter()
+            .map(|a| {
+                (
+                    a.target_network.clone(),
+                    Expr::Object(vec![(
+                        "subnet_id".into(),
+                        subnet_id(plan, &a.target_network),
+                    )]),
+                )
+            })
+            .collect(),
+    );
+    let authorization = Expr::Map(
+        plan.authorization_rules
+            .iter()
+            .map(|r| {
+                (
+                    r.key.clone(),
+                    Expr::Object(vec![
+                        ("target_network_cidr".into(), Expr::str(r.cidr.to_string())),
+                        ("access_group_id".into(), Expr::opt_str(r.group.as_deref())),
+                        (
+                            "authorize_all_groups".into(),
+                            if r.group.is_none() {
+                                Expr::Bool(true)
+                            } else {
+                                Expr::Null
+                            },
+                        ),
+                        ("description".into(), Expr::str(&r.description)),
+                    ]),
+                )
+            })
+            .collect(),
+    );
+    let routes = Expr::Map(
+        plan.routes
+            .iter()
+            .map(|r| {
+                (
+                    r.key.clone(),
+                    Expr::Object(vec![
+                        ("target_network".into(), Expr::str(&r.target_network)),
+                        (
+                            "destination_cidr_block".into(),
+                            Expr::str(r.cidr.to_string()),
+                        ),
+                        (
+                            "target_vpc_subnet_id".into(),
+                            subnet_id(plan, &r.target_network),
+                        ),
+                        ("description".into(), Expr::str(&r.description)),
+                    ]),
+                )
+            })
+            .collect(),
+    );
+    let creates = plan.endpoint.id.is_none();
+    let mut local_entries = Vec::new();
+    if creates {
+        local_entries.push(("target_network_associations", associations));
+    }
+    local_entries.push(("authorization_rules", authorization));
+    local_entries.push(("routes", routes));
+    let mut blocks = vec![locals(local_entries)];
+    let endpoint_ref = ("client_vpn_endpoint_id".to_string(), endpoint_id(plan));
+    if creates {
+        blocks.push(endpoint(plan));
+        let mut body = vec![endpoint_ref.clone()];
+        body.extend(each(&["subnet_id"]));
+        blocks.push(for_each_resource(
+            "aws_ec2_client_vpn_network_association",
+            "target_network_associations",
+            body,
+        ));
+    }
+    let mut body = vec![endpoint_ref.clone()];
+    body.extend(each(&[
+        "target_network_cidr",
+        "access_group_id",
+        "authorize_all_groups",
+        "description",
+    ]));
+    blocks.push(for_each_resource(
+        "aws_ec2_client_vpn_authorization_rule",
+        "authorization_rules",
+        body,
+    ));
+    let mut body = vec![endpoint_ref];
+    body.extend(each(&[
+        "destination_cidr_block",
+        "target_vpc_subnet_id",
+        "description",
+    ]));
+    let mut route = for_each_resource("aws_ec2_client_vpn_route", "routes", body);
+    if creates {
+        // A route needs the association of its subnet to exist first.
+        route = route
+            .blank()
+            .attr("depends_on", Expr::List(vec![Expr::r(ASSOCIATION)]));
+    }
+    blocks.push(route);
+    File { blocks }
+}
+
+// ------------------------------------------------------------ outputs
+
+fn outputs(plan: &Plan, docs: &mut Vec<DocOutput>) -> File {
+    let groups = index_groups(plan);
+    let mut f = File::default();
+    let mut out = |name: &str, description: String, value: Expr| {
+        docs.push(DocOutput {
+            name: name.to_string(),
+            description: description.clone(),
+        });
+        f.blocks.push(
+            Block::new("output", &[name])
+                .attr("description", Expr::str(description))
+                .attr("value", value),
+        );
+    };
+    out(
+        "client_vpn_endpoint_id",
+        "ID of the Client VPN endpoint".into(),
+        endpoint_id(plan),
+    );
+    if plan.endpoint.id.is_none() {
+        out(
+            "client_vpn_endpoint_dns_name",
+            "DNS name of the Client VPN endpoint (for the client configuration)".into(),
+            Expr::r(format!("{ENDPOINT}.dns_name")),
+        );
+    }
+    out(
+        "security_group_ids",
+        "ID of every security group the rules use, by plan key (`endpoint` is the endpoint's)"
+            .into(),
+        Expr::Map(
+            plan.security_groups
+                .iter()
+                .map(|g| (g.key.clone(), sg_id(&groups, &g.key)))
+                .collect(),
+        ),
+    );
+    let attach: Vec<(String, Expr)> = plan
+        .targets
+        .iter()
+        .filter_map(|t| {
+            t.security_group
+                .as_ref()
+                .map(|k| (t.name.clone(), sg_id(&groups, k)))
+        })
+        .collect();
+    out(
+        "target_security_group_ids",
+        "Security group that each target's instances must carry, by target name".into(),
+        Expr::Map(attach),
+    );
+    f
+}
+
+// ------------------------------------------------------------ README
+
+#[derive(Serialize)]
+struct ReadmeResource {
+    address: String,
+    count: usize,
+}
+
+pub(super) fn readme(plan: &Plan, module: &Module, flavour: &str) -> Result<String, RenderError> {
+    let created_groups = plan
+        .security_groups
+        .iter()
+        .filter(|g| g.id.is_none())
+        .count();
+    let count = |d: Direction| {
+        plan.security_group_rules
+            .iter()
+            .filter(|r| r.direction == d)
+            .count()
+    };
+    let mut resources = vec![
+        ("aws_security_group.this", created_groups),
+        (
+            "aws_vpc_security_group_ingress_rule.this",
+            count(Direction::Ingress),
+        ),
+        (
+            "aws_vpc_security_group_egress_rule.this",
+            count(Direction::Egress),
+        ),
+        ("aws_network_acl_rule.this", plan.nacl_entries.len()),
+    ];
+    if plan.endpoint.id.is_none() {
+        resources.push((ENDPOINT, 1));
+        resources.push((ASSOCIATION, plan.associations.len()));
+    }
+    resources.push((
+        "aws_ec2_client_vpn_authorization_rule.this",
+        plan.authorization_rules.len(),
+    ));
+    resources.push(("aws_ec2_client_vpn_route.this", plan.routes.len()));
+    let resources: Vec<ReadmeResource> = resources
+        .into_iter()
+        .map(|(a, n)| ReadmeResource {
+            address: a.to_string(),
+            count: n,
+        })
+        .collect();
+    let variables: Vec<DocVariable> = module
+        .variables
+        .iter()
+        .map(|v| DocVariable {
+            name: v.name.clone(),
+            description: markdown_cell(&v.description),
+            type_: v.type_.clone(),
+            default: v.default.clone(),
+            required: v.required,
+        })
+        .collect();
+    let outputs: Vec<DocOutput> = module
+        .outputs
+        .iter()
+        .map(|o| DocOutput {
+            name: o.name.clone(),
+            description: markdown_cell(&o.description),
+        })
+        .collect();
+    // Aligned as `terraform fmt` would, so the snippet can be pasted as is.
+    let required: Vec<&DocVariable> = module.variables.iter().filter(|v| v.required).collect();
+    let width = required.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    let usage: Vec<String> = required
+        .iter()
+        .map(|v| format!("{:width$} = \"…\"", v.name))
+        .collect();
+    let requirements: Vec<String> = plan
+        .requirements
+        .iter()
+        .map(|r| markdown_cell(&r.text))
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("name", &plan.name);
+    ctx.insert("flavour", flavour);
+    ctx.insert("aws_version", aws_provider_constraint(plan));
+    ctx.insert("resources", &resources);
+    ctx.insert("variables", &variables);
+    ctx.insert("outputs", &outputs);
+    ctx.insert("usage", &usage);
+    ctx.insert("requirements", &requirements);
+    super::templates::render("terraform/README.md", &ctx)
+}

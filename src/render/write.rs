@@ -1,0 +1,160 @@
+//! Writing a rendering to disk: every file goes to a temporary file in its final
+//! directory first, and only when all of them are written are they renamed into place,
+//! so a failed run leaves no half-written file behind.
+
+use super::RenderedFile;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot create directory {}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A file whose content on disk is not what the rendering would write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drift {
+    Missing(PathBuf),
+    Differs(PathBuf),
+}
+
+impl Drift {
+    pub fn path(&self) -> &Path {
+        match self {
+            Drift::Missing(p) | Drift::Differs(p) => p,
+        }
+    }
+}
+
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.shibori-{}.tmp", std::process::id()))
+}
+
+fn write_temp(path: &Path, contents: &str) -> std::io::Result<()> {
+    let mut f = fs::File::create(path)?;
+    f.write_all(contents.as_bytes())?;
+    f.sync_all()
+}
+
+/// Writes `files` under `dir` (created if missing), atomically per file and all-or-
+/// nothing up to the final renames.
+pub fn write_all(dir: &Path, files: &[RenderedFile]) -> Result<(), WriteError> {
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
+        for (tmp, _) in staged {
+            let _ = fs::remove_file(tmp);
+        }
+    };
+    for f in files {
+        let target = dir.join(&f.path);
+        let parent = target.parent().unwrap_or(dir).to_path_buf();
+        if let Err(source) = fs::create_dir_all(&parent) {
+            cleanup(&staged);
+            return Err(WriteError::CreateDir {
+                path: parent,
+                source,
+            });
+        }
+        let tmp = temp_path(&target);
+        if let Err(source) = write_temp(&tmp, &f.contents) {
+            let _ = fs::remove_file(&tmp);
+            cleanup(&staged);
+            return Err(WriteError::Write {
+                path: target,
+                source,
+            });
+        }
+        staged.push((tmp, target));
+    }
+    for (i, (tmp, target)) in staged.iter().enumerate() {
+        if let Err(source) = fs::rename(tmp, target) {
+            cleanup(&staged[i..]);
+            return Err(WriteError::Write {
+                path: target.clone(),
+                source,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Compares `files` with what is under `dir`; writes nothing.
+pub fn check(dir: &Path, files: &[RenderedFile]) -> Result<Vec<Drift>, WriteError> {
+    let mut drift = Vec::new();
+    for f in files {
+        let target = dir.join(&f.path);
+        match fs::read(&target) {
+            Ok(bytes) if bytes == f.contents.as_bytes() => {}
+            Ok(_) => drift.push(Drift::Differs(target)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                drift.push(Drift::Missing(target))
+            }
+            Err(source) => {
+                return Err(WriteError::Read {
+                    path: target,
+                    source,
+                })
+            }
+        }
+    }
+    Ok(drift)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(p: &str, c: &str) -> RenderedFile {
+        RenderedFile {
+            path: PathBuf::from(p),
+            contents: c.to_string(),
+        }
+    }
+
+    #[test]
+    fn writes_then_checks_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = vec![file("a.tf", "x\n"), file("sub/b.json", "{}\n")];
+        write_all(dir.path(), &files).unwrap();
+        assert!(check(dir.path(), &files).unwrap().is_empty());
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn check_reports_missing_and_differing() {
+        let dir = tempfile::tempdir().unwrap();
+        write_all(dir.path(), &[file("a.tf", "old\n")]).unwrap();
+        let drift = check(dir.path(), &[file("a.tf", "new\n"), file("b.tf", "x")]).unwrap();
+        assert_eq!(
+            drift,
+            vec![
+                Drift::Differs(dir.path().join("a.tf")),
+                Drift::Missing(dir.path().join("b.tf"))
+            ]
+        );
+    }
+}
