@@ -25,7 +25,15 @@ fn shibori(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn examples_verify_clean_in_memory() {
-    for ex in ["seed-ssh", "same-subnet", "multi-az-saml", "full-tunnel"] {
+    let mut examples: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("intent.yaml").exists())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 4);
+    for ex in &examples {
         let intent = format!("examples/{ex}/intent.yaml");
         let (code, out, err) = shibori(&["verify", &intent]);
         assert_eq!(code, 0, "{ex}:\n{out}\n{err}");

@@ -7,14 +7,23 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const EXAMPLES: &[&str] = &["seed-ssh", "same-subnet", "multi-az-saml", "full-tunnel"];
 const FORMATS: &[&str] = &["terraform", "terraform-json", "cloudformation", "cdk-json"];
 
+/// Every example folder (each has an intent and its rendered outputs).
+fn examples() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(examples_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("intent.yaml").exists())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    v.sort();
+    assert!(v.len() >= 4, "examples: {v:?}");
+    v
+}
+
 fn examples_dir() -> PathBuf {
-    match std::env::var_os("DEV_EXAMPLES") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"),
-    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
 /// The artifact's files, relative to its directory.
@@ -565,7 +574,7 @@ const MUTATIONS: &[(&str, &[&str])] = &[
 
 #[test]
 fn examples_verify_clean_in_every_format() {
-    for ex in EXAMPLES {
+    for ex in &examples() {
         for f in FORMATS {
             let files = load(&examples_dir().join(ex).join(f));
             let (code, out) = verify(ex, &files);
@@ -577,7 +586,7 @@ fn examples_verify_clean_in_every_format() {
 #[test]
 fn every_mutation_is_caught_in_every_format() {
     let mut applied: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for ex in EXAMPLES {
+    for ex in &examples() {
         for f in FORMATS {
             let original = load(&examples_dir().join(ex).join(f));
             for (m, expect) in MUTATIONS {

@@ -87,8 +87,18 @@ pub fn verify_artifact(intent: &Intent, a: &Artifact) -> anyhow::Result<Verified
 }
 
 /// Every format, rendered in memory.
-pub fn rendered(_plan: &crate::plan::Plan) -> anyhow::Result<Vec<Artifact>> {
-    anyhow::bail!("rendering in memory needs the renderers; pass --artifact")
+pub fn rendered(plan: &crate::plan::Plan) -> anyhow::Result<Vec<Artifact>> {
+    let mut out = Vec::new();
+    for format in crate::render::RenderFormat::ALL {
+        let files = crate::render::render(plan, format)
+            .with_context(|| format!("cannot render {}", format.name()))?;
+        let files = files.into_iter().map(|f| (f.path, f.contents)).collect();
+        out.push(Artifact::from_files(
+            format!("{} (rendered in memory)", format.name()),
+            files,
+        ));
+    }
+    Ok(out)
 }
 
 fn text(results: &[Verified]) -> String {

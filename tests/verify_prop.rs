@@ -1,0 +1,129 @@
+//! Property test (issue 5): for generated valid intents — several subnets, shared and
+//! separate ACLs, groups, outside destinations, port ranges — `verify` of every rendered
+//! format is clean. Intents whose own authorization implies surplus are left to
+//! `intent_implied_surplus` in `verify_cli.rs`.
+
+use proptest::prelude::*;
+use shibori::diagnostic::Source;
+use shibori::render::RenderFormat;
+use shibori::verify::read::{read, Artifact};
+
+#[derive(Debug, Clone)]
+struct Gen {
+    subnets: usize,
+    target_networks: usize,
+    /// Per subnet: 0 = ACL is an input, 1/2 = one of two shared ACLs.
+    acls: Vec<u8>,
+    targets: Vec<(u8, Option<u8>, Vec<&'static str>, u8)>,
+    strict: bool,
+}
+
+const PORTS: &[&str] = &[
+    "ssh",
+    "https",
+    "tcp/8000-8080",
+    "udp/53",
+    "icmp",
+    "udp/1000-2000",
+    "dns",
+    "tcp/5432",
+];
+
+fn gen() -> impl Strategy<Value = Gen> {
+    (2usize..=5, 1usize..=3, any::<bool>()).prop_flat_map(|(subnets, tn, strict)| {
+        let tn = tn.min(subnets);
+        (
+            proptest::collection::vec(0u8..3, subnets),
+            proptest::collection::vec(
+                (
+                    0u8..8,                       // where: subnet index, or outside when ≥ subnets
+                    proptest::option::of(0u8..4), // hosts: a /28 inside the subnet
+                    proptest::sample::subsequence(PORTS, 1..3),
+                    0u8..3, // groups: none, [a], [a, b]
+                ),
+                1..6,
+            ),
+        )
+            .prop_map(move |(acls, targets)| Gen {
+                subnets,
+                target_networks: tn,
+                acls,
+                targets,
+                strict,
+            })
+    })
+}
+
+fn yaml(g: &Gen) -> String {
+    let mut s = String::from("version: 1\nname: prop\nvpc:\n  cidr: 10.0.0.0/16\nendpoint:\n  client_cidr: 172.16.0.0/22\n  split_tunnel: true\n  authentication: saml\n");
+    if g.strict {
+        s.push_str("  egress: strict\n");
+    }
+    s.push_str("subnets:\n");
+    for i in 0..g.subnets {
+        s.push_str(&format!("  s{i}:\n    cidr: 10.0.{i}.0/24\n"));
+        if i < g.target_networks {
+            s.push_str(&format!("    az: eu-west-1{}\n", (b'a' + i as u8) as char));
+        }
+        match g.acls[i] {
+            0 => {}
+            k => s.push_str(&format!("    network_acl: acl-0000000000000000{k}\n")),
+        }
+    }
+    s.push_str("target_networks: [");
+    s.push_str(
+        &(0..g.target_networks)
+            .map(|i| format!("s{i}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    s.push_str("]\ntargets:\n");
+    for (n, (place, hosts, ports, groups)) in g.targets.iter().enumerate() {
+        s.push_str(&format!("  - name: t{n}\n"));
+        let place = *place as usize;
+        if place < g.subnets {
+            s.push_str(&format!("    subnet: s{place}\n"));
+            // Distinct /28s per target, so that targets never share addresses by accident.
+            if let Some(h) = hosts {
+                s.push_str(&format!(
+                    "    hosts: [10.0.{place}.{}/28]\n",
+                    16 * ((n as u8 * 4 + h) % 16)
+                ));
+            }
+        } else {
+            s.push_str(&format!("    cidr: 192.168.{}.0/24\n", place * 10 + n));
+        }
+        s.push_str(&format!("    ports: [{}]\n", ports.join(", ")));
+        s.push_str(match groups {
+            0 => "    groups: []\n",
+            1 => "    groups: [a]\n",
+            _ => "    groups: [a, b]\n",
+        });
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn rendered_artifacts_verify_clean(g in gen()) {
+        let text = yaml(&g);
+        let loaded = shibori::intent::load(&Source { name: "gen.yaml".into(), text: text.clone() });
+        prop_assume!(loaded.is_ok());
+        let loaded = loaded.unwrap();
+        let plan = shibori::plan::plan(&loaded.intent);
+        prop_assume!(plan.is_ok());
+        let plan = plan.unwrap();
+        // Intents that imply surplus cannot verify clean by design (SPEC §5.4).
+        prop_assume!(!plan.warnings.iter().any(|w| w.message.contains("surplus")));
+        for format in RenderFormat::ALL {
+            let files = shibori::render::render(&plan, format).unwrap();
+            let artifact = Artifact::from_files(format.name(), files.into_iter().map(|f| (f.path, f.contents)).collect());
+            let (_, rs) = read(&artifact).unwrap();
+            let findings = shibori::verify::verify(&loaded.intent, &rs);
+            prop_assert!(findings.is_empty(), "{}:\n{}\n{}", format.name(), text,
+                findings.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"));
+        }
+    }
+}
