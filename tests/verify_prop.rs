@@ -127,3 +127,33 @@ proptest! {
         }
     }
 }
+
+/// The generator must mostly produce intents that get past the assumptions above,
+/// or the property would hold vacuously.
+#[test]
+fn generator_yields_verifiable_intents() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut valid, mut clean_candidates) = (0, 0);
+    for _ in 0..64 {
+        let g = gen().new_tree(&mut runner).unwrap().current();
+        let text = yaml(&g);
+        let Ok(loaded) = shibori::intent::load(&Source {
+            name: "gen.yaml".into(),
+            text: text.clone(),
+        }) else {
+            eprintln!("invalid:\n{text}");
+            continue;
+        };
+        valid += 1;
+        if let Ok(plan) = shibori::plan::plan(&loaded.intent) {
+            if !plan.warnings.iter().any(|w| w.message.contains("surplus")) {
+                clean_candidates += 1;
+            }
+        }
+    }
+    assert!(
+        valid >= 48 && clean_candidates >= 24,
+        "{valid} valid, {clean_candidates} without intent-implied surplus"
+    );
+}
