@@ -79,10 +79,11 @@ pub fn run(
 pub fn verify_artifact(intent: &Intent, a: &Artifact) -> anyhow::Result<Verified> {
     let (syntax, rs) =
         read::read(a).with_context(|| format!("cannot read artifact {}", a.label))?;
+    let findings = crate::verify::verify(intent, &rs);
     Ok(Verified {
         format: syntax.name().to_string(),
         label: a.label.clone(),
-        findings: crate::verify::verify(intent, &rs),
+        findings,
     })
 }
 

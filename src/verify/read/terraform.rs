@@ -601,8 +601,90 @@ pub fn template_node(s: &str) -> Node {
     if !s.contains("${") && !s.contains("%{") {
         return Node::Literal(Val::Str(s.to_string()));
     }
+    if let Some(e) = simple_reference(s) {
+        return Node::Expr(e);
+    }
     match s.parse::<Template>() {
         Ok(t) => Node::Template(t),
         Err(e) => Node::Literal(Val::Unknown(format!("bad template `{s}`: {e}"))),
+    }
+}
+
+/// `"${a.b["k"].c[0]}"`: the reference form generated modules use everywhere, read
+/// without the full template parser (thousands of them in a large module).
+fn simple_reference(s: &str) -> Option<Expression> {
+    use hcl::expr::{Traversal, Variable};
+    let inner = s.strip_prefix("${")?.strip_suffix('}')?;
+    let ident = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let root_end = inner.find(['.', '[']).unwrap_or(inner.len());
+    let root = &inner[..root_end];
+    if !ident(root) {
+        return None;
+    }
+    let mut b = Traversal::builder(Variable::unchecked(root));
+    let mut rest = &inner[root_end..];
+    if rest.is_empty() {
+        return Some(Expression::Variable(Variable::unchecked(root)));
+    }
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            if !ident(&r[..end]) {
+                return None;
+            }
+            b = b.attr(hcl::Identifier::unchecked(&r[..end]));
+            rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix("[\"") {
+            let end = r.find("\"]")?;
+            let key = &r[..end];
+            if key.contains(['\\', '"', '$', '%']) {
+                return None;
+            }
+            b = b.index(Expression::String(key.to_string()));
+            rest = &r[end + 2..];
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            let n: u64 = r[..end].parse().ok()?;
+            b = b.index(Expression::Number(n.into()));
+            rest = &r[end + 1..];
+        } else {
+            return None;
+        }
+    }
+    Some(Expression::Traversal(Box::new(b.build())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simple_references_match_the_full_parser() {
+        for s in [
+            "${aws_security_group.this[\"t-1\"].id}",
+            "${var.subnet_id_vpn_a}",
+            "${local.routes}",
+            "${each.value.rule_number}",
+            "${x[0].y}",
+        ] {
+            let fast = simple_reference(s).unwrap();
+            let Ok(t) = s.parse::<Template>() else {
+                panic!("{s}")
+            };
+            let [Element::Interpolation(i)] = t.elements() else {
+                panic!("{s}")
+            };
+            assert_eq!(fast, i.expr, "{s}");
+        }
+        assert!(simple_reference("${a}-${b}").is_none());
+        assert!(simple_reference("${f(x)}").is_none());
+        assert!(simple_reference("${a[\"x\\\"y\"]}").is_none());
     }
 }
