@@ -190,6 +190,15 @@ fn cfn_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>) -> bool {
                 p.insert("AuthorizeAllGroups".into(), json!(true));
             })
             .is_some(),
+        "auth-widen-cidr" => c
+            .find("AWS::EC2::ClientVpnAuthorizationRule", |p| {
+                p["TargetNetworkCidr"] != "0.0.0.0/0"
+            })
+            .map(|id| {
+                let p = c.props(&id);
+                p["TargetNetworkCidr"] = json!(supernet8(p["TargetNetworkCidr"].as_str().unwrap()));
+            })
+            .is_some(),
         "auth-remove" => c
             .find("AWS::EC2::ClientVpnAuthorizationRule", |_| true)
             .map(|id| c.resources().remove(&id))
@@ -494,6 +503,21 @@ fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
                 None => false,
             }
         }
+        "auth-widen-cidr" => {
+            let rules = tf_entries(files, "authorization_rules", js);
+            match rules
+                .into_iter()
+                .find(|e| e.attrs["target_network_cidr"] != "0.0.0.0/0")
+            {
+                Some(mut e) => {
+                    let c = supernet8(e.attrs["target_network_cidr"].as_str().unwrap());
+                    e.attrs.insert("target_network_cidr".into(), json!(c));
+                    tf_set(files, "authorization_rules", &e.key.clone(), Some(&e), js);
+                    true
+                }
+                None => false,
+            }
+        }
         "auth-remove" => match tf_entries(files, "authorization_rules", js).first() {
             Some(e) => {
                 tf_set(files, "authorization_rules", &e.key.clone(), None, js);
@@ -603,6 +627,7 @@ fn every_mutation_is_caught_in_every_format() {
             }
         }
     }
+    eprintln!("mutations applied (mutation, format) -> examples: {applied:?}");
     for (m, _) in MUTATIONS {
         for f in FORMATS {
             assert!(
