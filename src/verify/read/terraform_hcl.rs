@@ -4,14 +4,18 @@ use super::artifact::Artifact;
 use super::terraform::{evaluate, Mode, Module, Node, Resource, Variable, META};
 use super::ReadError;
 use crate::verify::model::RuleSet;
-use hcl::{Block, Body};
+use hcl::edit::expr::{Expression as EditExpr, ObjectKey};
+use hcl::edit::parser::parse_body;
+use hcl::edit::structure::{Block, Body, Structure};
 use std::path::PathBuf;
 
 pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError> {
     let mut module = Module::default();
     for f in files {
         let text = artifact.get(f).unwrap_or("");
-        let body: Body = hcl::parse(text).map_err(|e| ReadError::Parse {
+        // hcl-edit's tree, converted here: building hcl-rs's `Body` re-inserts every
+        // object key with a linear search, quadratic in a generated module's large maps.
+        let body = parse_body(text).map_err(|e| ReadError::Parse {
             path: f.display().to_string(),
             message: e.to_string(),
         })?;
@@ -20,25 +24,23 @@ pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError
     evaluate(&module)
 }
 
-pub fn add(module: &mut Module, body: &Body, file: &str) {
-    for block in body.blocks() {
-        let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
-        match (block.identifier(), labels.as_slice()) {
+fn add(module: &mut Module, body: &Body, file: &str) {
+    for block in blocks(body) {
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        match (block.ident.as_str(), labels.as_slice()) {
             ("variable", [name]) => module.variables.push(Variable {
                 name: (*name).to_string(),
-                default: block
-                    .body()
-                    .attributes()
-                    .find(|a| a.key() == "default")
-                    .map(|a| Node::Expr(a.expr().clone())),
+                default: attr(&block.body, "default").map(node),
             }),
             ("locals", []) => {
-                for a in block.body().attributes() {
-                    module.locals.push((
-                        a.key().to_string(),
-                        file.to_string(),
-                        Node::Expr(a.expr().clone()),
-                    ));
+                for s in block.body.iter() {
+                    if let Structure::Attribute(a) = s {
+                        module.locals.push((
+                            a.key.as_str().to_string(),
+                            file.to_string(),
+                            node(&a.value),
+                        ));
+                    }
                 }
             }
             ("resource", [ty, name]) => {
@@ -56,36 +58,71 @@ pub fn add(module: &mut Module, body: &Body, file: &str) {
     }
 }
 
+fn blocks(body: &Body) -> impl Iterator<Item = &Block> {
+    body.iter().filter_map(|s| match s {
+        Structure::Block(b) => Some(b),
+        Structure::Attribute(_) => None,
+    })
+}
+
+fn attr<'b>(body: &'b Body, key: &str) -> Option<&'b EditExpr> {
+    body.iter().find_map(|s| match s {
+        Structure::Attribute(a) if a.key.as_str() == key => Some(&a.value),
+        _ => None,
+    })
+}
+
+/// Objects and arrays become nodes of their own; everything else an hcl-rs expression.
+fn node(e: &EditExpr) -> Node {
+    match e {
+        EditExpr::Object(o) => {
+            let mut items = Vec::new();
+            for (k, v) in o.iter() {
+                let key = match k {
+                    ObjectKey::Ident(i) => i.as_str().to_string(),
+                    ObjectKey::Expression(EditExpr::String(s)) => s.as_str().to_string(),
+                    ObjectKey::Expression(_) => {
+                        return Node::Expr(hcl::Expression::from(e.clone()))
+                    }
+                };
+                items.push((key, node(v.expr())));
+            }
+            Node::Map(items)
+        }
+        EditExpr::Array(a) => Node::List(a.iter().map(node).collect()),
+        other => Node::Expr(hcl::Expression::from(other.clone())),
+    }
+}
+
 fn resource(mode: Mode, ty: &str, name: &str, block: &Block, file: &str) -> Resource {
-    let b = block.body();
-    let meta = |k: &str| {
-        b.attributes()
-            .find(|a| a.key() == k)
-            .map(|a| Node::Expr(a.expr().clone()))
-    };
+    let b = &block.body;
     Resource {
         mode,
         ty: ty.to_string(),
         name: name.to_string(),
         file: file.to_string(),
-        for_each: meta("for_each"),
-        count: meta("count"),
+        for_each: attr(b, "for_each").map(node),
+        count: attr(b, "count").map(node),
         body: body_nodes(b),
     }
 }
 
-/// Arguments as expressions, nested blocks as maps (repeats are listed by the evaluator).
+/// Arguments as nodes, nested blocks as maps (repeats are listed by the evaluator).
 fn body_nodes(b: &Body) -> Vec<(String, Node)> {
-    let mut out: Vec<(String, Node)> = b
-        .attributes()
-        .filter(|a| !META.contains(&a.key()))
-        .map(|a| (a.key().to_string(), Node::Expr(a.expr().clone())))
-        .collect();
-    for nested in b.blocks().filter(|x| !META.contains(&x.identifier())) {
-        out.push((
-            nested.identifier().to_string(),
-            Node::Map(body_nodes(nested.body())),
-        ));
+    let mut out = Vec::new();
+    for s in b.iter() {
+        match s {
+            Structure::Attribute(a) if !META.contains(&a.key.as_str()) => {
+                out.push((a.key.as_str().to_string(), node(&a.value)));
+            }
+            Structure::Block(nested) if !META.contains(&nested.ident.as_str()) => {
+                out.push((
+                    nested.ident.as_str().to_string(),
+                    Node::Map(body_nodes(&nested.body)),
+                ));
+            }
+            _ => {}
+        }
     }
     out
 }
