@@ -657,3 +657,24 @@ fn terraform_hcl_and_json_declare_the_same_blocks() {
         }
     }
 }
+
+/// `verify --artifact` on a nested parent template follows its relative TemplateURLs.
+#[test]
+fn nested_parent_verifies_through_its_children() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let intent = dir.path().join("large.yaml");
+    std::fs::write(&intent, large_intent(300)).expect("write intent");
+    let intent = intent.to_str().expect("utf-8 path");
+    for (format, parent) in [
+        ("cloudformation", "large.yaml"),
+        ("cdk-json", "large.template.json"),
+    ] {
+        let out = dir.path().join(format);
+        let out = out.to_str().expect("utf-8");
+        let run = shibori(&["render", intent, "-f", format, "-o", out]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let parent = format!("{out}/{parent}");
+        let run = shibori(&["verify", intent, "--artifact", &parent]);
+        assert_eq!(run.code, 0, "{format}: {}{}", run.stdout, run.stderr);
+    }
+}

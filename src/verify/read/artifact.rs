@@ -37,7 +37,23 @@ impl Artifact {
                 .file_name()
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("artifact"));
-            files.insert(name, read_text(path)?);
+            let text = read_text(path)?;
+            // A CloudFormation parent names its nested stacks by relative TemplateURL:
+            // bring those files along (and theirs), relative to the parent's folder.
+            let dir = path.parent().unwrap_or(Path::new(""));
+            let mut queue: Vec<PathBuf> = template_urls(&text);
+            files.insert(name, text);
+            while let Some(rel) = queue.pop() {
+                let rel = normalize(&rel);
+                if files.contains_key(&rel) || files.len() > 1000 {
+                    continue;
+                }
+                if let Ok(child) = read_text(&dir.join(&rel)) {
+                    let base = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+                    queue.extend(template_urls(&child).into_iter().map(|u| base.join(u)));
+                    files.insert(rel, child);
+                }
+            }
         }
         Ok(Artifact {
             files,
@@ -48,6 +64,20 @@ impl Artifact {
     pub fn get(&self, path: &Path) -> Option<&str> {
         self.files.get(&normalize(path)).map(String::as_str)
     }
+}
+
+/// Relative `TemplateURL` values of a CloudFormation template (YAML or JSON), read
+/// textually: enough to find the files, the reader parses them properly.
+fn template_urls(text: &str) -> Vec<PathBuf> {
+    text.lines()
+        .filter_map(|l| {
+            let rest = &l[l.find("TemplateURL")? + "TemplateURL".len()..];
+            let v = rest.trim_start_matches(['"', '\'', ' ', ':']).trim();
+            let v = v.trim_end_matches([',', ' ']).trim_matches(['"', '\'']);
+            (!v.is_empty() && !v.contains("://") && !v.starts_with('{') && !v.starts_with('!'))
+                .then(|| PathBuf::from(v))
+        })
+        .collect()
 }
 
 fn read_text(path: &Path) -> Result<String, ReadError> {
