@@ -174,11 +174,7 @@ pub fn tables(plan: &Plan) -> String {
         .nacl_entries
         .iter()
         .map(|n| {
-            let role = if n.reasons.iter().all(|r| r.role == Role::Reply) {
-                "reply"
-            } else {
-                "request"
-            };
+            let role = n.half().as_str();
             vec![
                 n.network_acl.clone(),
                 n.direction().as_str().to_string(),

@@ -3,7 +3,7 @@
 use super::address_table::ports;
 use super::text::{code, md, table};
 use super::Handout;
-use crate::plan::{Direction, NaclEntry, Peer, Reason, Role, SgRole};
+use crate::plan::{Direction, Half, NaclEntry, Peer, Reason, Role, SgRole};
 
 /// `ssh tcp/22 via vpn-a`, one per reason, in the plan's order, without repeats.
 fn serves(reasons: &[Reason]) -> String {
@@ -30,15 +30,14 @@ fn serves(reasons: &[Reason]) -> String {
 
 /// Which half of the stateless pair an entry is, and what it lets through (SPEC §4.3).
 fn half(n: &NaclEntry) -> (&'static str, &'static str) {
-    let request = n.reasons.iter().any(|r| r.role == Role::Request);
-    let reply = n.reasons.iter().any(|r| r.role == Role::Reply);
-    match (request, reply, n.egress) {
-        (true, true, _) => ("request + reply", "both halves share this entry"),
-        (false, true, true) => ("reply", "reply leaves the destination subnet"),
-        (false, true, false) => ("reply", "reply enters the ENI's subnet"),
-        (_, _, true) => ("request", "request leaves the ENI's subnet"),
-        (_, _, false) => ("request", "request enters the destination subnet"),
-    }
+    let why = match (n.half(), n.egress) {
+        (Half::Both, _) => "both halves share this entry",
+        (Half::Reply, true) => "reply leaves the destination subnet",
+        (Half::Reply, false) => "reply enters the ENI's subnet",
+        (Half::Request, true) => "request leaves the ENI's subnet",
+        (Half::Request, false) => "request enters the destination subnet",
+    };
+    (n.half().as_str(), why)
 }
 
 fn nacl_ports(n: &NaclEntry) -> String {

@@ -200,7 +200,36 @@ pub struct NaclEntry {
     pub reasons: Vec<Reason>,
 }
 
+/// Which half of the stateless request/reply pair a NACL entry carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Half {
+    Request,
+    Reply,
+    /// One entry serves both (e.g. an `all` rule whose request and reply rows coincide).
+    Both,
+}
+
+impl Half {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Half::Request => "request",
+            Half::Reply => "reply",
+            Half::Both => "request + reply",
+        }
+    }
+}
+
 impl NaclEntry {
+    pub fn half(&self) -> Half {
+        let request = self.reasons.iter().any(|r| r.role == Role::Request);
+        let reply = self.reasons.iter().any(|r| r.role == Role::Reply);
+        match (request, reply) {
+            (true, true) => Half::Both,
+            (false, true) => Half::Reply,
+            _ => Half::Request,
+        }
+    }
+
     pub fn direction(&self) -> Direction {
         if self.egress {
             Direction::Egress
@@ -337,6 +366,24 @@ pub mod quotas {
     pub const AUTHORIZATION_RULES: usize = 200;
     pub const ROUTES_PER_TARGET_NETWORK: usize = 100;
     pub const SG_RULES_PER_DIRECTION: usize = 60;
+}
+
+impl Plan {
+    /// The subnet's ID when the intent gives it (else it is an input).
+    pub fn known_subnet_id(&self, name: &str) -> Option<&str> {
+        self.subnets
+            .iter()
+            .find(|s| s.name == name)
+            .and_then(|s| s.id.as_deref())
+    }
+
+    /// The network ACL's ID when the intent gives it (else it is an input).
+    pub fn known_acl_id(&self, key: &str) -> Option<&str> {
+        self.network_acls
+            .iter()
+            .find(|a| a.key == key)
+            .and_then(|a| a.id.as_deref())
+    }
 }
 
 /// The key of the ACL that guards a subnet.

@@ -122,21 +122,21 @@ fn vpc_id(plan: &Plan) -> Expr {
 }
 
 fn subnet_id(plan: &Plan, name: &str) -> Expr {
-    let known = plan
-        .subnets
-        .iter()
-        .find(|s| s.name == name)
-        .and_then(|s| s.id.as_deref());
-    input_or(plan, InputKind::SubnetId, Some(name), known)
+    input_or(
+        plan,
+        InputKind::SubnetId,
+        Some(name),
+        plan.known_subnet_id(name),
+    )
 }
 
 fn acl_id(plan: &Plan, key: &str) -> Expr {
-    let known = plan
-        .network_acls
-        .iter()
-        .find(|a| a.key == key)
-        .and_then(|a| a.id.as_deref());
-    input_or(plan, InputKind::NetworkAclId, Some(key), known)
+    input_or(
+        plan,
+        InputKind::NetworkAclId,
+        Some(key),
+        plan.known_acl_id(key),
+    )
 }
 
 fn sg_id(groups: &Groups, key: &str) -> Expr {
