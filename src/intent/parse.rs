@@ -4,6 +4,7 @@
 use super::file::IntentFile;
 use super::spans::SpanMap;
 use crate::diagnostic::{Diagnostic, Source};
+use serde::Deserialize as _;
 
 /// The parsed file with the position index diagnostics need.
 pub struct Parsed {
@@ -29,6 +30,16 @@ pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
             Diagnostic::error("the intent file is empty")
                 .help("start from one of the examples, or run `shibori schema` for the format"),
         ));
+    }
+    // The common case, a well-formed file, skips path tracking (it allocates a path
+    // segment per key); only a failing file is read again to say where it fails.
+    let fast = if looks_like_json(text) {
+        serde_json::from_str::<IntentFile>(text).ok()
+    } else {
+        IntentFile::deserialize(serde_yaml::Deserializer::from_str(text)).ok()
+    };
+    if let Some(file) = fast {
+        return Ok(Parsed { file, spans });
     }
     let result = if looks_like_json(text) {
         let mut de = serde_json::Deserializer::from_str(text);

@@ -3,17 +3,20 @@
 //! index, built from a second, event-level pass over the same text, puts the
 //! positions back so that every diagnostic can point at the user's line.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use std::sync::Arc;
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
-/// The index is built on first use: a valid intent with nothing to report never pays
-/// for it (it costs about as much as parsing the file again).
-#[derive(Debug, Default, Clone)]
+/// The index is built lazily and only as far into the file as the lookups need: a
+/// valid intent with nothing to report never pays for it, and a warning about
+/// `targets` reads the file up to `targets:`, not to its end. Every lookup resumes the
+/// one event-level pass where the previous one stopped.
 pub struct SpanMap {
-    text: String,
-    index: std::cell::OnceCell<Index>,
+    text: Arc<str>,
+    scan: RefCell<Scan>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -22,50 +25,109 @@ struct Index {
     keys: HashMap<String, Range<usize>>,
 }
 
+struct Scan {
+    /// `None` before the first lookup and after the end of the document.
+    parser: Option<Parser<OwnedChars>>,
+    started: bool,
+    builder: Builder,
+}
+
+/// The characters of the shared text, so that the parser can outlive a borrow of it.
+struct OwnedChars {
+    text: Arc<str>,
+    pos: usize,
+}
+
+impl Iterator for OwnedChars {
+    type Item = char;
+    fn next(&mut self) -> Option<char> {
+        let c = self.text.get(self.pos..)?.chars().next()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+}
+
+impl Default for SpanMap {
+    fn default() -> Self {
+        SpanMap::build("")
+    }
+}
+
+impl Clone for SpanMap {
+    fn clone(&self) -> Self {
+        SpanMap::build(&self.text)
+    }
+}
+
+impl std::fmt::Debug for SpanMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpanMap")
+            .field("bytes", &self.text.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scan {
+    /// Feeds events to the builder until `done` holds or the document ends. A document
+    /// the event parser cannot read ends the index there (serde reports the syntax
+    /// error itself).
+    fn advance(&mut self, text: &Arc<str>, done: impl Fn(&Index) -> bool) {
+        if !self.started {
+            self.started = true;
+            self.parser = Some(Parser::new(OwnedChars {
+                text: Arc::clone(text),
+                pos: 0,
+            }));
+            self.builder.line_starts = line_starts(text);
+        }
+        while !done(&self.builder.map) {
+            let Some(parser) = self.parser.as_mut() else {
+                return;
+            };
+            match parser.next_token() {
+                Ok((Event::DocumentEnd | Event::StreamEnd, _)) | Err(_) => self.parser = None,
+                Ok((ev, mark)) => self.builder.on_event(text, ev, mark),
+            }
+        }
+    }
+}
+
 impl SpanMap {
     pub fn build(text: &str) -> SpanMap {
         SpanMap {
-            text: text.to_string(),
-            index: std::cell::OnceCell::new(),
+            text: Arc::from(text),
+            scan: RefCell::new(Scan {
+                parser: None,
+                started: false,
+                builder: Builder::default(),
+            }),
         }
-    }
-
-    /// A document the event parser cannot read gives an empty index (serde reports the
-    /// syntax error itself).
-    fn index(&self) -> &Index {
-        self.index.get_or_init(|| {
-            let text = self.text.as_str();
-            let mut builder = Builder {
-                text,
-                line_starts: line_starts(text),
-                stack: Vec::new(),
-                map: Index::default(),
-            };
-            let mut parser = Parser::new_from_str(text);
-            let _ = parser.load(&mut builder, false);
-            builder.map
-        })
     }
 
     /// The span of the value at `path`, or of the nearest ancestor that has one.
     pub fn value(&self, path: &str) -> Option<Range<usize>> {
-        let index = self.index();
+        let mut scan = self.scan.borrow_mut();
+        scan.advance(&self.text, |ix| ix.values.contains_key(path));
+        // An ancestor starts before its descendants, so it is indexed already.
+        let values = &scan.builder.map.values;
         let mut p = path;
         loop {
-            if let Some(r) = index.values.get(p) {
+            if let Some(r) = values.get(p) {
                 return Some(r.clone());
             }
             p = parent(p)?;
         }
     }
 
-    /// The span of the key that introduces `path` (for unknown or misplaced keys).
+    /// The span of the key that introduces `path` (for unknown or misplaced keys). The
+    /// whole file is read: a duplicated key is marked at its last occurrence.
     pub fn key(&self, path: &str) -> Option<Range<usize>> {
-        self.index()
-            .keys
-            .get(path)
-            .cloned()
-            .or_else(|| self.value(path))
+        let found = {
+            let mut scan = self.scan.borrow_mut();
+            scan.advance(&self.text, |_| false);
+            scan.builder.map.keys.get(path).cloned()
+        };
+        found.or_else(|| self.value(path))
     }
 }
 
@@ -97,8 +159,8 @@ enum Frame {
     },
 }
 
-struct Builder<'a> {
-    text: &'a str,
+#[derive(Default)]
+struct Builder {
     line_starts: Vec<usize>,
     stack: Vec<Frame>,
     map: Index,
@@ -110,13 +172,13 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-impl Builder<'_> {
+impl Builder {
     /// yaml-rust2 marks positions by line and character column; we need bytes.
-    fn offset(&self, mark: &Marker) -> usize {
+    fn offset(&self, text: &str, mark: &Marker) -> usize {
         let Some(&start) = self.line_starts.get(mark.line().saturating_sub(1)) else {
-            return self.text.len();
+            return text.len();
         };
-        let line = &self.text[start..];
+        let line = &text[start..];
         start
             + line
                 .char_indices()
@@ -125,8 +187,8 @@ impl Builder<'_> {
     }
 
     /// A scalar's extent on its line: to the closing quote, or to the end of the plain text.
-    fn scalar_span(&self, start: usize, is_key: bool) -> Range<usize> {
-        let rest = &self.text[start..];
+    fn scalar_span(text: &str, start: usize, is_key: bool) -> Range<usize> {
+        let rest = &text[start..];
         let line = rest.split('\n').next().unwrap_or("");
         let len = match line.chars().next() {
             Some(q @ ('"' | '\'')) => line[1..].find(q).map_or(line.len(), |i| i + 2),
@@ -154,8 +216,8 @@ impl Builder<'_> {
 
     /// A flow collection (`[a, b]`, `{k: v}`) closed on its own line is marked whole;
     /// a block collection by its first character.
-    fn collection_span(&self, start: usize) -> Range<usize> {
-        let line = self.text[start..].split('\n').next().unwrap_or("");
+    fn collection_span(text: &str, start: usize) -> Range<usize> {
+        let line = text[start..].split('\n').next().unwrap_or("");
         let mut depth = 0usize;
         for (i, c) in line.char_indices() {
             match c {
@@ -203,21 +265,19 @@ impl Builder<'_> {
             })
         )
     }
-}
 
-impl MarkedEventReceiver for Builder<'_> {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        let start = self.offset(&mark);
+    fn on_event(&mut self, text: &str, ev: Event, mark: Marker) {
+        let start = self.offset(text, &mark);
         match ev {
             Event::Scalar(value, ..) => {
                 if self.expecting_key() {
-                    let span = self.scalar_span(start, true);
+                    let span = Self::scalar_span(text, start, true);
                     if let Some(Frame::Map { path, pending_key }) = self.stack.last_mut() {
                         self.map.keys.insert(join_key(path, &value), span);
                         *pending_key = Some(value);
                     }
                 } else if let Some(p) = self.child_path(None) {
-                    let span = self.scalar_span(start, false);
+                    let span = Self::scalar_span(text, start, false);
                     self.map.values.insert(p, span);
                 }
             }
@@ -226,7 +286,7 @@ impl MarkedEventReceiver for Builder<'_> {
                 let path = self.child_path(None).unwrap_or_default();
                 self.map
                     .values
-                    .insert(path.clone(), self.collection_span(start));
+                    .insert(path.clone(), Self::collection_span(text, start));
                 self.stack.push(if is_map {
                     Frame::Map {
                         path,
