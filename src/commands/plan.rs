@@ -55,7 +55,7 @@ pub fn why(reasons: &[Reason]) -> String {
     const SHOWN: usize = 3;
     let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
     for r in reasons {
-        let mut head = r.target.clone();
+        let mut head = r.target.to_string();
         if !r.port.is_empty() {
             let _ = write!(head, " {}", r.port);
         }

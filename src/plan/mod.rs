@@ -5,6 +5,7 @@
 mod ids;
 mod inputs;
 pub mod nacl;
+mod name;
 mod requirements;
 pub mod security_group;
 pub mod surplus;
@@ -15,6 +16,8 @@ use crate::intent::{AclRef, Destination, Intent, Protocol};
 use crate::net::PortRange;
 use ipnet::Ipv4Net;
 use serde::Serialize;
+
+pub use name::{Name, Names};
 
 /// Version of the plan's JSON shape; bumped on any breaking change.
 pub const PLAN_FORMAT: u32 = 1;
@@ -113,12 +116,12 @@ pub enum Role {
 /// Why a rule exists: the intent items it serves.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Reason {
-    pub target: String,
+    pub target: Name,
     /// Canonical service, e.g. `tcp/22`, `icmp`, `all`; empty for authorization and routes.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub port: String,
+    #[serde(skip_serializing_if = "Name::is_empty")]
+    pub port: Name,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_network: Option<String>,
+    pub target_network: Option<Name>,
     pub role: Role,
 }
 
@@ -398,8 +401,10 @@ pub fn acl_key(acl: &AclRef) -> String {
 /// that carry a YAML path; the caller places them in the source.
 pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
     let mut warnings = Vec::new();
-    let (security_groups, security_group_rules) = security_group::plan(intent, &mut warnings);
-    let (nacl_entries, nacl_entries_unmerged) = nacl::plan(intent)?;
+    let names = Names::new(intent);
+    let (security_groups, security_group_rules) =
+        security_group::plan(intent, &names, &mut warnings);
+    let (nacl_entries, nacl_entries_unmerged) = nacl::plan(intent, &names)?;
     let authorization_rules = vpn::authorization_rules(intent, &mut warnings);
     let routes = vpn::routes(intent, &mut warnings);
 

@@ -6,7 +6,7 @@
 //! touch under the same prefix are joined again. The union of the emitted entries is
 //! the union of the needs, never more.
 
-use super::{acl_key, Reason, Role};
+use super::{acl_key, Name, Names, Reason, Role};
 use crate::diagnostic::Diagnostic;
 use crate::intent::validate::limits::NACL_MAX_RULE_NUMBER;
 use crate::intent::{Destination, Intent, Protocol};
@@ -28,12 +28,11 @@ pub struct Why {
 }
 
 impl Why {
-    pub fn reason(&self, intent: &Intent) -> Reason {
-        let t = &intent.targets[self.target];
+    pub fn reason(&self, names: &Names) -> Reason {
         Reason {
-            target: t.name.clone(),
-            port: t.services[self.service].canonical().to_string(),
-            target_network: Some(intent.subnets[self.target_network].name.clone()),
+            target: names.target(self.target).clone(),
+            port: names.service(self.target, self.service).clone(),
+            target_network: Some(names.subnet(self.target_network).clone()),
             role: self.role,
         }
     }
@@ -42,7 +41,7 @@ impl Why {
 /// One needed rectangle. For icmp, `ports` holds the ICMP type; for all, `PortRange::ALL`.
 #[derive(Debug, Clone)]
 pub struct Need {
-    pub acl: String,
+    pub acl: Name,
     pub egress: bool,
     pub protocol: Protocol,
     pub cidr: Ipv4Net,
@@ -53,16 +52,20 @@ pub struct Need {
 /// The four rows of SPEC §4.3 for every target network and target (two for outside ones).
 pub fn needs(intent: &Intent) -> Vec<Need> {
     let eph = intent.nacl.ephemeral;
+    let acls: Vec<Name> = intent
+        .subnets
+        .iter()
+        .map(|s| acl_key(&s.acl).into())
+        .collect();
     let mut out = Vec::new();
     for &ti in &intent.target_networks {
         let tn = &intent.subnets[ti];
-        let a_t = acl_key(&tn.acl);
+        let a_t = &acls[ti];
         for (xi, x) in intent.targets.iter().enumerate() {
             let (peer, dest) = match &x.destination {
                 Destination::Subnet { subnet, .. } if *subnet == ti => continue, // NACLs don't see intra-subnet traffic
                 Destination::Subnet { subnet, .. } => {
-                    let s = &intent.subnets[*subnet];
-                    (s.cidr, Some(acl_key(&s.acl)))
+                    (intent.subnets[*subnet].cidr, Some(&acls[*subnet]))
                 }
                 Destination::Outside { cidr } => (*cidr, None),
             };
@@ -81,9 +84,9 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
                     target_network: ti,
                     role,
                 };
-                let mut push = |acl: &str, egress, cidr, ports, role| {
+                let mut push = |acl: &Name, egress, cidr, ports, role| {
                     out.push(Need {
-                        acl: acl.to_string(),
+                        acl: acl.clone(),
                         egress,
                         protocol: svc.protocol,
                         cidr,
@@ -91,12 +94,12 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
                         why: why(role),
                     })
                 };
-                push(&a_t, true, peer, req, Role::Request);
-                if let Some(a_s) = &dest {
+                push(a_t, true, peer, req, Role::Request);
+                if let Some(a_s) = dest {
                     push(a_s, false, tn.cidr, req, Role::Request);
                     push(a_s, true, tn.cidr, rep, Role::Reply);
                 }
-                push(&a_t, false, peer, rep, Role::Reply);
+                push(a_t, false, peer, rep, Role::Reply);
             }
         }
     }
@@ -203,15 +206,15 @@ pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
 }
 
 /// Entries per (ACL, egress), merged, with reasons, in a stable order.
-pub fn merged(needs: &[Need]) -> BTreeMap<(String, bool), Vec<Merged>> {
-    let mut groups: BTreeMap<(String, bool, Protocol), Vec<&Need>> = BTreeMap::new();
+pub fn merged(needs: &[Need]) -> BTreeMap<(Name, bool), Vec<Merged>> {
+    let mut groups: BTreeMap<(Name, bool, Protocol), Vec<&Need>> = BTreeMap::new();
     for n in needs {
         groups
             .entry((n.acl.clone(), n.egress, n.protocol))
             .or_default()
             .push(n);
     }
-    let mut out: BTreeMap<(String, bool), Vec<Merged>> = BTreeMap::new();
+    let mut out: BTreeMap<(Name, bool), Vec<Merged>> = BTreeMap::new();
     for ((acl, egress, protocol), ns) in groups {
         let rects: Vec<(Ipv4Net, PortRange)> = ns.iter().map(|n| (n.cidr, n.ports)).collect();
         let list = out.entry((acl, egress)).or_default();
@@ -276,7 +279,10 @@ pub fn merged(needs: &[Need]) -> BTreeMap<(String, bool), Vec<Merged>> {
 
 /// Plans the numbered entries, or errors for ACLs over their quota or rule-number range.
 /// Also returns how many entries the naive one-per-row derivation would need.
-pub fn plan(intent: &Intent) -> Result<(Vec<super::NaclEntry>, usize), Vec<Diagnostic>> {
+pub fn plan(
+    intent: &Intent,
+    names: &Names,
+) -> Result<(Vec<super::NaclEntry>, usize), Vec<Diagnostic>> {
     let settings = &intent.nacl;
     let mut entries = Vec::new();
     let mut errors = Vec::new();
@@ -312,14 +318,14 @@ pub fn plan(intent: &Intent) -> Result<(Vec<super::NaclEntry>, usize), Vec<Diagn
             entries.push(super::NaclEntry {
                 key: format!("{acl}.{direction}.{svc}.{}", m.cidr),
                 logical_id: String::new(),
-                network_acl: acl.clone(),
+                network_acl: acl.to_string(),
                 egress,
                 rule_number,
                 protocol: m.protocol,
                 cidr: m.cidr,
                 ports: m.protocol.has_ports().then_some(m.ports),
                 icmp_type: (m.protocol == Protocol::Icmp).then_some(i32::from(m.ports.from)),
-                reasons: m.reasons.iter().map(|w| w.reason(intent)).collect(),
+                reasons: m.reasons.iter().map(|w| w.reason(names)).collect(),
             });
         }
     }

@@ -2,7 +2,9 @@
 //! that admit it. Because of the source NAT, the endpoint SG is the only identity a
 //! destination can see, so destinations reference it rather than any address.
 
-use super::{quotas, Direction, Peer, Reason, Role, SecurityGroup, SecurityGroupRule, SgRole};
+use super::{
+    quotas, Direction, Names, Peer, Reason, Role, SecurityGroup, SecurityGroupRule, SgRole,
+};
 use crate::diagnostic::Diagnostic;
 use crate::intent::file::Egress;
 use crate::intent::{Destination, Intent, Protocol, Service, Target};
@@ -108,6 +110,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 pub fn plan(
     intent: &Intent,
+    names: &Names,
     warnings: &mut Vec<Diagnostic>,
 ) -> (Vec<SecurityGroup>, Vec<SecurityGroupRule>) {
     let mut groups = vec![SecurityGroup {
@@ -139,10 +142,11 @@ pub fn plan(
             reasons: intent
                 .targets
                 .iter()
-                .flat_map(|t| {
-                    t.services.iter().map(|s| Reason {
-                        target: t.name.clone(),
-                        port: s.canonical().to_string(),
+                .enumerate()
+                .flat_map(|(ti, t)| {
+                    (0..t.services.len()).map(move |si| Reason {
+                        target: names.target(ti).clone(),
+                        port: names.service(ti, si).clone(),
                         target_network: None,
                         role: Role::Request,
                     })
@@ -151,15 +155,15 @@ pub fn plan(
         }],
         Egress::Strict => {
             let mut pending = Pending::default();
-            for t in &intent.targets {
+            for (ti, t) in intent.targets.iter().enumerate() {
                 let peer = match &t.destination {
                     Destination::Subnet { .. } => Peer::SecurityGroup(destination_key(t)),
                     Destination::Outside { cidr } => Peer::Cidr(*cidr),
                 };
-                for s in &t.services {
+                for (si, s) in t.services.iter().enumerate() {
                     let reason = Reason {
-                        target: t.name.clone(),
-                        port: s.canonical().to_string(),
+                        target: names.target(ti).clone(),
+                        port: names.service(ti, si).clone(),
                         target_network: None,
                         role: Role::Request,
                     };
@@ -174,7 +178,7 @@ pub fn plan(
     // Destination SGs: one per in-VPC target, or the existing group it names.
     let mut per_group: BTreeMap<String, Pending> = BTreeMap::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    for t in &intent.targets {
+    for (ti, t) in intent.targets.iter().enumerate() {
         let Destination::Subnet { .. } = t.destination else {
             continue;
         };
@@ -195,10 +199,10 @@ pub fn plan(
             }
         }
         let pending = per_group.entry(key).or_default();
-        for s in &t.services {
+        for (si, s) in t.services.iter().enumerate() {
             let reason = Reason {
-                target: t.name.clone(),
-                port: s.canonical().to_string(),
+                target: names.target(ti).clone(),
+                port: names.service(ti, si).clone(),
                 target_network: None,
                 role: Role::Request,
             };

@@ -2,7 +2,7 @@
 //! VPN routes (identical on every target network).
 
 use super::security_group::truncate;
-use super::{quotas, AuthorizationRule, Reason, Role, Route};
+use super::{quotas, AuthorizationRule, Name, Reason, Role, Route};
 use crate::diagnostic::Diagnostic;
 use crate::intent::{Destination, Intent};
 use crate::net::contains;
@@ -38,8 +38,8 @@ pub fn intended_access(intent: &Intent) -> BTreeMap<Ipv4Net, (Access, Vec<Reason
             }
             e.0.groups.extend(t.groups.iter().cloned());
             e.1.push(Reason {
-                target: t.name.clone(),
-                port: String::new(),
+                target: t.name.as_str().into(),
+                port: Name::default(),
                 target_network: None,
                 role: Role::Access,
             });
@@ -140,12 +140,13 @@ pub fn routes(intent: &Intent, warnings: &mut Vec<Diagnostic>) -> Vec<Route> {
     let mut routes = Vec::new();
     for &ti in &intent.target_networks {
         let tn = &intent.subnets[ti];
+        let tn_name = Name::from(tn.name.as_str());
         for cidr in &cidrs {
             let reasons: Vec<Reason> = intent
                 .targets
                 .iter()
                 .filter(|t| matches!(t.destination, Destination::Outside { cidr: c } if contains(cidr, &c)))
-                .map(|t| Reason { target: t.name.clone(), port: String::new(), target_network: Some(tn.name.clone()), role: Role::Route })
+                .map(|t| Reason { target: t.name.as_str().into(), port: Name::default(), target_network: Some(tn_name.clone()), role: Role::Route })
                 .collect();
             let names: Vec<&str> = reasons.iter().map(|r| r.target.as_str()).collect();
             routes.push(Route {

@@ -1,0 +1,143 @@
+//! Names from the intent (targets, services, target networks) that many rules cite.
+//! At a thousand targets the plan holds tens of thousands of reasons; sharing each
+//! name makes citing it a reference count, not an allocation.
+
+use crate::intent::Intent;
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name(Arc<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Name {
+        Name(Arc::from(s))
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        Name(Arc::from(s))
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == *other.0
+    }
+}
+
+/// Every name the planner cites, made once per intent.
+pub struct Names {
+    targets: Vec<Name>,
+    services: Vec<Vec<Name>>,
+    subnets: Vec<Name>,
+}
+
+impl Names {
+    pub fn new(intent: &Intent) -> Names {
+        Names {
+            targets: intent
+                .targets
+                .iter()
+                .map(|t| t.name.as_str().into())
+                .collect(),
+            services: intent
+                .targets
+                .iter()
+                .map(|t| t.services.iter().map(|s| s.canonical().into()).collect())
+                .collect(),
+            subnets: intent
+                .subnets
+                .iter()
+                .map(|s| s.name.as_str().into())
+                .collect(),
+        }
+    }
+
+    pub fn target(&self, i: usize) -> &Name {
+        &self.targets[i]
+    }
+
+    /// The canonical spelling of service `s` of target `t` (`tcp/22`).
+    pub fn service(&self, t: usize, s: usize) -> &Name {
+        &self.services[t][s]
+    }
+
+    pub fn subnet(&self, i: usize) -> &Name {
+        &self.subnets[i]
+    }
+}
