@@ -5,8 +5,7 @@ use super::Plan;
 use std::collections::HashSet;
 
 /// `private-a.ingress.tcp-22.192.168.10.0/24` → `PrivateAIngressTcp2219216810024`.
-pub fn pascal(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
+fn push_pascal(out: &mut String, key: &str) {
     let mut start = true;
     for c in key.chars() {
         if c.is_ascii_alphanumeric() {
@@ -16,7 +15,6 @@ pub fn pascal(key: &str) -> String {
             start = true;
         }
     }
-    out
 }
 
 struct Namer {
@@ -24,26 +22,36 @@ struct Namer {
 }
 
 impl Namer {
-    fn name(&mut self, prefix: &str, key: &str) -> String {
-        let mut base = String::with_capacity(prefix.len() + key.len());
+    /// The prefix, then every part in Pascal case, each part starting a new word.
+    fn name(&mut self, prefix: &str, parts: &[&str]) -> String {
+        let mut base =
+            String::with_capacity(prefix.len() + parts.iter().map(|p| p.len()).sum::<usize>());
         base.push_str(prefix);
-        base.push_str(&pascal(key));
+        for part in parts {
+            push_pascal(&mut base, part);
+        }
         // CloudFormation logical IDs are at most 255 characters; leave room for a suffix.
+        // Only ASCII is pushed, so any length is a character boundary.
         base.truncate(240);
-        let mut id = base.clone();
+        if !self.used.contains(&base) {
+            self.used.insert(base.clone());
+            return base;
+        }
         let mut n = 2;
-        while self.used.contains(&id) {
-            id = format!("{base}X{n}");
+        loop {
+            let id = format!("{base}X{n}");
+            if !self.used.contains(&id) {
+                self.used.insert(id.clone());
+                return id;
+            }
             n += 1;
         }
-        self.used.insert(id.clone());
-        id
     }
 }
 
 pub fn assign_logical_ids(plan: &mut Plan) {
     let mut namer = Namer {
-        used: HashSet::new(),
+        used: HashSet::with_capacity(plan.security_group_rules.len() + plan.nacl_entries.len() + plan.authorization_rules.len() + plan.targets.len() + 16),
     };
     // Names the renderers use for resources that are not rules.
     for fixed in ["ClientVpnEndpoint", "EndpointSecurityGroup"] {
@@ -53,7 +61,7 @@ pub fn assign_logical_ids(plan: &mut Plan) {
         g.logical_id = if g.key == super::security_group::ENDPOINT_KEY {
             "EndpointSecurityGroup".to_string()
         } else {
-            namer.name("TargetSecurityGroup", &g.key)
+            namer.name("TargetSecurityGroup", &[&g.key])
         };
     }
     for r in &mut plan.security_group_rules {
@@ -65,24 +73,24 @@ pub fn assign_logical_ids(plan: &mut Plan) {
             .key
             .split_once('.')
             .map_or(r.key.as_str(), |(_, rest)| rest);
-        r.logical_id = namer.name(prefix, &format!("{} {key}", r.security_group));
+        r.logical_id = namer.name(prefix, &[&r.security_group, key]);
     }
     for e in &mut plan.nacl_entries {
-        e.logical_id = namer.name("NaclEntry", &e.key);
+        e.logical_id = namer.name("NaclEntry", &[&e.key]);
     }
     for a in &mut plan.authorization_rules {
-        a.logical_id = namer.name("Authorization", &a.key);
+        a.logical_id = namer.name("Authorization", &[&a.key]);
     }
     for r in &mut plan.routes {
-        r.logical_id = namer.name("Route", &r.key);
+        r.logical_id = namer.name("Route", &[&r.key]);
     }
     for a in &mut plan.associations {
-        a.logical_id = namer.name("Association", &a.target_network);
+        a.logical_id = namer.name("Association", &[&a.target_network]);
     }
     for t in &mut plan.targets {
-        t.logical_id = namer.name("Target", &t.name);
+        t.logical_id = namer.name("Target", &[&t.name]);
     }
     for i in &mut plan.inputs {
-        i.logical_id = namer.name("", &i.name);
+        i.logical_id = namer.name("", &[&i.name]);
     }
 }

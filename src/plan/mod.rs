@@ -402,11 +402,20 @@ pub fn acl_key(acl: &AclRef) -> String {
 pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
     let mut warnings = Vec::new();
     let names = Names::new(intent);
-    let (security_groups, security_group_rules) =
-        security_group::plan(intent, &names, &mut warnings);
-    let (nacl_entries, nacl_entries_unmerged) = nacl::plan(intent, &names)?;
-    let authorization_rules = vpn::authorization_rules(intent, &mut warnings);
-    let routes = vpn::routes(intent, &mut warnings);
+    // The NACL merge is independent of the other layers and the largest part of the
+    // work: plan it on a second core. The results join in a fixed order.
+    let (nacls, security_groups, security_group_rules, authorization_rules, routes) =
+        std::thread::scope(|scope| {
+            let nacls = scope.spawn(|| nacl::plan(intent, &names));
+            let (groups, rules) = security_group::plan(intent, &names, &mut warnings);
+            let authorization_rules = vpn::authorization_rules(intent, &mut warnings);
+            let routes = vpn::routes(intent, &mut warnings);
+            let nacls = nacls
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (nacls, groups, rules, authorization_rules, routes)
+        });
+    let (nacl_entries, nacl_entries_unmerged) = nacls?;
 
     let mut network_acls: Vec<NetworkAcl> = Vec::new();
     for s in &intent.subnets {

@@ -50,6 +50,7 @@ impl Pending {
         direction: Direction,
         describe: impl Fn(&[Reason]) -> String,
     ) -> Vec<SecurityGroupRule> {
+        use std::fmt::Write as _;
         let mut out = Vec::new();
         for ((peer, protocol), (set, contributions)) in self.ports {
             for range in set.ranges() {
@@ -61,17 +62,18 @@ impl Pending {
                 reasons.sort();
                 reasons.dedup();
                 let (from_port, to_port) = aws_ports(protocol, *range);
-                let peer_key = match &peer {
-                    Peer::SecurityGroup(k) => format!("sg-{k}"),
-                    Peer::Cidr(c) => c.to_string(),
-                };
-                let svc = if protocol.has_ports() {
-                    format!("{protocol}-{range}")
-                } else {
-                    protocol.to_string()
+                // `<group>.<direction>.<protocol>[-<ports>].<peer>`, the rule's stable key.
+                let mut key = String::with_capacity(sg.len() + 48);
+                let _ = write!(key, "{sg}.{}.{protocol}", direction.as_str());
+                if protocol.has_ports() {
+                    let _ = write!(key, "-{range}");
+                }
+                let _ = match &peer {
+                    Peer::SecurityGroup(k) => write!(key, ".sg-{k}"),
+                    Peer::Cidr(c) => write!(key, ".{c}"),
                 };
                 out.push(SecurityGroupRule {
-                    key: format!("{sg}.{}.{svc}.{peer_key}", direction.as_str()),
+                    key,
                     logical_id: String::new(),
                     security_group: sg.to_string(),
                     direction,
@@ -91,16 +93,27 @@ impl Pending {
 /// SG rule descriptions allow only `a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*` and 255 characters;
 /// target names and canonical ports stay inside that alphabet by construction.
 fn describe(reasons: &[Reason]) -> String {
-    let mut items: Vec<String> = reasons
-        .iter()
-        .map(|r| format!("{} {}", r.target, r.port))
-        .collect();
-    items.dedup();
-    truncate(&format!("shibori: {}", items.join(", ")), 255)
+    let mut s = String::from("shibori: ");
+    let mut last: Option<(&str, &str)> = None;
+    for r in reasons {
+        let item = (r.target.as_str(), r.port.as_str());
+        if last == Some(item) {
+            continue;
+        }
+        if last.is_some() {
+            s.push_str(", ");
+        }
+        s.push_str(item.0);
+        s.push(' ');
+        s.push_str(item.1);
+        last = Some(item);
+    }
+    truncate(&s, 255)
 }
 
 pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    // Bytes bound characters: most descriptions are short and skip the count.
+    if s.len() <= max || s.chars().count() <= max {
         return s.to_string();
     }
     let mut t: String = s.chars().take(max.saturating_sub(3)).collect();
