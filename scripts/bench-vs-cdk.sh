@@ -44,6 +44,10 @@ done
 for n in "${sizes[@]}" "$cdk_runs"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { err "not a positive number: $n"; exit 2; }
 done
+# benches/gen_large_intent.py puts target t at host 4 + t/8 of one of 8 /24 subnets
+for n in "${sizes[@]}"; do
+  ((n <= 2015)) || { err "$n targets: benches/gen_large_intent.py makes valid intents of at most 2015 targets"; exit 2; }
+done
 
 cdk_dir="$SHIBORI_ROOT/tools/cdk"
 cdk_bin="$cdk_dir/node_modules/.bin/cdk"
@@ -99,8 +103,16 @@ for n in "${sizes[@]}"; do
   intent="$work/large-$n.yaml"
   python3 benches/gen_large_intent.py "$n" >"$intent"
   cfn="$work/cfn-$n" cdkjson="$work/cdk-json-$n"
-  "$bin" render "$intent" --format cloudformation --out "$cfn" 2>/dev/null
-  "$bin" render "$intent" --format cdk-json --out "$cdkjson" 2>/dev/null
+  for f in cloudformation cdk-json; do
+    out="$cfn"
+    [[ "$f" == cdk-json ]] && out="$cdkjson"
+    # quota warnings are expected at these sizes; errors are not
+    if ! "$bin" render "$intent" --format "$f" --out "$out" 2>"$work/render.log"; then
+      grep -A2 '^error' "$work/render.log" | head -n 20 >&2
+      err "$n targets: shibori render --format $f failed"
+      exit 1
+    fi
+  done
   templates=("$cdkjson"/*.template.json)
   cfn_templates=("$cfn"/*.yaml)
   if ((${#templates[@]} != ${#cfn_templates[@]})); then
