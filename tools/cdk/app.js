@@ -7,7 +7,12 @@
 //   SHIBORI_PARAMETERS / -c parameters=JSON      a JSON object: template parameter -> value
 //   SHIBORI_STACK      / -c stack=NAME           stack name (default: from the file name)
 // Many templates at once (one stack each, one synth; written by manifest.js):
-//   SHIBORI_MANIFEST   / -c manifest=PATH        JSON array of {template, parameters, stack}
+//   SHIBORI_MANIFEST   / -c manifest=PATH        JSON array of {template, parameters, stack,
+//                                                nested}; nested (optional) maps the logical
+//                                                ID of each AWS::CloudFormation::Stack to
+//                                                {template}: CfnInclude's loadNestedStacks
+// A stack above CloudFormation's 500 resources (a flat template, see flatten.js) needs CDK's
+// own check switched off: cdk synth -c @aws-cdk/core:stackResourceLimit=0
 //
 // The stacks are environment-agnostic and use no bootstrap resources, so `cdk synth` needs
 // neither AWS credentials nor network access.
@@ -50,12 +55,19 @@ function stackNameFor(templateFile) {
   );
 }
 
-function include({ template, parameters, stack }) {
+function include({ template, parameters, stack, nested }) {
   const templateFile = path.resolve(template);
   const s = new cdk.Stack(app, stack || stackNameFor(templateFile), {
     synthesizer: new cdk.DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
   });
-  new cfninc.CfnInclude(s, 'Shibori', { templateFile, parameters: parameters || {} });
+  const props = { templateFile, parameters: parameters || {} };
+  if (nested && Object.keys(nested).length) {
+    // The nested templates' parameters are what the parent's Stack resource passes them.
+    props.loadNestedStacks = Object.fromEntries(
+      Object.entries(nested).map(([id, n]) => [id, { templateFile: path.resolve(n.template) }]),
+    );
+  }
+  new cfninc.CfnInclude(s, 'Shibori', props);
 }
 
 const manifest = input('SHIBORI_MANIFEST', 'manifest');
