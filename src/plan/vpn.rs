@@ -54,10 +54,19 @@ pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>) {
     let mut cidrs: Vec<Ipv4Net> = map.keys().copied().collect();
     // Broader first: when a CIDR is closed, every CIDR around it already is.
     cidrs.sort_by_key(|c| (c.prefix_len(), *c));
+    // Only prefix lengths that some rule has can hold a broader rule.
+    let mut lengths = [false; 33];
+    for c in &cidrs {
+        lengths[usize::from(c.prefix_len())] = true;
+    }
     for n in cidrs {
-        // The broader rules are n's supernets that are rules: at most 32 lookups.
-        let broader: Vec<(Access, Vec<Reason>)> = crate::net::supernets(&n)
-            .filter_map(|b| map.get(&b).cloned())
+        // The broader rules are n's supernets that are rules, narrowest first: at most
+        // one lookup per prefix length in use.
+        let broader: Vec<(Access, Vec<Reason>)> = (0..n.prefix_len())
+            .rev()
+            .filter(|&len| lengths[usize::from(len)])
+            .filter_map(|len| Ipv4Net::new(n.network(), len).ok())
+            .filter_map(|b| map.get(&b.trunc()).cloned())
             .collect();
         if let Some(entry) = map.get_mut(&n) {
             for (access, reasons) in broader {
