@@ -1,3 +1,8 @@
+// A compiler allocates a great many small strings and frees them in bulk; mimalloc
+// does that markedly faster than the system allocator (see the benchmark notes).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     shibori::cli::main()
 }
