@@ -10,6 +10,10 @@
 #[path = "support/generate.rs"]
 mod generate;
 
+// The stages run in this process: time them with the allocator the binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use shibori::commands::verify::{rendered, verify_artifact};
 use shibori::diagnostic::Source;
 use shibori::render::RenderFormat;
