@@ -42,6 +42,8 @@ impl Why {
 #[derive(Debug, Clone)]
 pub struct Need {
     pub acl: Name,
+    /// The ACL's place in name order: groups needs without comparing names.
+    pub acl_rank: usize,
     pub egress: bool,
     pub protocol: Protocol,
     pub cidr: Ipv4Net,
@@ -57,15 +59,22 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
         .iter()
         .map(|s| acl_key(&s.acl).into())
         .collect();
+    let mut order: Vec<&Name> = acls.iter().collect();
+    order.sort();
+    order.dedup();
+    let ranks: Vec<usize> = acls
+        .iter()
+        .map(|a| order.binary_search(&a).unwrap_or_default())
+        .collect();
     let mut out = Vec::new();
     for &ti in &intent.target_networks {
         let tn = &intent.subnets[ti];
-        let a_t = &acls[ti];
+        let a_t = (&acls[ti], ranks[ti]);
         for (xi, x) in intent.targets.iter().enumerate() {
             let (peer, dest) = match &x.destination {
                 Destination::Subnet { subnet, .. } if *subnet == ti => continue, // NACLs don't see intra-subnet traffic
                 Destination::Subnet { subnet, .. } => {
-                    (intent.subnets[*subnet].cidr, Some(&acls[*subnet]))
+                    (intent.subnets[*subnet].cidr, Some((&acls[*subnet], ranks[*subnet])))
                 }
                 Destination::Outside { cidr } => (*cidr, None),
             };
@@ -84,9 +93,10 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
                     target_network: ti,
                     role,
                 };
-                let mut push = |acl: &Name, egress, cidr, ports, role| {
+                let mut push = |(acl, acl_rank): (&Name, usize), egress, cidr, ports, role| {
                     out.push(Need {
                         acl: acl.clone(),
+                        acl_rank,
                         egress,
                         protocol: svc.protocol,
                         cidr,
@@ -207,15 +217,18 @@ pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
 
 /// Entries per (ACL, egress), merged, with reasons, in a stable order.
 pub fn merged(needs: &[Need]) -> BTreeMap<(Name, bool), Vec<Merged>> {
-    let mut groups: BTreeMap<(Name, bool, Protocol), Vec<&Need>> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, bool, Protocol), Vec<&Need>> = BTreeMap::new();
     for n in needs {
         groups
-            .entry((n.acl.clone(), n.egress, n.protocol))
+            .entry((n.acl_rank, n.egress, n.protocol))
             .or_default()
             .push(n);
     }
     let mut out: BTreeMap<(Name, bool), Vec<Merged>> = BTreeMap::new();
-    for ((acl, egress, protocol), ns) in groups {
+    for ((_, egress, protocol), ns) in groups {
+        let Some(acl) = ns.first().map(|n| n.acl.clone()) else {
+            continue;
+        };
         let rects: Vec<(Ipv4Net, PortRange)> = ns.iter().map(|n| (n.cidr, n.ports)).collect();
         let list = out.entry((acl, egress)).or_default();
         for (cidr, ports) in merge(&rects) {
