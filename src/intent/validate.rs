@@ -9,6 +9,7 @@ use crate::net::{contains, overlaps};
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
+use std::fmt::Display;
 
 /// AWS's limits and defaults that validation enforces (SPEC §9).
 pub mod limits {
@@ -44,21 +45,24 @@ impl Ctx<'_> {
         Recorded(&mut self.diags[last])
     }
 
-    fn error(&mut self, path: &str, message: impl Into<String>) -> Recorded<'_> {
+    // Paths are `impl Display` so that the common, valid case never formats them.
+    fn error(&mut self, path: impl Display, message: impl Into<String>) -> Recorded<'_> {
+        let path = path.to_string();
         let d = Diagnostic::error(message)
-            .at(path)
-            .with_span(self.spans.value(path));
+            .at(&path)
+            .with_span(self.spans.value(&path));
         self.push(d)
     }
 
-    fn warning(&mut self, path: &str, message: impl Into<String>) -> Recorded<'_> {
+    fn warning(&mut self, path: impl Display, message: impl Into<String>) -> Recorded<'_> {
+        let path = path.to_string();
         let d = Diagnostic::warning(message)
-            .at(path)
-            .with_span(self.spans.value(path));
+            .at(&path)
+            .with_span(self.spans.value(&path));
         self.push(d)
     }
 
-    fn cidr(&mut self, path: &str, text: &str) -> Option<Ipv4Net> {
+    fn cidr(&mut self, path: impl Display, text: &str) -> Option<Ipv4Net> {
         let text = text.trim();
         match text.parse::<Ipv4Net>() {
             Ok(net) if net == net.trunc() => Some(net),
@@ -86,7 +90,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn name(&mut self, path: &str, name: &str, what: &str) {
+    fn name(&mut self, path: impl Display, name: &str, what: &str) {
         if !valid_name(name) {
             self.error(path, format!("{what} `{name}` is not a valid name")).help(
                 "use 1-40 characters: a lowercase letter, then lowercase letters, digits or `-`; \
@@ -95,7 +99,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn aws_id(&mut self, path: &str, id: &str, prefix: &str) {
+    fn aws_id(&mut self, path: impl Display, id: &str, prefix: &str) {
         if !valid_id(id, prefix) {
             self.error(path, format!("`{id}` is not a {prefix} ID"))
                 .help(format!(
@@ -181,17 +185,17 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             cx.diags.push(d);
         }
         if let Some(id) = &s.id {
-            cx.aws_id(&format!("{path}.id"), id, "subnet-");
+            cx.aws_id(format_args!("{path}.id"), id, "subnet-");
         }
         if let Some(acl) = &s.network_acl {
-            cx.aws_id(&format!("{path}.network_acl"), acl, "acl-");
+            cx.aws_id(format_args!("{path}.network_acl"), acl, "acl-");
         }
-        let Some(cidr) = cx.cidr(&format!("{path}.cidr"), &s.cidr) else {
+        let Some(cidr) = cx.cidr(format_args!("{path}.cidr"), &s.cidr) else {
             continue;
         };
         if !vpc_cidrs.is_empty() && !vpc_cidrs.iter().any(|v| contains(v, &cidr)) {
             cx.error(
-                &format!("{path}.cidr"),
+                format_args!("{path}.cidr"),
                 format!("subnet `{cidr}` is not inside the VPC"),
             )
             .help(format!(
@@ -204,7 +208,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
                 "subnet `{cidr}` overlaps subnet `{}` ({})",
                 other.name, other.cidr
             );
-            cx.error(&format!("{path}.cidr"), msg)
+            cx.error(format_args!("{path}.cidr"), msg)
                 .help("subnets of one VPC never overlap; check the CIDRs");
         }
         let acl = match &s.network_acl {
@@ -344,7 +348,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
     for (i, d) in e.dns_servers.iter().enumerate() {
         if d.parse::<Ipv4Addr>().is_err() {
             cx.error(
-                &format!("endpoint.dns_servers[{i}]"),
+                format_args!("endpoint.dns_servers[{i}]"),
                 format!("`{d}` is not an IPv4 address"),
             )
             .help("the VPC's resolver is the VPC CIDR's base address plus two, e.g. 192.168.0.2");
@@ -418,10 +422,10 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
     let mut seen_names: BTreeSet<&str> = BTreeSet::new();
     for (i, t) in f.targets.iter().enumerate() {
         let p = format!("targets[{i}]");
-        cx.name(&format!("{p}.name"), &t.name, "target name");
+        cx.name(format_args!("{p}.name"), &t.name, "target name");
         if !seen_names.insert(&t.name) {
             cx.error(
-                &format!("{p}.name"),
+                format_args!("{p}.name"),
                 format!("target name `{}` is used twice", t.name),
             )
             .help("target names become resource names; make them unique");
@@ -470,16 +474,16 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             (None, Some(c)) => {
                 if !t.hosts.is_empty() {
                     cx.error(
-                        &format!("{p}.hosts"),
+                        format_args!("{p}.hosts"),
                         "`hosts` only narrows a `subnet` target",
                     )
                     .help("for an outside destination, make `cidr` itself narrower");
                 }
-                match cx.cidr(&format!("{p}.cidr"), c) {
+                match cx.cidr(format_args!("{p}.cidr"), c) {
                     Some(c) if c.prefix_len() > 0 && vpc_cidrs.iter().any(|v| overlaps(v, &c)) => {
                         let v = vpc_cidrs.iter().find(|v| overlaps(v, &c)).copied();
                         cx.error(
-                            &format!("{p}.cidr"),
+                            format_args!("{p}.cidr"),
                             format!(
                                 "`{c}` is inside the VPC ({})",
                                 v.map(|v| v.to_string()).unwrap_or_default()
@@ -495,13 +499,13 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
         };
         if t.security_group.is_some() && t.cidr.is_some() {
             cx.error(
-                &format!("{p}.security_group"),
+                format_args!("{p}.security_group"),
                 "`security_group` only applies to a `subnet` target",
             )
             .help("destinations outside the VPC cannot reference the endpoint security group");
         }
         if let Some(sg) = &t.security_group {
-            cx.aws_id(&format!("{p}.security_group"), sg, "sg-");
+            cx.aws_id(format_args!("{p}.security_group"), sg, "sg-");
         }
         if let (Some(cc), Some(d)) = (client_cidr, &destination) {
             for c in match d {
@@ -509,14 +513,14 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
                 Destination::Outside { cidr } => vec![*cidr],
             } {
                 if c.prefix_len() > 0 && overlaps(&c, &cc) {
-                    cx.error(&format!("{p}.cidr"), format!("destination `{c}` overlaps the client CIDR `{cc}`"))
+                    cx.error(format_args!("{p}.cidr"), format!("destination `{c}` overlaps the client CIDR `{cc}`"))
                         .help("client addresses and destinations must not overlap; pick another client CIDR");
                 }
             }
         }
         if t.ports.is_empty() {
             cx.error(
-                &format!("{p}.ports"),
+                format_args!("{p}.ports"),
                 format!("target `{}` has no ports", t.name),
             )
             .help("list at least one, e.g. `ports: [ssh]` or `ports: [tcp/8000-8080]`");
@@ -546,14 +550,14 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
         services.sort();
         services.dedup_by(|a, b| a.protocol == b.protocol && a.ports == b.ports);
         if !t.groups.is_empty() && !auth_groups {
-            cx.error(&format!("{p}.groups"), "user groups need active-directory or saml authentication")
+            cx.error(format_args!("{p}.groups"), "user groups need active-directory or saml authentication")
                 .help("with certificate authentication every client is the same user: remove `groups`, or change `endpoint.authentication`");
         }
         for (j, g) in t.groups.iter().enumerate() {
             let n = g.chars().count();
             if n == 0 || n > limits::MAX_GROUP_ID_CHARS {
                 cx.error(
-                    &format!("{p}.groups[{j}]"),
+                    format_args!("{p}.groups[{j}]"),
                     format!("group ID has {n} characters; AWS accepts 1 to 255"),
                 );
             }
