@@ -18,8 +18,10 @@ pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
     let mut files = Vec::new();
     let mut nested = Vec::new();
     for (i, s) in super::nested::stacks(plan, EXT).into_iter().enumerate() {
-        let mut json = serde_json::to_string_pretty(&s.template)
-            .map_err(|e| RenderError::Json(e.to_string()))?;
+        let mut json = match s.json {
+            Some(j) => j,
+            None => super::tree::to_json_pretty(&s.template, s.size_hint()),
+        };
         json.push('\n');
         if i > 0 {
             nested.push(Nested {

@@ -9,6 +9,7 @@ pub mod nested;
 mod templates;
 pub mod terraform;
 pub mod terraform_json;
+pub mod tree;
 pub mod write;
 
 use crate::plan::Plan;
