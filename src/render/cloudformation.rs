@@ -9,11 +9,10 @@
 //! other circularly.
 
 use super::tree::{self, map, Key, Node};
-use super::{RenderError, RenderedFile};
+use super::{FastMap, RenderError, RenderedFile};
 use crate::intent::Protocol;
 use crate::plan::{Direction, InputKind, Peer, Plan, SecurityGroup};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// The egress rule AWS CDK declares for `allowAllOutbound: false`: ICMP type 252 code 86
@@ -85,7 +84,7 @@ fn acl_id<'a>(plan: &'a Plan, key: &str) -> Node<'a> {
 }
 
 /// Security groups by key: rules look groups up thousands of times in large plans.
-pub type Groups<'a> = HashMap<&'a str, &'a SecurityGroup>;
+pub type Groups<'a> = FastMap<&'a str, &'a SecurityGroup>;
 
 pub fn groups(plan: &Plan) -> Groups<'_> {
     plan.security_groups
@@ -267,7 +266,7 @@ fn resources(plan: &Plan) -> Entries<'_> {
         ));
     }
     // Association of each target network, for the routes' DependsOn.
-    let associations: HashMap<&str, &str> = plan
+    let associations: FastMap<&str, &str> = plan
         .associations
         .iter()
         .rev()

@@ -7,9 +7,10 @@
 
 use super::cloudformation;
 use super::tree::{self, map, Key, Node};
+use super::{FastMap, FastSet};
 use crate::plan::{Peer, Plan, Reason};
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 pub const MAX_RESOURCES: usize = 500;
 pub const MAX_OUTPUTS: usize = 200;
@@ -72,10 +73,10 @@ fn sole_target(reasons: &[Reason]) -> Option<&str> {
 }
 
 /// Which target's chunk each resource and output belongs to; absent = the parent.
-fn owners(plan: &Plan) -> (HashMap<&str, &str>, HashMap<String, &str>) {
-    let mut res = HashMap::new();
-    let mut out = HashMap::new();
-    let mut group_owner: HashMap<&str, &str> = HashMap::new();
+fn owners(plan: &Plan) -> (FastMap<&str, &str>, FastMap<String, &str>) {
+    let mut res = FastMap::default();
+    let mut out = FastMap::default();
+    let mut group_owner: FastMap<&str, &str> = FastMap::default();
     for g in &plan.security_groups {
         if let (None, Some(t)) = (&g.id, g.targets.first()) {
             group_owner.insert(&g.key, t);
@@ -118,40 +119,40 @@ fn owners(plan: &Plan) -> (HashMap<&str, &str>, HashMap<String, &str>) {
 /// Turns references to what is not in the child into references to child parameters,
 /// recording for each the parameter's definition and the value the parent passes.
 struct Rewriter<'p, 'a> {
-    local: &'p HashSet<String>,
+    local: &'p FastSet<String>,
     parent_params: &'p [(Key<'a>, Node<'a>)],
     params: Entries<'a>,
     passed: Entries<'a>,
 }
 
 impl<'a> Rewriter<'_, 'a> {
-    fn param(&mut self, name: &str, definition: impl FnOnce() -> Node<'a>, passed: Node<'a>) {
-        if !self.params.iter().any(|(k, _)| k == name) {
-            self.params
-                .push((Cow::Owned(name.to_string()), definition()));
-            self.passed.push((Cow::Owned(name.to_string()), passed));
-        }
+    fn has(&self, name: &str) -> bool {
+        self.params.iter().any(|(k, _)| k == name)
+    }
+
+    fn param(&mut self, name: String, definition: Node<'a>, passed: Node<'a>) {
+        self.params.push((Cow::Owned(name.clone()), definition));
+        self.passed.push((Cow::Owned(name), passed));
     }
 
     fn rewrite(&mut self, v: &mut Node<'a>) {
         match v {
             Node::Ref(id) if !self.local.contains(id.as_ref()) => {
-                let original = Node::Ref(id.clone());
                 if let Some((_, def)) = self.parent_params.iter().find(|(k, _)| k == id) {
                     // The child's parameter has the parent parameter's name: the
                     // reference itself stays as it is.
-                    let def = def.clone();
-                    let name = id.clone();
-                    self.param(&name, || def, original);
+                    if !self.has(id) {
+                        let def = def.clone();
+                        self.param(id.to_string(), def, Node::Ref(id.clone()));
+                    }
                     return;
                 }
                 let name = format!("{id}Id");
-                let description = format!("ID of {id} in the parent stack");
-                self.param(
-                    &name,
-                    || map! { "Type" => "String", "Description" => description },
-                    original,
-                );
+                if !self.has(&name) {
+                    let description = format!("ID of {id} in the parent stack");
+                    let def = map! { "Type" => "String", "Description" => description };
+                    self.param(name.clone(), def, Node::Ref(id.clone()));
+                }
                 *v = Node::Ref(Cow::Owned(name));
             }
             Node::GetAtt(id, attr) if !self.local.contains(id.as_ref()) => {
@@ -160,13 +161,12 @@ impl<'a> Rewriter<'_, 'a> {
                 } else {
                     (format!("{id}{attr}"), "String")
                 };
-                let description = format!("{attr} of {id} in the parent stack");
-                let original = Node::GetAtt(id.clone(), attr.clone());
-                self.param(
-                    &name,
-                    || map! { "Type" => ty, "Description" => description },
-                    original,
-                );
+                if !self.has(&name) {
+                    let description = format!("{attr} of {id} in the parent stack");
+                    let def = map! { "Type" => ty, "Description" => description };
+                    let passed = Node::GetAtt(id.clone(), attr.clone());
+                    self.param(name.clone(), def, passed);
+                }
                 *v = Node::Ref(Cow::Owned(name));
             }
             Node::Map(m) => m.iter_mut().for_each(|(_, v)| self.rewrite(v)),
@@ -198,14 +198,14 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
         .unwrap_or_default();
 
     // Greedy chunks of consecutive targets.
-    let mut per_target: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut per_target: FastMap<&str, (usize, usize)> = FastMap::default();
     for t in res_owner.values() {
         per_target.entry(t).or_default().0 += 1;
     }
     for t in out_owner.values() {
         per_target.entry(t).or_default().1 += 1;
     }
-    let mut chunk_of: HashMap<&str, usize> = HashMap::new();
+    let mut chunk_of: FastMap<&str, usize> = FastMap::default();
     let (mut chunk, mut n_res, mut n_out) = (0usize, 0usize, 0usize);
     for t in &plan.targets {
         let (r, o) = per_target.get(t.name.as_str()).copied().unwrap_or_default();
@@ -242,7 +242,7 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
     for c in 0..chunks {
         let mut resources = std::mem::take(&mut child_res[c]);
         let mut outputs = std::mem::take(&mut child_out[c]);
-        let local: HashSet<String> = resources.iter().map(|(k, _)| k.to_string()).collect();
+        let local: FastSet<String> = resources.iter().map(|(k, _)| k.to_string()).collect();
         let mut rw = Rewriter {
             local: &local,
             parent_params: &parent_params,

@@ -7,7 +7,7 @@
 use super::cloudformation::{groups as index_groups, Groups};
 use super::escape::markdown_cell;
 use super::hcl::{Block, Expr, File};
-use super::{RenderError, RenderedFile};
+use super::{FastMap, RenderError, RenderedFile};
 use crate::intent::Protocol;
 use crate::plan::{Direction, InputKind, Peer, Plan};
 use serde::Serialize;
@@ -146,6 +146,31 @@ fn sg_id(groups: &Groups, key: &str) -> Expr {
     }
 }
 
+/// [`sg_id`] of every group, worked out once: rules refer to groups thousands of times.
+struct SgIds<'a> {
+    groups: Groups<'a>,
+    ids: FastMap<&'a str, Expr>,
+}
+
+impl<'a> SgIds<'a> {
+    fn new(plan: &'a Plan) -> Self {
+        let groups = index_groups(plan);
+        let ids = plan
+            .security_groups
+            .iter()
+            .map(|g| (g.key.as_str(), sg_id(&groups, &g.key)))
+            .collect();
+        SgIds { groups, ids }
+    }
+
+    fn get(&self, key: &str) -> Expr {
+        match self.ids.get(key) {
+            Some(e) => e.clone(),
+            None => sg_id(&self.groups, key),
+        }
+    }
+}
+
 fn endpoint_id(plan: &Plan) -> Expr {
     match &plan.endpoint.id {
         Some(id) => Expr::str(id),
@@ -260,7 +285,7 @@ fn ip_protocol(p: Protocol) -> &'static str {
 }
 
 fn security_groups(plan: &Plan) -> File {
-    let index = index_groups(plan);
+    let index = SgIds::new(plan);
     let groups: Vec<(String, Expr)> = plan
         .security_groups
         .iter()
@@ -292,12 +317,12 @@ fn security_groups(plan: &Plan) -> File {
                     };
                     let (cidr, peer_sg) = match &r.peer {
                         Peer::Cidr(c) => (Expr::str(c.to_string()), Expr::Null),
-                        Peer::SecurityGroup(k) => (Expr::Null, sg_id(&index, k)),
+                        Peer::SecurityGroup(k) => (Expr::Null, index.get(k)),
                     };
                     (
                         r.key.clone(),
                         Expr::Object(vec![
-                            ("security_group_id".into(), sg_id(&index, &r.security_group)),
+                            ("security_group_id".into(), index.get(&r.security_group)),
                             ("ip_protocol".into(), Expr::str(ip_protocol(r.protocol))),
                             ("from_port".into(), from),
                             ("to_port".into(), to),

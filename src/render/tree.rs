@@ -100,8 +100,8 @@ pub fn dedup<'a>(map: &mut Vec<(Key<'a>, Node<'a>)>) {
     let mut first = Vec::with_capacity(map.len());
     let mut dup = false;
     {
-        let mut seen: std::collections::HashMap<&str, usize> =
-            std::collections::HashMap::with_capacity(map.len());
+        let mut seen: super::FastMap<&str, usize> = super::FastMap::default();
+        seen.reserve(map.len());
         for (i, (k, _)) in map.iter().enumerate() {
             let p = *seen.entry(k.as_ref()).or_insert(i);
             dup |= p != i;
@@ -210,7 +210,7 @@ fn write_entries(out: &mut String, e: &Entries, indent: usize, inline: bool) {
 const MAX_SIMPLE_KEY: usize = 128;
 
 fn write_key_value(out: &mut String, k: &str, v: &Node, indent: usize) {
-    if k.len() > MAX_SIMPLE_KEY || k.contains(is_break) {
+    if k.len() > MAX_SIMPLE_KEY || (!obviously_plain(k) && k.contains(is_break)) {
         out.push_str("? ");
         if !write_scalar(out, k, indent + 2, false) {
             out.push('\n');
@@ -430,10 +430,11 @@ fn reads_as_non_string(s: &str) -> bool {
     if matches!(s, "true" | "True" | "TRUE" | "false" | "False" | "FALSE") {
         return true;
     }
-    if digits_but_not_number(s) || is_int(s) {
-        return true;
+    // Integers and finite floats start with a digit, a sign or a dot.
+    if !s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        return false;
     }
-    is_float(s)
+    digits_but_not_number(s) || is_int(s) || is_float(s)
 }
 
 fn digits_but_not_number(s: &str) -> bool {
@@ -524,11 +525,45 @@ fn yaml11_non_string(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || matches!(b, b'_' | b':' | b'.'))
 }
 
+/// A quick yes for most strings of a template (logical IDs, types, names, CIDRs): plain
+/// by every rule of [`scalar_style`], decided in one pass over the bytes.
+fn obviously_plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b.first() {
+        // Starting with a letter, only keywords read as non-strings.
+        Some(c) if c.is_ascii_alphabetic() => {
+            if b.len() <= 5 && (reads_as_non_string(s) || yaml11_non_string(s)) {
+                return false;
+            }
+            let mut prev = 0u8;
+            for &c in &b[1..] {
+                // `: ` is a mapping indicator and ` #` starts a comment; `#` is left to
+                // the full analysis altogether.
+                if !(0x20..=0x7e).contains(&c) || c == b'#' || (prev == b':' && c == b' ') {
+                    return false;
+                }
+                prev = c;
+            }
+            !matches!(prev, b' ' | b':')
+        }
+        // An IPv4 address with a prefix length: never a number.
+        Some(c) if c.is_ascii_digit() => {
+            b.contains(&b'/')
+                && b.iter()
+                    .all(|&c| c.is_ascii_digit() || c == b'.' || c == b'/')
+        }
+        _ => false,
+    }
+}
+
 /// The style a string is written in, as a mapping key (`key`) or a value.
 pub fn scalar_style(s: &str, key: bool) -> Style {
+    if obviously_plain(s) {
+        return Style::Plain;
+    }
     // Line separators other than `\n` make libyaml's single-quoted and literal output
     // fold; escaping them in double quotes keeps every byte as is.
-    if s.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+    if !s.is_ascii() && s.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
         return Style::DoubleQuoted;
     }
     let a = analyze(s);
@@ -940,6 +975,58 @@ mod tests {
             let doc = Node::Map(vec![(Cow::Borrowed(*s), Node::from(*s))]);
             let expected = serde_json::to_string_pretty(&serde_value(&doc)).unwrap();
             assert_eq!(to_json_pretty(&doc, 0), expected, "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn yaml_matches_serde_yaml_on_random_strings(
+            s in "[ a-zA-Z0-9:#'\"\\\\.\n\t{}\\[\\],&*!|>%@`?~+_/-]{0,10}"
+        ) {
+            proptest::prop_assume!(!yaml11_only(&s));
+            let doc = Node::Map(vec![
+                ("value-of-it".into(), Node::from(s.as_str())),
+                ("seq-of-it".into(), Node::Seq(vec![Node::from(s.as_str())])),
+                (Cow::Borrowed(s.as_str()), Node::Int(1)),
+            ]);
+            let expected = serde_yaml::to_string(&serde_value(&doc)).unwrap();
+            proptest::prop_assume!(!expected.contains("|+") && !expected.contains("|2+"));
+            proptest::prop_assert_eq!(to_yaml(&doc, 0), expected);
+        }
+    }
+
+    #[test]
+    fn the_quick_plain_test_agrees_with_the_full_one() {
+        let more = [
+            "AWS::EC2::VPC::Id",
+            "a: b",
+            "a:",
+            "a ",
+            "ab#c",
+            "yes",
+            "Yes1",
+            "10.0.0.0/24",
+            "1/2",
+            "1.5",
+            "é",
+        ];
+        for s in TRICKY.iter().chain(more.iter()) {
+            if obviously_plain(s) {
+                assert_eq!(full_style(s), Style::Plain, "{s:?}");
+            }
+        }
+    }
+
+    fn full_style(s: &str) -> Style {
+        let a = analyze(s);
+        if s.contains('\n')
+            || reads_as_non_string(s)
+            || yaml11_non_string(s)
+            || !a.block_plain_allowed
+        {
+            Style::SingleQuoted
+        } else {
+            Style::Plain
         }
     }
 

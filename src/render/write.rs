@@ -58,38 +58,70 @@ fn write_temp(path: &Path, contents: &str) -> std::io::Result<()> {
 /// Writes `files` under `dir` (created if missing), atomically per file and all-or-
 /// nothing up to the final renames.
 pub fn write_all(dir: &Path, files: &[RenderedFile]) -> Result<(), WriteError> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
+    let targets: Vec<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
+    let mut made: Vec<&Path> = Vec::new();
+    for target in &targets {
+        let parent = target.parent().unwrap_or(dir);
+        if made.contains(&parent) {
+            continue;
+        }
+        fs::create_dir_all(parent).map_err(|source| WriteError::CreateDir {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+        made.push(parent);
+    }
+    let staged: Vec<(PathBuf, &Path)> = targets
+        .iter()
+        .map(|t| (temp_path(t), t.as_path()))
+        .collect();
+    let cleanup = |staged: &[(PathBuf, &Path)]| {
         for (tmp, _) in staged {
             let _ = fs::remove_file(tmp);
         }
     };
-    for f in files {
-        let target = dir.join(&f.path);
-        let parent = target.parent().unwrap_or(dir).to_path_buf();
-        if let Err(source) = fs::create_dir_all(&parent) {
-            cleanup(&staged);
-            return Err(WriteError::CreateDir {
-                path: parent,
-                source,
+    // Most of the time goes to waiting for fsync; the files are independent, so a few
+    // threads let the file system flush them together.
+    let threads = files.len().clamp(1, 4);
+    let per_thread = files.len().div_ceil(threads);
+    let failed: Option<(PathBuf, std::io::Error)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = staged
+            .chunks(per_thread.max(1))
+            .zip(files.chunks(per_thread.max(1)))
+            .map(|(paths, files)| {
+                scope.spawn(move || {
+                    for ((tmp, target), f) in paths.iter().zip(files) {
+                        if let Err(e) = write_temp(tmp, &f.contents) {
+                            return Some((target.to_path_buf(), e));
+                        }
+                    }
+                    None
+                })
+            })
+            .collect();
+        let mut first = None;
+        for h in handles {
+            let r = h.join().unwrap_or_else(|_| {
+                Some((
+                    dir.to_path_buf(),
+                    std::io::Error::other("a writer thread panicked"),
+                ))
             });
+            if first.is_none() {
+                first = r;
+            }
         }
-        let tmp = temp_path(&target);
-        if let Err(source) = write_temp(&tmp, &f.contents) {
-            let _ = fs::remove_file(&tmp);
-            cleanup(&staged);
-            return Err(WriteError::Write {
-                path: target,
-                source,
-            });
-        }
-        staged.push((tmp, target));
+        first
+    });
+    if let Some((path, source)) = failed {
+        cleanup(&staged);
+        return Err(WriteError::Write { path, source });
     }
     for (i, (tmp, target)) in staged.iter().enumerate() {
         if let Err(source) = fs::rename(tmp, target) {
             cleanup(&staged[i..]);
             return Err(WriteError::Write {
-                path: target.clone(),
+                path: target.to_path_buf(),
                 source,
             });
         }
