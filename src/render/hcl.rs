@@ -7,93 +7,103 @@ use super::tree::json_string;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// Text is borrowed from the plan where it can be: a large module holds tens of
+/// thousands of strings.
+pub type Text<'a> = Cow<'a, str>;
+
 #[derive(Debug, Clone)]
-pub enum Expr {
-    Str(String),
+pub enum Expr<'a> {
+    Str(Text<'a>),
     Num(i64),
     Bool(bool),
     Null,
     /// A reference such as `var.vpc_id` or `aws_security_group.this["web"].id`; build
     /// indexed ones with [`Expr::index`] so that keys are quoted.
-    Ref(String),
+    Ref(Text<'a>),
     /// A type constraint (`string`, `map(string)`): bare in HCL, a plain string in JSON.
-    Type(String),
-    List(Vec<Expr>),
+    Type(&'static str),
+    List(Vec<Expr<'a>>),
     /// Written one attribute per line.
-    Object(Vec<(String, Expr)>),
+    Object(Vec<(Text<'a>, Expr<'a>)>),
     /// Like `Object`, but every key is quoted: maps keyed by data (rule keys, names).
-    Map(Vec<(String, Expr)>),
+    Map(Vec<(Text<'a>, Expr<'a>)>),
     /// Written on one line: `{ a = 1, b = 2 }` (only inside calls).
-    InlineObject(Vec<(String, Expr)>),
-    Call(&'static str, Vec<Expr>),
+    InlineObject(Vec<(Text<'a>, Expr<'a>)>),
+    Call(&'static str, Vec<Expr<'a>>),
 }
 
-impl Expr {
-    pub fn str(s: impl Into<String>) -> Expr {
+impl<'a> Expr<'a> {
+    pub fn str(s: impl Into<Text<'a>>) -> Expr<'a> {
         Expr::Str(s.into())
     }
 
-    pub fn r(s: impl Into<String>) -> Expr {
+    pub fn r(s: impl Into<Text<'a>>) -> Expr<'a> {
         Expr::Ref(s.into())
     }
 
     /// `resource.name["key"].attr`
-    pub fn index(prefix: &str, key: &str, attr: &str) -> Expr {
-        Expr::Ref(format!("{prefix}[{}].{attr}", hcl_string(key)))
+    pub fn index(prefix: &str, key: &str, attr: &str) -> Expr<'a> {
+        let mut r = String::with_capacity(prefix.len() + key.len() + attr.len() + 5);
+        r.push_str(prefix);
+        r.push('[');
+        push_hcl_string(&mut r, key);
+        r.push_str("].");
+        r.push_str(attr);
+        Expr::Ref(Cow::Owned(r))
     }
 
-    pub fn opt_str(s: Option<&str>) -> Expr {
+    pub fn opt_str(s: Option<&'a str>) -> Expr<'a> {
         s.map_or(Expr::Null, Expr::str)
     }
 }
 
 #[derive(Debug, Clone)]
-pub enum Item {
-    Attr(String, Expr),
-    Block(Block),
+pub enum Item<'a> {
+    Attr(Text<'a>, Expr<'a>),
+    Block(Block<'a>),
     Blank,
 }
 
 #[derive(Debug, Clone)]
-pub struct Block {
-    pub ident: String,
-    pub labels: Vec<String>,
-    pub body: Vec<Item>,
+pub struct Block<'a> {
+    pub ident: &'static str,
+    pub labels: Vec<Text<'a>>,
+    pub body: Vec<Item<'a>>,
 }
 
-impl Block {
-    pub fn new(ident: &str, labels: &[&str]) -> Block {
+impl<'a> Block<'a> {
+    pub fn new(ident: &'static str, labels: &[&'a str]) -> Block<'a> {
         Block {
-            ident: ident.to_string(),
-            labels: labels.iter().map(|l| (*l).to_string()).collect(),
+            ident,
+            labels: labels.iter().map(|l| Cow::Borrowed(*l)).collect(),
             body: Vec::new(),
         }
     }
 
-    pub fn attr(mut self, key: &str, value: Expr) -> Block {
-        self.body.push(Item::Attr(key.to_string(), value));
+    pub fn attr(mut self, key: &'static str, value: Expr<'a>) -> Block<'a> {
+        self.body.push(Item::Attr(Cow::Borrowed(key), value));
         self
     }
 
-    pub fn blank(mut self) -> Block {
+    pub fn blank(mut self) -> Block<'a> {
         self.body.push(Item::Blank);
         self
     }
 
-    pub fn block(mut self, block: Block) -> Block {
+    pub fn block(mut self, block: Block<'a>) -> Block<'a> {
         self.body.push(Item::Block(block));
         self
     }
 
-    pub fn push_attr(&mut self, key: &str, value: Expr) {
-        self.body.push(Item::Attr(key.to_string(), value));
+    pub fn push_attr(&mut self, key: impl Into<Text<'a>>, value: Expr<'a>) {
+        self.body.push(Item::Attr(key.into(), value));
     }
 }
 
 /// One `.tf` / `.tf.json` file: top-level blocks, in order.
 #[derive(Debug, Clone, Default)]
-pub struct File {
-    pub blocks: Vec<Block>,
+pub struct File<'a> {
+    pub blocks: Vec<Block<'a>>,
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -113,7 +123,7 @@ fn hcl_key(k: &str) -> Cow<'_, str> {
 
 // ---------------------------------------------------------------- HCL
 
-impl File {
+impl File<'_> {
     pub fn to_hcl(&self) -> String {
         let mut out = String::with_capacity(4096);
         for (i, b) in self.blocks.iter().enumerate() {
@@ -132,9 +142,9 @@ fn indent(out: &mut String, level: usize) {
     }
 }
 
-fn write_block(out: &mut String, b: &Block, level: usize) {
+fn write_block(out: &mut String, b: &Block<'_>, level: usize) {
     indent(out, level);
-    out.push_str(&b.ident);
+    out.push_str(b.ident);
     for l in &b.labels {
         out.push(' ');
         push_hcl_string(out, l);
@@ -161,14 +171,14 @@ fn write_block(out: &mut String, b: &Block, level: usize) {
 /// A body item as written: attribute keys already in their HCL form (borrowed where
 /// they need no quoting), values borrowed from the model.
 enum Line<'m> {
-    Attr(Cow<'m, str>, &'m Expr),
-    Block(&'m Block),
+    Attr(Cow<'m, str>, &'m Expr<'m>),
+    Block(&'m Block<'m>),
     Blank,
 }
 
 /// A multi-line value opens a bracket on its first line; `terraform fmt` leaves such a
 /// line out of the `=` alignment of its neighbours.
-fn is_multiline(e: &Expr) -> bool {
+fn is_multiline(e: &Expr<'_>) -> bool {
     matches!(e, Expr::Object(items) | Expr::Map(items) if !items.is_empty())
 }
 
@@ -214,7 +224,7 @@ fn write_body(out: &mut String, items: &[Line], level: usize) {
     }
 }
 
-fn write_attr(out: &mut String, key: &str, width: usize, v: &Expr, level: usize) {
+fn write_attr(out: &mut String, key: &str, width: usize, v: &Expr<'_>, level: usize) {
     indent(out, level);
     out.push_str(key);
     for _ in key.chars().count()..width {
@@ -225,7 +235,7 @@ fn write_attr(out: &mut String, key: &str, width: usize, v: &Expr, level: usize)
     out.push('\n');
 }
 
-fn write_expr(out: &mut String, e: &Expr, level: usize) {
+fn write_expr(out: &mut String, e: &Expr<'_>, level: usize) {
     match e {
         Expr::Str(s) => push_hcl_string(out, s),
         Expr::Num(n) => {
@@ -233,7 +243,8 @@ fn write_expr(out: &mut String, e: &Expr, level: usize) {
         }
         Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Expr::Null => out.push_str("null"),
-        Expr::Ref(r) | Expr::Type(r) => out.push_str(r),
+        Expr::Ref(r) => out.push_str(r),
+        Expr::Type(t) => out.push_str(t),
         Expr::List(items) => {
             out.push('[');
             for (i, it) in items.iter().enumerate() {
@@ -299,12 +310,12 @@ fn write_expr(out: &mut String, e: &Expr, level: usize) {
 enum Json<'m> {
     Object(Vec<(Cow<'m, str>, Json<'m>)>),
     Array(Vec<Json<'m>>),
-    Expr(&'m Expr),
+    Expr(&'m Expr<'m>),
     /// `depends_on`: bare references, not templates.
-    References(&'m Expr),
+    References(&'m Expr<'m>),
 }
 
-impl File {
+impl File<'_> {
     /// The file in Terraform JSON syntax, laid out as `serde_json::to_string_pretty`
     /// lays it out, without a final line break.
     pub fn to_json_string(&self) -> String {
@@ -316,7 +327,7 @@ impl File {
             for l in b.labels.iter().rev() {
                 value = Json::Object(vec![(Cow::Owned(template_literal(l)), value)]);
             }
-            merge_into(&mut root, Cow::Borrowed(&b.ident), value);
+            merge_into(&mut root, Cow::Borrowed(b.ident), value);
         }
         let mut out = String::with_capacity(4096);
         write_json(&mut out, &Json::Object(root), 0);
@@ -336,8 +347,8 @@ fn merge_into<'m>(map: &mut Vec<(Cow<'m, str>, Json<'m>)>, key: Cow<'m, str>, va
     }
 }
 
-fn body_json(items: &[Item]) -> Vec<(Cow<'_, str>, Json<'_>)> {
-    let mut m: Vec<(Cow<str>, Json)> = Vec::with_capacity(items.len());
+fn body_json<'m>(items: &'m [Item<'m>]) -> Vec<(Cow<'m, str>, Json<'m>)> {
+    let mut m: Vec<(Cow<'m, str>, Json<'m>)> = Vec::with_capacity(items.len());
     for it in items {
         match it {
             Item::Blank => {}
@@ -349,7 +360,7 @@ fn body_json(items: &[Item]) -> Vec<(Cow<'_, str>, Json<'_>)> {
                 };
                 match m.iter_mut().find(|(key, _)| key == k) {
                     Some((_, slot)) => *slot = value,
-                    None => m.push((Cow::Borrowed(k), value)),
+                    None => m.push((Cow::Borrowed(k.as_ref()), value)),
                 }
             }
             Item::Block(b) => {
@@ -364,7 +375,7 @@ fn body_json(items: &[Item]) -> Vec<(Cow<'_, str>, Json<'_>)> {
                         let first = std::mem::replace(existing, Json::Array(Vec::new()));
                         *existing = Json::Array(vec![first, value]);
                     }
-                    None => m.push((Cow::Borrowed(&b.ident), value)),
+                    None => m.push((Cow::Borrowed(b.ident), value)),
                 }
             }
         }
@@ -429,7 +440,7 @@ fn write_json_object<K: AsRef<str>, T>(
     out.push('}');
 }
 
-fn write_json(out: &mut String, j: &Json, level: usize) {
+fn write_json(out: &mut String, j: &Json<'_>, level: usize) {
     match j {
         Json::Object(m) => write_json_object(out, m, level, false, |o, v, l| write_json(o, v, l)),
         Json::Array(a) => write_json_seq(out, a, level, |o, v, l| write_json(o, v, l)),
@@ -445,7 +456,7 @@ fn write_json(out: &mut String, j: &Json, level: usize) {
     }
 }
 
-fn write_expr_json(out: &mut String, e: &Expr, level: usize) {
+fn write_expr_json(out: &mut String, e: &Expr<'_>, level: usize) {
     match e {
         Expr::Str(s) => push_tf_json_string(out, s),
         Expr::Num(n) => {
@@ -467,7 +478,7 @@ fn write_expr_json(out: &mut String, e: &Expr, level: usize) {
     }
 }
 
-fn inline_hcl(e: &Expr) -> String {
+fn inline_hcl(e: &Expr<'_>) -> String {
     let mut s = String::new();
     write_expr(&mut s, e, 0);
     s
