@@ -7,7 +7,7 @@
 
 use super::cloudformation;
 use super::tree::{self, map, Key, Node};
-use super::{FastMap, FastSet};
+use super::FastMap;
 use crate::plan::{Peer, Plan, Reason};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -54,7 +54,7 @@ pub fn stacks<'a>(plan: &'a Plan, ext: &str) -> Vec<Stack<'a>> {
         && count(&whole, "Outputs") <= MAX_OUTPUTS
         && count(&whole, "Parameters") <= MAX_PARAMETERS;
     if within_counts {
-        let json = tree::to_json_pretty(&whole, 0);
+        let json = tree::to_json_pretty(&whole, 64 * 1024);
         if json.len() <= MAX_BYTES {
             return vec![Stack {
                 stem: plan.name.clone(),
@@ -119,13 +119,31 @@ fn owners(plan: &Plan) -> (FastMap<&str, &str>, FastMap<String, &str>) {
 /// Turns references to what is not in the child into references to child parameters,
 /// recording for each the parameter's definition and the value the parent passes.
 struct Rewriter<'p, 'a> {
-    local: &'p FastSet<String>,
+    chunk: usize,
+    res_owner: &'p FastMap<&'a str, &'a str>,
+    chunk_of: &'p FastMap<&'a str, usize>,
     parent_params: &'p [(Key<'a>, Node<'a>)],
     params: Entries<'a>,
     passed: Entries<'a>,
+    /// Parameter name of each external reference met so far: (id, attribute) → name.
+    names: Vec<(Key<'a>, Option<Key<'a>>, String)>,
 }
 
 impl<'a> Rewriter<'_, 'a> {
+    fn is_local(&self, id: &str) -> bool {
+        self.res_owner
+            .get(id)
+            .and_then(|t| self.chunk_of.get(t))
+            .is_some_and(|&c| c == self.chunk)
+    }
+
+    fn known(&self, id: &str, attr: Option<&str>) -> Option<&str> {
+        self.names
+            .iter()
+            .find(|(i, a, _)| i == id && a.as_deref() == attr)
+            .map(|(_, _, n)| n.as_str())
+    }
+
     fn has(&self, name: &str) -> bool {
         self.params.iter().any(|(k, _)| k == name)
     }
@@ -137,7 +155,13 @@ impl<'a> Rewriter<'_, 'a> {
 
     fn rewrite(&mut self, v: &mut Node<'a>) {
         match v {
-            Node::Ref(id) if !self.local.contains(id.as_ref()) => {
+            Node::Ref(id) if !self.is_local(id) => {
+                if let Some(name) = self.known(id, None) {
+                    if name != id {
+                        *v = Node::Ref(Cow::Owned(name.to_string()));
+                    }
+                    return;
+                }
                 if let Some((_, def)) = self.parent_params.iter().find(|(k, _)| k == id) {
                     // The child's parameter has the parent parameter's name: the
                     // reference itself stays as it is.
@@ -145,6 +169,7 @@ impl<'a> Rewriter<'_, 'a> {
                         let def = def.clone();
                         self.param(id.to_string(), def, Node::Ref(id.clone()));
                     }
+                    self.names.push((id.clone(), None, id.to_string()));
                     return;
                 }
                 let name = format!("{id}Id");
@@ -153,9 +178,14 @@ impl<'a> Rewriter<'_, 'a> {
                     let def = map! { "Type" => "String", "Description" => description };
                     self.param(name.clone(), def, Node::Ref(id.clone()));
                 }
+                self.names.push((id.clone(), None, name.clone()));
                 *v = Node::Ref(Cow::Owned(name));
             }
-            Node::GetAtt(id, attr) if !self.local.contains(id.as_ref()) => {
+            Node::GetAtt(id, attr) if !self.is_local(id) => {
+                if let Some(name) = self.known(id, Some(attr)) {
+                    *v = Node::Ref(Cow::Owned(name.to_string()));
+                    return;
+                }
                 let (name, ty) = if attr == "GroupId" {
                     (format!("{id}Id"), "AWS::EC2::SecurityGroup::Id")
                 } else {
@@ -167,6 +197,8 @@ impl<'a> Rewriter<'_, 'a> {
                     let passed = Node::GetAtt(id.clone(), attr.clone());
                     self.param(name.clone(), def, passed);
                 }
+                self.names
+                    .push((id.clone(), Some(attr.clone()), name.clone()));
                 *v = Node::Ref(Cow::Owned(name));
             }
             Node::Map(m) => m.iter_mut().for_each(|(_, v)| self.rewrite(v)),
@@ -242,12 +274,14 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
     for c in 0..chunks {
         let mut resources = std::mem::take(&mut child_res[c]);
         let mut outputs = std::mem::take(&mut child_out[c]);
-        let local: FastSet<String> = resources.iter().map(|(k, _)| k.to_string()).collect();
         let mut rw = Rewriter {
-            local: &local,
+            chunk: c,
+            res_owner: &res_owner,
+            chunk_of: &chunk_of,
             parent_params: &parent_params,
             params: Vec::new(),
             passed: Vec::new(),
+            names: Vec::new(),
         };
         // Cross-stack DependsOn is impossible: the nested stack resource depends on them.
         let mut parent_deps: BTreeSet<String> = BTreeSet::new();
@@ -256,7 +290,7 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
             if let Node::Map(obj) = r {
                 if let Some(i) = obj.iter().position(|(k, _)| k == "DependsOn") {
                     if let Node::Str(dep) = &obj[i].1 {
-                        if !local.contains(dep.as_ref()) {
+                        if !rw.is_local(dep) {
                             parent_deps.insert(dep.to_string());
                             obj.remove(i);
                         }

@@ -525,6 +525,17 @@ fn yaml11_non_string(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || matches!(b, b'_' | b':' | b'.'))
 }
 
+/// Printable ASCII but `#`.
+const PLAIN_TAIL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0x20;
+    while i < 0x7f {
+        t[i] = i != b'#' as usize;
+        i += 1;
+    }
+    t
+};
+
 /// A quick yes for most strings of a template (logical IDs, types, names, CIDRs): plain
 /// by every rule of [`scalar_style`], decided in one pass over the bytes.
 fn obviously_plain(s: &str) -> bool {
@@ -535,11 +546,11 @@ fn obviously_plain(s: &str) -> bool {
             if b.len() <= 5 && (reads_as_non_string(s) || yaml11_non_string(s)) {
                 return false;
             }
-            let mut prev = 0u8;
+            // `: ` is a mapping indicator and ` #` starts a comment; `#` is left to the
+            // full analysis altogether.
+            let mut prev = b[0];
             for &c in &b[1..] {
-                // `: ` is a mapping indicator and ` #` starts a comment; `#` is left to
-                // the full analysis altogether.
-                if !(0x20..=0x7e).contains(&c) || c == b'#' || (prev == b':' && c == b' ') {
+                if !PLAIN_TAIL[usize::from(c)] || (prev == b':' && c == b' ') {
                     return false;
                 }
                 prev = c;
@@ -744,28 +755,41 @@ fn write_json(out: &mut String, n: &Node, indent: usize) {
     }
 }
 
+/// Bytes serde_json escapes in strings.
+const JSON_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// A JSON string literal, escaped as serde_json escapes.
 pub fn json_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let esc: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
+        if !JSON_ESCAPE[usize::from(b)] {
+            continue;
+        }
         out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
-        } else {
-            out.push_str(esc);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                let _ = write!(out, "\\u{b:04x}");
+            }
         }
         start = i + 1;
     }
