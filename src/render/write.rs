@@ -83,40 +83,60 @@ pub fn write_all(dir: &Path, files: &[RenderedFile]) -> Result<(), WriteError> {
     // Most of the time goes to waiting for fsync; the files are independent, so a few
     // threads let the file system flush them together.
     let threads = files.len().clamp(1, 4);
-    let per_thread = files.len().div_ceil(threads);
-    let failed: Option<(PathBuf, std::io::Error)> = std::thread::scope(|scope| {
+    let per_thread = files.len().div_ceil(threads).max(1);
+    let outcome: Result<Vec<usize>, (PathBuf, std::io::Error)> = std::thread::scope(|scope| {
         let handles: Vec<_> = staged
-            .chunks(per_thread.max(1))
-            .zip(files.chunks(per_thread.max(1)))
+            .chunks(per_thread)
+            .zip(files.chunks(per_thread))
             .map(|(paths, files)| {
                 scope.spawn(move || {
-                    for ((tmp, target), f) in paths.iter().zip(files) {
+                    let mut unchanged = Vec::new();
+                    for (i, ((tmp, target), f)) in paths.iter().zip(files).enumerate() {
+                        if fs::read(target).is_ok_and(|b| b == f.contents.as_bytes()) {
+                            unchanged.push(i);
+                            continue;
+                        }
                         if let Err(e) = write_temp(tmp, &f.contents) {
-                            return Some((target.to_path_buf(), e));
+                            return Err((target.to_path_buf(), e));
                         }
                     }
-                    None
+                    Ok(unchanged)
                 })
             })
             .collect();
-        let mut first = None;
-        for h in handles {
+        let mut outcome = Ok(Vec::new());
+        for (n, h) in handles.into_iter().enumerate() {
             let r = h.join().unwrap_or_else(|_| {
-                Some((
+                Err((
                     dir.to_path_buf(),
                     std::io::Error::other("a writer thread panicked"),
                 ))
             });
-            if first.is_none() {
-                first = r;
+            match (&mut outcome, r) {
+                (Ok(all), Ok(unchanged)) => {
+                    all.extend(unchanged.into_iter().map(|i| n * per_thread + i))
+                }
+                (Ok(_), Err(e)) => outcome = Err(e),
+                (Err(_), _) => {}
             }
         }
-        first
+        outcome
     });
-    if let Some((path, source)) = failed {
-        cleanup(&staged);
-        return Err(WriteError::Write { path, source });
-    }
+    let unchanged = match outcome {
+        Ok(u) => u,
+        Err((path, source)) => {
+            cleanup(&staged);
+            return Err(WriteError::Write { path, source });
+        }
+    };
+    // A file that already holds exactly these bytes is left alone: nothing to make
+    // atomic, no fsync, and its modification time stays.
+    let staged: Vec<(PathBuf, &Path)> = staged
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !unchanged.contains(i))
+        .map(|(_, s)| s)
+        .collect();
     for (i, (tmp, target)) in staged.iter().enumerate() {
         if let Err(source) = fs::rename(tmp, target) {
             cleanup(&staged[i..]);
@@ -174,6 +194,25 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn leaves_files_with_the_same_bytes_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = vec![file("a.tf", "x\n"), file("b.tf", "y\n")];
+        write_all(dir.path(), &files).unwrap();
+        let a = dir.path().join("a.tf");
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1);
+        fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        write_all(dir.path(), &[file("a.tf", "x\n"), file("b.tf", "z\n")]).unwrap();
+        assert_eq!(fs::metadata(&a).unwrap().modified().unwrap(), old);
+        assert_eq!(fs::read_to_string(dir.path().join("b.tf")).unwrap(), "z\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[test]
