@@ -28,13 +28,12 @@ pub fn no_traffic_placeholder() -> Node<'static> {
 }
 
 pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
-    Ok(super::nested::stacks(plan, ".yaml")
-        .into_iter()
-        .map(|s| RenderedFile {
+    Ok(super::par_map(super::nested::stacks(plan, ".yaml"), |s| {
+        RenderedFile {
             path: PathBuf::from(format!("{}.yaml", s.stem)),
             contents: tree::to_yaml(&s.template, s.size_hint()),
-        })
-        .collect())
+        }
+    }))
 }
 
 fn borrowed(s: &str) -> Node<'_> {
