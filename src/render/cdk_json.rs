@@ -15,23 +15,27 @@ struct Param {
 
 pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
     const EXT: &str = ".template.json";
-    let mut files = Vec::new();
-    let mut nested = Vec::new();
-    for (i, s) in super::nested::stacks(plan, EXT).into_iter().enumerate() {
-        let mut json = serde_json::to_string_pretty(&s.template)
-            .map_err(|e| RenderError::Json(e.to_string()))?;
+    let stacks = super::nested::stacks(plan, EXT);
+    let nested: Vec<Nested> = stacks
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, s)| Nested {
+            logical_id: format!("TargetsStack{i}"),
+            file: format!("{}{EXT}", s.stem),
+        })
+        .collect();
+    let mut files = super::par_map(stacks, |s| {
+        let mut json = match s.json {
+            Some(j) => j,
+            None => super::tree::to_json_pretty(&s.template, s.size_hint()),
+        };
         json.push('\n');
-        if i > 0 {
-            nested.push(Nested {
-                logical_id: format!("TargetsStack{i}"),
-                file: format!("{}{EXT}", s.stem),
-            });
-        }
-        files.push(RenderedFile {
+        RenderedFile {
             path: PathBuf::from(format!("{}{EXT}", s.stem)),
             contents: json,
-        });
-    }
+        }
+    });
     let file_name = format!("{}{EXT}", plan.name);
     let params: Vec<Param> = plan
         .inputs

@@ -1,5 +1,5 @@
 //! `cloudformation`: the plan as one CloudFormation template (long-form intrinsics, so the
-//! same tree serializes to YAML here and to JSON for `cdk-json`).
+//! same tree is written as YAML here and as JSON for `cdk-json`).
 //!
 //! Every security group shibori creates declares the CDK "no traffic" egress placeholder
 //! inline: without an inline egress rule CloudFormation keeps EC2's default allow-all
@@ -8,62 +8,63 @@
 //! `SecurityGroupIngress`/`SecurityGroupEgress` resources, so groups never reference each
 //! other circularly.
 
-use super::{RenderError, RenderedFile};
+use super::tree::{self, map, Key, Node};
+use super::{FastMap, RenderError, RenderedFile};
 use crate::intent::Protocol;
 use crate::plan::{Direction, InputKind, Peer, Plan, SecurityGroup};
-use serde_json::{json, Map, Value};
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// The egress rule AWS CDK declares for `allowAllOutbound: false`: ICMP type 252 code 86
 /// to the broadcast address matches nothing.
-pub fn no_traffic_placeholder() -> Value {
-    json!({
-        "CidrIp": "255.255.255.255/32",
-        "Description": "Disallow all traffic",
-        "IpProtocol": "icmp",
-        "FromPort": 252,
-        "ToPort": 86
-    })
+pub fn no_traffic_placeholder() -> Node<'static> {
+    map! {
+        "CidrIp" => "255.255.255.255/32",
+        "Description" => "Disallow all traffic",
+        "IpProtocol" => "icmp",
+        "FromPort" => 252i64,
+        "ToPort" => 86i64,
+    }
 }
 
 pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
-    super::nested::stacks(plan, ".yaml")
-        .into_iter()
-        .map(|s| {
-            Ok(RenderedFile {
-                path: PathBuf::from(format!("{}.yaml", s.stem)),
-                contents: serde_yaml::to_string(&s.template)
-                    .map_err(|e| RenderError::Yaml(e.to_string()))?,
-            })
-        })
-        .collect()
+    Ok(super::par_map(super::nested::stacks(plan, ".yaml"), |s| {
+        RenderedFile {
+            path: PathBuf::from(format!("{}.yaml", s.stem)),
+            contents: tree::to_yaml(&s.template, s.size_hint()),
+        }
+    }))
 }
 
-fn r#ref(id: &str) -> Value {
-    json!({ "Ref": id })
+fn borrowed(s: &str) -> Node<'_> {
+    Node::Str(Cow::Borrowed(s))
 }
 
-fn get_att(id: &str, attr: &str) -> Value {
-    json!({ "Fn::GetAtt": [id, attr] })
+fn r#ref(id: &str) -> Node<'_> {
+    Node::Ref(Cow::Borrowed(id))
 }
 
-fn input_or(plan: &Plan, kind: InputKind, subject: Option<&str>, known: Option<&str>) -> Value {
+fn input_or<'a>(
+    plan: &'a Plan,
+    kind: InputKind,
+    subject: Option<&str>,
+    known: Option<&'a str>,
+) -> Node<'a> {
     match known {
-        Some(id) => Value::String(id.to_string()),
+        Some(id) => borrowed(id),
         None => plan
             .inputs
             .iter()
             .find(|i| i.kind == kind && i.subject.as_deref() == subject)
-            .map_or(Value::Null, |i| r#ref(&i.logical_id)),
+            .map_or(Node::Null, |i| r#ref(&i.logical_id)),
     }
 }
 
-fn vpc_id(plan: &Plan) -> Value {
+fn vpc_id(plan: &Plan) -> Node<'_> {
     input_or(plan, InputKind::VpcId, None, plan.vpc.id.as_deref())
 }
 
-fn subnet_id(plan: &Plan, name: &str) -> Value {
+fn subnet_id<'a>(plan: &'a Plan, name: &str) -> Node<'a> {
     input_or(
         plan,
         InputKind::SubnetId,
@@ -72,7 +73,7 @@ fn subnet_id(plan: &Plan, name: &str) -> Value {
     )
 }
 
-fn acl_id(plan: &Plan, key: &str) -> Value {
+fn acl_id<'a>(plan: &'a Plan, key: &str) -> Node<'a> {
     input_or(
         plan,
         InputKind::NetworkAclId,
@@ -82,7 +83,7 @@ fn acl_id(plan: &Plan, key: &str) -> Value {
 }
 
 /// Security groups by key: rules look groups up thousands of times in large plans.
-pub type Groups<'a> = HashMap<&'a str, &'a SecurityGroup>;
+pub type Groups<'a> = FastMap<&'a str, &'a SecurityGroup>;
 
 pub fn groups(plan: &Plan) -> Groups<'_> {
     plan.security_groups
@@ -91,29 +92,29 @@ pub fn groups(plan: &Plan) -> Groups<'_> {
         .collect()
 }
 
-pub fn sg_id(groups: &Groups, key: &str) -> Value {
+pub fn sg_id<'a>(groups: &Groups<'a>, key: &str) -> Node<'a> {
     match groups.get(key) {
         Some(g) => match &g.id {
-            Some(id) => Value::String(id.clone()),
-            None => get_att(&g.logical_id, "GroupId"),
+            Some(id) => borrowed(id),
+            None => Node::GetAtt(Cow::Borrowed(&g.logical_id), Cow::Borrowed("GroupId")),
         },
-        None => Value::Null,
+        None => Node::Null,
     }
 }
 
-fn endpoint_id(plan: &Plan) -> Value {
+fn endpoint_id(plan: &Plan) -> Node<'_> {
     match &plan.endpoint.id {
-        Some(id) => Value::String(id.clone()),
+        Some(id) => borrowed(id),
         None => r#ref(ENDPOINT),
     }
 }
 
 pub const ENDPOINT: &str = "ClientVpnEndpoint";
 
-fn tags(name: &str) -> Value {
-    json!([
-        { "Key": "Name", "Value": name },
-        { "Key": "ManagedBy", "Value": "shibori" }
+fn tags(name: &str) -> Node<'_> {
+    Node::Seq(vec![
+        map! { "Key" => "Name", "Value" => name },
+        map! { "Key" => "ManagedBy", "Value" => "shibori" },
     ])
 }
 
@@ -134,284 +135,309 @@ pub fn parameter_type(kind: InputKind) -> &'static str {
     }
 }
 
-fn parameters(plan: &Plan) -> Map<String, Value> {
-    let mut m = Map::new();
+type Entries<'a> = Vec<(Key<'a>, Node<'a>)>;
+
+fn parameters(plan: &Plan) -> Entries<'_> {
+    let mut m = Vec::with_capacity(plan.inputs.len());
     for i in &plan.inputs {
-        let mut p = Map::new();
-        p.insert("Type".into(), parameter_type(i.kind).into());
-        p.insert("Description".into(), i.description.clone().into());
-        if parameter_type(i.kind) == "String" {
-            p.insert("AllowedPattern".into(), i.kind.pattern().into());
-            p.insert(
-                "ConstraintDescription".into(),
-                format!("must be {}", i.kind.format_hint()).into(),
-            );
+        let ty = parameter_type(i.kind);
+        let mut p = vec![
+            (Cow::Borrowed("Type"), Node::from(ty)),
+            (Cow::Borrowed("Description"), borrowed(&i.description)),
+        ];
+        if ty == "String" {
+            p.push((
+                Cow::Borrowed("AllowedPattern"),
+                Node::from(i.kind.pattern()),
+            ));
+            p.push((
+                Cow::Borrowed("ConstraintDescription"),
+                Node::from(format!("must be {}", i.kind.format_hint())),
+            ));
         }
-        m.insert(i.logical_id.clone(), Value::Object(p));
+        m.push((Cow::Borrowed(i.logical_id.as_str()), Node::Map(p)));
     }
+    tree::dedup(&mut m);
     m
 }
 
-fn resources(plan: &Plan) -> Map<String, Value> {
+fn resource<'a>(ty: &'static str, properties: Entries<'a>) -> Node<'a> {
+    map! { "Type" => ty, "Properties" => Node::Map(properties) }
+}
+
+fn resources(plan: &Plan) -> Entries<'_> {
     let groups = groups(plan);
-    let mut m = Map::new();
+    let mut m: Entries = Vec::with_capacity(
+        plan.security_groups.len()
+            + plan.security_group_rules.len()
+            + plan.nacl_entries.len()
+            + plan.associations.len()
+            + plan.authorization_rules.len()
+            + plan.routes.len()
+            + 1,
+    );
     for g in plan.security_groups.iter().filter(|g| g.id.is_none()) {
-        m.insert(
-            g.logical_id.clone(),
-            json!({
-                "Type": "AWS::EC2::SecurityGroup",
-                "Properties": {
-                    "GroupName": g.name,
-                    "GroupDescription": g.description,
-                    "VpcId": vpc_id(plan),
-                    "SecurityGroupEgress": [no_traffic_placeholder()],
-                    "Tags": tags(&g.name)
-                }
-            }),
-        );
+        m.push((
+            Cow::Borrowed(g.logical_id.as_str()),
+            map! {
+                "Type" => "AWS::EC2::SecurityGroup",
+                "Properties" => map! {
+                    "GroupName" => g.name.as_str(),
+                    "GroupDescription" => g.description.as_str(),
+                    "VpcId" => vpc_id(plan),
+                    "SecurityGroupEgress" => Node::Seq(vec![no_traffic_placeholder()]),
+                    "Tags" => tags(&g.name),
+                },
+            },
+        ));
     }
     for r in &plan.security_group_rules {
-        let mut p = Map::new();
-        p.insert("GroupId".into(), sg_id(&groups, &r.security_group));
-        p.insert("IpProtocol".into(), ip_protocol(r.protocol).into());
+        let mut p: Entries = Vec::with_capacity(7);
+        p.push(("GroupId".into(), sg_id(&groups, &r.security_group)));
+        p.push(("IpProtocol".into(), ip_protocol(r.protocol).into()));
         if r.protocol != Protocol::All {
-            p.insert("FromPort".into(), r.from_port.into());
-            p.insert("ToPort".into(), r.to_port.into());
+            p.push(("FromPort".into(), r.from_port.into()));
+            p.push(("ToPort".into(), r.to_port.into()));
         }
-        let (ty, cidr_key, sg_key) = match r.direction {
-            Direction::Ingress => (
-                "AWS::EC2::SecurityGroupIngress",
-                "CidrIp",
-                "SourceSecurityGroupId",
-            ),
+        let (ty, sg_key) = match r.direction {
+            Direction::Ingress => ("AWS::EC2::SecurityGroupIngress", "SourceSecurityGroupId"),
             Direction::Egress => (
                 "AWS::EC2::SecurityGroupEgress",
-                "CidrIp",
                 "DestinationSecurityGroupId",
             ),
         };
         match &r.peer {
-            Peer::Cidr(c) => p.insert(cidr_key.into(), c.to_string().into()),
-            Peer::SecurityGroup(k) => p.insert(sg_key.into(), sg_id(&groups, k)),
+            Peer::Cidr(c) => p.push(("CidrIp".into(), c.to_string().into())),
+            Peer::SecurityGroup(k) => p.push((sg_key.into(), sg_id(&groups, k))),
         };
-        p.insert("Description".into(), r.description.clone().into());
-        m.insert(
-            r.logical_id.clone(),
-            json!({ "Type": ty, "Properties": Value::Object(p) }),
-        );
+        p.push(("Description".into(), borrowed(&r.description)));
+        m.push((Cow::Borrowed(r.logical_id.as_str()), resource(ty, p)));
     }
     for e in &plan.nacl_entries {
-        let mut p = Map::new();
-        p.insert("NetworkAclId".into(), acl_id(plan, &e.network_acl));
-        p.insert("RuleNumber".into(), e.rule_number.into());
-        p.insert("Protocol".into(), e.protocol.number().into());
-        p.insert("RuleAction".into(), "allow".into());
-        p.insert("Egress".into(), e.egress.into());
-        p.insert("CidrBlock".into(), e.cidr.to_string().into());
+        let mut p: Entries = Vec::with_capacity(8);
+        p.push(("NetworkAclId".into(), acl_id(plan, &e.network_acl)));
+        p.push(("RuleNumber".into(), e.rule_number.into()));
+        p.push(("Protocol".into(), Node::Int(e.protocol.number().into())));
+        p.push(("RuleAction".into(), "allow".into()));
+        p.push(("Egress".into(), e.egress.into()));
+        p.push(("CidrBlock".into(), e.cidr.to_string().into()));
         if let Some(ports) = e.ports {
-            p.insert(
+            p.push((
                 "PortRange".into(),
-                json!({ "From": ports.from, "To": ports.to }),
-            );
+                map! { "From" => ports.from, "To" => ports.to },
+            ));
         }
         if let Some(t) = e.icmp_type {
-            p.insert("Icmp".into(), json!({ "Code": -1, "Type": t }));
+            p.push(("Icmp".into(), map! { "Code" => -1i64, "Type" => t }));
         }
-        m.insert(
-            e.logical_id.clone(),
-            json!({ "Type": "AWS::EC2::NetworkAclEntry", "Properties": Value::Object(p) }),
-        );
+        m.push((
+            Cow::Borrowed(e.logical_id.as_str()),
+            resource("AWS::EC2::NetworkAclEntry", p),
+        ));
     }
     if plan.endpoint.id.is_none() {
-        m.insert(ENDPOINT.into(), endpoint(plan));
+        m.push((Cow::Borrowed(ENDPOINT), endpoint(plan, &groups)));
         for a in &plan.associations {
-            m.insert(
-                a.logical_id.clone(),
-                json!({
-                    "Type": "AWS::EC2::ClientVpnTargetNetworkAssociation",
-                    "Properties": {
-                        "ClientVpnEndpointId": endpoint_id(plan),
-                        "SubnetId": subnet_id(plan, &a.target_network)
-                    }
-                }),
-            );
+            m.push((
+                Cow::Borrowed(a.logical_id.as_str()),
+                map! {
+                    "Type" => "AWS::EC2::ClientVpnTargetNetworkAssociation",
+                    "Properties" => map! {
+                        "ClientVpnEndpointId" => endpoint_id(plan),
+                        "SubnetId" => subnet_id(plan, &a.target_network),
+                    },
+                },
+            ));
         }
     }
     for r in &plan.authorization_rules {
-        let mut p = Map::new();
-        p.insert("ClientVpnEndpointId".into(), endpoint_id(plan));
-        p.insert("TargetNetworkCidr".into(), r.cidr.to_string().into());
+        let mut p: Entries = Vec::with_capacity(4);
+        p.push(("ClientVpnEndpointId".into(), endpoint_id(plan)));
+        p.push(("TargetNetworkCidr".into(), r.cidr.to_string().into()));
         match &r.group {
-            Some(g) => p.insert("AccessGroupId".into(), g.clone().into()),
-            None => p.insert("AuthorizeAllGroups".into(), true.into()),
+            Some(g) => p.push(("AccessGroupId".into(), borrowed(g))),
+            None => p.push(("AuthorizeAllGroups".into(), true.into())),
         };
-        p.insert("Description".into(), r.description.clone().into());
-        m.insert(
-            r.logical_id.clone(),
-            json!({ "Type": "AWS::EC2::ClientVpnAuthorizationRule", "Properties": Value::Object(p) }),
-        );
+        p.push(("Description".into(), borrowed(&r.description)));
+        m.push((
+            Cow::Borrowed(r.logical_id.as_str()),
+            resource("AWS::EC2::ClientVpnAuthorizationRule", p),
+        ));
     }
+    // Association of each target network, for the routes' DependsOn.
+    let associations: FastMap<&str, &str> = plan
+        .associations
+        .iter()
+        .rev()
+        .map(|a| (a.target_network.as_str(), a.logical_id.as_str()))
+        .collect();
     for r in &plan.routes {
-        let mut res = Map::new();
-        res.insert("Type".into(), "AWS::EC2::ClientVpnRoute".into());
+        let mut res: Entries = Vec::with_capacity(3);
+        res.push(("Type".into(), "AWS::EC2::ClientVpnRoute".into()));
         // The route's subnet must be associated before the route can be created.
-        if let Some(a) = plan
-            .associations
-            .iter()
-            .find(|a| a.target_network == r.target_network)
-        {
-            res.insert("DependsOn".into(), a.logical_id.clone().into());
+        if let Some(a) = associations.get(r.target_network.as_str()) {
+            res.push(("DependsOn".into(), borrowed(a)));
         }
-        res.insert(
+        res.push((
             "Properties".into(),
-            json!({
-                "ClientVpnEndpointId": endpoint_id(plan),
-                "DestinationCidrBlock": r.cidr.to_string(),
-                "TargetVpcSubnetId": subnet_id(plan, &r.target_network),
-                "Description": r.description
-            }),
-        );
-        m.insert(r.logical_id.clone(), Value::Object(res));
+            map! {
+                "ClientVpnEndpointId" => endpoint_id(plan),
+                "DestinationCidrBlock" => r.cidr.to_string(),
+                "TargetVpcSubnetId" => subnet_id(plan, &r.target_network),
+                "Description" => r.description.as_str(),
+            },
+        ));
+        m.push((Cow::Borrowed(r.logical_id.as_str()), Node::Map(res)));
     }
+    tree::dedup(&mut m);
     m
 }
 
-fn endpoint(plan: &Plan) -> Value {
-    let groups = groups(plan);
+fn endpoint<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Node<'a> {
     let e = &plan.endpoint;
     let credential = |kind| input_or(plan, kind, None, None);
     let auth = match e.authentication.as_str() {
-        "certificate" => json!({
-            "Type": "certificate-authentication",
-            "MutualAuthentication": {
-                "ClientRootCertificateChainArn": credential(InputKind::ClientRootCertificateChainArn)
-            }
-        }),
-        "active-directory" => json!({
-            "Type": "directory-service-authentication",
-            "ActiveDirectory": { "DirectoryId": credential(InputKind::ActiveDirectoryId) }
-        }),
-        _ => json!({
-            "Type": "federated-authentication",
-            "FederatedAuthentication": { "SAMLProviderArn": credential(InputKind::SamlProviderArn) }
-        }),
+        "certificate" => map! {
+            "Type" => "certificate-authentication",
+            "MutualAuthentication" => map! {
+                "ClientRootCertificateChainArn" => credential(InputKind::ClientRootCertificateChainArn),
+            },
+        },
+        "active-directory" => map! {
+            "Type" => "directory-service-authentication",
+            "ActiveDirectory" => map! { "DirectoryId" => credential(InputKind::ActiveDirectoryId) },
+        },
+        _ => map! {
+            "Type" => "federated-authentication",
+            "FederatedAuthentication" => map! {
+                "SAMLProviderArn" => credential(InputKind::SamlProviderArn),
+            },
+        },
     };
     let log = match &e.connection_log {
-        None => json!({ "Enabled": false }),
+        None => map! { "Enabled" => false },
         Some(l) => {
-            let mut o = Map::new();
-            o.insert("Enabled".into(), true.into());
-            o.insert("CloudwatchLogGroup".into(), l.group.clone().into());
+            let mut o: Entries = vec![
+                ("Enabled".into(), true.into()),
+                ("CloudwatchLogGroup".into(), borrowed(&l.group)),
+            ];
             if let Some(s) = &l.stream {
-                o.insert("CloudwatchLogStream".into(), s.clone().into());
+                o.push(("CloudwatchLogStream".into(), borrowed(s)));
             }
-            Value::Object(o)
+            Node::Map(o)
         }
     };
-    let mut p = Map::new();
-    p.insert("Description".into(), e.description.clone().into());
-    p.insert("ClientCidrBlock".into(), e.client_cidr.to_string().into());
-    p.insert(
+    let mut p: Entries = Vec::with_capacity(20);
+    p.push(("Description".into(), borrowed(&e.description)));
+    p.push(("ClientCidrBlock".into(), e.client_cidr.to_string().into()));
+    p.push((
         "ServerCertificateArn".into(),
         credential(InputKind::ServerCertificateArn),
-    );
-    p.insert("AuthenticationOptions".into(), json!([auth]));
-    p.insert("ConnectionLogOptions".into(), log);
-    p.insert("SplitTunnel".into(), e.split_tunnel.into());
-    p.insert("TransportProtocol".into(), e.transport.clone().into());
-    p.insert("VpnPort".into(), e.vpn_port.into());
-    p.insert("VpcId".into(), vpc_id(plan));
-    p.insert(
+    ));
+    p.push(("AuthenticationOptions".into(), Node::Seq(vec![auth])));
+    p.push(("ConnectionLogOptions".into(), log));
+    p.push(("SplitTunnel".into(), e.split_tunnel.into()));
+    p.push(("TransportProtocol".into(), borrowed(&e.transport)));
+    p.push(("VpnPort".into(), e.vpn_port.into()));
+    p.push(("VpcId".into(), vpc_id(plan)));
+    p.push((
         "SecurityGroupIds".into(),
-        json!([sg_id(&groups, &e.security_group)]),
-    );
+        Node::Seq(vec![sg_id(groups, &e.security_group)]),
+    ));
     if !e.dns_servers.is_empty() {
-        p.insert("DnsServers".into(), json!(e.dns_servers));
+        p.push((
+            "DnsServers".into(),
+            Node::Seq(e.dns_servers.iter().map(|s| borrowed(s)).collect()),
+        ));
     }
     if let Some(h) = e.session_timeout_hours {
-        p.insert("SessionTimeoutHours".into(), h.into());
+        p.push(("SessionTimeoutHours".into(), h.into()));
     }
     if let Some(d) = e.disconnect_on_session_timeout {
-        p.insert("DisconnectOnSessionTimeout".into(), d.into());
+        p.push(("DisconnectOnSessionTimeout".into(), d.into()));
     }
     if let Some(s) = e.self_service_portal {
-        p.insert(
+        p.push((
             "SelfServicePortal".into(),
             if s { "enabled" } else { "disabled" }.into(),
-        );
+        ));
     }
     if let Some(text) = &e.client_login_banner {
-        p.insert(
+        p.push((
             "ClientLoginBannerOptions".into(),
-            json!({ "Enabled": true, "BannerText": text }),
-        );
+            map! { "Enabled" => true, "BannerText" => text.as_str() },
+        ));
     }
     if let Some(arn) = &e.client_connect_handler {
-        p.insert(
+        p.push((
             "ClientConnectOptions".into(),
-            json!({ "Enabled": true, "LambdaFunctionArn": arn }),
-        );
+            map! { "Enabled" => true, "LambdaFunctionArn" => arn.as_str() },
+        ));
     }
     if let Some(enforced) = e.client_route_enforcement {
-        p.insert(
+        p.push((
             "ClientRouteEnforcementOptions".into(),
-            json!({ "Enforced": enforced }),
-        );
+            map! { "Enforced" => enforced },
+        ));
     }
-    p.insert(
+    p.push((
         "TagSpecifications".into(),
-        json!([{ "ResourceType": "client-vpn-endpoint", "Tags": tags(&e.name) }]),
-    );
-    json!({ "Type": "AWS::EC2::ClientVpnEndpoint", "Properties": Value::Object(p) })
+        Node::Seq(vec![map! {
+            "ResourceType" => "client-vpn-endpoint",
+            "Tags" => tags(&e.name),
+        }]),
+    ));
+    resource("AWS::EC2::ClientVpnEndpoint", p)
 }
 
-fn outputs(plan: &Plan) -> Map<String, Value> {
+fn outputs(plan: &Plan) -> Entries<'_> {
     let groups = groups(plan);
-    let mut m = Map::new();
-    m.insert(
+    let mut m: Entries = Vec::with_capacity(1 + plan.security_groups.len() + plan.targets.len());
+    m.push((
         "ClientVpnEndpointId".into(),
-        json!({ "Description": "ID of the Client VPN endpoint", "Value": endpoint_id(plan) }),
-    );
+        map! { "Description" => "ID of the Client VPN endpoint", "Value" => endpoint_id(plan) },
+    ));
     for g in &plan.security_groups {
-        m.insert(
-            format!("{}Id", g.logical_id),
-            json!({
-                "Description": format!("ID of security group `{}`", g.id.as_deref().unwrap_or(&g.name)),
-                "Value": sg_id(&groups, &g.key)
-            }),
-        );
+        m.push((
+            Cow::Owned(format!("{}Id", g.logical_id)),
+            map! {
+                "Description" => format!("ID of security group `{}`", g.id.as_deref().unwrap_or(&g.name)),
+                "Value" => sg_id(&groups, &g.key),
+            },
+        ));
     }
     for t in &plan.targets {
         if let Some(k) = &t.security_group {
-            m.insert(
-                format!("{}SecurityGroupId", t.logical_id),
-                json!({
-                    "Description": format!("Security group the instances of target `{}` must carry", t.name),
-                    "Value": sg_id(&groups, k)
-                }),
-            );
+            m.push((
+                Cow::Owned(format!("{}SecurityGroupId", t.logical_id)),
+                map! {
+                    "Description" => format!("Security group the instances of target `{}` must carry", t.name),
+                    "Value" => sg_id(&groups, k),
+                },
+            ));
         }
     }
+    tree::dedup(&mut m);
     m
 }
 
-/// The whole template as a JSON value (also the `cdk-json` artifact).
-pub fn template(plan: &Plan) -> Value {
-    let mut t = Map::new();
-    t.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
-    t.insert(
+/// The whole template (also the `cdk-json` artifact).
+pub fn template(plan: &Plan) -> Node<'_> {
+    let mut t: Entries = Vec::with_capacity(5);
+    t.push(("AWSTemplateFormatVersion".into(), "2010-09-09".into()));
+    t.push((
         "Description".into(),
         format!(
             "Client VPN access rules for {} (generated by shibori from its intent; edit the intent, not this file)",
             plan.name
         )
         .into(),
-    );
+    ));
     let params = parameters(plan);
     if !params.is_empty() {
-        t.insert("Parameters".into(), Value::Object(params));
+        t.push(("Parameters".into(), Node::Map(params)));
     }
-    t.insert("Resources".into(), Value::Object(resources(plan)));
-    t.insert("Outputs".into(), Value::Object(outputs(plan)));
-    Value::Object(t)
+    t.push(("Resources".into(), Node::Map(resources(plan))));
+    t.push(("Outputs".into(), Node::Map(outputs(plan))));
+    Node::Map(t)
 }

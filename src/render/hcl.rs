@@ -2,96 +2,108 @@
 //! exactly as `terraform fmt` would) or as Terraform JSON. Both syntaxes come from one
 //! model, so the two formats cannot drift apart.
 
-use super::escape::{hcl_string, template_literal, tf_json_string};
-use serde_json::{Map, Value};
+use super::escape::{hcl_string, push_hcl_string, push_tf_json_string, template_literal};
+use super::tree::json_string;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Text is borrowed from the plan where it can be: a large module holds tens of
+/// thousands of strings.
+pub type Text<'a> = Cow<'a, str>;
 
 #[derive(Debug, Clone)]
-pub enum Expr {
-    Str(String),
+pub enum Expr<'a> {
+    Str(Text<'a>),
     Num(i64),
     Bool(bool),
     Null,
     /// A reference such as `var.vpc_id` or `aws_security_group.this["web"].id`; build
     /// indexed ones with [`Expr::index`] so that keys are quoted.
-    Ref(String),
+    Ref(Text<'a>),
     /// A type constraint (`string`, `map(string)`): bare in HCL, a plain string in JSON.
-    Type(String),
-    List(Vec<Expr>),
+    Type(&'static str),
+    List(Vec<Expr<'a>>),
     /// Written one attribute per line.
-    Object(Vec<(String, Expr)>),
+    Object(Vec<(Text<'a>, Expr<'a>)>),
     /// Like `Object`, but every key is quoted: maps keyed by data (rule keys, names).
-    Map(Vec<(String, Expr)>),
+    Map(Vec<(Text<'a>, Expr<'a>)>),
     /// Written on one line: `{ a = 1, b = 2 }` (only inside calls).
-    InlineObject(Vec<(String, Expr)>),
-    Call(&'static str, Vec<Expr>),
+    InlineObject(Vec<(Text<'a>, Expr<'a>)>),
+    Call(&'static str, Vec<Expr<'a>>),
 }
 
-impl Expr {
-    pub fn str(s: impl Into<String>) -> Expr {
+impl<'a> Expr<'a> {
+    pub fn str(s: impl Into<Text<'a>>) -> Expr<'a> {
         Expr::Str(s.into())
     }
 
-    pub fn r(s: impl Into<String>) -> Expr {
+    pub fn r(s: impl Into<Text<'a>>) -> Expr<'a> {
         Expr::Ref(s.into())
     }
 
     /// `resource.name["key"].attr`
-    pub fn index(prefix: &str, key: &str, attr: &str) -> Expr {
-        Expr::Ref(format!("{prefix}[{}].{attr}", hcl_string(key)))
+    pub fn index(prefix: &str, key: &str, attr: &str) -> Expr<'a> {
+        let mut r = String::with_capacity(prefix.len() + key.len() + attr.len() + 5);
+        r.push_str(prefix);
+        r.push('[');
+        push_hcl_string(&mut r, key);
+        r.push_str("].");
+        r.push_str(attr);
+        Expr::Ref(Cow::Owned(r))
     }
 
-    pub fn opt_str(s: Option<&str>) -> Expr {
+    pub fn opt_str(s: Option<&'a str>) -> Expr<'a> {
         s.map_or(Expr::Null, Expr::str)
     }
 }
 
 #[derive(Debug, Clone)]
-pub enum Item {
-    Attr(String, Expr),
-    Block(Block),
+pub enum Item<'a> {
+    Attr(Text<'a>, Expr<'a>),
+    Block(Block<'a>),
     Blank,
 }
 
 #[derive(Debug, Clone)]
-pub struct Block {
-    pub ident: String,
-    pub labels: Vec<String>,
-    pub body: Vec<Item>,
+pub struct Block<'a> {
+    pub ident: &'static str,
+    pub labels: Vec<Text<'a>>,
+    pub body: Vec<Item<'a>>,
 }
 
-impl Block {
-    pub fn new(ident: &str, labels: &[&str]) -> Block {
+impl<'a> Block<'a> {
+    pub fn new(ident: &'static str, labels: &[&'a str]) -> Block<'a> {
         Block {
-            ident: ident.to_string(),
-            labels: labels.iter().map(|l| (*l).to_string()).collect(),
+            ident,
+            labels: labels.iter().map(|l| Cow::Borrowed(*l)).collect(),
             body: Vec::new(),
         }
     }
 
-    pub fn attr(mut self, key: &str, value: Expr) -> Block {
-        self.body.push(Item::Attr(key.to_string(), value));
+    pub fn attr(mut self, key: &'static str, value: Expr<'a>) -> Block<'a> {
+        self.body.push(Item::Attr(Cow::Borrowed(key), value));
         self
     }
 
-    pub fn blank(mut self) -> Block {
+    pub fn blank(mut self) -> Block<'a> {
         self.body.push(Item::Blank);
         self
     }
 
-    pub fn block(mut self, block: Block) -> Block {
+    pub fn block(mut self, block: Block<'a>) -> Block<'a> {
         self.body.push(Item::Block(block));
         self
     }
 
-    pub fn push_attr(&mut self, key: &str, value: Expr) {
-        self.body.push(Item::Attr(key.to_string(), value));
+    pub fn push_attr(&mut self, key: impl Into<Text<'a>>, value: Expr<'a>) {
+        self.body.push(Item::Attr(key.into(), value));
     }
 }
 
 /// One `.tf` / `.tf.json` file: top-level blocks, in order.
 #[derive(Debug, Clone, Default)]
-pub struct File {
-    pub blocks: Vec<Block>,
+pub struct File<'a> {
+    pub blocks: Vec<Block<'a>>,
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -100,20 +112,20 @@ fn is_identifier(s: &str) -> bool {
         && c.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn hcl_key(k: &str) -> String {
+fn hcl_key(k: &str) -> Cow<'_, str> {
     // Already quoted by a `Map`.
     if is_identifier(k) || k.starts_with('"') {
-        k.to_string()
+        Cow::Borrowed(k)
     } else {
-        hcl_string(k)
+        Cow::Owned(hcl_string(k))
     }
 }
 
 // ---------------------------------------------------------------- HCL
 
-impl File {
+impl File<'_> {
     pub fn to_hcl(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(4096);
         for (i, b) in self.blocks.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
@@ -130,64 +142,81 @@ fn indent(out: &mut String, level: usize) {
     }
 }
 
-fn write_block(out: &mut String, b: &Block, level: usize) {
+fn write_block(out: &mut String, b: &Block<'_>, level: usize) {
     indent(out, level);
-    out.push_str(&b.ident);
+    out.push_str(b.ident);
     for l in &b.labels {
         out.push(' ');
-        out.push_str(&hcl_string(l));
+        push_hcl_string(out, l);
     }
     if b.body.is_empty() {
         out.push_str(" {}\n");
         return;
     }
     out.push_str(" {\n");
-    write_body(out, &b.body, level + 1);
+    let items: Vec<Line> = b
+        .body
+        .iter()
+        .map(|it| match it {
+            Item::Attr(k, v) => Line::Attr(hcl_key(k), v),
+            Item::Block(b) => Line::Block(b),
+            Item::Blank => Line::Blank,
+        })
+        .collect();
+    write_body(out, &items, level + 1);
     indent(out, level);
     out.push_str("}\n");
 }
 
+/// A body item as written: attribute keys already in their HCL form (borrowed where
+/// they need no quoting), values borrowed from the model.
+enum Line<'m> {
+    Attr(Cow<'m, str>, &'m Expr<'m>),
+    Block(&'m Block<'m>),
+    Blank,
+}
+
 /// A multi-line value opens a bracket on its first line; `terraform fmt` leaves such a
 /// line out of the `=` alignment of its neighbours.
-fn is_multiline(e: &Expr) -> bool {
+fn is_multiline(e: &Expr<'_>) -> bool {
     matches!(e, Expr::Object(items) | Expr::Map(items) if !items.is_empty())
 }
 
 /// Writes attributes and blocks; consecutive single-line attributes have their `=`
 /// aligned, as `terraform fmt` does.
-fn write_body(out: &mut String, items: &[Item], level: usize) {
+fn write_body(out: &mut String, items: &[Line], level: usize) {
     let mut i = 0;
     while i < items.len() {
         match &items[i] {
-            Item::Blank => {
+            Line::Blank => {
                 out.push('\n');
                 i += 1;
             }
-            Item::Block(b) => {
+            Line::Block(b) => {
                 write_block(out, b, level);
                 i += 1;
             }
-            Item::Attr(k, v) if is_multiline(v) => {
-                write_attr(out, &hcl_key(k), 0, v, level);
+            Line::Attr(k, v) if is_multiline(v) => {
+                write_attr(out, k, 0, v, level);
                 i += 1;
             }
-            Item::Attr(..) => {
+            Line::Attr(..) => {
                 let start = i;
-                while i < items.len() && matches!(&items[i], Item::Attr(_, v) if !is_multiline(v)) {
+                while i < items.len() && matches!(&items[i], Line::Attr(_, v) if !is_multiline(v)) {
                     i += 1;
                 }
                 let group = &items[start..i];
                 let width = group
                     .iter()
                     .map(|it| match it {
-                        Item::Attr(k, _) => hcl_key(k).chars().count(),
+                        Line::Attr(k, _) => k.chars().count(),
                         _ => 0,
                     })
                     .max()
                     .unwrap_or(0);
                 for it in group {
-                    if let Item::Attr(k, v) = it {
-                        write_attr(out, &hcl_key(k), width, v, level);
+                    if let Line::Attr(k, v) = it {
+                        write_attr(out, k, width, v, level);
                     }
                 }
             }
@@ -195,7 +224,7 @@ fn write_body(out: &mut String, items: &[Item], level: usize) {
     }
 }
 
-fn write_attr(out: &mut String, key: &str, width: usize, v: &Expr, level: usize) {
+fn write_attr(out: &mut String, key: &str, width: usize, v: &Expr<'_>, level: usize) {
     indent(out, level);
     out.push_str(key);
     for _ in key.chars().count()..width {
@@ -206,13 +235,16 @@ fn write_attr(out: &mut String, key: &str, width: usize, v: &Expr, level: usize)
     out.push('\n');
 }
 
-fn write_expr(out: &mut String, e: &Expr, level: usize) {
+fn write_expr(out: &mut String, e: &Expr<'_>, level: usize) {
     match e {
-        Expr::Str(s) => out.push_str(&hcl_string(s)),
-        Expr::Num(n) => out.push_str(&n.to_string()),
+        Expr::Str(s) => push_hcl_string(out, s),
+        Expr::Num(n) => {
+            let _ = write!(out, "{n}");
+        }
         Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Expr::Null => out.push_str("null"),
-        Expr::Ref(r) | Expr::Type(r) => out.push_str(r),
+        Expr::Ref(r) => out.push_str(r),
+        Expr::Type(t) => out.push_str(t),
         Expr::List(items) => {
             out.push('[');
             for (i, it) in items.iter().enumerate() {
@@ -229,9 +261,16 @@ fn write_expr(out: &mut String, e: &Expr, level: usize) {
         Expr::Object(items) | Expr::Map(items) => {
             out.push_str("{\n");
             let quote = matches!(e, Expr::Map(_));
-            let body: Vec<Item> = items
+            let body: Vec<Line> = items
                 .iter()
-                .map(|(k, v)| Item::Attr(if quote { hcl_string(k) } else { k.clone() }, v.clone()))
+                .map(|(k, v)| {
+                    let key = if quote {
+                        Cow::Owned(hcl_string(k))
+                    } else {
+                        hcl_key(k)
+                    };
+                    Line::Attr(key, v)
+                })
                 .collect();
             write_body(out, &body, level + 1);
             indent(out, level);
@@ -263,81 +302,80 @@ fn write_expr(out: &mut String, e: &Expr, level: usize) {
     }
 }
 
-fn inline_hcl(e: &Expr) -> String {
-    let mut s = String::new();
-    write_expr(&mut s, e, 0);
-    s
-}
-
 // ---------------------------------------------------------------- JSON
 
-impl File {
-    pub fn to_json(&self) -> Value {
-        let mut root = Map::new();
+/// Terraform JSON of one file, before it is written: blocks nest one object level per
+/// label and blocks of one kind merge, so this much is built first; attribute values
+/// stay borrowed from the model and are written straight from it.
+enum Json<'m> {
+    Object(Vec<(Cow<'m, str>, Json<'m>)>),
+    Array(Vec<Json<'m>>),
+    Expr(&'m Expr<'m>),
+    /// `depends_on`: bare references, not templates.
+    References(&'m Expr<'m>),
+}
+
+impl File<'_> {
+    /// The file in Terraform JSON syntax, laid out as `serde_json::to_string_pretty`
+    /// lays it out, without a final line break.
+    pub fn to_json_string(&self) -> String {
+        let mut root = Vec::new();
         for b in &self.blocks {
-            let body = body_json(&b.body);
             // `locals` and `terraform` have no labels; resources and data sources two,
             // variables and outputs one: nest one object level per label.
-            let mut value = Value::Object(body);
+            let mut value = Json::Object(body_json(&b.body));
             for l in b.labels.iter().rev() {
-                let mut m = Map::new();
-                m.insert(template_literal(l), value);
-                value = Value::Object(m);
+                value = Json::Object(vec![(Cow::Owned(template_literal(l)), value)]);
             }
-            merge_into(&mut root, &b.ident, value);
+            merge_into(&mut root, Cow::Borrowed(b.ident), value);
         }
-        Value::Object(root)
+        let mut out = String::with_capacity(4096);
+        write_json(&mut out, &Json::Object(root), 0);
+        out
     }
 }
 
-fn merge_into(map: &mut Map<String, Value>, key: &str, value: Value) {
-    match (map.get_mut(key), value) {
-        (Some(Value::Object(existing)), Value::Object(new)) => {
+fn merge_into<'m>(map: &mut Vec<(Cow<'m, str>, Json<'m>)>, key: Cow<'m, str>, value: Json<'m>) {
+    match (map.iter_mut().find(|(k, _)| *k == key), value) {
+        (Some((_, Json::Object(existing))), Json::Object(new)) => {
             for (k, v) in new {
-                merge_into(existing, &k, v);
+                merge_into(existing, k, v);
             }
         }
-        (_, v) => {
-            map.insert(key.to_string(), v);
-        }
+        (Some((_, slot)), v) => *slot = v,
+        (None, v) => map.push((key, v)),
     }
 }
 
-fn body_json(items: &[Item]) -> Map<String, Value> {
-    let mut m = Map::new();
+fn body_json<'m>(items: &'m [Item<'m>]) -> Vec<(Cow<'m, str>, Json<'m>)> {
+    let mut m: Vec<(Cow<'m, str>, Json<'m>)> = Vec::with_capacity(items.len());
     for it in items {
         match it {
             Item::Blank => {}
-            Item::Attr(k, v) if k == "depends_on" => {
-                // Meta-argument: bare references, not templates.
-                let refs = match v {
-                    Expr::List(items) => {
-                        items.iter().map(|e| Value::String(inline_hcl(e))).collect()
-                    }
-                    e => vec![Value::String(inline_hcl(e))],
-                };
-                m.insert(k.clone(), Value::Array(refs));
-            }
             Item::Attr(k, v) => {
-                m.insert(k.clone(), expr_json(v));
+                let value = if k == "depends_on" {
+                    Json::References(v)
+                } else {
+                    Json::Expr(v)
+                };
+                match m.iter_mut().find(|(key, _)| key == k) {
+                    Some((_, slot)) => *slot = value,
+                    None => m.push((Cow::Borrowed(k.as_ref()), value)),
+                }
             }
             Item::Block(b) => {
-                let mut value = Value::Object(body_json(&b.body));
+                let mut value = Json::Object(body_json(&b.body));
                 for l in b.labels.iter().rev() {
-                    let mut inner = Map::new();
-                    inner.insert(template_literal(l), value);
-                    value = Value::Object(inner);
+                    value = Json::Object(vec![(Cow::Owned(template_literal(l)), value)]);
                 }
                 // A repeated block becomes an array of its bodies.
-                match m.get_mut(&b.ident) {
-                    Some(Value::Array(a)) => a.push(value),
-                    Some(existing) => {
-                        let first = existing.take();
-                        *existing = Value::Array(vec![first, value]);
+                match m.iter_mut().find(|(key, _)| *key == b.ident) {
+                    Some((_, Json::Array(a))) => a.push(value),
+                    Some((_, existing)) => {
+                        let first = std::mem::replace(existing, Json::Array(Vec::new()));
+                        *existing = Json::Array(vec![first, value]);
                     }
-                    None => {
-                        m.insert(b.ident.clone(), value);
-                    }
+                    None => m.push((Cow::Borrowed(b.ident), value)),
                 }
             }
         }
@@ -345,22 +383,105 @@ fn body_json(items: &[Item]) -> Map<String, Value> {
     m
 }
 
-fn expr_json(e: &Expr) -> Value {
-    match e {
-        Expr::Str(s) => tf_json_string(s),
-        Expr::Num(n) => Value::from(*n),
-        Expr::Bool(b) => Value::Bool(*b),
-        Expr::Null => Value::Null,
-        Expr::Type(t) => Value::String(t.clone()),
-        Expr::Ref(_) | Expr::Call(..) => Value::String(format!("${{{}}}", inline_hcl(e))),
-        Expr::List(items) => Value::Array(items.iter().map(expr_json).collect()),
-        Expr::Object(items) | Expr::Map(items) | Expr::InlineObject(items) => Value::Object(
-            items
-                .iter()
-                .map(|(k, v)| (template_literal(k), expr_json(v)))
-                .collect(),
-        ),
+fn json_indent(out: &mut String, n: usize) {
+    for _ in 0..n {
+        out.push_str("  ");
     }
+}
+
+/// serde_json's pretty layout: `[`/`{`, one element per line, `]`/`}` on its own line;
+/// empty collections as `[]`/`{}`.
+fn write_json_seq<T>(
+    out: &mut String,
+    items: &[T],
+    level: usize,
+    mut each: impl FnMut(&mut String, &T, usize),
+) {
+    if items.is_empty() {
+        out.push_str("[]");
+        return;
+    }
+    out.push('[');
+    for (i, it) in items.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        json_indent(out, level + 1);
+        each(out, it, level + 1);
+    }
+    out.push('\n');
+    json_indent(out, level);
+    out.push(']');
+}
+
+fn write_json_object<K: AsRef<str>, T>(
+    out: &mut String,
+    items: &[(K, T)],
+    level: usize,
+    template_keys: bool,
+    mut each: impl FnMut(&mut String, &T, usize),
+) {
+    if items.is_empty() {
+        out.push_str("{}");
+        return;
+    }
+    out.push('{');
+    for (i, (k, v)) in items.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        json_indent(out, level + 1);
+        if template_keys {
+            push_tf_json_string(out, k.as_ref());
+        } else {
+            json_string(out, k.as_ref());
+        }
+        out.push_str(": ");
+        each(out, v, level + 1);
+    }
+    out.push('\n');
+    json_indent(out, level);
+    out.push('}');
+}
+
+fn write_json(out: &mut String, j: &Json<'_>, level: usize) {
+    match j {
+        Json::Object(m) => write_json_object(out, m, level, false, |o, v, l| write_json(o, v, l)),
+        Json::Array(a) => write_json_seq(out, a, level, |o, v, l| write_json(o, v, l)),
+        Json::Expr(e) => write_expr_json(out, e, level),
+        Json::References(e) => {
+            let one = std::slice::from_ref(*e);
+            let refs = match e {
+                Expr::List(items) => items.as_slice(),
+                _ => one,
+            };
+            write_json_seq(out, refs, level, |o, r, _| json_string(o, &inline_hcl(r)));
+        }
+    }
+}
+
+fn write_expr_json(out: &mut String, e: &Expr<'_>, level: usize) {
+    match e {
+        Expr::Str(s) => push_tf_json_string(out, s),
+        Expr::Num(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Expr::Null => out.push_str("null"),
+        Expr::Type(t) => json_string(out, t),
+        Expr::Ref(_) | Expr::Call(..) => {
+            let mut inline = String::from("${");
+            write_expr(&mut inline, e, 0);
+            inline.push('}');
+            json_string(out, &inline);
+        }
+        Expr::List(items) => write_json_seq(out, items, level, write_expr_json),
+        Expr::Object(items) | Expr::Map(items) | Expr::InlineObject(items) => {
+            write_json_object(out, items, level, true, write_expr_json)
+        }
+    }
+}
+
+fn inline_hcl(e: &Expr<'_>) -> String {
+    let mut s = String::new();
+    write_expr(&mut s, e, 0);
+    s
 }
 
 #[cfg(test)]
@@ -392,7 +513,9 @@ mod tests {
                 .attr("b", Expr::str("${y}"))],
         };
         assert_eq!(
-            f.to_json().to_string(),
+            serde_json::from_str::<serde_json::Value>(&f.to_json_string())
+                .unwrap()
+                .to_string(),
             r#"{"locals":{"a":"${var.x}","b":"$${y}"}}"#
         );
     }

@@ -6,9 +6,11 @@
 //! everything a child needs from the parent is passed down as a parameter.
 
 use super::cloudformation;
+use super::tree::{self, map, Key, Node};
+use super::FastMap;
 use crate::plan::{Peer, Plan, Reason};
-use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 pub const MAX_RESOURCES: usize = 500;
 pub const MAX_OUTPUTS: usize = 200;
@@ -19,34 +21,47 @@ pub const MAX_BYTES: usize = 1_000_000;
 const CHUNK_RESOURCES: usize = 400;
 const CHUNK_OUTPUTS: usize = 180;
 
+type Entries<'a> = Vec<(Key<'a>, Node<'a>)>;
+
 /// One template of the rendering: file stem (no extension) and content.
-pub struct Stack {
+pub struct Stack<'a> {
     pub stem: String,
-    pub template: Value,
+    pub template: Node<'a>,
+    /// The template as pretty JSON when measuring it already wrote it out.
+    pub json: Option<String>,
 }
 
-fn count(t: &Value, section: &str) -> usize {
-    t.get(section)
-        .and_then(Value::as_object)
-        .map_or(0, Map::len)
+impl Stack<'_> {
+    /// A generous guess of the written size, so the output buffer grows at most once.
+    pub fn size_hint(&self) -> usize {
+        if let Some(j) = &self.json {
+            return j.len();
+        }
+        let n = count(&self.template, "Resources") + count(&self.template, "Outputs");
+        4096 + 512 * n
+    }
 }
 
-fn fits(t: &Value) -> bool {
-    count(t, "Resources") <= MAX_RESOURCES
-        && count(t, "Outputs") <= MAX_OUTPUTS
-        && count(t, "Parameters") <= MAX_PARAMETERS
-        && serde_json::to_string_pretty(t).is_ok_and(|s| s.len() <= MAX_BYTES)
+fn count(t: &Node, section: &str) -> usize {
+    t.get(section).and_then(Node::as_map).map_or(0, <[_]>::len)
 }
 
 /// The template, or the parent and its children when one template would be too large.
 /// `ext` is the file extension the templates are written with (for `TemplateURL`).
-pub fn stacks(plan: &Plan, ext: &str) -> Vec<Stack> {
+pub fn stacks<'a>(plan: &'a Plan, ext: &str) -> Vec<Stack<'a>> {
     let whole = cloudformation::template(plan);
-    if fits(&whole) {
-        return vec![Stack {
-            stem: plan.name.clone(),
-            template: whole,
-        }];
+    let within_counts = count(&whole, "Resources") <= MAX_RESOURCES
+        && count(&whole, "Outputs") <= MAX_OUTPUTS
+        && count(&whole, "Parameters") <= MAX_PARAMETERS;
+    if within_counts {
+        let json = tree::to_json_pretty(&whole, 64 * 1024);
+        if json.len() <= MAX_BYTES {
+            return vec![Stack {
+                stem: plan.name.clone(),
+                template: whole,
+                json: Some(json),
+            }];
+        }
     }
     split(plan, whole, ext)
 }
@@ -58,15 +73,15 @@ fn sole_target(reasons: &[Reason]) -> Option<&str> {
 }
 
 /// Which target's chunk each resource and output belongs to; absent = the parent.
-fn owners(plan: &Plan) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-    let mut res = BTreeMap::new();
-    let mut out = BTreeMap::new();
-    let mut group_owner: BTreeMap<&str, &str> = BTreeMap::new();
+fn owners(plan: &Plan) -> (FastMap<&str, &str>, FastMap<String, &str>) {
+    let mut res = FastMap::default();
+    let mut out = FastMap::default();
+    let mut group_owner: FastMap<&str, &str> = FastMap::default();
     for g in &plan.security_groups {
         if let (None, Some(t)) = (&g.id, g.targets.first()) {
             group_owner.insert(&g.key, t);
-            res.insert(g.logical_id.clone(), t.clone());
-            out.insert(format!("{}Id", g.logical_id), t.clone());
+            res.insert(g.logical_id.as_str(), t.as_str());
+            out.insert(format!("{}Id", g.logical_id), t.as_str());
         }
     }
     for r in &plan.security_group_rules {
@@ -80,124 +95,149 @@ fn owners(plan: &Plan) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
             })
             .copied();
         if let Some(t) = by_group.or_else(|| sole_target(&r.reasons)) {
-            res.insert(r.logical_id.clone(), t.to_string());
+            res.insert(r.logical_id.as_str(), t);
         }
     }
     for a in &plan.authorization_rules {
         if let Some(t) = sole_target(&a.reasons) {
-            res.insert(a.logical_id.clone(), t.to_string());
+            res.insert(a.logical_id.as_str(), t);
         }
     }
     for r in &plan.routes {
         if let Some(t) = sole_target(&r.reasons) {
-            res.insert(r.logical_id.clone(), t.to_string());
+            res.insert(r.logical_id.as_str(), t);
         }
     }
     for t in &plan.targets {
         if t.security_group.is_some() {
-            out.insert(format!("{}SecurityGroupId", t.logical_id), t.name.clone());
+            out.insert(format!("{}SecurityGroupId", t.logical_id), t.name.as_str());
         }
     }
     (res, out)
 }
 
-/// Rewrites references to what is not in the child into references to child
-/// parameters, recording for each the parameter's type and the value the parent passes.
-struct Rewriter<'a> {
-    local: &'a BTreeSet<String>,
-    parent_params: &'a Map<String, Value>,
-    params: Map<String, Value>,
-    passed: Map<String, Value>,
+/// Turns references to what is not in the child into references to child parameters,
+/// recording for each the parameter's definition and the value the parent passes.
+struct Rewriter<'p, 'a> {
+    chunk: usize,
+    res_owner: &'p FastMap<&'a str, &'a str>,
+    chunk_of: &'p FastMap<&'a str, usize>,
+    parent_params: &'p [(Key<'a>, Node<'a>)],
+    params: Entries<'a>,
+    passed: Entries<'a>,
+    /// Parameter name of each external reference met so far: (id, attribute) → name.
+    names: Vec<(Key<'a>, Option<Key<'a>>, String)>,
 }
 
-impl Rewriter<'_> {
-    fn param(&mut self, name: &str, definition: Value, passed: Value) -> Value {
-        if !self.params.contains_key(name) {
-            self.params.insert(name.to_string(), definition);
-            self.passed.insert(name.to_string(), passed);
-        }
-        json!({ "Ref": name })
+impl<'a> Rewriter<'_, 'a> {
+    fn is_local(&self, id: &str) -> bool {
+        self.res_owner
+            .get(id)
+            .and_then(|t| self.chunk_of.get(t))
+            .is_some_and(|&c| c == self.chunk)
     }
 
-    fn rewrite(&mut self, v: Value) -> Value {
+    fn known(&self, id: &str, attr: Option<&str>) -> Option<&str> {
+        self.names
+            .iter()
+            .find(|(i, a, _)| i == id && a.as_deref() == attr)
+            .map(|(_, _, n)| n.as_str())
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.params.iter().any(|(k, _)| k == name)
+    }
+
+    fn param(&mut self, name: String, definition: Node<'a>, passed: Node<'a>) {
+        self.params.push((Cow::Owned(name.clone()), definition));
+        self.passed.push((Cow::Owned(name), passed));
+    }
+
+    fn rewrite(&mut self, v: &mut Node<'a>) {
         match v {
-            Value::Object(m) => {
-                if m.len() == 1 {
-                    if let Some(Value::String(id)) = m.get("Ref") {
-                        if !self.local.contains(id) {
-                            let id = id.clone();
-                            return self.external_ref(&id);
-                        }
+            Node::Ref(id) if !self.is_local(id) => {
+                if let Some(name) = self.known(id, None) {
+                    if name != id {
+                        *v = Node::Ref(Cow::Owned(name.to_string()));
                     }
-                    if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
-                        if let [Value::String(id), Value::String(attr)] = a.as_slice() {
-                            if !self.local.contains(id) {
-                                let (id, attr) = (id.clone(), attr.clone());
-                                return self.external_att(&id, &attr, Value::Object(m));
-                            }
-                        }
-                    }
+                    return;
                 }
-                Value::Object(m.into_iter().map(|(k, v)| (k, self.rewrite(v))).collect())
+                if let Some((_, def)) = self.parent_params.iter().find(|(k, _)| k == id) {
+                    // The child's parameter has the parent parameter's name: the
+                    // reference itself stays as it is.
+                    if !self.has(id) {
+                        let def = def.clone();
+                        self.param(id.to_string(), def, Node::Ref(id.clone()));
+                    }
+                    self.names.push((id.clone(), None, id.to_string()));
+                    return;
+                }
+                let name = format!("{id}Id");
+                if !self.has(&name) {
+                    let description = format!("ID of {id} in the parent stack");
+                    let def = map! { "Type" => "String", "Description" => description };
+                    self.param(name.clone(), def, Node::Ref(id.clone()));
+                }
+                self.names.push((id.clone(), None, name.clone()));
+                *v = Node::Ref(Cow::Owned(name));
             }
-            Value::Array(a) => Value::Array(a.into_iter().map(|v| self.rewrite(v)).collect()),
-            other => other,
+            Node::GetAtt(id, attr) if !self.is_local(id) => {
+                if let Some(name) = self.known(id, Some(attr)) {
+                    *v = Node::Ref(Cow::Owned(name.to_string()));
+                    return;
+                }
+                let (name, ty) = if attr == "GroupId" {
+                    (format!("{id}Id"), "AWS::EC2::SecurityGroup::Id")
+                } else {
+                    (format!("{id}{attr}"), "String")
+                };
+                if !self.has(&name) {
+                    let description = format!("{attr} of {id} in the parent stack");
+                    let def = map! { "Type" => ty, "Description" => description };
+                    let passed = Node::GetAtt(id.clone(), attr.clone());
+                    self.param(name.clone(), def, passed);
+                }
+                self.names
+                    .push((id.clone(), Some(attr.clone()), name.clone()));
+                *v = Node::Ref(Cow::Owned(name));
+            }
+            Node::Map(m) => m.iter_mut().for_each(|(_, v)| self.rewrite(v)),
+            Node::Seq(a) => a.iter_mut().for_each(|v| self.rewrite(v)),
+            _ => {}
         }
-    }
-
-    fn external_att(&mut self, id: &str, attr: &str, passed: Value) -> Value {
-        let (name, ty) = if attr == "GroupId" {
-            (format!("{id}Id"), "AWS::EC2::SecurityGroup::Id")
-        } else {
-            (format!("{id}{attr}"), "String")
-        };
-        self.param(
-            &name,
-            json!({ "Type": ty, "Description": format!("{attr} of {id} in the parent stack") }),
-            passed,
-        )
-    }
-
-    fn external_ref(&mut self, id: &str) -> Value {
-        if let Some(def) = self.parent_params.get(id) {
-            return self.param(id, def.clone(), json!({ "Ref": id }));
-        }
-        let name = format!("{id}Id");
-        self.param(
-            &name,
-            json!({ "Type": "String", "Description": format!("ID of {id} in the parent stack") }),
-            json!({ "Ref": id }),
-        )
     }
 }
 
 /// Takes a top-level section out of the template (no copy of large trees).
-fn take_section(t: &mut Value, name: &str) -> Map<String, Value> {
-    match t.as_object_mut().and_then(|m| m.get_mut(name)) {
-        Some(Value::Object(m)) => std::mem::take(m),
-        _ => Map::new(),
+fn take_section<'a>(t: &mut Node<'a>, name: &str) -> Entries<'a> {
+    match t {
+        Node::Map(m) => match m.iter_mut().find(|(k, _)| k == name) {
+            Some((_, Node::Map(section))) => std::mem::take(section),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
     }
 }
 
-fn split(plan: &Plan, mut whole: Value, ext: &str) -> Vec<Stack> {
+fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
     let (res_owner, out_owner) = owners(plan);
     let resources = take_section(&mut whole, "Resources");
     let outputs = take_section(&mut whole, "Outputs");
-    let parent_params = whole
+    let parent_params: Entries = whole
         .get("Parameters")
-        .and_then(Value::as_object)
-        .cloned()
+        .and_then(Node::as_map)
+        .map(<[_]>::to_vec)
         .unwrap_or_default();
 
     // Greedy chunks of consecutive targets.
-    let mut per_target: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut per_target: FastMap<&str, (usize, usize)> = FastMap::default();
     for t in res_owner.values() {
         per_target.entry(t).or_default().0 += 1;
     }
     for t in out_owner.values() {
         per_target.entry(t).or_default().1 += 1;
     }
-    let mut chunk_of: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut chunk_of: FastMap<&str, usize> = FastMap::default();
     let (mut chunk, mut n_res, mut n_out) = (0usize, 0usize, 0usize);
     for t in &plan.targets {
         let (r, o) = per_target.get(t.name.as_str()).copied().unwrap_or_default();
@@ -212,64 +252,60 @@ fn split(plan: &Plan, mut whole: Value, ext: &str) -> Vec<Stack> {
     }
     let chunks = chunk + 1;
 
-    let mut child_res: Vec<Map<String, Value>> = vec![Map::new(); chunks];
-    let mut child_out: Vec<Map<String, Value>> = vec![Map::new(); chunks];
-    let mut parent_res = Map::new();
-    let mut parent_out = Map::new();
+    let mut child_res: Vec<Entries> = (0..chunks).map(|_| Vec::new()).collect();
+    let mut child_out: Vec<Entries> = (0..chunks).map(|_| Vec::new()).collect();
+    let mut parent_res = Vec::new();
+    let mut parent_out = Vec::new();
     for (id, r) in resources {
-        match res_owner.get(&id).and_then(|t| chunk_of.get(t.as_str())) {
-            Some(&c) => {
-                child_res[c].insert(id, r);
-            }
-            None => {
-                parent_res.insert(id, r);
-            }
+        match res_owner.get(id.as_ref()).and_then(|t| chunk_of.get(t)) {
+            Some(&c) => child_res[c].push((id, r)),
+            None => parent_res.push((id, r)),
         }
     }
     for (id, o) in outputs {
-        match out_owner.get(&id).and_then(|t| chunk_of.get(t.as_str())) {
-            Some(&c) => {
-                child_out[c].insert(id, o);
-            }
-            None => {
-                parent_out.insert(id, o);
-            }
+        match out_owner.get(id.as_ref()).and_then(|t| chunk_of.get(t)) {
+            Some(&c) => child_out[c].push((id, o)),
+            None => parent_out.push((id, o)),
         }
     }
 
-    let mut stacks = Vec::new();
-    let mut stack_resources = Map::new();
+    let mut stacks = Vec::with_capacity(chunks + 1);
+    let mut stack_resources = Vec::with_capacity(chunks);
     for c in 0..chunks {
-        let local: BTreeSet<String> = child_res[c].keys().cloned().collect();
+        let mut resources = std::mem::take(&mut child_res[c]);
+        let mut outputs = std::mem::take(&mut child_out[c]);
         let mut rw = Rewriter {
-            local: &local,
+            chunk: c,
+            res_owner: &res_owner,
+            chunk_of: &chunk_of,
             parent_params: &parent_params,
-            params: Map::new(),
-            passed: Map::new(),
+            params: Vec::new(),
+            passed: Vec::new(),
+            names: Vec::new(),
         };
         // Cross-stack DependsOn is impossible: the nested stack resource depends on them.
         let mut parent_deps: BTreeSet<String> = BTreeSet::new();
-        let mut resources = Map::new();
-        for (id, r) in std::mem::take(&mut child_res[c]) {
-            let mut r = rw.rewrite(r);
-            if let Some(obj) = r.as_object_mut() {
-                if let Some(Value::String(dep)) = obj.get("DependsOn") {
-                    if !local.contains(dep) {
-                        parent_deps.insert(dep.clone());
-                        obj.remove("DependsOn");
+        for (_, r) in resources.iter_mut() {
+            rw.rewrite(r);
+            if let Node::Map(obj) = r {
+                if let Some(i) = obj.iter().position(|(k, _)| k == "DependsOn") {
+                    if let Node::Str(dep) = &obj[i].1 {
+                        if !rw.is_local(dep) {
+                            parent_deps.insert(dep.to_string());
+                            obj.remove(i);
+                        }
                     }
                 }
             }
-            resources.insert(id, r);
         }
-        let outputs: Map<String, Value> = std::mem::take(&mut child_out[c])
-            .into_iter()
-            .map(|(k, v)| (k, rw.rewrite(v)))
-            .collect();
+        for (_, o) in outputs.iter_mut() {
+            rw.rewrite(o);
+        }
+        let Rewriter { params, passed, .. } = rw;
         let stem = format!("{}-targets-{}", plan.name, c + 1);
-        let mut t = Map::new();
-        t.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
-        t.insert(
+        let mut t: Entries = Vec::with_capacity(5);
+        t.push(("AWSTemplateFormatVersion".into(), "2010-09-09".into()));
+        t.push((
             "Description".into(),
             format!(
                 "Client VPN access rules for {}, nested stack {} of {} (generated by shibori)",
@@ -278,66 +314,68 @@ fn split(plan: &Plan, mut whole: Value, ext: &str) -> Vec<Stack> {
                 chunks
             )
             .into(),
-        );
-        if !rw.params.is_empty() {
-            t.insert("Parameters".into(), Value::Object(rw.params));
+        ));
+        if !params.is_empty() {
+            t.push(("Parameters".into(), Node::Map(params)));
         }
-        t.insert("Resources".into(), Value::Object(resources));
+        t.push(("Resources".into(), Node::Map(resources)));
         if !outputs.is_empty() {
-            t.insert("Outputs".into(), Value::Object(outputs));
+            t.push(("Outputs".into(), Node::Map(outputs)));
         }
-        let mut stack = Map::new();
-        stack.insert("Type".into(), "AWS::CloudFormation::Stack".into());
+        let mut stack: Entries = Vec::with_capacity(3);
+        stack.push(("Type".into(), "AWS::CloudFormation::Stack".into()));
         if !parent_deps.is_empty() {
-            stack.insert(
+            stack.push((
                 "DependsOn".into(),
-                Value::Array(parent_deps.into_iter().map(Value::String).collect()),
-            );
+                Node::Seq(parent_deps.into_iter().map(Node::from).collect()),
+            ));
         }
-        let mut props = Map::new();
-        props.insert("TemplateURL".into(), format!("./{stem}{ext}").into());
-        if !rw.passed.is_empty() {
-            props.insert("Parameters".into(), Value::Object(rw.passed));
+        let mut props: Entries = Vec::with_capacity(2);
+        props.push(("TemplateURL".into(), format!("./{stem}{ext}").into()));
+        if !passed.is_empty() {
+            props.push(("Parameters".into(), Node::Map(passed)));
         }
-        stack.insert("Properties".into(), Value::Object(props));
-        stack_resources.insert(format!("TargetsStack{}", c + 1), Value::Object(stack));
+        stack.push(("Properties".into(), Node::Map(props)));
+        stack_resources.push((
+            Cow::Owned(format!("TargetsStack{}", c + 1)),
+            Node::Map(stack),
+        ));
         stacks.push(Stack {
             stem,
-            template: Value::Object(t),
+            template: Node::Map(t),
+            json: None,
         });
     }
     parent_res.extend(stack_resources);
-    let mut parent = Map::new();
+    tree::dedup(&mut parent_res);
     let top = match whole {
-        Value::Object(m) => m,
-        _ => Map::new(),
+        Node::Map(m) => m,
+        _ => Vec::new(),
     };
+    let mut parent: Entries = Vec::with_capacity(top.len() + 1);
     for (k, v) in top {
-        if k == "Resources" {
-            // Relative TemplateURLs are what `aws cloudformation package` expects (SPEC
-            // §7); cfn-lint warns about exactly that by design.
-            parent.insert(
-                "Metadata".into(),
-                json!({ "cfn-lint": { "config": { "ignore_checks": ["W3002"] } } }),
-            );
-        }
-        match k.as_str() {
+        match k.as_ref() {
             "Resources" => {
-                parent.insert(k, Value::Object(std::mem::take(&mut parent_res)));
+                // Relative TemplateURLs are what `aws cloudformation package` expects
+                // (SPEC §7); cfn-lint warns about exactly that by design.
+                parent.push((
+                    "Metadata".into(),
+                    map! { "cfn-lint" => map! { "config" => map! {
+                        "ignore_checks" => Node::Seq(vec![Node::from("W3002")]),
+                    } } },
+                ));
+                parent.push((k, Node::Map(std::mem::take(&mut parent_res))));
             }
-            "Outputs" => {
-                parent.insert(k, Value::Object(std::mem::take(&mut parent_out)));
-            }
-            _ => {
-                parent.insert(k, v);
-            }
+            "Outputs" => parent.push((k, Node::Map(std::mem::take(&mut parent_out)))),
+            _ => parent.push((k, v)),
         }
     }
     stacks.insert(
         0,
         Stack {
             stem: plan.name.clone(),
-            template: Value::Object(parent),
+            template: Node::Map(parent),
+            json: None,
         },
     );
     stacks

@@ -6,20 +6,22 @@
 
 use super::cloudformation::{groups as index_groups, Groups};
 use super::escape::markdown_cell;
-use super::hcl::{Block, Expr, File};
-use super::{RenderError, RenderedFile};
+use super::hcl::{Block, Expr, File, Text};
+use super::{FastMap, RenderError, RenderedFile};
 use crate::intent::Protocol;
 use crate::plan::{Direction, InputKind, Peer, Plan};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 pub const SG: &str = "aws_security_group.this";
 pub const ENDPOINT: &str = "aws_ec2_client_vpn_endpoint.this";
+const ENDPOINT_ID: &str = "aws_ec2_client_vpn_endpoint.this.id";
 pub const ASSOCIATION: &str = "aws_ec2_client_vpn_network_association.this";
 
 /// The module in the syntax-neutral model, plus what the README documents.
-pub struct Module {
-    pub files: Vec<(&'static str, File)>,
+pub struct Module<'a> {
+    pub files: Vec<(&'static str, File<'a>)>,
     pub variables: Vec<DocVariable>,
     pub outputs: Vec<DocOutput>,
 }
@@ -56,7 +58,7 @@ pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
     Ok(files)
 }
 
-pub fn module(plan: &Plan) -> Module {
+pub fn module(plan: &Plan) -> Module<'_> {
     let mut m = Module {
         files: Vec::new(),
         variables: Vec::new(),
@@ -88,7 +90,7 @@ pub fn aws_provider_constraint(plan: &Plan) -> &'static str {
     }
 }
 
-fn versions(plan: &Plan) -> File {
+fn versions(plan: &Plan) -> File<'static> {
     File {
         blocks: vec![Block::new("terraform", &[])
             .attr("required_version", Expr::str(">= 1.5"))
@@ -106,7 +108,12 @@ fn versions(plan: &Plan) -> File {
 // ------------------------------------------------------------ references
 
 /// The known ID as a literal, or the variable that stands for it.
-fn input_or(plan: &Plan, kind: InputKind, subject: Option<&str>, known: Option<&str>) -> Expr {
+fn input_or<'a>(
+    plan: &'a Plan,
+    kind: InputKind,
+    subject: Option<&str>,
+    known: Option<&'a str>,
+) -> Expr<'a> {
     match known {
         Some(id) => Expr::str(id),
         None => plan
@@ -117,11 +124,11 @@ fn input_or(plan: &Plan, kind: InputKind, subject: Option<&str>, known: Option<&
     }
 }
 
-fn vpc_id(plan: &Plan) -> Expr {
+fn vpc_id(plan: &Plan) -> Expr<'_> {
     input_or(plan, InputKind::VpcId, None, plan.vpc.id.as_deref())
 }
 
-fn subnet_id(plan: &Plan, name: &str) -> Expr {
+fn subnet_id<'a>(plan: &'a Plan, name: &str) -> Expr<'a> {
     input_or(
         plan,
         InputKind::SubnetId,
@@ -130,7 +137,7 @@ fn subnet_id(plan: &Plan, name: &str) -> Expr {
     )
 }
 
-fn acl_id(plan: &Plan, key: &str) -> Expr {
+fn acl_id<'a>(plan: &'a Plan, key: &str) -> Expr<'a> {
     input_or(
         plan,
         InputKind::NetworkAclId,
@@ -139,21 +146,46 @@ fn acl_id(plan: &Plan, key: &str) -> Expr {
     )
 }
 
-fn sg_id(groups: &Groups, key: &str) -> Expr {
-    match groups.get(key).and_then(|g| g.id.as_deref()) {
+fn sg_id<'a>(groups: &Groups<'a>, key: &str) -> Expr<'a> {
+    match groups.get(key).copied().and_then(|g| g.id.as_deref()) {
         Some(id) => Expr::str(id),
         None => Expr::index(SG, key, "id"),
     }
 }
 
-fn endpoint_id(plan: &Plan) -> Expr {
-    match &plan.endpoint.id {
-        Some(id) => Expr::str(id),
-        None => Expr::r(format!("{ENDPOINT}.id")),
+/// [`sg_id`] of every group, worked out once: rules refer to groups thousands of times.
+struct SgIds<'a> {
+    groups: Groups<'a>,
+    ids: FastMap<&'a str, Expr<'a>>,
+}
+
+impl<'a> SgIds<'a> {
+    fn new(plan: &'a Plan) -> Self {
+        let groups = index_groups(plan);
+        let ids = plan
+            .security_groups
+            .iter()
+            .map(|g| (g.key.as_str(), sg_id(&groups, &g.key)))
+            .collect();
+        SgIds { groups, ids }
+    }
+
+    fn get(&self, key: &str) -> Expr<'a> {
+        match self.ids.get(key) {
+            Some(e) => e.clone(),
+            None => sg_id(&self.groups, key),
+        }
     }
 }
 
-fn tags(name: Expr) -> Expr {
+fn endpoint_id(plan: &Plan) -> Expr<'_> {
+    match &plan.endpoint.id {
+        Some(id) => Expr::str(id),
+        None => Expr::r(ENDPOINT_ID),
+    }
+}
+
+fn tags(name: Expr<'_>) -> Expr<'_> {
     Expr::Call(
         "merge",
         vec![
@@ -166,24 +198,28 @@ fn tags(name: Expr) -> Expr {
     )
 }
 
-fn each(attrs: &[&str]) -> Vec<(String, Expr)> {
+fn each(attrs: &[&'static str]) -> Vec<(Text<'static>, Expr<'static>)> {
     attrs
         .iter()
-        .map(|a| ((*a).to_string(), Expr::r(format!("each.value.{a}"))))
+        .map(|a| (Cow::Borrowed(*a), Expr::r(format!("each.value.{a}"))))
         .collect()
 }
 
-fn for_each_resource(ty: &str, local: &str, body: Vec<(String, Expr)>) -> Block {
+fn for_each_resource<'a>(
+    ty: &'static str,
+    local: &str,
+    body: Vec<(Text<'a>, Expr<'a>)>,
+) -> Block<'a> {
     let mut b = Block::new("resource", &[ty, "this"])
         .attr("for_each", Expr::r(format!("local.{local}")))
         .blank();
     for (k, v) in body {
-        b.push_attr(&k, v);
+        b.push_attr(k, v);
     }
     b
 }
 
-fn locals(entries: Vec<(&str, Expr)>) -> Block {
+fn locals<'a>(entries: Vec<(&'static str, Expr<'a>)>) -> Block<'a> {
     let mut b = Block::new("locals", &[]);
     for (k, v) in entries {
         b.push_attr(k, v);
@@ -193,7 +229,7 @@ fn locals(entries: Vec<(&str, Expr)>) -> Block {
 
 // ------------------------------------------------------------ variables
 
-fn variables(plan: &Plan, docs: &mut Vec<DocVariable>) -> File {
+fn variables<'a>(plan: &'a Plan, docs: &mut Vec<DocVariable>) -> File<'a> {
     let mut f = File::default();
     for i in &plan.inputs {
         docs.push(DocVariable {
@@ -206,7 +242,7 @@ fn variables(plan: &Plan, docs: &mut Vec<DocVariable>) -> File {
         f.blocks.push(
             Block::new("variable", &[&i.name])
                 .attr("description", Expr::str(&i.description))
-                .attr("type", Expr::Type("string".into()))
+                .attr("type", Expr::Type("string"))
                 .blank()
                 .block(
                     Block::new("validation", &[])
@@ -242,7 +278,7 @@ fn variables(plan: &Plan, docs: &mut Vec<DocVariable>) -> File {
     f.blocks.push(
         Block::new("variable", &["tags"])
             .attr("description", Expr::str(tags_description))
-            .attr("type", Expr::Type("map(string)".into()))
+            .attr("type", Expr::Type("map(string)"))
             .attr("default", Expr::Object(Vec::new())),
     );
     f
@@ -259,15 +295,15 @@ fn ip_protocol(p: Protocol) -> &'static str {
     }
 }
 
-fn security_groups(plan: &Plan) -> File {
-    let index = index_groups(plan);
-    let groups: Vec<(String, Expr)> = plan
+fn security_groups(plan: &Plan) -> File<'_> {
+    let index = SgIds::new(plan);
+    let groups: Vec<(Text, Expr)> = plan
         .security_groups
         .iter()
         .filter(|g| g.id.is_none())
         .map(|g| {
             (
-                g.key.clone(),
+                Cow::Borrowed(g.key.as_str()),
                 Expr::Object(vec![
                     ("name".into(), Expr::str(&g.name)),
                     ("description".into(), Expr::str(&g.description)),
@@ -275,7 +311,7 @@ fn security_groups(plan: &Plan) -> File {
             )
         })
         .collect();
-    let rules = |direction: Direction| -> Expr {
+    let rules = |direction: Direction| -> Expr<'_> {
         Expr::Map(
             plan.security_group_rules
                 .iter()
@@ -292,12 +328,12 @@ fn security_groups(plan: &Plan) -> File {
                     };
                     let (cidr, peer_sg) = match &r.peer {
                         Peer::Cidr(c) => (Expr::str(c.to_string()), Expr::Null),
-                        Peer::SecurityGroup(k) => (Expr::Null, sg_id(&index, k)),
+                        Peer::SecurityGroup(k) => (Expr::Null, index.get(k)),
                     };
                     (
-                        r.key.clone(),
+                        Cow::Borrowed(r.key.as_str()),
                         Expr::Object(vec![
-                            ("security_group_id".into(), sg_id(&index, &r.security_group)),
+                            ("security_group_id".into(), index.get(&r.security_group)),
                             ("ip_protocol".into(), Expr::str(ip_protocol(r.protocol))),
                             ("from_port".into(), from),
                             ("to_port".into(), to),
@@ -319,7 +355,7 @@ fn security_groups(plan: &Plan) -> File {
         "referenced_security_group_id",
         "description",
     ];
-    let rule_resource = |ty: &str, local: &str| {
+    let rule_resource = |ty: &'static str, local: &str| {
         let mut body = each(&rule_attrs);
         body.push(("tags".into(), tags(Expr::r("each.key"))));
         for_each_resource(ty, local, body)
@@ -349,7 +385,7 @@ fn security_groups(plan: &Plan) -> File {
 
 // ------------------------------------------------------------ network ACLs
 
-fn network_acls(plan: &Plan) -> File {
+fn network_acls(plan: &Plan) -> File<'_> {
     let entries = plan
         .nacl_entries
         .iter()
@@ -363,7 +399,7 @@ fn network_acls(plan: &Plan) -> File {
                 None => (Expr::Null, Expr::Null),
             };
             (
-                e.key.clone(),
+                Cow::Borrowed(e.key.as_str()),
                 Expr::Object(vec![
                     ("network_acl_id".into(), acl_id(plan, &e.network_acl)),
                     ("rule_number".into(), Expr::Num(i64::from(e.rule_number))),
@@ -400,7 +436,7 @@ fn network_acls(plan: &Plan) -> File {
 
 // ------------------------------------------------------------ Client VPN
 
-fn endpoint(plan: &Plan) -> Block {
+fn endpoint(plan: &Plan) -> Block<'_> {
     let groups = index_groups(plan);
     let e = &plan.endpoint;
     let credential = |kind| input_or(plan, kind, None, None);
@@ -490,13 +526,13 @@ fn endpoint(plan: &Plan) -> Block {
     b.blank().attr("tags", tags(Expr::str(&e.name)))
 }
 
-fn client_vpn(plan: &Plan) -> File {
+fn client_vpn(plan: &Plan) -> File<'_> {
     let associations = Expr::Map(
         plan.associations
             .iter()
             .map(|a| {
                 (
-                    a.target_network.clone(),
+                    Cow::Borrowed(a.target_network.as_str()),
                     Expr::Object(vec![(
                         "subnet_id".into(),
                         subnet_id(plan, &a.target_network),
@@ -510,7 +546,7 @@ fn client_vpn(plan: &Plan) -> File {
             .iter()
             .map(|r| {
                 (
-                    r.key.clone(),
+                    Cow::Borrowed(r.key.as_str()),
                     Expr::Object(vec![
                         ("target_network_cidr".into(), Expr::str(r.cidr.to_string())),
                         ("access_group_id".into(), Expr::opt_str(r.group.as_deref())),
@@ -533,7 +569,7 @@ fn client_vpn(plan: &Plan) -> File {
             .iter()
             .map(|r| {
                 (
-                    r.key.clone(),
+                    Cow::Borrowed(r.key.as_str()),
                     Expr::Object(vec![
                         ("target_network".into(), Expr::str(&r.target_network)),
                         (
@@ -558,7 +594,7 @@ fn client_vpn(plan: &Plan) -> File {
     local_entries.push(("authorization_rules", authorization));
     local_entries.push(("routes", routes));
     let mut blocks = vec![locals(local_entries)];
-    let endpoint_ref = ("client_vpn_endpoint_id".to_string(), endpoint_id(plan));
+    let endpoint_ref: (Text, Expr) = (Cow::Borrowed("client_vpn_endpoint_id"), endpoint_id(plan));
     if creates {
         blocks.push(endpoint(plan));
         let mut body = vec![endpoint_ref.clone()];
@@ -600,10 +636,10 @@ fn client_vpn(plan: &Plan) -> File {
 
 // ------------------------------------------------------------ outputs
 
-fn outputs(plan: &Plan, docs: &mut Vec<DocOutput>) -> File {
+fn outputs<'a>(plan: &'a Plan, docs: &mut Vec<DocOutput>) -> File<'a> {
     let groups = index_groups(plan);
     let mut f = File::default();
-    let mut out = |name: &str, description: String, value: Expr| {
+    let mut out = |name: &'static str, description: String, value: Expr<'a>| {
         docs.push(DocOutput {
             name: name.to_string(),
             description: description.clone(),
@@ -633,17 +669,17 @@ fn outputs(plan: &Plan, docs: &mut Vec<DocOutput>) -> File {
         Expr::Map(
             plan.security_groups
                 .iter()
-                .map(|g| (g.key.clone(), sg_id(&groups, &g.key)))
+                .map(|g| (Cow::Borrowed(g.key.as_str()), sg_id(&groups, &g.key)))
                 .collect(),
         ),
     );
-    let attach: Vec<(String, Expr)> = plan
+    let attach: Vec<(Text, Expr)> = plan
         .targets
         .iter()
         .filter_map(|t| {
             t.security_group
                 .as_ref()
-                .map(|k| (t.name.clone(), sg_id(&groups, k)))
+                .map(|k| (Cow::Borrowed(t.name.as_str()), sg_id(&groups, k)))
         })
         .collect();
     out(
@@ -662,7 +698,11 @@ struct ReadmeResource {
     count: usize,
 }
 
-pub(super) fn readme(plan: &Plan, module: &Module, flavour: &str) -> Result<String, RenderError> {
+pub(super) fn readme(
+    plan: &Plan,
+    module: &Module<'_>,
+    flavour: &str,
+) -> Result<String, RenderError> {
     let created_groups = plan
         .security_groups
         .iter()

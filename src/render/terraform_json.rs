@@ -9,8 +9,7 @@ pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
     let module = terraform::module(plan);
     let mut files = Vec::new();
     for (name, f) in &module.files {
-        let mut contents = serde_json::to_string_pretty(&f.to_json())
-            .map_err(|e| RenderError::Json(e.to_string()))?;
+        let mut contents = f.to_json_string();
         contents.push('\n');
         files.push(RenderedFile {
             path: PathBuf::from(format!("{name}.tf.json")),

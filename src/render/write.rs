@@ -58,38 +58,90 @@ fn write_temp(path: &Path, contents: &str) -> std::io::Result<()> {
 /// Writes `files` under `dir` (created if missing), atomically per file and all-or-
 /// nothing up to the final renames.
 pub fn write_all(dir: &Path, files: &[RenderedFile]) -> Result<(), WriteError> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
+    let targets: Vec<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
+    let mut made: Vec<&Path> = Vec::new();
+    for target in &targets {
+        let parent = target.parent().unwrap_or(dir);
+        if made.contains(&parent) {
+            continue;
+        }
+        fs::create_dir_all(parent).map_err(|source| WriteError::CreateDir {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+        made.push(parent);
+    }
+    let staged: Vec<(PathBuf, &Path)> = targets
+        .iter()
+        .map(|t| (temp_path(t), t.as_path()))
+        .collect();
+    let cleanup = |staged: &[(PathBuf, &Path)]| {
         for (tmp, _) in staged {
             let _ = fs::remove_file(tmp);
         }
     };
-    for f in files {
-        let target = dir.join(&f.path);
-        let parent = target.parent().unwrap_or(dir).to_path_buf();
-        if let Err(source) = fs::create_dir_all(&parent) {
-            cleanup(&staged);
-            return Err(WriteError::CreateDir {
-                path: parent,
-                source,
+    // Most of the time goes to waiting for fsync; the files are independent, so a few
+    // threads let the file system flush them together.
+    let threads = files.len().clamp(1, 4);
+    let per_thread = files.len().div_ceil(threads).max(1);
+    let outcome: Result<Vec<usize>, (PathBuf, std::io::Error)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = staged
+            .chunks(per_thread)
+            .zip(files.chunks(per_thread))
+            .map(|(paths, files)| {
+                scope.spawn(move || {
+                    let mut unchanged = Vec::new();
+                    for (i, ((tmp, target), f)) in paths.iter().zip(files).enumerate() {
+                        if fs::read(target).is_ok_and(|b| b == f.contents.as_bytes()) {
+                            unchanged.push(i);
+                            continue;
+                        }
+                        if let Err(e) = write_temp(tmp, &f.contents) {
+                            return Err((target.to_path_buf(), e));
+                        }
+                    }
+                    Ok(unchanged)
+                })
+            })
+            .collect();
+        let mut outcome = Ok(Vec::new());
+        for (n, h) in handles.into_iter().enumerate() {
+            let r = h.join().unwrap_or_else(|_| {
+                Err((
+                    dir.to_path_buf(),
+                    std::io::Error::other("a writer thread panicked"),
+                ))
             });
+            match (&mut outcome, r) {
+                (Ok(all), Ok(unchanged)) => {
+                    all.extend(unchanged.into_iter().map(|i| n * per_thread + i))
+                }
+                (Ok(_), Err(e)) => outcome = Err(e),
+                (Err(_), _) => {}
+            }
         }
-        let tmp = temp_path(&target);
-        if let Err(source) = write_temp(&tmp, &f.contents) {
-            let _ = fs::remove_file(&tmp);
+        outcome
+    });
+    let unchanged = match outcome {
+        Ok(u) => u,
+        Err((path, source)) => {
             cleanup(&staged);
-            return Err(WriteError::Write {
-                path: target,
-                source,
-            });
+            return Err(WriteError::Write { path, source });
         }
-        staged.push((tmp, target));
-    }
+    };
+    // A file that already holds exactly these bytes is left alone: nothing to make
+    // atomic, no fsync, and its modification time stays.
+    let staged: Vec<(PathBuf, &Path)> = staged
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !unchanged.contains(i))
+        .map(|(_, s)| s)
+        .collect();
     for (i, (tmp, target)) in staged.iter().enumerate() {
         if let Err(source) = fs::rename(tmp, target) {
             cleanup(&staged[i..]);
             return Err(WriteError::Write {
-                path: target.clone(),
+                path: target.to_path_buf(),
                 source,
             });
         }
@@ -142,6 +194,25 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn leaves_files_with_the_same_bytes_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = vec![file("a.tf", "x\n"), file("b.tf", "y\n")];
+        write_all(dir.path(), &files).unwrap();
+        let a = dir.path().join("a.tf");
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1);
+        fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        write_all(dir.path(), &[file("a.tf", "x\n"), file("b.tf", "z\n")]).unwrap();
+        assert_eq!(fs::metadata(&a).unwrap().modified().unwrap(), old);
+        assert_eq!(fs::read_to_string(dir.path().join("b.tf")).unwrap(), "z\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[test]

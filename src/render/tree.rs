@@ -1,0 +1,1109 @@
+//! A small document tree for CloudFormation templates, written out as block YAML or as
+//! pretty JSON by hand. Templates of large plans hold tens of thousands of nodes: keys
+//! here are mostly borrowed (`&'static str` or from the plan), maps are plain vectors in
+//! insertion order, and intrinsics are nodes of their own so that nested stacks can
+//! retarget them in place.
+//!
+//! The YAML is laid out exactly as serde_yaml 0.9 (libyaml) lays it out, scalar styles
+//! included, with two deliberate differences (both in [`scalar_style`]): YAML 1.1
+//! booleans such as `yes`/`off` and YAML 1.1 sexagesimal or `_`-grouped numbers are
+//! quoted, because CloudFormation reads YAML 1.1-style and would turn them into
+//! booleans or numbers; and the rare strings libyaml would write with a keep-chomping
+//! block (`|+`) or with Unicode line separators are double-quoted instead.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+pub type Key<'a> = Cow<'a, str>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node<'a> {
+    Str(Cow<'a, str>),
+    Int(i64),
+    Bool(bool),
+    Null,
+    /// `{ "Ref": id }`
+    Ref(Cow<'a, str>),
+    /// `{ "Fn::GetAtt": [id, attribute] }`
+    GetAtt(Cow<'a, str>, Cow<'a, str>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Key<'a>, Node<'a>)>),
+}
+
+impl<'a> From<&'a str> for Node<'a> {
+    fn from(s: &'a str) -> Self {
+        Node::Str(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Node<'_> {
+    fn from(s: String) -> Self {
+        Node::Str(Cow::Owned(s))
+    }
+}
+
+impl From<bool> for Node<'_> {
+    fn from(b: bool) -> Self {
+        Node::Bool(b)
+    }
+}
+
+macro_rules! int_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Node<'_> {
+            fn from(n: $t) -> Self {
+                Node::Int(i64::from(n))
+            }
+        }
+    )*};
+}
+int_from!(i32, i64, u32, u16);
+
+/// `map! { "Key" => value, ... }`: a [`Node::Map`] with static keys, in order.
+macro_rules! map {
+    ($($k:expr => $v:expr),* $(,)?) => {
+        $crate::render::tree::Node::Map(vec![
+            $((::std::borrow::Cow::Borrowed($k), $crate::render::tree::Node::from($v))),*
+        ])
+    };
+}
+pub(crate) use map;
+
+impl<'a> Node<'a> {
+    pub fn as_map(&self) -> Option<&[(Key<'a>, Node<'a>)]> {
+        match self {
+            Node::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+    }
+}
+
+/// Appends `(key, value)`, or replaces the value of an existing `key` in place (the
+/// first position wins, as in an insertion-ordered map).
+pub fn insert<'a>(map: &mut Vec<(Key<'a>, Node<'a>)>, key: Key<'a>, value: Node<'a>) {
+    match map.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, v)) => *v = value,
+        None => map.push((key, value)),
+    }
+}
+
+/// Drops repeated keys of a large map, keeping each key's first position and its last
+/// value — what building it with [`insert`] would give, in linear time.
+pub fn dedup<'a>(map: &mut Vec<(Key<'a>, Node<'a>)>) {
+    let mut first = Vec::with_capacity(map.len());
+    let mut dup = false;
+    {
+        let mut seen: super::FastMap<&str, usize> = super::FastMap::default();
+        seen.reserve(map.len());
+        for (i, (k, _)) in map.iter().enumerate() {
+            let p = *seen.entry(k.as_ref()).or_insert(i);
+            dup |= p != i;
+            first.push(p);
+        }
+    }
+    if !dup {
+        return;
+    }
+    let mut slots: Vec<Option<(Key<'a>, Node<'a>)>> = Vec::with_capacity(map.len());
+    for (i, (k, v)) in std::mem::take(map).into_iter().enumerate() {
+        let p = first[i];
+        if p == i {
+            slots.push(Some((k, v)));
+        } else {
+            if let Some(Some((_, old))) = slots.get_mut(p) {
+                *old = v;
+            }
+            slots.push(None);
+        }
+    }
+    *map = slots.into_iter().flatten().collect();
+}
+
+// ---------------------------------------------------------------- YAML
+
+/// The document as block YAML, ending with a newline.
+pub fn to_yaml(root: &Node, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
+    match entries(root) {
+        Some(e) if !e.is_empty() => write_entries(&mut out, &e, 0, false),
+        _ => match root {
+            Node::Seq(items) if !items.is_empty() => write_items(&mut out, items, 0, false),
+            other => {
+                write_inline(&mut out, other, 0);
+            }
+        },
+    }
+    out
+}
+
+/// A mapping's entries; intrinsics are one-entry mappings.
+enum Entries<'n, 'a> {
+    Map(&'n [(Key<'a>, Node<'a>)]),
+    Ref(&'n str),
+    GetAtt(&'n str, &'n str),
+}
+
+impl Entries<'_, '_> {
+    fn is_empty(&self) -> bool {
+        matches!(self, Entries::Map(m) if m.is_empty())
+    }
+}
+
+fn entries<'n, 'a>(n: &'n Node<'a>) -> Option<Entries<'n, 'a>> {
+    match n {
+        Node::Map(m) => Some(Entries::Map(m)),
+        Node::Ref(id) => Some(Entries::Ref(id)),
+        Node::GetAtt(id, attr) => Some(Entries::GetAtt(id, attr)),
+        _ => None,
+    }
+}
+
+fn pad(out: &mut String, n: usize) {
+    for _ in 0..n {
+        out.push(' ');
+    }
+}
+
+/// Entries of a block mapping whose keys sit at column `indent`; with `inline`, the
+/// first key continues the current line (after `- ` or `: `).
+fn write_entries(out: &mut String, e: &Entries, indent: usize, inline: bool) {
+    let mut first = inline;
+    let mut entry = |out: &mut String, k: &str, v: &Node| {
+        if !std::mem::take(&mut first) {
+            pad(out, indent);
+        }
+        write_key_value(out, k, v, indent);
+    };
+    match e {
+        Entries::Map(m) => {
+            for (k, v) in m.iter() {
+                entry(out, k, v);
+            }
+        }
+        Entries::Ref(id) => entry(out, "Ref", &Node::Str(Cow::Borrowed(id))),
+        Entries::GetAtt(id, attr) => {
+            if !inline {
+                pad(out, indent);
+            }
+            out.push_str("Fn::GetAtt:\n");
+            for s in [id, attr] {
+                pad(out, indent);
+                out.push_str("- ");
+                if write_scalar(out, s, indent + 2, false) {
+                    continue;
+                }
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// libyaml writes keys longer than 128 bytes, or of several lines, as explicit
+/// `? key` / `: value` pairs.
+const MAX_SIMPLE_KEY: usize = 128;
+
+fn write_key_value(out: &mut String, k: &str, v: &Node, indent: usize) {
+    if k.len() > MAX_SIMPLE_KEY || (!obviously_plain(k) && k.contains(is_break)) {
+        out.push_str("? ");
+        if !write_scalar(out, k, indent + 2, false) {
+            out.push('\n');
+        }
+        pad(out, indent);
+        out.push(':');
+        // The value is a node in a fresh context, indented below `? `.
+        match v {
+            Node::Seq(items) if !items.is_empty() => {
+                out.push(' ');
+                write_items(out, items, indent + 2, true);
+            }
+            _ => match entries(v) {
+                Some(e) if !e.is_empty() => {
+                    out.push(' ');
+                    write_entries(out, &e, indent + 2, true);
+                }
+                _ => write_inline(out, v, indent),
+            },
+        }
+        return;
+    }
+    write_scalar(out, k, indent, true);
+    out.push(':');
+    match v {
+        // A sequence under a key is not indented further.
+        Node::Seq(items) if !items.is_empty() => {
+            out.push('\n');
+            write_items(out, items, indent, false);
+        }
+        _ => match entries(v) {
+            Some(e) if !e.is_empty() => {
+                out.push('\n');
+                write_entries(out, &e, indent + 2, false);
+            }
+            _ => write_inline(out, v, indent),
+        },
+    }
+}
+
+/// Items of a block sequence whose `-` sit at column `indent`.
+fn write_items(out: &mut String, items: &[Node], indent: usize, inline: bool) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 || !inline {
+            pad(out, indent);
+        }
+        out.push('-');
+        match item {
+            Node::Seq(inner) if !inner.is_empty() => {
+                out.push(' ');
+                write_items(out, inner, indent + 2, true);
+            }
+            _ => match entries(item) {
+                Some(e) if !e.is_empty() => {
+                    out.push(' ');
+                    write_entries(out, &e, indent + 2, true);
+                }
+                _ => write_inline(out, item, indent),
+            },
+        }
+    }
+}
+
+/// ` value\n` for a scalar or an empty collection; `indent` is the column of the key or
+/// `-` that owns it.
+fn write_inline(out: &mut String, v: &Node, indent: usize) {
+    out.push(' ');
+    match v {
+        Node::Str(s) => {
+            if write_scalar(out, s, indent + 2, false) {
+                return;
+            }
+        }
+        Node::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Node::Null => out.push_str("null"),
+        Node::Seq(_) => out.push_str("[]"),
+        Node::Map(_) | Node::Ref(_) | Node::GetAtt(..) => out.push_str("{}"),
+    }
+    out.push('\n');
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    /// `|`, with the indentation indicator when the text starts with a space or a
+    /// line break, and `-` when it does not end with a line break.
+    Literal,
+}
+
+/// What libyaml's `yaml_emitter_analyze_scalar` finds out, for the block context.
+struct Analysis {
+    multiline: bool,
+    block_plain_allowed: bool,
+    single_quoted_allowed: bool,
+    block_allowed: bool,
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_blankz(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => c == ' ' || c == '\t' || c == '\0' || is_break(c),
+    }
+}
+
+/// libyaml's `IS_PRINTABLE` (with Unicode output on, as serde_yaml sets it).
+fn is_printable(c: char) -> bool {
+    matches!(c, '\n' | ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && c != '\u{feff}'
+}
+
+fn analyze(s: &str) -> Analysis {
+    if s.is_empty() {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: false,
+        };
+    }
+    let (mut block_indicators, mut line_breaks, mut special) = (false, false, false);
+    let (mut leading_space, mut leading_break) = (false, false);
+    let (mut trailing_space, mut trailing_break) = (false, false);
+    let (mut break_space, mut space_break) = (false, false);
+    let (mut previous_space, mut previous_break) = (false, false);
+    if s.starts_with("---") || s.starts_with("...") {
+        block_indicators = true;
+    }
+    let mut preceded_by_whitespace = true;
+    let mut chars = s.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let followed_by_whitespace = is_blankz(next);
+        let last = next.is_none();
+        if first {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => block_indicators = true,
+                '?' | ':' if followed_by_whitespace => block_indicators = true,
+                '-' if followed_by_whitespace => block_indicators = true,
+                _ => {}
+            }
+        } else {
+            match c {
+                ':' if followed_by_whitespace => block_indicators = true,
+                '#' if preceded_by_whitespace => block_indicators = true,
+                _ => {}
+            }
+        }
+        if !is_printable(c) {
+            special = true;
+        }
+        if is_break(c) {
+            line_breaks = true;
+        }
+        if c == ' ' {
+            leading_space |= first;
+            trailing_space |= last;
+            break_space |= previous_break;
+            previous_space = true;
+            previous_break = false;
+        } else if is_break(c) {
+            leading_break |= first;
+            trailing_break |= last;
+            space_break |= previous_space;
+            previous_space = false;
+            previous_break = true;
+        } else {
+            previous_space = false;
+            previous_break = false;
+        }
+        preceded_by_whitespace = is_blankz(Some(c));
+        first = false;
+    }
+    let mut a = Analysis {
+        multiline: line_breaks,
+        block_plain_allowed: true,
+        single_quoted_allowed: true,
+        block_allowed: true,
+    };
+    if leading_space || leading_break || trailing_space || trailing_break {
+        a.block_plain_allowed = false;
+    }
+    if trailing_space {
+        a.block_allowed = false;
+    }
+    if break_space {
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+    }
+    if space_break || special {
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+        a.block_allowed = false;
+    }
+    if line_breaks || block_indicators {
+        a.block_plain_allowed = false;
+    }
+    a
+}
+
+/// serde_yaml's test: would this text, written plain, read back as something other than
+/// a string (null, boolean, integer, float, or digits with a leading zero)?
+fn reads_as_non_string(s: &str) -> bool {
+    if s.is_empty() || matches!(s, "~" | "null" | "Null" | "NULL") {
+        return true;
+    }
+    if matches!(s, "true" | "True" | "TRUE" | "false" | "False" | "FALSE") {
+        return true;
+    }
+    // Integers and finite floats start with a digit, a sign or a dot.
+    if !s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        return false;
+    }
+    digits_but_not_number(s) || is_int(s) || is_float(s)
+}
+
+fn digits_but_not_number(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    s.len() > 1 && s.starts_with('0') && s[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+fn radix_int(s: &str, negative: bool) -> bool {
+    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            if rest.starts_with(['+', '-']) {
+                return false;
+            }
+            let ok = if negative {
+                i128::from_str_radix(&format!("-{rest}"), radix).is_ok()
+            } else {
+                u128::from_str_radix(rest, radix).is_ok()
+            };
+            if ok {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn is_int(s: &str) -> bool {
+    let unpositive = s.strip_prefix('+').unwrap_or(s);
+    if radix_int(unpositive, false) {
+        return true;
+    }
+    if let Some(rest) = s.strip_prefix('-') {
+        if radix_int(rest, true) {
+            return true;
+        }
+    }
+    if digits_but_not_number(s) {
+        return false;
+    }
+    if !unpositive.starts_with(['+', '-']) && unpositive.parse::<u128>().is_ok() {
+        return true;
+    }
+    s.parse::<i128>().is_ok()
+}
+
+fn is_float(s: &str) -> bool {
+    let unpositive = match s.strip_prefix('+') {
+        Some(u) if u.starts_with(['+', '-']) => return false,
+        Some(u) => u,
+        None => s,
+    };
+    if matches!(unpositive, ".inf" | ".Inf" | ".INF")
+        || matches!(s, "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN" | ".NAN")
+    {
+        return true;
+    }
+    unpositive.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// YAML 1.1 (which CloudFormation follows) reads these plain scalars as booleans or
+/// numbers where YAML 1.2 reads strings: `yes`, `off`, `1:30` (sexagesimal), `1_000`.
+fn yaml11_non_string(s: &str) -> bool {
+    if matches!(
+        s,
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+    ) {
+        return true;
+    }
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.contains(['_', ':'])
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'_' | b':' | b'.'))
+}
+
+/// Printable ASCII but `#`.
+const PLAIN_TAIL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0x20;
+    while i < 0x7f {
+        t[i] = i != b'#' as usize;
+        i += 1;
+    }
+    t
+};
+
+/// A quick yes for most strings of a template (logical IDs, types, names, CIDRs): plain
+/// by every rule of [`scalar_style`], decided in one pass over the bytes.
+fn obviously_plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b.first() {
+        // Starting with a letter, only keywords read as non-strings.
+        Some(c) if c.is_ascii_alphabetic() => {
+            if b.len() <= 5 && (reads_as_non_string(s) || yaml11_non_string(s)) {
+                return false;
+            }
+            // `: ` is a mapping indicator and ` #` starts a comment; `#` is left to the
+            // full analysis altogether.
+            let mut prev = b[0];
+            for &c in &b[1..] {
+                if !PLAIN_TAIL[usize::from(c)] || (prev == b':' && c == b' ') {
+                    return false;
+                }
+                prev = c;
+            }
+            !matches!(prev, b' ' | b':')
+        }
+        // An IPv4 address with a prefix length: never a number.
+        Some(c) if c.is_ascii_digit() => {
+            b.contains(&b'/')
+                && b.iter()
+                    .all(|&c| c.is_ascii_digit() || c == b'.' || c == b'/')
+        }
+        _ => false,
+    }
+}
+
+/// The style a string is written in, as a mapping key (`key`) or a value.
+pub fn scalar_style(s: &str, key: bool) -> Style {
+    if obviously_plain(s) {
+        return Style::Plain;
+    }
+    // Line separators other than `\n` make libyaml's single-quoted and literal output
+    // fold; escaping them in double quotes keeps every byte as is.
+    if !s.is_ascii() && s.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+        return Style::DoubleQuoted;
+    }
+    let a = analyze(s);
+    let mut style = if s.contains('\n') {
+        Style::Literal
+    } else if reads_as_non_string(s) || yaml11_non_string(s) {
+        Style::SingleQuoted
+    } else {
+        Style::Plain
+    };
+    if key && a.multiline {
+        style = Style::DoubleQuoted;
+    }
+    if style == Style::Plain && !a.block_plain_allowed {
+        style = Style::SingleQuoted;
+    }
+    if style == Style::SingleQuoted && !a.single_quoted_allowed {
+        style = Style::DoubleQuoted;
+    }
+    if style == Style::Literal && (!a.block_allowed || key || s.ends_with("\n\n") || s == "\n") {
+        style = Style::DoubleQuoted;
+    }
+    style
+}
+
+/// Writes `s` in its style; block scalars' lines are indented to `indent`. Returns
+/// whether the output already ends with a line break.
+fn write_scalar(out: &mut String, s: &str, indent: usize, key: bool) -> bool {
+    match scalar_style(s, key) {
+        Style::Plain => out.push_str(s),
+        Style::SingleQuoted => {
+            out.push('\'');
+            for (i, part) in s.split('\'').enumerate() {
+                if i > 0 {
+                    out.push_str("''");
+                }
+                out.push_str(part);
+            }
+            out.push('\'');
+        }
+        Style::DoubleQuoted => write_double_quoted(out, s),
+        Style::Literal => {
+            out.push('|');
+            if s.starts_with([' ', '\n']) {
+                out.push('2');
+            }
+            let trailing_break = s.ends_with('\n');
+            if !trailing_break {
+                out.push('-');
+            }
+            out.push('\n');
+            let mut at_line_start = true;
+            for c in s.chars() {
+                if c == '\n' {
+                    out.push('\n');
+                    at_line_start = true;
+                } else {
+                    if at_line_start {
+                        pad(out, indent);
+                    }
+                    out.push(c);
+                    at_line_start = false;
+                }
+            }
+            return trailing_break;
+        }
+    }
+    false
+}
+
+fn write_double_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        if is_printable(c) && !is_break(c) && c != '"' && c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push('\\');
+        match c {
+            '\0' => out.push('0'),
+            '\u{7}' => out.push('a'),
+            '\u{8}' => out.push('b'),
+            '\t' => out.push('t'),
+            '\n' => out.push('n'),
+            '\u{b}' => out.push('v'),
+            '\u{c}' => out.push('f'),
+            '\r' => out.push('r'),
+            '\u{1b}' => out.push('e'),
+            '"' => out.push('"'),
+            '\\' => out.push('\\'),
+            '\u{85}' => out.push('N'),
+            '\u{a0}' => out.push('_'),
+            '\u{2028}' => out.push('L'),
+            '\u{2029}' => out.push('P'),
+            c => {
+                let n = u32::from(c);
+                let _ = if n <= 0xff {
+                    write!(out, "x{n:02X}")
+                } else if n <= 0xffff {
+                    write!(out, "u{n:04X}")
+                } else {
+                    write!(out, "U{n:08X}")
+                };
+            }
+        }
+    }
+    out.push('"');
+}
+
+// ---------------------------------------------------------------- JSON
+
+/// The document as JSON laid out as `serde_json::to_string_pretty` lays it out (two
+/// spaces, `"key": value`), without a final line break.
+pub fn to_json_pretty(root: &Node, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
+    write_json(&mut out, root, 0);
+    out
+}
+
+fn write_json(out: &mut String, n: &Node, indent: usize) {
+    match n {
+        Node::Str(s) => json_string(out, s),
+        Node::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Node::Null => out.push_str("null"),
+        Node::Ref(id) => {
+            out.push_str("{\n");
+            pad(out, indent + 2);
+            out.push_str("\"Ref\": ");
+            json_string(out, id);
+            out.push('\n');
+            pad(out, indent);
+            out.push('}');
+        }
+        Node::GetAtt(id, attr) => {
+            out.push_str("{\n");
+            pad(out, indent + 2);
+            out.push_str("\"Fn::GetAtt\": [\n");
+            pad(out, indent + 4);
+            json_string(out, id);
+            out.push_str(",\n");
+            pad(out, indent + 4);
+            json_string(out, attr);
+            out.push('\n');
+            pad(out, indent + 2);
+            out.push_str("]\n");
+            pad(out, indent);
+            out.push('}');
+        }
+        Node::Seq(items) if items.is_empty() => out.push_str("[]"),
+        Node::Map(m) if m.is_empty() => out.push_str("{}"),
+        Node::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                pad(out, indent + 2);
+                write_json(out, item, indent + 2);
+            }
+            out.push('\n');
+            pad(out, indent);
+            out.push(']');
+        }
+        Node::Map(m) => {
+            out.push('{');
+            for (i, (k, v)) in m.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                pad(out, indent + 2);
+                json_string(out, k);
+                out.push_str(": ");
+                write_json(out, v, indent + 2);
+            }
+            out.push('\n');
+            pad(out, indent);
+            out.push('}');
+        }
+    }
+}
+
+/// Bytes serde_json escapes in strings.
+const JSON_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// A JSON string literal, escaped as serde_json escapes.
+pub fn json_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !JSON_ESCAPE[usize::from(b)] {
+            continue;
+        }
+        out.push_str(&s[start..i]);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                let _ = write!(out, "\\u{b:04x}");
+            }
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serde_value(n: &Node) -> serde_json::Value {
+        use serde_json::{json, Value};
+        match n {
+            Node::Str(s) => Value::String(s.to_string()),
+            Node::Int(i) => json!(i),
+            Node::Bool(b) => json!(b),
+            Node::Null => Value::Null,
+            Node::Ref(id) => json!({ "Ref": id }),
+            Node::GetAtt(id, a) => json!({ "Fn::GetAtt": [id, a] }),
+            Node::Seq(items) => Value::Array(items.iter().map(serde_value).collect()),
+            Node::Map(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.to_string(), serde_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Strings whose style the YAML 1.1 rule changes on purpose.
+    fn yaml11_only(s: &str) -> bool {
+        !reads_as_non_string(s) && yaml11_non_string(s)
+    }
+
+    const TRICKY: &[&str] = &[
+        "",
+        " ",
+        "a",
+        "plain text",
+        "10.0.0.0/24",
+        "2010-09-09",
+        "AWS::EC2::VPC::Id",
+        "^acl-([0-9a-f]{8}|[0-9a-f]{17})$",
+        "must be a network ACL ID: acl- and 8 or 17 hex digits",
+        "shibori: web tcp/443",
+        "-1",
+        "-",
+        "- item",
+        "-x",
+        "true",
+        "True",
+        "null",
+        "~",
+        "0",
+        "007",
+        "-007",
+        "0x1F",
+        "0o17",
+        "0b101",
+        "-0x1",
+        "+1",
+        "1e5",
+        "1.5",
+        ".5",
+        "1.",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "inf",
+        "nan",
+        "infinity",
+        "1e999",
+        "123456789012345678901234567890",
+        "340282366920938463463374607431768211456",
+        "${jndi}",
+        "%{for x in y}",
+        "a\"b",
+        "back\\slash",
+        "line\nbreak",
+        "key: #value",
+        "*alias",
+        "&anchor",
+        "!tag",
+        "|pipe",
+        ">fold",
+        "'quoted'",
+        "it's",
+        "@at",
+        "`tick",
+        "#hash",
+        "a #b",
+        "a#b",
+        "a:",
+        "a: b",
+        "a:b",
+        ":a",
+        "?a",
+        "? a",
+        ",a",
+        "a,b",
+        "[a]",
+        "{a}",
+        "---",
+        "--- a",
+        "...",
+        "trailing ",
+        " leading",
+        "tab\there",
+        "bell\u{7}",
+        "esc\u{1b}",
+        "nul\0",
+        "del\u{7f}",
+        "c1\u{80}",
+        "nbsp\u{a0}x",
+        "bom\u{feff}",
+        "nonchar\u{fffe}",
+        "café",
+        "日本語",
+        "emoji 🚀",
+        "cr\rlf",
+        "crlf\r\nx",
+        "two\nlines",
+        "ends\n",
+        "ends twice\n\n",
+        "\nstarts",
+        " starts\nwith space",
+        "space \nbreak",
+        "break\n space",
+        "a\n\nb",
+        "Hi ${var.x} %{ if true }yes%{ endif } \"quoted\" back\\slash\nnext line: # not a comment * &anchor $${y}",
+        "s: #1 *",
+        "/aws/clientvpn/${x}-%{y}",
+    ];
+
+    #[test]
+    fn yaml_matches_serde_yaml_for_tricky_values_and_keys() {
+        for s in TRICKY.iter().copied().filter(|s| !yaml11_only(s)) {
+            let long_key = format!("{s}{}", "K".repeat(130));
+            let doc = Node::Map(vec![
+                ("v".into(), Node::from(s)),
+                ("seq".into(), Node::Seq(vec![Node::from(s), Node::Int(1)])),
+                (
+                    "nested".into(),
+                    Node::Map(vec![(Cow::Borrowed(s), Node::from(s))]),
+                ),
+                (
+                    "items".into(),
+                    Node::Seq(vec![Node::Map(vec![
+                        ("first-key".into(), Node::from(s)),
+                        (Cow::Borrowed(s), Node::Ref(Cow::Borrowed(s))),
+                    ])]),
+                ),
+                (
+                    Cow::Owned(long_key.clone()),
+                    Node::Map(vec![("x".into(), Node::from(s))]),
+                ),
+                (
+                    Cow::Owned(long_key.clone() + "s"),
+                    Node::Seq(vec![Node::from(s)]),
+                ),
+                (Cow::Owned(long_key + "v"), Node::from(s)),
+            ]);
+            let expected = serde_yaml::to_string(&serde_value(&doc)).unwrap();
+            // libyaml writes keep-chomped blocks and U+2028 differently on purpose.
+            if expected.contains("|+") || expected.contains("|2+") {
+                continue;
+            }
+            assert_eq!(to_yaml(&doc, 0), expected, "value {s:?}");
+        }
+    }
+
+    #[test]
+    fn yaml_layout_matches_serde_yaml() {
+        let doc = map! {
+            "AWSTemplateFormatVersion" => "2010-09-09",
+            "Empty" => Node::Map(vec![]),
+            "EmptySeq" => Node::Seq(vec![]),
+            "Resources" => map! {
+                "A" => map! {
+                    "Type" => "AWS::EC2::SecurityGroup",
+                    "DependsOn" => Node::Seq(vec![Node::from("B"), Node::from("C")]),
+                    "Properties" => map! {
+                        "GroupId" => Node::GetAtt("Sg".into(), "GroupId".into()),
+                        "Ids" => Node::Seq(vec![
+                            Node::GetAtt("Sg".into(), "GroupId".into()),
+                            Node::Ref("X".into()),
+                            Node::Seq(vec![Node::from("a"), Node::Seq(vec![])]),
+                            Node::Map(vec![]),
+                            Node::Null,
+                            Node::Bool(false),
+                            Node::Int(-1),
+                        ]),
+                        "Nested" => Node::Seq(vec![Node::Seq(vec![Node::Ref("Z".into())])]),
+                    },
+                },
+            },
+        };
+        let expected = serde_yaml::to_string(&serde_value(&doc)).unwrap();
+        assert_eq!(to_yaml(&doc, 0), expected);
+        let expected_json = serde_json::to_string_pretty(&serde_value(&doc)).unwrap();
+        assert_eq!(to_json_pretty(&doc, 0), expected_json);
+    }
+
+    #[test]
+    fn json_matches_serde_json_for_tricky_strings() {
+        for s in TRICKY {
+            let doc = Node::Map(vec![(Cow::Borrowed(*s), Node::from(*s))]);
+            let expected = serde_json::to_string_pretty(&serde_value(&doc)).unwrap();
+            assert_eq!(to_json_pretty(&doc, 0), expected, "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn yaml_matches_serde_yaml_on_random_strings(
+            s in "[ a-zA-Z0-9:#'\"\\\\.\n\t{}\\[\\],&*!|>%@`?~+_/-]{0,10}"
+        ) {
+            proptest::prop_assume!(!yaml11_only(&s));
+            let doc = Node::Map(vec![
+                ("value-of-it".into(), Node::from(s.as_str())),
+                ("seq-of-it".into(), Node::Seq(vec![Node::from(s.as_str())])),
+                (Cow::Borrowed(s.as_str()), Node::Int(1)),
+            ]);
+            let expected = serde_yaml::to_string(&serde_value(&doc)).unwrap();
+            proptest::prop_assume!(!expected.contains("|+") && !expected.contains("|2+"));
+            proptest::prop_assert_eq!(to_yaml(&doc, 0), expected);
+        }
+    }
+
+    #[test]
+    fn the_quick_plain_test_agrees_with_the_full_one() {
+        let more = [
+            "AWS::EC2::VPC::Id",
+            "a: b",
+            "a:",
+            "a ",
+            "ab#c",
+            "yes",
+            "Yes1",
+            "10.0.0.0/24",
+            "1/2",
+            "1.5",
+            "é",
+        ];
+        for s in TRICKY.iter().chain(more.iter()) {
+            if obviously_plain(s) {
+                assert_eq!(full_style(s), Style::Plain, "{s:?}");
+            }
+        }
+    }
+
+    fn full_style(s: &str) -> Style {
+        let a = analyze(s);
+        if s.contains('\n')
+            || reads_as_non_string(s)
+            || yaml11_non_string(s)
+            || !a.block_plain_allowed
+        {
+            Style::SingleQuoted
+        } else {
+            Style::Plain
+        }
+    }
+
+    #[test]
+    fn yaml11_booleans_and_numbers_are_quoted() {
+        for s in [
+            "yes", "No", "ON", "off", "y", "N", "1:30", "1_000", "-1_0.5",
+        ] {
+            assert_eq!(scalar_style(s, false), Style::SingleQuoted, "{s}");
+        }
+        for s in [
+            "yesterday",
+            "10.0.0.0/24",
+            "192.168.0.2",
+            "2010-09-09",
+            "a:b",
+        ] {
+            assert_eq!(scalar_style(s, false), Style::Plain, "{s}");
+        }
+    }
+
+    #[test]
+    fn exotic_line_breaks_read_back_intact() {
+        for s in [
+            "ends twice\n\n",
+            "\n",
+            "l\u{2028}s",
+            "n\u{85}l",
+            "p\u{2029}",
+        ] {
+            let doc = Node::Map(vec![("v".into(), Node::from(s))]);
+            let back: serde_json::Value = serde_yaml::from_str(&to_yaml(&doc, 0)).unwrap();
+            assert_eq!(back["v"], *s);
+        }
+    }
+
+    #[test]
+    fn dedup_keeps_first_position_and_last_value() {
+        let mut m: Vec<(Key, Node)> = vec![
+            ("a".into(), Node::Int(1)),
+            ("b".into(), Node::Int(2)),
+            ("a".into(), Node::Int(3)),
+            ("c".into(), Node::Int(4)),
+            ("b".into(), Node::Int(5)),
+        ];
+        dedup(&mut m);
+        assert_eq!(
+            m,
+            vec![
+                ("a".into(), Node::Int(3)),
+                ("b".into(), Node::Int(5)),
+                ("c".into(), Node::Int(4)),
+            ]
+        );
+    }
+}
