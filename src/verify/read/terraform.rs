@@ -12,7 +12,7 @@ use hcl::template::{Element, Template};
 use std::collections::BTreeMap;
 
 /// An unevaluated value: HCL expressions, templates from JSON strings, or containers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     Expr(Expression),
     Template(Template),
