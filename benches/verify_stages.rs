@@ -1,6 +1,7 @@
-//! `cargo bench --bench verify_stages [-- TARGETS NETWORKS]`: where `verify` spends its
-//! time, stage by stage and format by format, in one thread (median of 5 runs). The
-//! whole-process figures are in `pipeline`; this one says which stage to work on.
+//! `cargo bench --bench verify_stages [-- TARGETS NETWORKS | -- INTENT.yaml]`: where
+//! `verify` spends its time, stage by stage and format by format, in one thread (median
+//! of 5 runs). The whole-process figures are in `pipeline`; this one says which stage to
+//! work on.
 
 #[path = "support/generate.rs"]
 mod generate;
@@ -41,14 +42,21 @@ fn main() {
         nums.get(1).copied().unwrap_or(5),
     );
     let runs = 5;
+    let file = std::env::args().skip(1).find(|a| a.ends_with(".yaml"));
     let source = Source {
         name: "bench.yaml".into(),
-        text: generate::intent(n, k),
+        text: match &file {
+            Some(f) => std::fs::read_to_string(f).expect("read the intent"),
+            None => generate::intent(n, k),
+        },
     };
     let loaded = shibori::intent::load(&source).expect("valid bench intent");
     let intent = &loaded.intent;
     let plan = shibori::plan::plan(intent).expect("plan");
-    println!("verify stages, {n} targets x {k} target networks (median of {runs})");
+    match &file {
+        Some(f) => println!("verify stages, {f} (median of {runs})"),
+        None => println!("verify stages, {n} targets x {k} target networks (median of {runs})"),
+    }
     println!(
         "{:<16}{:>11}{:>11}{:>11}{:>11}{:>11}{:>11}{:>11}",
         "format", "render", "read", "bind", "index", "flows", "excess", "verify"

@@ -365,13 +365,19 @@ impl<'t> Parser<'t> {
     fn term(&mut self) -> Option<Expression> {
         match self.peek()? {
             b'"' => self.plain_string().map(Expression::String),
-            b'0'..=b'9' => self.number(),
+            b'0'..=b'9' => self.number().map(Expression::Number),
+            // hcl-edit reads `-1` as a negative number, not as negation.
+            b'-' => {
+                self.i += 1;
+                self.sp()?;
+                self.number().map(|n| Expression::Number(-n))
+            }
             c if id_start(c) => self.traversal(),
             _ => None,
         }
     }
 
-    fn number(&mut self) -> Option<Expression> {
+    fn number(&mut self) -> Option<hcl::Number> {
         let start = self.i;
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
             self.i += 1;
@@ -385,8 +391,7 @@ impl<'t> Parser<'t> {
         {
             return None;
         }
-        let n: u64 = digits.parse().ok()?;
-        Some(Expression::Number(n.into()))
+        digits.parse::<u64>().ok().map(hcl::Number::from)
     }
 
     fn traversal(&mut self) -> Option<Expression> {
@@ -563,6 +568,7 @@ mod tests {
             "a = aws_security_group.this[each.key].id\n",
             "a = var.m[ \"k\" ]\n",
             "a = true\nb = false\nc = null\n",
+            "a = -1\nb = [- 2, -0]\nc = { d = -3 }\n",
             "a = forx\nb = [for]\n",
             "resource \"aws_x\" \"y\" {\n  a = 1\n\n  lifecycle {\n    ignore_changes = [tags]\n  }\n}\n",
             "variable \"v\" {}\nvariable v2 { }\nlocals { # c\n  x = 1\n}",
@@ -578,7 +584,7 @@ mod tests {
     fn other_expressions_go_to_hcl_edit_alone() {
         for text in [
             "a = merge(var.tags, { Name = each.value.name })\nb = 1\n",
-            "a = -1\nb = 1.5\nc = 1e3\nd = 007\n",
+            "a = -x\nb = 1.5\nc = 1e3\nd = 007\ne = -1.5\nf = 1 - 2\ng = -1-2\n",
             "a = \"${var.name}-x\"\nb = \"$${literal}\"\nc = \"%{ if true }y%{ endif }\"\n",
             "a = \"${lookup(m, \"k\", \"}\")}\"\n",
             "a = x ? 1 : 2\nb = x == 1\nc = !x\nd = (x)\n",
