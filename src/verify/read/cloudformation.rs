@@ -21,9 +21,8 @@ type Docs = BTreeMap<PathBuf, Json>;
 /// Reads every root template (those no other template nests) with its nested stacks.
 pub fn read_all(artifact: &Artifact, paths: &[PathBuf]) -> Result<RuleSet, ReadError> {
     let mut docs = Docs::new();
-    for p in paths {
-        let text = artifact.get(p).unwrap_or("");
-        docs.insert(p.clone(), parse(p, text)?);
+    for (p, doc) in paths.iter().zip(parse_all(artifact, paths)) {
+        docs.insert(p.clone(), doc?);
     }
     let nested = nested_urls(&docs);
     let mut rs = RuleSet::default();
@@ -31,6 +30,42 @@ pub fn read_all(artifact: &Artifact, paths: &[PathBuf]) -> Result<RuleSet, ReadE
         read_template(artifact, &mut docs, p, &BTreeMap::new(), "", 0, &mut rs)?;
     }
     Ok(rs)
+}
+
+/// Every template, parsed side by side: they are independent until bound, and a large
+/// nested stack's templates take most of the reading time. Results in path order.
+fn parse_all(artifact: &Artifact, paths: &[PathBuf]) -> Vec<Result<Json, ReadError>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let one = |p: &PathBuf| parse(p, artifact.get(p).unwrap_or(""));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len());
+    if threads <= 1 {
+        return paths.iter().map(one).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<Json, ReadError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(p) = paths.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, one(p)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Reads one root template and every nested stack below it.
