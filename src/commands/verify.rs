@@ -27,27 +27,15 @@ pub fn run(
         return Ok(Outcome::Failure);
     };
     super::print_diagnostics(ctx, &planned.warnings, &planned.source);
-    let artifacts: Vec<Artifact> =
-        match artifact {
-            Some(p) => vec![Artifact::load(p)
-                .with_context(|| format!("cannot read artifact {}", p.display()))?],
-            None => rendered(&planned.plan)?,
-        };
-    // Artifacts are independent: prove them side by side.
     let intent = &planned.intent;
-    let results: Vec<Verified> = std::thread::scope(|scope| {
-        let handles: Vec<_> = artifacts
-            .iter()
-            .map(|a| scope.spawn(move || verify_artifact(intent, a)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("verification thread panicked")))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()
-    })?;
+    let results: Vec<Verified> = match artifact {
+        Some(p) => {
+            let a = Artifact::load(p)
+                .with_context(|| format!("cannot read artifact {}", p.display()))?;
+            vec![verify_artifact(intent, &a)?]
+        }
+        None => verify_rendered(&planned.plan, intent)?,
+    };
     let clean = results.iter().all(|r| r.findings.is_empty());
     if json {
         let v: Vec<serde_json::Value> = results
@@ -87,19 +75,48 @@ pub fn verify_artifact(intent: &Intent, a: &Artifact) -> anyhow::Result<Verified
     })
 }
 
-/// Every format, rendered in memory.
-pub fn rendered(plan: &crate::plan::Plan) -> anyhow::Result<Vec<Artifact>> {
-    let mut out = Vec::new();
-    for format in crate::render::RenderFormat::ALL {
-        let files = crate::render::render(plan, format)
-            .with_context(|| format!("cannot render {}", format.name()))?;
-        let files = files.into_iter().map(|f| (f.path, f.contents)).collect();
-        out.push(Artifact::from_files(
-            format!("{} (rendered in memory)", format.name()),
-            files,
-        ));
-    }
-    Ok(out)
+/// Every format rendered in memory and proved. Formats are independent, so each is
+/// rendered and proved on a thread of its own: rendering them all before proving any
+/// left a core idle for a third of the run. Results in format order; render errors
+/// first, as if every format had been rendered before any was proved.
+fn verify_rendered(plan: &crate::plan::Plan, intent: &Intent) -> anyhow::Result<Vec<Verified>> {
+    type Outcome = (anyhow::Result<()>, anyhow::Result<Verified>);
+    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
+        let handles: Vec<_> = crate::render::RenderFormat::ALL
+            .into_iter()
+            .map(|format| {
+                scope.spawn(move || match rendered(plan, format) {
+                    Ok(a) => (Ok(()), verify_artifact(intent, &a)),
+                    Err(e) => (Err(e), Err(anyhow::anyhow!("not rendered"))),
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    (Ok(()), Err(anyhow::anyhow!("verification thread panicked")))
+                })
+            })
+            .collect()
+    });
+    let (renders, proofs): (Vec<_>, Vec<_>) = outcomes.into_iter().unzip();
+    renders.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
+    proofs.into_iter().collect()
+}
+
+/// One format, rendered in memory.
+pub fn rendered(
+    plan: &crate::plan::Plan,
+    format: crate::render::RenderFormat,
+) -> anyhow::Result<Artifact> {
+    let files = crate::render::render(plan, format)
+        .with_context(|| format!("cannot render {}", format.name()))?;
+    let files = files.into_iter().map(|f| (f.path, f.contents)).collect();
+    Ok(Artifact::from_files(
+        format!("{} (rendered in memory)", format.name()),
+        files,
+    ))
 }
 
 fn text(results: &[Verified]) -> String {

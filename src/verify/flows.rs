@@ -137,22 +137,25 @@ impl<'a> Index<'a> {
     }
 
     /// The rules of `group` in `direction` that can match a peer carrying `peer_groups`.
-    fn sg_candidates(
-        &self,
+    fn sg_candidates<'s>(
+        &'s self,
         group: &Ident,
         dir: Direction,
-        peer_groups: &[Ident],
-    ) -> Vec<&'a SgRule> {
-        let Some(e) = self.sg.get(group).map(|d| &d[dir_index(dir)]) else {
-            return Vec::new();
-        };
-        let mut v = e.cidr.clone();
-        for g in peer_groups {
-            if let Some(rs) = e.by_peer.get(g) {
-                v.extend(rs.iter().copied());
-            }
-        }
-        v
+        peer_groups: &'s [Ident],
+    ) -> impl Iterator<Item = &'a SgRule> + 's {
+        self.sg
+            .get(group)
+            .map(|d| &d[dir_index(dir)])
+            .into_iter()
+            .flat_map(move |e| {
+                e.cidr.iter().copied().chain(
+                    peer_groups
+                        .iter()
+                        .filter_map(move |g| e.by_peer.get(g))
+                        .flatten()
+                        .copied(),
+                )
+            })
     }
 
     fn sg_cidr_peers(&self, group: &Ident, dir: Direction) -> impl Iterator<Item = Ipv4Net> + '_ {
@@ -300,7 +303,7 @@ impl<'i, 'a> Path<'i, 'a> {
         let mut endpoint = PortSet::new();
         for g in &ix.bind.endpoint_groups {
             endpoint = endpoint.union(&sg::allowed(
-                &ix.sg_candidates(g, Direction::Egress, dest_groups),
+                ix.sg_candidates(g, Direction::Egress, dest_groups),
                 &Peer {
                     addr: *d,
                     groups: dest_groups,
@@ -310,7 +313,7 @@ impl<'i, 'a> Path<'i, 'a> {
         }
         let dest = self.in_vpc.then(|| match self.dest_sg {
             Some(g) => sg::allowed(
-                &ix.sg_candidates(g, Direction::Ingress, &ix.bind.endpoint_groups),
+                ix.sg_candidates(g, Direction::Ingress, &ix.bind.endpoint_groups),
                 &Peer {
                     addr: *s,
                     groups: &ix.bind.endpoint_groups,

@@ -2,8 +2,7 @@
 //! the request and the reply needs no rule.
 
 use super::nacl::universe;
-use super::set;
-use crate::net::{contains, PortSet};
+use crate::net::{contains, PortRange, PortSet};
 use crate::verify::model::{Ident, Proto, SgPeer, SgRule};
 use ipnet::Ipv4Net;
 
@@ -15,9 +14,13 @@ pub struct Peer<'a> {
 }
 
 /// Ports of `packet` that `rules` (one group and direction) allow towards `peer`.
-pub fn allowed(rules: &[&SgRule], peer: &Peer, packet: Proto) -> PortSet {
-    let mut out = PortSet::new();
-    for r in rules {
+/// One normalization of every matching range: union by union allocated per rule.
+pub fn allowed<'r>(
+    rules: impl IntoIterator<Item = &'r SgRule>,
+    peer: &Peer,
+    packet: Proto,
+) -> PortSet {
+    PortSet::from_ranges(rules.into_iter().filter_map(|r| {
         let proto_ok = if packet == Proto::All {
             r.protocol == Proto::All
         } else {
@@ -27,14 +30,16 @@ pub fn allowed(rules: &[&SgRule], peer: &Peer, packet: Proto) -> PortSet {
             SgPeer::Cidr(c) => contains(c, &peer.addr),
             SgPeer::Group(g) => peer.groups.contains(g),
         };
-        if proto_ok && peer_ok {
+        (proto_ok && peer_ok).then(|| {
             let span = if r.protocol == Proto::All {
                 universe(packet)
             } else {
                 r.span
             };
-            out = out.union(&set(span));
-        }
-    }
-    out
+            PortRange {
+                from: span.from,
+                to: span.to,
+            }
+        })
+    }))
 }

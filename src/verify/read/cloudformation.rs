@@ -21,9 +21,8 @@ type Docs = BTreeMap<PathBuf, Json>;
 /// Reads every root template (those no other template nests) with its nested stacks.
 pub fn read_all(artifact: &Artifact, paths: &[PathBuf]) -> Result<RuleSet, ReadError> {
     let mut docs = Docs::new();
-    for p in paths {
-        let text = artifact.get(p).unwrap_or("");
-        docs.insert(p.clone(), parse(p, text)?);
+    for (p, doc) in paths.iter().zip(parse_all(artifact, paths)) {
+        docs.insert(p.clone(), doc?);
     }
     let nested = nested_urls(&docs);
     let mut rs = RuleSet::default();
@@ -31,6 +30,42 @@ pub fn read_all(artifact: &Artifact, paths: &[PathBuf]) -> Result<RuleSet, ReadE
         read_template(artifact, &mut docs, p, &BTreeMap::new(), "", 0, &mut rs)?;
     }
     Ok(rs)
+}
+
+/// Every template, parsed side by side: they are independent until bound, and a large
+/// nested stack's templates take most of the reading time. Results in path order.
+fn parse_all(artifact: &Artifact, paths: &[PathBuf]) -> Vec<Result<Json, ReadError>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let one = |p: &PathBuf| parse(p, artifact.get(p).unwrap_or(""));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len());
+    if threads <= 1 {
+        return paths.iter().map(one).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<Json, ReadError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(p) = paths.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, one(p)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Reads one root template and every nested stack below it.
@@ -80,63 +115,127 @@ pub fn parse(path: &Path, text: &str) -> Result<Json, ReadError> {
     if path.extension().is_some_and(|e| e == "json") {
         return serde_json::from_str(text).map_err(|e| err(e.to_string()));
     }
-    let y: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?;
-    Ok(yaml_to_json(y))
+    // Straight from the YAML events into JSON: going through `serde_yaml::Value` built
+    // a second tree (hashing every key) only to convert and drop it.
+    serde_yaml::from_str::<Cfn>(text)
+        .map(|c| c.0)
+        .map_err(|e| err(e.to_string()))
 }
 
-fn yaml_to_json(y: serde_yaml::Value) -> Json {
-    use serde_yaml::Value as Y;
-    match y {
-        Y::Null => Json::Null,
-        Y::Bool(b) => Json::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Json::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Json::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Json::Null, Json::Number)
-            }
+/// A YAML node as JSON; a tagged node (`!Ref x`, `!GetAtt A.B`, `!Sub …`) becomes the
+/// long form (`{"Ref": x}`, `{"Fn::GetAtt": [A, B]}`, `{"Fn::Sub": …}`).
+struct Cfn(Json);
+
+impl<'de> serde::Deserialize<'de> for Cfn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CfnVisitor).map(Cfn)
+    }
+}
+
+struct CfnVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CfnVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Json, E> {
+        Ok(Json::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Json, E> {
+        Ok(Json::from(i))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Json, E> {
+        Ok(Json::from(u))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Json, E> {
+        Ok(serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Json, E> {
+        Ok(Json::String(s.to_string()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Json, E> {
+        Ok(Json::String(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(CfnVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Cfn(x)) = seq.next_element()? {
+            v.push(x);
         }
-        Y::String(s) => Json::String(s),
-        Y::Sequence(v) => Json::Array(v.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(m) => Json::Object(
-            m.into_iter()
-                .map(|(k, v)| {
-                    let key = match yaml_to_json(k) {
-                        Json::String(s) => s,
-                        other => other.to_string(),
-                    };
-                    (key, yaml_to_json(v))
-                })
-                .collect(),
-        ),
-        Y::Tagged(t) => {
-            let tag = t.tag.to_string();
-            let name = tag.trim_start_matches('!');
-            let value = yaml_to_json(t.value);
-            let (key, value) = match name {
-                "Ref" => ("Ref".to_string(), value),
-                "Condition" => ("Condition".to_string(), value),
-                "GetAtt" => (
-                    "Fn::GetAtt".to_string(),
-                    match value {
-                        // `!GetAtt A.B` is `[A, B]`; the attribute may itself contain dots.
-                        Json::String(s) => match s.split_once('.') {
-                            Some((a, b)) => Json::Array(vec![a.into(), b.into()]),
-                            None => Json::String(s),
-                        },
-                        other => other,
-                    },
-                ),
-                other => (format!("Fn::{other}"), value),
+        Ok(Json::Array(v))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut m = serde_json::Map::new();
+        while let Some(Cfn(k)) = map.next_key()? {
+            let duplicate = match &k {
+                Json::Null => "with null key".to_string(),
+                Json::Bool(b) => format!("with key `{b}`"),
+                Json::Number(n) => format!("with key {n}"),
+                Json::String(s) => format!("with key {s:?}"),
+                Json::Array(_) | Json::Object(_) => "in YAML map".to_string(),
             };
-            let mut m = serde_json::Map::new();
-            m.insert(key, value);
-            Json::Object(m)
+            let key = match k {
+                Json::String(s) => s,
+                other => other.to_string(),
+            };
+            if m.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate entry {duplicate}"
+                )));
+            }
+            let Cfn(v) = map.next_value()?;
+            m.insert(key, v);
         }
+        Ok(Json::Object(m))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Json, A::Error> {
+        use serde::de::VariantAccess as _;
+        let (tag, contents): (String, _) = data.variant()?;
+        if tag.is_empty() {
+            return Err(serde::de::Error::custom("empty YAML tag is not allowed"));
+        }
+        let Cfn(value) = contents.newtype_variant()?;
+        let (key, value) = match tag.trim_start_matches('!') {
+            "Ref" => ("Ref".to_string(), value),
+            "Condition" => ("Condition".to_string(), value),
+            "GetAtt" => (
+                "Fn::GetAtt".to_string(),
+                match value {
+                    // `!GetAtt A.B` is `[A, B]`; the attribute may itself contain dots.
+                    Json::String(s) => match s.split_once('.') {
+                        Some((a, b)) => Json::Array(vec![a.into(), b.into()]),
+                        None => Json::String(s),
+                    },
+                    other => other,
+                },
+            ),
+            other => (format!("Fn::{other}"), value),
+        };
+        let mut m = serde_json::Map::new();
+        m.insert(key, value);
+        Ok(Json::Object(m))
     }
 }
 
@@ -427,6 +526,114 @@ mod tests {
         let mut files = BTreeMap::new();
         files.insert(PathBuf::from(name), text.to_string());
         read(&Artifact::from_files("t", files), Path::new(name)).unwrap()
+    }
+
+    /// The conversion `parse` replaced: through `serde_yaml::Value`, kept as the oracle.
+    fn via_value(y: serde_yaml::Value) -> Json {
+        use serde_yaml::Value as Y;
+        match y {
+            Y::Null => Json::Null,
+            Y::Bool(b) => Json::Bool(b),
+            Y::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    Json::from(i)
+                } else if let Some(u) = n.as_u64() {
+                    Json::from(u)
+                } else {
+                    n.as_f64()
+                        .and_then(serde_json::Number::from_f64)
+                        .map_or(Json::Null, Json::Number)
+                }
+            }
+            Y::String(s) => Json::String(s),
+            Y::Sequence(v) => Json::Array(v.into_iter().map(via_value).collect()),
+            Y::Mapping(m) => Json::Object(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let key = match via_value(k) {
+                            Json::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        (key, via_value(v))
+                    })
+                    .collect(),
+            ),
+            Y::Tagged(t) => {
+                let tag = t.tag.to_string();
+                let name = tag.trim_start_matches('!');
+                let value = via_value(t.value);
+                let (key, value) = match name {
+                    "Ref" | "Condition" => (name.to_string(), value),
+                    "GetAtt" => (
+                        "Fn::GetAtt".to_string(),
+                        match value {
+                            Json::String(s) => match s.split_once('.') {
+                                Some((a, b)) => Json::Array(vec![a.into(), b.into()]),
+                                None => Json::String(s),
+                            },
+                            other => other,
+                        },
+                    ),
+                    other => (format!("Fn::{other}"), value),
+                };
+                let mut m = serde_json::Map::new();
+                m.insert(key, value);
+                Json::Object(m)
+            }
+        }
+    }
+
+    #[test]
+    fn yaml_reads_as_through_serde_yaml_value() {
+        let text = r#"
+AWSTemplateFormatVersion: 2010-09-09
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Parameters:
+  Env: {Type: String, Default: "dev", AllowedValues: [dev, prod]}
+Resources:
+  Sg: &sg
+    Type: AWS::EC2::SecurityGroup
+    Condition: IsProd
+    Properties:
+      GroupName: !Sub "x-${Env}"
+      GroupDescription: !Join ["-", [a, !Ref Env, 'b c']]
+      VpcId: !If [IsProd, !ImportValue vpc, !Ref "AWS::NoValue"]
+      SecurityGroupEgress:
+        - {CidrIp: 255.255.255.255/32, IpProtocol: icmp, FromPort: 252, ToPort: 86}
+  Copy: *sg
+  In:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt Sg.GroupId
+      Other: !GetAtt [Sg, GroupId]
+      Nested: !GetAtt Stack.Outputs.Thing
+      Sub2: !Sub
+        - "${A}-${B}"
+        - {A: !Ref Env, B: !Select [0, !GetAZs '']}
+      Numbers: [0, -1, 1.5, 1e3, 0x1F, 0o17, .inf, -.nan, 18446744073709551615]
+      Bools: [true, false, True, FALSE, yes, no, ~, null, '']
+      Block: |
+        two
+        lines
+      1: numeric key
+      true: bool key
+      ~: null key
+      [a, b]: seq key
+"#;
+        let want = via_value(serde_yaml::from_str(text).unwrap());
+        let got = parse(Path::new("t.yaml"), text).unwrap();
+        assert_eq!(got, want);
+        assert_eq!(
+            serde_json::to_string(&got).unwrap(),
+            serde_json::to_string(&want).unwrap(),
+            "same key order"
+        );
+        let dup = parse(Path::new("t.yaml"), "Resources: {A: 1, A: 2}").unwrap_err();
+        let old = serde_yaml::from_str::<serde_yaml::Value>("Resources: {A: 1, A: 2}")
+            .unwrap_err()
+            .to_string();
+        assert!(dup.to_string().ends_with(&old), "{dup} vs {old}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use hcl::template::{Element, Template};
 use std::collections::BTreeMap;
 
 /// An unevaluated value: HCL expressions, templates from JSON strings, or containers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     Expr(Expression),
     Template(Template),
@@ -110,7 +110,7 @@ fn instance_address(base: &str, key: &InstanceKey) -> String {
 }
 
 /// One instance: its key, `each.key`/`each.value`, `count.index`.
-type InstanceEnv = (InstanceKey, Option<(Val, Val)>, Option<i64>);
+type InstanceEnv<'v> = (InstanceKey, Option<(Val, &'v Val)>, Option<i64>);
 
 enum InstanceKey {
     None,
@@ -532,14 +532,16 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
         let Some(inst) = resources.get(&(r.mode, r.ty.clone(), r.name.clone())) else {
             continue;
         };
-        let each_list: Vec<InstanceEnv> = match inst {
+        // Instances borrow their `each.value` from the instance table: a generated
+        // module's values are maps, and cloning one per instance showed in profiles.
+        let keyed: Vec<InstanceEnv> = match inst {
             Instances::Single => vec![(InstanceKey::None, None, None)],
             Instances::Keyed(keys) => keys
                 .iter()
                 .map(|(k, v)| {
                     (
                         InstanceKey::Key(k.clone()),
-                        Some((Val::Str(k.clone()), v.clone())),
+                        Some((Val::Str(k.clone()), v)),
                         None,
                     )
                 })
@@ -548,14 +550,14 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                 .map(|i| (InstanceKey::Index(i), None, Some(i)))
                 .collect(),
         };
-        for (key, each, count) in each_list {
-            let addr = instance_address(&base, &key);
+        for (key, each, count) in &keyed {
+            let addr = instance_address(&base, key);
             let env = Env {
                 vars: &vars,
                 locals: &locals,
                 resources: &resources,
-                each: each.as_ref().map(|(k, v)| (k, v)),
-                count,
+                each: each.as_ref().map(|(k, v)| (k, *v)),
+                count: *count,
             };
             let mut attrs = BTreeMap::new();
             for (k, n) in &r.body {

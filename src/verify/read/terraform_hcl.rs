@@ -1,79 +1,93 @@
 //! Terraform HCL (`*.tf`): a module directory read as a whole, parsed with hcl-rs.
 
 use super::artifact::Artifact;
+use super::hcl_scan::{self, Item};
 use super::terraform::{evaluate, Mode, Module, Node, Resource, Variable, META};
 use super::ReadError;
 use crate::verify::model::RuleSet;
 use hcl::edit::expr::{Expression as EditExpr, ObjectKey};
 use hcl::edit::parser::parse_body;
-use hcl::edit::structure::{Block, Body, Structure};
+use hcl::edit::structure::{Body, Structure};
 use std::path::PathBuf;
 
 pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError> {
     let mut module = Module::default();
     for f in files {
         let text = artifact.get(f).unwrap_or("");
-        // hcl-edit's tree, converted here: building hcl-rs's `Body` re-inserts every
-        // object key with a linear search, quadratic in a generated module's large maps.
-        let body = parse_body(text).map_err(|e| ReadError::Parse {
-            path: f.display().to_string(),
-            message: e.to_string(),
-        })?;
-        add(&mut module, &body, &f.display().to_string());
+        let items = match hcl_scan::parse(text) {
+            Some(items) => items,
+            // hcl-edit's tree, converted here: building hcl-rs's `Body` re-inserts every
+            // object key with a linear search, quadratic in a generated module's large maps.
+            None => items(&parse_body(text).map_err(|e| ReadError::Parse {
+                path: f.display().to_string(),
+                message: e.to_string(),
+            })?),
+        };
+        add(&mut module, items, &f.display().to_string());
     }
     evaluate(&module)
 }
 
-fn add(module: &mut Module, body: &Body, file: &str) {
-    for block in blocks(body) {
-        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-        match (block.ident.as_str(), labels.as_slice()) {
+/// hcl-edit's body as the items the reader consumes.
+pub(super) fn items(body: &Body) -> Vec<Item> {
+    body.iter()
+        .map(|s| match s {
+            Structure::Attribute(a) => Item::Attribute(a.key.as_str().to_string(), node(&a.value)),
+            Structure::Block(b) => Item::Block {
+                ident: b.ident.as_str().to_string(),
+                labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                body: items(&b.body),
+            },
+        })
+        .collect()
+}
+
+fn add(module: &mut Module, body: Vec<Item>, file: &str) {
+    for item in body {
+        let Item::Block {
+            ident,
+            labels,
+            body,
+        } = item
+        else {
+            continue;
+        };
+        match (ident.as_str(), labels.as_slice()) {
             ("variable", [name]) => module.variables.push(Variable {
-                name: (*name).to_string(),
-                default: attr(&block.body, "default").map(node),
+                name: name.clone(),
+                default: attr(body, "default"),
             }),
             ("locals", []) => {
-                for s in block.body.iter() {
-                    if let Structure::Attribute(a) = s {
-                        module.locals.push((
-                            a.key.as_str().to_string(),
-                            file.to_string(),
-                            node(&a.value),
-                        ));
+                for i in body {
+                    if let Item::Attribute(key, value) = i {
+                        module.locals.push((key, file.to_string(), value));
                     }
                 }
             }
             ("resource", [ty, name]) => {
                 module
                     .resources
-                    .push(resource(Mode::Managed, ty, name, block, file))
+                    .push(resource(Mode::Managed, ty, name, body, file))
             }
             ("data", [ty, name]) => {
                 module
                     .resources
-                    .push(resource(Mode::Data, ty, name, block, file))
+                    .push(resource(Mode::Data, ty, name, body, file))
             }
             _ => {}
         }
     }
 }
 
-fn blocks(body: &Body) -> impl Iterator<Item = &Block> {
-    body.iter().filter_map(|s| match s {
-        Structure::Block(b) => Some(b),
-        Structure::Attribute(_) => None,
-    })
-}
-
-fn attr<'b>(body: &'b Body, key: &str) -> Option<&'b EditExpr> {
-    body.iter().find_map(|s| match s {
-        Structure::Attribute(a) if a.key.as_str() == key => Some(&a.value),
+fn attr(body: Vec<Item>, key: &str) -> Option<Node> {
+    body.into_iter().find_map(|i| match i {
+        Item::Attribute(k, v) if k == key => Some(v),
         _ => None,
     })
 }
 
 /// Objects and arrays become nodes of their own; everything else an hcl-rs expression.
-fn node(e: &EditExpr) -> Node {
+pub(super) fn node(e: &EditExpr) -> Node {
     match e {
         EditExpr::Object(o) => {
             let mut items = Vec::new();
@@ -94,37 +108,40 @@ fn node(e: &EditExpr) -> Node {
     }
 }
 
-fn resource(mode: Mode, ty: &str, name: &str, block: &Block, file: &str) -> Resource {
-    let b = &block.body;
+fn resource(mode: Mode, ty: &str, name: &str, body: Vec<Item>, file: &str) -> Resource {
+    let mut for_each = None;
+    let mut count = None;
+    let mut args = Vec::new();
+    for i in body {
+        match i {
+            Item::Attribute(k, v) if k == "for_each" => for_each = Some(v),
+            Item::Attribute(k, v) if k == "count" => count = Some(v),
+            other => args.extend(argument(other)),
+        }
+    }
     Resource {
         mode,
         ty: ty.to_string(),
         name: name.to_string(),
         file: file.to_string(),
-        for_each: attr(b, "for_each").map(node),
-        count: attr(b, "count").map(node),
-        body: body_nodes(b),
+        for_each,
+        count,
+        body: args,
     }
 }
 
-/// Arguments as nodes, nested blocks as maps (repeats are listed by the evaluator).
-fn body_nodes(b: &Body) -> Vec<(String, Node)> {
-    let mut out = Vec::new();
-    for s in b.iter() {
-        match s {
-            Structure::Attribute(a) if !META.contains(&a.key.as_str()) => {
-                out.push((a.key.as_str().to_string(), node(&a.value)));
-            }
-            Structure::Block(nested) if !META.contains(&nested.ident.as_str()) => {
-                out.push((
-                    nested.ident.as_str().to_string(),
-                    Node::Map(body_nodes(&nested.body)),
-                ));
-            }
-            _ => {}
-        }
+/// An argument as a node, a nested block as a map (repeats are listed by the
+/// evaluator); meta-arguments dropped.
+fn argument(i: Item) -> Option<(String, Node)> {
+    match i {
+        Item::Attribute(k, v) => (!META.contains(&k.as_str())).then_some((k, v)),
+        Item::Block { ident, body, .. } => (!META.contains(&ident.as_str())).then(|| {
+            (
+                ident,
+                Node::Map(body.into_iter().filter_map(argument).collect()),
+            )
+        }),
     }
-    out
 }
 
 #[cfg(test)]
