@@ -121,7 +121,10 @@ fn main() {
                     }),
                 );
             }
-            let artifacts = rendered(&plan).expect("render");
+            let artifacts: Vec<_> = RenderFormat::ALL
+                .into_iter()
+                .map(|f| rendered(&plan, f).expect("render"))
+                .collect();
             for a in &artifacts {
                 let name = a.label.split(' ').next().unwrap_or("?").to_string();
                 stage(
@@ -137,8 +140,10 @@ fn main() {
                 time(runs, || {
                     let loaded = shibori::intent::load(&source).expect("valid bench intent");
                     let plan = shibori::plan::plan(&loaded.intent).expect("plan");
-                    for a in &rendered(&plan).expect("render") {
-                        let _ = verify_artifact(&loaded.intent, a).expect("verify");
+                    // One thread, one format after the other: the work, not the cores.
+                    for f in RenderFormat::ALL {
+                        let a = rendered(&plan, f).expect("render");
+                        let _ = verify_artifact(&loaded.intent, &a).expect("verify");
                     }
                 }),
             );

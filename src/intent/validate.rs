@@ -8,8 +8,8 @@ use crate::diagnostic::Diagnostic;
 use crate::net::{contains, overlaps};
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::Ipv4Addr;
 use std::fmt::Display;
+use std::net::Ipv4Addr;
 
 /// AWS's limits and defaults that validation enforces (SPEC §9).
 pub mod limits {

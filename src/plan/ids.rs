@@ -51,7 +51,13 @@ impl Namer {
 
 pub fn assign_logical_ids(plan: &mut Plan) {
     let mut namer = Namer {
-        used: HashSet::with_capacity(plan.security_group_rules.len() + plan.nacl_entries.len() + plan.authorization_rules.len() + plan.targets.len() + 16),
+        used: HashSet::with_capacity(
+            plan.security_group_rules.len()
+                + plan.nacl_entries.len()
+                + plan.authorization_rules.len()
+                + plan.targets.len()
+                + 16,
+        ),
     };
     // Names the renderers use for resources that are not rules.
     for fixed in ["ClientVpnEndpoint", "EndpointSecurityGroup"] {

@@ -73,9 +73,10 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
         for (xi, x) in intent.targets.iter().enumerate() {
             let (peer, dest) = match &x.destination {
                 Destination::Subnet { subnet, .. } if *subnet == ti => continue, // NACLs don't see intra-subnet traffic
-                Destination::Subnet { subnet, .. } => {
-                    (intent.subnets[*subnet].cidr, Some((&acls[*subnet], ranks[*subnet])))
-                }
+                Destination::Subnet { subnet, .. } => (
+                    intent.subnets[*subnet].cidr,
+                    Some((&acls[*subnet], ranks[*subnet])),
+                ),
                 Destination::Outside { cidr } => (*cidr, None),
             };
             for (si, svc) in x.services.iter().enumerate() {
