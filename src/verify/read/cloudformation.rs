@@ -217,26 +217,31 @@ impl<'de> serde::de::Visitor<'de> for CfnVisitor {
             return Err(serde::de::Error::custom("empty YAML tag is not allowed"));
         }
         let Cfn(value) = contents.newtype_variant()?;
-        let (key, value) = match tag.trim_start_matches('!') {
-            "Ref" => ("Ref".to_string(), value),
-            "Condition" => ("Condition".to_string(), value),
-            "GetAtt" => (
-                "Fn::GetAtt".to_string(),
-                match value {
-                    // `!GetAtt A.B` is `[A, B]`; the attribute may itself contain dots.
-                    Json::String(s) => match s.split_once('.') {
-                        Some((a, b)) => Json::Array(vec![a.into(), b.into()]),
-                        None => Json::String(s),
-                    },
-                    other => other,
-                },
-            ),
-            other => (format!("Fn::{other}"), value),
-        };
-        let mut m = serde_json::Map::new();
-        m.insert(key, value);
-        Ok(Json::Object(m))
+        Ok(short_form(tag.trim_start_matches('!'), value))
     }
+}
+
+/// The long form of a short-form intrinsic: `!Ref X` is `{Ref: X}`, `!Sub s` is
+/// `{Fn::Sub: s}`, and `!GetAtt A.B` is `{Fn::GetAtt: [A, B]}` (the attribute may itself
+/// contain dots).
+fn short_form(name: &str, value: Json) -> Json {
+    let (key, value) = match name {
+        "Ref" | "Condition" => (name.to_string(), value),
+        "GetAtt" => (
+            "Fn::GetAtt".to_string(),
+            match value {
+                Json::String(s) => match s.split_once('.') {
+                    Some((a, b)) => Json::Array(vec![a.into(), b.into()]),
+                    None => Json::String(s),
+                },
+                other => other,
+            },
+        ),
+        other => (format!("Fn::{other}"), value),
+    };
+    let mut m = serde_json::Map::new();
+    m.insert(key, value);
+    Json::Object(m)
 }
 
 /// One template's resolution scope.
@@ -561,24 +566,7 @@ mod tests {
             Y::Tagged(t) => {
                 let tag = t.tag.to_string();
                 let name = tag.trim_start_matches('!');
-                let value = via_value(t.value);
-                let (key, value) = match name {
-                    "Ref" | "Condition" => (name.to_string(), value),
-                    "GetAtt" => (
-                        "Fn::GetAtt".to_string(),
-                        match value {
-                            Json::String(s) => match s.split_once('.') {
-                                Some((a, b)) => Json::Array(vec![a.into(), b.into()]),
-                                None => Json::String(s),
-                            },
-                            other => other,
-                        },
-                    ),
-                    other => (format!("Fn::{other}"), value),
-                };
-                let mut m = serde_json::Map::new();
-                m.insert(key, value);
-                Json::Object(m)
+                short_form(name, via_value(t.value))
             }
         }
     }
