@@ -62,18 +62,22 @@ impl PortSet {
     }
 
     pub fn from_ranges(ranges: impl IntoIterator<Item = PortRange>) -> Self {
+        // Merged in place: verify builds one of these per rule lookup, so one
+        // allocation (none for an empty set) matters.
         let mut v: Vec<PortRange> = ranges.into_iter().collect();
         v.sort_unstable();
-        let mut out: Vec<PortRange> = Vec::with_capacity(v.len());
-        for r in v {
-            match out.last_mut() {
-                Some(last) if u32::from(r.from) <= u32::from(last.to) + 1 => {
-                    last.to = last.to.max(r.to);
-                }
-                _ => out.push(r),
+        let mut kept = 0;
+        for i in 0..v.len() {
+            let r = v[i];
+            if kept > 0 && u32::from(r.from) <= u32::from(v[kept - 1].to) + 1 {
+                v[kept - 1].to = v[kept - 1].to.max(r.to);
+            } else {
+                v[kept] = r;
+                kept += 1;
             }
         }
-        PortSet { ranges: out }
+        v.truncate(kept);
+        PortSet { ranges: v }
     }
 
     pub fn insert(&mut self, range: PortRange) {

@@ -50,6 +50,24 @@ pub struct Index<'a> {
 pub struct SgRules<'a> {
     pub by_peer: BTreeMap<Ident, Vec<&'a SgRule>>,
     pub cidr: Vec<&'a SgRule>,
+    /// The CIDR-peer rules by their peer network, and the prefix lengths in use: the
+    /// rules whose peer contains an address take one lookup per length, not a scan of
+    /// every rule (an endpoint group has one rule per outside destination).
+    by_cidr: HashMap<Ipv4Net, Vec<&'a SgRule>>,
+    lengths: Vec<u8>,
+}
+
+impl<'a> SgRules<'a> {
+    fn containing<'s>(&'s self, addr: &Ipv4Net) -> impl Iterator<Item = &'a SgRule> + 's {
+        let addr = *addr;
+        self.lengths
+            .iter()
+            .filter(move |&&len| len <= addr.prefix_len())
+            .filter_map(move |&len| Ipv4Net::new(addr.network(), len).ok())
+            .filter_map(|net| self.by_cidr.get(&net.trunc()))
+            .flatten()
+            .copied()
+    }
 }
 
 impl<'a> Index<'a> {
@@ -74,7 +92,13 @@ impl<'a> Index<'a> {
             let e = &mut sgs.entry(r.group.clone()).or_default()[dir_index(r.direction)];
             match &r.peer {
                 SgPeer::Group(g) => e.by_peer.entry(g.clone()).or_default().push(r),
-                SgPeer::Cidr(_) => e.cidr.push(r),
+                SgPeer::Cidr(c) => {
+                    e.cidr.push(r);
+                    e.by_cidr.entry(c.trunc()).or_default().push(r);
+                    if !e.lengths.contains(&c.prefix_len()) {
+                        e.lengths.push(c.prefix_len());
+                    }
+                }
             }
         }
         let mut nacl_ids = BTreeMap::new();
@@ -136,19 +160,22 @@ impl<'a> Index<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The rules of `group` in `direction` that can match a peer carrying `peer_groups`.
+    /// The rules of `group` in `direction` that can match a peer at `addr` carrying
+    /// `peer_groups`.
     fn sg_candidates<'s>(
         &'s self,
         group: &Ident,
         dir: Direction,
+        addr: &Ipv4Net,
         peer_groups: &'s [Ident],
     ) -> impl Iterator<Item = &'a SgRule> + 's {
+        let addr = *addr;
         self.sg
             .get(group)
             .map(|d| &d[dir_index(dir)])
             .into_iter()
             .flat_map(move |e| {
-                e.cidr.iter().copied().chain(
+                e.containing(&addr).chain(
                     peer_groups
                         .iter()
                         .filter_map(move |g| e.by_peer.get(g))
@@ -302,18 +329,24 @@ impl<'i, 'a> Path<'i, 'a> {
         let dest_groups = &self.dest_groups;
         let mut endpoint = PortSet::new();
         for g in &ix.bind.endpoint_groups {
-            endpoint = endpoint.union(&sg::allowed(
-                ix.sg_candidates(g, Direction::Egress, dest_groups),
+            let allowed = sg::allowed(
+                ix.sg_candidates(g, Direction::Egress, d, dest_groups),
                 &Peer {
                     addr: *d,
                     groups: dest_groups,
                 },
                 proto,
-            ));
+            );
+            // One endpoint group is the rule: no union to build.
+            endpoint = if endpoint.is_empty() {
+                allowed
+            } else {
+                endpoint.union(&allowed)
+            };
         }
         let dest = self.in_vpc.then(|| match self.dest_sg {
             Some(g) => sg::allowed(
-                ix.sg_candidates(g, Direction::Ingress, &ix.bind.endpoint_groups),
+                ix.sg_candidates(g, Direction::Ingress, s, &ix.bind.endpoint_groups),
                 &Peer {
                     addr: *s,
                     groups: &ix.bind.endpoint_groups,
