@@ -67,40 +67,40 @@ pub struct NaclNeed {
     pub span: Span,
 }
 
-/// Deduplicated: many targets share a subnet, so their rows coincide.
+/// Deduplicated: many targets share a subnet, so their rows coincide. Rows are first
+/// collected by subnet index (cheap to hash), and only the distinct ones name their ACL.
 pub fn nacl_needs(intent: &Intent) -> Vec<NaclNeed> {
-    let mut out = Vec::new();
+    let mut rows: std::collections::HashSet<(usize, bool, Proto, Ipv4Net, Span)> =
+        std::collections::HashSet::new();
     for &t in &intent.target_networks {
         let tn = &intent.subnets[t];
         for x in &intent.targets {
-            let (peer, dest_acl) = match &x.destination {
+            let (peer, dest_subnet) = match &x.destination {
                 Destination::Subnet { subnet, .. } if *subnet == t => continue,
-                Destination::Subnet { subnet, .. } => {
-                    let s = &intent.subnets[*subnet];
-                    (s.cidr, Some(s.acl.clone()))
-                }
+                Destination::Subnet { subnet, .. } => (intent.subnets[*subnet].cidr, Some(*subnet)),
                 Destination::Outside { cidr } => (*cidr, None),
             };
             for svc in &x.services {
                 let p = packet(intent, svc);
-                let mut need = |acl: &AclRef, egress, cidr, span| {
-                    out.push(NaclNeed {
-                        acl: acl.clone(),
-                        egress,
-                        proto: p.proto,
-                        cidr,
-                        span,
-                    })
-                };
-                need(&tn.acl, true, peer, p.request);
-                need(&tn.acl, false, peer, p.reply);
-                if let Some(a_s) = &dest_acl {
-                    need(a_s, false, tn.cidr, p.request);
-                    need(a_s, true, tn.cidr, p.reply);
+                rows.insert((t, true, p.proto, peer, p.request));
+                rows.insert((t, false, p.proto, peer, p.reply));
+                if let Some(d) = dest_subnet {
+                    rows.insert((d, false, p.proto, tn.cidr, p.request));
+                    rows.insert((d, true, p.proto, tn.cidr, p.reply));
                 }
             }
         }
     }
+    let mut out: Vec<NaclNeed> = rows
+        .into_iter()
+        .map(|(subnet, egress, proto, cidr, span)| NaclNeed {
+            acl: intent.subnets[subnet].acl.clone(),
+            egress,
+            proto,
+            cidr,
+            span,
+        })
+        .collect();
     out.sort();
     out.dedup();
     out
