@@ -372,6 +372,14 @@ pub mod quotas {
 }
 
 impl Plan {
+    /// The input that stands for an unknown value of `kind` (for `subject`, when the
+    /// kind is per subnet or per ACL).
+    pub fn input(&self, kind: InputKind, subject: Option<&str>) -> Option<&Input> {
+        self.inputs
+            .iter()
+            .find(|i| i.kind == kind && i.subject.as_deref() == subject)
+    }
+
     /// The subnet's ID when the intent gives it (else it is an input).
     pub fn known_subnet_id(&self, name: &str) -> Option<&str> {
         self.subnets

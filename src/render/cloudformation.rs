@@ -53,9 +53,7 @@ fn input_or<'a>(
     match known {
         Some(id) => borrowed(id),
         None => plan
-            .inputs
-            .iter()
-            .find(|i| i.kind == kind && i.subject.as_deref() == subject)
+            .input(kind, subject)
             .map_or(Node::Null, |i| r#ref(&i.logical_id)),
     }
 }

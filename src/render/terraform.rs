@@ -117,9 +117,7 @@ fn input_or<'a>(
     match known {
         Some(id) => Expr::str(id),
         None => plan
-            .inputs
-            .iter()
-            .find(|i| i.kind == kind && i.subject.as_deref() == subject)
+            .input(kind, subject)
             .map_or(Expr::Null, |i| Expr::r(format!("var.{}", i.name))),
     }
 }
