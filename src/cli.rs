@@ -52,6 +52,10 @@ pub enum Command {
         /// Write nothing; exit 1 if the files on disk differ from what would be written.
         #[arg(long, requires = "out")]
         check: bool,
+        /// Flush each file and its directory to disk before exiting (survives a power cut;
+        /// a few ms per file). Files are always replaced atomically.
+        #[arg(long, requires = "out", conflicts_with = "check")]
+        fsync: bool,
     },
     /// Prove that rendered rules allow exactly the intended flows (nothing missing, nothing surplus).
     Verify {
@@ -74,6 +78,9 @@ pub enum Command {
         /// File to write (atomically); stdout without it.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Flush the file and its directory to disk before exiting (survives a power cut).
+        #[arg(long, requires = "out")]
+        fsync: bool,
     },
     /// Print the JSON Schema of the intent file.
     Schema,

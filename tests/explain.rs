@@ -219,7 +219,8 @@ fn out_writes_the_same_bytes_atomically_and_replaces_the_old_file() {
             "-f",
             "dot",
             "-o",
-            &dot_str
+            &dot_str,
+            "--fsync"
         ])
         .code,
         0

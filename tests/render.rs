@@ -678,3 +678,33 @@ fn nested_parent_verifies_through_its_children() {
         assert_eq!(run.code, 0, "{format}: {}{}", run.stdout, run.stderr);
     }
 }
+
+#[test]
+fn fsync_writes_the_same_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("tf");
+    let out_s = out.to_str().expect("utf-8 path");
+    let intent = "examples/seed-ssh/intent.yaml";
+    let run = shibori(&["render", intent, "-f", "terraform", "-o", out_s, "--fsync"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let check = ["render", intent, "-f", "terraform", "-o", out_s, "--check"];
+    assert_eq!(
+        shibori(&check).code,
+        0,
+        "--fsync must write what render writes"
+    );
+    let both = shibori(&[
+        "render",
+        intent,
+        "-f",
+        "terraform",
+        "-o",
+        out_s,
+        "--check",
+        "--fsync",
+    ]);
+    assert_eq!(
+        both.code, 2,
+        "--check writes nothing, so --fsync makes no sense with it"
+    );
+}

@@ -3,6 +3,8 @@
 use super::{load_and_plan, Context};
 use crate::cli::{ExplainFormat, Outcome};
 use crate::explain::{self, Handout};
+use crate::render::write::{self, Durability};
+use crate::render::RenderedFile;
 use anyhow::Context as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -12,6 +14,7 @@ pub fn run(
     intent: &Path,
     format: ExplainFormat,
     out: Option<&Path>,
+    durability: Durability,
 ) -> anyhow::Result<Outcome> {
     // An invalid intent prints the same diagnostics as `check` and writes nothing.
     let Some(planned) = load_and_plan(ctx, intent)? else {
@@ -28,7 +31,7 @@ pub fn run(
         ExplainFormat::Dot => explain::dot(&handout),
     };
     match out {
-        Some(path) => write_atomically(path, text.as_bytes())?,
+        Some(path) => write_file(path, text, durability)?,
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;
@@ -38,32 +41,29 @@ pub fn run(
     Ok(Outcome::Success)
 }
 
-/// Writes to a temporary file beside `path`, then renames it over `path`: readers see
-/// the old file or the new one, never half of one, and a failure leaves no debris.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
+/// The handout goes through the renderers' writer: temporary file and rename, so
+/// readers see the old handout or the new one, never half of one.
+fn write_file(path: &Path, text: String, durability: Durability) -> anyhow::Result<()> {
     let name = path
         .file_name()
-        .with_context(|| format!("{} is not a file path", path.display()))?
-        .to_string_lossy()
-        .into_owned();
-    let tmp = dir.join(format!(".{name}.{}.shibori.tmp", std::process::id()));
-    let result = (|| -> anyhow::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
-        f.write_all(bytes)
-            .and_then(|()| f.sync_all())
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        .with_context(|| format!("{} is not a file path", path.display()))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // One file is written where it is asked for, like a shell redirection: a missing
+    // directory is more likely a typo than a wish for a new tree.
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: no directory {}",
+            path.display(),
+            dir.display()
+        );
     }
-    result
+    let file = RenderedFile {
+        path: name.into(),
+        contents: text,
+    };
+    write::write_all(dir, std::slice::from_ref(&file), durability)?;
+    Ok(())
 }

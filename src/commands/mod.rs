@@ -30,7 +30,15 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Outcome> {
             format,
             out,
             check,
-        } => render::run(ctx, &intent, format, out.as_deref(), check),
+            fsync,
+        } => render::run(
+            ctx,
+            &intent,
+            format,
+            out.as_deref(),
+            check,
+            durability(fsync),
+        ),
         Command::Verify {
             intent,
             artifact,
@@ -40,9 +48,18 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Outcome> {
             intent,
             format,
             out,
-        } => explain::run(ctx, &intent, format, out.as_deref()),
+            fsync,
+        } => explain::run(ctx, &intent, format, out.as_deref(), durability(fsync)),
         Command::Schema => schema::run(),
         Command::Completions { shell } => completions::run(shell),
+    }
+}
+
+fn durability(fsync: bool) -> crate::render::write::Durability {
+    if fsync {
+        crate::render::write::Durability::Fsync
+    } else {
+        crate::render::write::Durability::Atomic
     }
 }
 

@@ -13,6 +13,7 @@ pub fn run(
     format: RenderFormat,
     out: Option<&Path>,
     check: bool,
+    durability: write::Durability,
 ) -> anyhow::Result<Outcome> {
     if out.is_none() && !format.is_single_file() {
         anyhow::bail!(
@@ -63,7 +64,7 @@ pub fn run(
             Ok(Outcome::Failure)
         }
         Some(dir) => {
-            write::write_all(dir, &files)?;
+            write::write_all(dir, &files, durability)?;
             Ok(Outcome::Success)
         }
     }
