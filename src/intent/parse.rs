@@ -1,5 +1,7 @@
 //! Text → `IntentFile`. The only place that knows which YAML library is used:
-//! serde_yaml is unmaintained, and swapping it must touch this file alone.
+//! serde_yaml is unmaintained, and swapping it must touch this file alone. The common
+//! case, block YAML of a plain kind, is read by `crate::yaml` first, which hands
+//! anything else, and every error, back to serde_yaml.
 
 use super::file::IntentFile;
 use super::spans::SpanMap;
@@ -36,7 +38,8 @@ pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
     let fast = if looks_like_json(text) {
         serde_json::from_str::<IntentFile>(text).ok()
     } else {
-        IntentFile::deserialize(serde_yaml::Deserializer::from_str(text)).ok()
+        crate::yaml::from_str::<IntentFile>(text)
+            .or_else(|| IntentFile::deserialize(serde_yaml::Deserializer::from_str(text)).ok())
     };
     if let Some(file) = fast {
         return Ok(Parsed { file, spans });

@@ -115,6 +115,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Json, ReadError> {
     if path.extension().is_some_and(|e| e == "json") {
         return serde_json::from_str(text).map_err(|e| err(e.to_string()));
     }
+    // Templates shibori wrote (and most others) are block YAML of the kind
+    // `crate::yaml` reads directly, at a fraction of libyaml's cost per byte.
+    if let Some(Cfn(doc)) = crate::yaml::from_str::<Cfn>(text) {
+        return Ok(doc);
+    }
     // Straight from the YAML events into JSON: going through `serde_yaml::Value` built
     // a second tree (hashing every key) only to convert and drop it.
     serde_yaml::from_str::<Cfn>(text)
