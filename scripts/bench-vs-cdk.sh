@@ -5,6 +5,7 @@
 # benches/gen_large_intent.py, then times, with the release binary:
 #   - shibori render --format cloudformation   (best of 5)
 #   - shibori render --format cdk-json         (best of 5)
+#   - shibori render --format cloudformation --fsync (best of 5): files flushed to disk
 #   - cdk synth of tools/cdk (best of --cdk-runs, default 1): an AWS CDK v2 app that includes
 #     the cdk-json output with cloudformation_include.CfnInclude, the parent with
 #     loadNestedStacks for every nested template -- what the rendered README tells a CDK user
@@ -81,11 +82,11 @@ best_of() {
   done
   printf '%s' "$best"
 }
-# render_fresh INTENT FORMAT: shibori render into a directory that does not exist yet
+# render_fresh INTENT FORMAT [ARGS...]: shibori render into a directory that does not exist yet
 fresh=0
 render_fresh() {
   fresh=$((fresh + 1))
-  "$bin" render "$1" --format "$2" --out "$work/fresh-$BASHPID-$fresh-$RANDOM"
+  "$bin" render "$1" --format "$2" --out "$work/fresh-$BASHPID-$fresh-$RANDOM" "${@:3}"
 }
 # ratio A B: A/B as "123x"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.0fx", a/b; else print "n/a" }'; }
@@ -130,6 +131,8 @@ for n in "${sizes[@]}"; do
   # re-render that finds its files already up to date.
   t_cfn="$(best_of "$shibori_runs" render_fresh "$intent" cloudformation)"
   t_json="$(best_of "$shibori_runs" render_fresh "$intent" cdk-json)"
+  # the same with every file and directory flushed to disk (render --fsync)
+  t_sync="$(best_of "$shibori_runs" render_fresh "$intent" cloudformation --fsync)"
 
   # The CDK app: the parent, loadNestedStacks for each nested template (manifest.js).
   node "$cdk_dir/manifest.js" "$work/manifest-$n.json" "${templates[@]}"
@@ -141,9 +144,9 @@ for n in "${sizes[@]}"; do
     exit 1
   fi
   resources="$(tail -n 1 "$work/compare-$n.log" | awk '{print $4}')"
-  row="$(printf '%-8s %9s %9s %9s %9s %11s %9s %9s %8s' "$n" "$resources" "${#templates[@]}" \
-    "$t_cfn" "$t_json" "$t_cdk" "$(ratio "$t_cdk" "$t_cfn")" "$(ratio "$t_cdk" "$t_json")" \
-    "$(awk -v c="$t_cdk" 'BEGIN{printf "%.1f", c/500*1000}')")"
+  row="$(printf '%-8s %9s %9s %9s %9s %9s %11s %9s %9s %9s %8s' "$n" "$resources" "${#templates[@]}" \
+    "$t_cfn" "$t_json" "$t_sync" "$t_cdk" "$(ratio "$t_cdk" "$t_cfn")" "$(ratio "$t_cdk" "$t_json")" \
+    "$(ratio "$t_cdk" "$t_sync")" "$(awk -v c="$t_cdk" 'BEGIN{printf "%.1f", c/500*1000}')")"
 
   if ((flat)); then
     # the parent is the one template no other one names as nested
@@ -173,13 +176,14 @@ for n in "${sizes[@]}"; do
 done
 
 log ""
-header="$(printf '%-8s %9s %9s %9s %9s %11s %9s %9s %8s' targets resources templates "cfn (s)" "cdk-json" \
-  "cdk synth" "synth/cfn" "synth/cj" "500x(ms)")"
+header="$(printf '%-8s %9s %9s %9s %9s %9s %11s %9s %9s %9s %8s' targets resources templates "cfn (s)" \
+  "cdk-json" "cfn+fsync" "cdk synth" "synth/cfn" "synth/cj" "synth/fs" "500x(ms)")"
 ((flat)) && header+="$(printf ' %11s %9s %9s' "flat synth" "flat res" "flat/cfn")"
 log "$header"
 for row in "${rows[@]}"; do log "$row"; done
 log ""
-log "cfn / cdk-json: shibori render --format cloudformation / cdk-json (s); cdk synth: the CDK app"
+log "cfn / cdk-json: shibori render --format cloudformation / cdk-json (s); cfn+fsync: the same"
+log "with --fsync (every file and directory flushed to disk; cdk synth does not); cdk synth: the CDK app"
 log "including the cdk-json parent with loadNestedStacks (s), same resources as shibori (compare.js);"
 log "500x(ms): the render time that would be 500x faster than that cdk synth."
 ((flat)) && log "flat synth: one CDK stack with every resource except the AWS::CloudFormation::Stack ones."
