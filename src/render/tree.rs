@@ -166,9 +166,37 @@ fn entries<'n, 'a>(n: &'n Node<'a>) -> Option<Entries<'n, 'a>> {
     }
 }
 
-fn pad(out: &mut String, n: usize) {
-    for _ in 0..n {
-        out.push(' ');
+/// Indentation comes from one static run of spaces: a copy instead of a push per column.
+const SPACES: &str = "                                                                ";
+
+fn pad(out: &mut String, mut n: usize) {
+    while n > SPACES.len() {
+        out.push_str(SPACES);
+        n -= SPACES.len();
+    }
+    out.push_str(&SPACES[..n]);
+}
+
+/// Decimal digits without going through `core::fmt`, which is most of the cost of
+/// writing the many small numbers (ports, rule numbers) of a template.
+fn push_int(out: &mut String, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        // `v % 10` is below 10, so the cast keeps it whole.
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    for &d in &buf[i..] {
+        out.push(char::from(d));
     }
 }
 
@@ -211,7 +239,9 @@ fn write_entries(out: &mut String, e: &Entries, indent: usize, inline: bool) {
 const MAX_SIMPLE_KEY: usize = 128;
 
 fn write_key_value(out: &mut String, k: &str, v: &Node, indent: usize) {
-    if k.len() > MAX_SIMPLE_KEY || (!obviously_plain(k) && k.contains(is_break)) {
+    let style = scalar_style(k, true);
+    // A plain key has no line break, so only the rare quoted key needs the scan.
+    if k.len() > MAX_SIMPLE_KEY || (style != Style::Plain && k.contains(is_break)) {
         out.push_str("? ");
         if !write_scalar(out, k, indent + 2, false) {
             out.push('\n');
@@ -234,7 +264,7 @@ fn write_key_value(out: &mut String, k: &str, v: &Node, indent: usize) {
         }
         return;
     }
-    write_scalar(out, k, indent, true);
+    write_styled(out, k, style, indent);
     out.push(':');
     match v {
         // A sequence under a key is not indented further.
@@ -285,9 +315,7 @@ fn write_inline(out: &mut String, v: &Node, indent: usize) {
                 return;
             }
         }
-        Node::Int(n) => {
-            let _ = write!(out, "{n}");
-        }
+        Node::Int(n) => push_int(out, *n),
         Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Node::Null => out.push_str("null"),
         Node::Seq(_) => out.push_str("[]"),
@@ -422,43 +450,128 @@ fn analyze(s: &str) -> Analysis {
     a
 }
 
-/// Printable ASCII but `#`.
-const PLAIN_TAIL: [bool; 256] = {
-    let mut t = [false; 256];
+/// How the quick test sees a byte: most are [`ORDINARY`]; spaces, colons and hashes
+/// matter by their neighbours; anything else (controls, DEL, non-ASCII) is left to the
+/// full analysis.
+const ORDINARY: u8 = 0;
+const SPACE: u8 = 1;
+const COLON: u8 = 2;
+const HASH: u8 = 3;
+const OTHER: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
     let mut i = 0x20;
     while i < 0x7f {
-        t[i] = i != b'#' as usize;
+        t[i] = match i as u8 {
+            b' ' => SPACE,
+            b':' => COLON,
+            b'#' => HASH,
+            _ => ORDINARY,
+        };
         i += 1;
     }
     t
 };
 
-/// A quick yes for most strings of a template (logical IDs, types, names, CIDRs): plain
-/// by every rule of [`scalar_style`], decided in one pass over the bytes.
-fn obviously_plain(s: &str) -> bool {
+/// The style of a one-line string of printable ASCII, which nearly every string of a
+/// template is, in one pass over its bytes; `None` for any other string. For such
+/// strings libyaml's analysis reduces to: plain unless an indicator or a leading or
+/// trailing space forbids it, and single-quoted otherwise (never double-quoted, never
+/// a block); and the style is the same for keys and values.
+fn quick_style(s: &str) -> Option<Style> {
+    let b = s.as_bytes();
+    let (&first, rest) = b.split_first()?;
+    let mut indicator = match CLASS[usize::from(first)] {
+        ORDINARY => match first {
+            b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"'
+            | b'%' | b'@' | b'`' => true,
+            // `-` and `?` are indicators when a blank follows (the end counts).
+            b'-' | b'?' if matches!(rest.first(), None | Some(b' ')) => true,
+            b'-' => b.starts_with(b"---"),
+            b'.' => b.starts_with(b"..."),
+            _ => false,
+        },
+        SPACE | HASH => true,
+        COLON => false,
+        _ => return None,
+    };
+    let mut prev = first;
+    let mut words = rest.chunks_exact(8);
+    for w in &mut words {
+        if word_is_ordinary(w) {
+            prev = w[7];
+        } else {
+            indicator |= scan_indicators(w, &mut prev)?;
+        }
+    }
+    indicator |= scan_indicators(words.remainder(), &mut prev)?;
+    // A colon at the end is followed by a blank, too; so is one standing alone.
+    if indicator || prev == b':' || prev == b' ' {
+        return Some(Style::SingleQuoted);
+    }
+    Some(if resolves_to_non_string(s) {
+        Style::SingleQuoted
+    } else {
+        Style::Plain
+    })
+}
+
+/// Whether a byte of `bytes` (following `prev`, which it updates) makes an indicator
+/// of the scalar; `None` when a byte needs the full analysis.
+fn scan_indicators(bytes: &[u8], prev: &mut u8) -> Option<bool> {
+    let mut indicator = false;
+    for &c in bytes {
+        match CLASS[usize::from(c)] {
+            ORDINARY | COLON => {}
+            // `: ` starts a mapping value and ` #` a comment.
+            SPACE => indicator |= *prev == b':',
+            HASH => indicator |= *prev == b' ',
+            _ => return None,
+        }
+        *prev = c;
+    }
+    Some(indicator)
+}
+
+/// Whether all eight bytes are printable ASCII other than space and `#`, tested at
+/// once (the usual SWAR bit tricks): such bytes cannot make an indicator, since a colon
+/// is one only before a blank, which would be a later, non-ordinary byte.
+fn word_is_ordinary(w: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(w);
+    let x = u64::from_le_bytes(bytes);
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let below_bang = x.wrapping_sub(ONES * 0x21) & !x & HIGH != 0;
+    x & HIGH == 0
+        && !below_bang
+        && !has_zero(x ^ (ONES * 0x7f))
+        && !has_zero(x ^ (ONES * u64::from(b'#')))
+}
+
+/// Whether a non-empty string, written plain, would read back as something other than
+/// a string, by either rule set; the resolvers run only for the few first bytes that
+/// can start such a scalar.
+fn resolves_to_non_string(s: &str) -> bool {
     let b = s.as_bytes();
     match b.first() {
-        // Starting with a letter, only keywords read as non-strings.
+        // Only keywords (`null`, `true`, `yes`, `off`, at most five letters) do.
         Some(c) if c.is_ascii_alphabetic() => {
-            if b.len() <= 5 && (reads_as_non_string(s) || yaml11_non_string(s)) {
-                return false;
-            }
-            // `: ` is a mapping indicator and ` #` starts a comment; `#` is left to the
-            // full analysis altogether.
-            let mut prev = b[0];
-            for &c in &b[1..] {
-                if !PLAIN_TAIL[usize::from(c)] || (prev == b':' && c == b' ') {
-                    return false;
-                }
-                prev = c;
-            }
-            !matches!(prev, b' ' | b':')
+            b.len() <= 5 && (reads_as_non_string(s) || yaml11_non_string(s))
         }
-        // An IPv4 address with a prefix length: never a number.
-        Some(c) if c.is_ascii_digit() => {
-            b.contains(&b'/')
+        // An IPv4 address with a prefix length is never a number; CIDRs are common.
+        Some(c)
+            if c.is_ascii_digit()
+                && b.contains(&b'/')
                 && b.iter()
-                    .all(|&c| c.is_ascii_digit() || c == b'.' || c == b'/')
+                    .all(|&c| c.is_ascii_digit() || c == b'.' || c == b'/') =>
+        {
+            false
+        }
+        Some(b'0'..=b'9' | b'+' | b'-' | b'.' | b'~') => {
+            reads_as_non_string(s) || yaml11_non_string(s)
         }
         _ => false,
     }
@@ -466,9 +579,12 @@ fn obviously_plain(s: &str) -> bool {
 
 /// The style a string is written in, as a mapping key (`key`) or a value.
 pub fn scalar_style(s: &str, key: bool) -> Style {
-    if obviously_plain(s) {
-        return Style::Plain;
-    }
+    quick_style(s).unwrap_or_else(|| full_style(s, key))
+}
+
+/// libyaml's choice (with the differences described at the top of the module) for any
+/// string, by the full analysis.
+fn full_style(s: &str, key: bool) -> Style {
     // Line separators other than `\n` make libyaml's single-quoted and literal output
     // fold; escaping them in double quotes keeps every byte as is.
     if !s.is_ascii() && s.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
@@ -500,7 +616,12 @@ pub fn scalar_style(s: &str, key: bool) -> Style {
 /// Writes `s` in its style; block scalars' lines are indented to `indent`. Returns
 /// whether the output already ends with a line break.
 fn write_scalar(out: &mut String, s: &str, indent: usize, key: bool) -> bool {
-    match scalar_style(s, key) {
+    write_styled(out, s, scalar_style(s, key), indent)
+}
+
+/// Writes `s` in the given style (see [`write_scalar`]).
+fn write_styled(out: &mut String, s: &str, style: Style, indent: usize) -> bool {
+    match style {
         Style::Plain => out.push_str(s),
         Style::SingleQuoted => {
             out.push('\'');
@@ -653,7 +774,7 @@ fn write_json(out: &mut String, n: &Node, indent: usize) {
 }
 
 /// Bytes serde_json escapes in strings.
-const JSON_ESCAPE: [bool; 256] = {
+static JSON_ESCAPE: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
     while i < 0x20 {
@@ -916,8 +1037,17 @@ mod tests {
         }
     }
 
+    /// The quick test answers for a string only with the full analysis' answer, for keys
+    /// and for values alike.
+    fn assert_quick_agrees(s: &str) {
+        if let Some(style) = quick_style(s) {
+            assert_eq!(style, full_style(s, false), "value {s:?}");
+            assert_eq!(style, full_style(s, true), "key {s:?}");
+        }
+    }
+
     #[test]
-    fn the_quick_plain_test_agrees_with_the_full_one() {
+    fn the_quick_style_test_agrees_with_the_full_one() {
         let more = [
             "AWS::EC2::VPC::Id",
             "a: b",
@@ -926,28 +1056,84 @@ mod tests {
             "ab#c",
             "yes",
             "Yes1",
+            "FALSE",
             "10.0.0.0/24",
+            "10.0.0.0/",
             "1/2",
             "1.5",
             "é",
+            "::",
+            ": ",
+            "?",
+            "?x",
+            "-",
+            "-x",
+            "--x",
+            "--- x",
+            "....",
+            "~",
+            "~x",
+            "shibori: t1 tcp/22",
+            "x #y",
+            "x# y",
+            "+.5",
+            "-.inf",
+            "0o7",
+            "1:2",
         ];
         for s in TRICKY.iter().chain(more.iter()) {
-            if obviously_plain(s) {
-                assert_eq!(full_style(s), Style::Plain, "{s:?}");
+            assert_quick_agrees(s);
+        }
+        // Every printable ASCII byte in each position of short strings.
+        for a in 0x20u8..0x7f {
+            for b in 0x20u8..0x7f {
+                let s = [a, b];
+                let s = std::str::from_utf8(&s).unwrap();
+                assert_quick_agrees(s);
+                assert_quick_agrees(&s[..1]);
+                assert_quick_agrees(&format!("x{s}"));
+                assert_quick_agrees(&format!("{s}x"));
             }
         }
     }
 
-    fn full_style(s: &str) -> Style {
-        let a = analyze(s);
-        if s.contains('\n')
-            || reads_as_non_string(s)
-            || yaml11_non_string(s)
-            || !a.block_plain_allowed
-        {
-            Style::SingleQuoted
-        } else {
-            Style::Plain
+    proptest::proptest! {
+        #[test]
+        fn the_word_test_agrees_on_random_words(w in proptest::array::uniform8(0u8..)) {
+            let by_byte = w
+                .iter()
+                .all(|&b| matches!(CLASS[usize::from(b)], ORDINARY | COLON));
+            proptest::prop_assert_eq!(word_is_ordinary(&w), by_byte);
+        }
+
+        #[test]
+        fn quick_style_agrees_on_random_strings(
+            s in "[ a-zA-Z0-9:#'\"\\\\.\n\t{}\\[\\],&*!|>%@`?~+_/-]{0,12}"
+        ) {
+            assert_quick_agrees(&s);
+        }
+    }
+
+    #[test]
+    fn the_word_test_agrees_with_the_byte_classes() {
+        for pos in 0..8 {
+            for c in 0..=255u8 {
+                let mut w = *b"Ab:9-~.z";
+                w[pos] = c;
+                let by_byte = w
+                    .iter()
+                    .all(|&b| matches!(CLASS[usize::from(b)], ORDINARY | COLON));
+                assert_eq!(word_is_ordinary(&w), by_byte, "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn integers_are_written_in_full() {
+        for n in [0, 7, -1, 10, 65535, -9_000_000, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            push_int(&mut out, n);
+            assert_eq!(out, n.to_string());
         }
     }
 
