@@ -131,17 +131,26 @@ pub fn dedup<'a>(map: &mut Vec<(Key<'a>, Node<'a>)>) {
 
 /// The document as block YAML, ending with a newline.
 pub fn to_yaml(root: &Node, capacity: usize) -> String {
-    let mut out = String::with_capacity(capacity);
+    let mut y = Yaml {
+        out: String::with_capacity(capacity),
+        styles: StyleCache::default(),
+    };
     match entries(root) {
-        Some(e) if !e.is_empty() => write_entries(&mut out, &e, 0, false),
+        Some(e) if !e.is_empty() => write_entries(&mut y, &e, 0, false),
         _ => match root {
-            Node::Seq(items) if !items.is_empty() => write_items(&mut out, items, 0, false),
+            Node::Seq(items) if !items.is_empty() => write_items(&mut y, items, 0, false),
             other => {
-                write_inline(&mut out, other, 0);
+                write_inline(&mut y, other, 0);
             }
         },
     }
-    out
+    y.out
+}
+
+/// The output, and the styles of the strings written so far.
+struct Yaml {
+    out: String,
+    styles: StyleCache,
 }
 
 /// A mapping's entries; intrinsics are one-entry mappings.
@@ -202,33 +211,33 @@ fn push_int(out: &mut String, n: i64) {
 
 /// Entries of a block mapping whose keys sit at column `indent`; with `inline`, the
 /// first key continues the current line (after `- ` or `: `).
-fn write_entries(out: &mut String, e: &Entries, indent: usize, inline: bool) {
+fn write_entries(y: &mut Yaml, e: &Entries, indent: usize, inline: bool) {
     let mut first = inline;
-    let mut entry = |out: &mut String, k: &str, v: &Node| {
+    let mut entry = |y: &mut Yaml, k: &str, v: &Node| {
         if !std::mem::take(&mut first) {
-            pad(out, indent);
+            pad(&mut y.out, indent);
         }
-        write_key_value(out, k, v, indent);
+        write_key_value(y, k, v, indent);
     };
     match e {
         Entries::Map(m) => {
             for (k, v) in m.iter() {
-                entry(out, k, v);
+                entry(y, k, v);
             }
         }
-        Entries::Ref(id) => entry(out, "Ref", &Node::Str(Cow::Borrowed(id))),
+        Entries::Ref(id) => entry(y, "Ref", &Node::Str(Cow::Borrowed(id))),
         Entries::GetAtt(id, attr) => {
             if !inline {
-                pad(out, indent);
+                pad(&mut y.out, indent);
             }
-            out.push_str("Fn::GetAtt:\n");
+            y.out.push_str("Fn::GetAtt:\n");
             for s in [id, attr] {
-                pad(out, indent);
-                out.push_str("- ");
-                if write_scalar(out, s, indent + 2, false) {
+                pad(&mut y.out, indent);
+                y.out.push_str("- ");
+                if write_scalar(y, s, indent + 2, false) {
                     continue;
                 }
-                out.push('\n');
+                y.out.push('\n');
             }
         }
     }
@@ -238,68 +247,68 @@ fn write_entries(out: &mut String, e: &Entries, indent: usize, inline: bool) {
 /// `? key` / `: value` pairs.
 const MAX_SIMPLE_KEY: usize = 128;
 
-fn write_key_value(out: &mut String, k: &str, v: &Node, indent: usize) {
-    let style = scalar_style(k, true);
+fn write_key_value(y: &mut Yaml, k: &str, v: &Node, indent: usize) {
+    let style = y.styles.style(k, true);
     // A plain key has no line break, so only the rare quoted key needs the scan.
     if k.len() > MAX_SIMPLE_KEY || (style != Style::Plain && k.contains(is_break)) {
-        out.push_str("? ");
-        if !write_scalar(out, k, indent + 2, false) {
-            out.push('\n');
+        y.out.push_str("? ");
+        if !write_scalar(y, k, indent + 2, false) {
+            y.out.push('\n');
         }
-        pad(out, indent);
-        out.push(':');
+        pad(&mut y.out, indent);
+        y.out.push(':');
         // The value is a node in a fresh context, indented below `? `.
         match v {
             Node::Seq(items) if !items.is_empty() => {
-                out.push(' ');
-                write_items(out, items, indent + 2, true);
+                y.out.push(' ');
+                write_items(y, items, indent + 2, true);
             }
             _ => match entries(v) {
                 Some(e) if !e.is_empty() => {
-                    out.push(' ');
-                    write_entries(out, &e, indent + 2, true);
+                    y.out.push(' ');
+                    write_entries(y, &e, indent + 2, true);
                 }
-                _ => write_inline(out, v, indent),
+                _ => write_inline(y, v, indent),
             },
         }
         return;
     }
-    write_styled(out, k, style, indent);
-    out.push(':');
+    write_styled(&mut y.out, k, style, indent);
+    y.out.push(':');
     match v {
         // A sequence under a key is not indented further.
         Node::Seq(items) if !items.is_empty() => {
-            out.push('\n');
-            write_items(out, items, indent, false);
+            y.out.push('\n');
+            write_items(y, items, indent, false);
         }
         _ => match entries(v) {
             Some(e) if !e.is_empty() => {
-                out.push('\n');
-                write_entries(out, &e, indent + 2, false);
+                y.out.push('\n');
+                write_entries(y, &e, indent + 2, false);
             }
-            _ => write_inline(out, v, indent),
+            _ => write_inline(y, v, indent),
         },
     }
 }
 
 /// Items of a block sequence whose `-` sit at column `indent`.
-fn write_items(out: &mut String, items: &[Node], indent: usize, inline: bool) {
+fn write_items(y: &mut Yaml, items: &[Node], indent: usize, inline: bool) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 || !inline {
-            pad(out, indent);
+            pad(&mut y.out, indent);
         }
-        out.push('-');
+        y.out.push('-');
         match item {
             Node::Seq(inner) if !inner.is_empty() => {
-                out.push(' ');
-                write_items(out, inner, indent + 2, true);
+                y.out.push(' ');
+                write_items(y, inner, indent + 2, true);
             }
             _ => match entries(item) {
                 Some(e) if !e.is_empty() => {
-                    out.push(' ');
-                    write_entries(out, &e, indent + 2, true);
+                    y.out.push(' ');
+                    write_entries(y, &e, indent + 2, true);
                 }
-                _ => write_inline(out, item, indent),
+                _ => write_inline(y, item, indent),
             },
         }
     }
@@ -307,21 +316,21 @@ fn write_items(out: &mut String, items: &[Node], indent: usize, inline: bool) {
 
 /// ` value\n` for a scalar or an empty collection; `indent` is the column of the key or
 /// `-` that owns it.
-fn write_inline(out: &mut String, v: &Node, indent: usize) {
-    out.push(' ');
+fn write_inline(y: &mut Yaml, v: &Node, indent: usize) {
+    y.out.push(' ');
     match v {
         Node::Str(s) => {
-            if write_scalar(out, s, indent + 2, false) {
+            if write_scalar(y, s, indent + 2, false) {
                 return;
             }
         }
-        Node::Int(n) => push_int(out, *n),
-        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Node::Null => out.push_str("null"),
-        Node::Seq(_) => out.push_str("[]"),
-        Node::Map(_) | Node::Ref(_) | Node::GetAtt(..) => out.push_str("{}"),
+        Node::Int(n) => push_int(&mut y.out, *n),
+        Node::Bool(b) => y.out.push_str(if *b { "true" } else { "false" }),
+        Node::Null => y.out.push_str("null"),
+        Node::Seq(_) => y.out.push_str("[]"),
+        Node::Map(_) | Node::Ref(_) | Node::GetAtt(..) => y.out.push_str("{}"),
     }
-    out.push('\n');
+    y.out.push('\n');
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -613,10 +622,54 @@ fn full_style(s: &str, key: bool) -> Style {
     style
 }
 
+/// Styles of the strings met so far in one document, by address and length. A
+/// template repeats the same few strings thousands of times — keys such as `Type` or
+/// `Properties`, resource types, the IDs under `Ref` — and most are borrowed from one
+/// place (the renderer's literals, the plan), so their address identifies them: the
+/// tree is borrowed, unchanged, for as long as the writer and its cache live, so no
+/// two different texts share an address and a length. A direct-mapped table keeps the
+/// lookup to a few instructions; a string seen once only costs its slot.
+struct StyleCache {
+    slots: Box<[(usize, usize, Style); STYLE_SLOTS]>,
+}
+
+const STYLE_SLOTS: usize = 256;
+
+impl Default for StyleCache {
+    fn default() -> Self {
+        // Length 0 marks a free slot: empty strings are never cached.
+        StyleCache {
+            slots: Box::new([(0, 0, Style::Plain); STYLE_SLOTS]),
+        }
+    }
+}
+
+impl StyleCache {
+    /// [`scalar_style`], remembered for the strings of the quick test (whose style is
+    /// the same as a key and as a value).
+    fn style(&mut self, s: &str, key: bool) -> Style {
+        let addr = s.as_ptr() as usize;
+        // Fibonacci hashing: the top bits of the product mix all bits of the address.
+        let hash = (addr ^ s.len()).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize);
+        let slot = &mut self.slots[hash >> (usize::BITS - STYLE_SLOTS.trailing_zeros())];
+        if slot.0 == addr && slot.1 == s.len() {
+            return slot.2;
+        }
+        match quick_style(s) {
+            Some(style) => {
+                *slot = (addr, s.len(), style);
+                style
+            }
+            None => full_style(s, key),
+        }
+    }
+}
+
 /// Writes `s` in its style; block scalars' lines are indented to `indent`. Returns
 /// whether the output already ends with a line break.
-fn write_scalar(out: &mut String, s: &str, indent: usize, key: bool) -> bool {
-    write_styled(out, s, scalar_style(s, key), indent)
+fn write_scalar(y: &mut Yaml, s: &str, indent: usize, key: bool) -> bool {
+    let style = y.styles.style(s, key);
+    write_styled(&mut y.out, s, style, indent)
 }
 
 /// Writes `s` in the given style (see [`write_scalar`]).
@@ -1124,6 +1177,26 @@ mod tests {
                     .iter()
                     .all(|&b| matches!(CLASS[usize::from(b)], ORDINARY | COLON));
                 assert_eq!(word_is_ordinary(&w), by_byte, "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_style_cache_answers_as_scalar_style() {
+        // Slices of one text share addresses and differ in length; thousands of
+        // strings overflow the table so that slots get reused.
+        let text = TRICKY.concat();
+        let mut strings: Vec<&str> = TRICKY.to_vec();
+        for (start, _) in text.char_indices().step_by(3) {
+            for (end, _) in text[start..].char_indices().skip(1).take(12) {
+                strings.push(&text[start..start + end]);
+            }
+        }
+        let mut cache = StyleCache::default();
+        for round in 0..2 {
+            for (i, s) in strings.iter().enumerate() {
+                let key = (i + round) % 2 == 0;
+                assert_eq!(cache.style(s, key), scalar_style(s, key), "{s:?} key {key}");
             }
         }
     }
