@@ -547,17 +547,27 @@ fn scan_indicators(bytes: &[u8], prev: &mut u8) -> Option<bool> {
 /// once (the usual SWAR bit tricks): such bytes cannot make an indicator, since a colon
 /// is one only before a blank, which would be a later, non-ordinary byte.
 fn word_is_ordinary(w: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(w);
-    let x = u64::from_le_bytes(bytes);
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let x = word(w);
     let below_bang = x.wrapping_sub(ONES * 0x21) & !x & HIGH != 0;
     x & HIGH == 0
         && !below_bang
-        && !has_zero(x ^ (ONES * 0x7f))
-        && !has_zero(x ^ (ONES * u64::from(b'#')))
+        && !has_zero_byte(x ^ (ONES * 0x7f))
+        && !has_zero_byte(x ^ (ONES * u64::from(b'#')))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes as one word (`w` holds eight).
+fn word(w: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(w);
+    u64::from_le_bytes(bytes)
+}
+
+/// Whether a byte of `x` is zero; exact as a yes or no, though not per byte.
+fn has_zero_byte(x: u64) -> bool {
+    x.wrapping_sub(ONES) & !x & HIGH != 0
 }
 
 /// Whether a non-empty string, written plain, would read back as something other than
@@ -768,9 +778,7 @@ pub fn to_json_pretty(root: &Node, capacity: usize) -> String {
 fn write_json(out: &mut String, n: &Node, indent: usize) {
     match n {
         Node::Str(s) => json_string(out, s),
-        Node::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Node::Int(i) => push_int(out, *i),
         Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Node::Null => out.push_str("null"),
         Node::Ref(id) => {
@@ -845,12 +853,9 @@ pub fn json_string(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !JSON_ESCAPE[usize::from(b)] {
-            continue;
-        }
+    while let Some(i) = next_json_escape(bytes, start) {
         out.push_str(&s[start..i]);
-        match b {
+        match bytes[i] {
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
             b'\n' => out.push_str("\\n"),
@@ -858,7 +863,7 @@ pub fn json_string(out: &mut String, s: &str) {
             b'\t' => out.push_str("\\t"),
             0x08 => out.push_str("\\b"),
             0x0c => out.push_str("\\f"),
-            _ => {
+            b => {
                 let _ = write!(out, "\\u{b:04x}");
             }
         }
@@ -866,6 +871,32 @@ pub fn json_string(out: &mut String, s: &str) {
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// The first byte at or after `i` that JSON escapes. Escapes are rare, so whole words
+/// that hold none are skipped eight bytes at a time.
+fn next_json_escape(bytes: &[u8], mut i: usize) -> Option<usize> {
+    while let Some(w) = bytes.get(i..i + 8) {
+        if !word_needs_json_escape(w) {
+            i += 8;
+            continue;
+        }
+        break;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| JSON_ESCAPE[usize::from(b)])
+        .map(|p| i + p)
+}
+
+/// Whether one of the eight bytes is a control character, `"` or `\` (as in
+/// [`word_is_ordinary`]).
+fn word_needs_json_escape(w: &[u8]) -> bool {
+    let x = word(w);
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+    below_space
+        || has_zero_byte(x ^ (ONES * u64::from(b'"')))
+        || has_zero_byte(x ^ (ONES * u64::from(b'\\')))
 }
 
 #[cfg(test)]
@@ -1151,6 +1182,21 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn json_strings_match_serde_json_on_random_strings(
+            s in "[a-z\"\\\\\u{0}-\u{1f}\u{7f}é日 ]{0,40}"
+        ) {
+            let mut out = String::new();
+            json_string(&mut out, &s);
+            proptest::prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn the_json_word_test_agrees_on_random_words(w in proptest::array::uniform8(0u8..)) {
+            let by_byte = w.iter().any(|&b| JSON_ESCAPE[usize::from(b)]);
+            proptest::prop_assert_eq!(word_needs_json_escape(&w), by_byte);
+        }
+
         #[test]
         fn the_word_test_agrees_on_random_words(w in proptest::array::uniform8(0u8..)) {
             let by_byte = w
