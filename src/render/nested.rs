@@ -74,9 +74,18 @@ fn sole_target(reasons: &[Reason]) -> Option<&str> {
 
 /// Which target's chunk each resource and output belongs to; absent = the parent.
 fn owners(plan: &Plan) -> (FastMap<&str, &str>, FastMap<String, &str>) {
+    // Sized up front: growing these tables rehashes every key several times over.
     let mut res = FastMap::default();
+    res.reserve(
+        plan.security_groups.len()
+            + plan.security_group_rules.len()
+            + plan.authorization_rules.len()
+            + plan.routes.len(),
+    );
     let mut out = FastMap::default();
+    out.reserve(plan.security_groups.len() + plan.targets.len());
     let mut group_owner: FastMap<&str, &str> = FastMap::default();
+    group_owner.reserve(plan.security_groups.len());
     for g in &plan.security_groups {
         if let (None, Some(t)) = (&g.id, g.targets.first()) {
             group_owner.insert(&g.key, t);
@@ -231,6 +240,7 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
 
     // Greedy chunks of consecutive targets.
     let mut per_target: FastMap<&str, (usize, usize)> = FastMap::default();
+    per_target.reserve(plan.targets.len());
     for t in res_owner.values() {
         per_target.entry(t).or_default().0 += 1;
     }
@@ -238,6 +248,7 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
         per_target.entry(t).or_default().1 += 1;
     }
     let mut chunk_of: FastMap<&str, usize> = FastMap::default();
+    chunk_of.reserve(plan.targets.len());
     let (mut chunk, mut n_res, mut n_out) = (0usize, 0usize, 0usize);
     for t in &plan.targets {
         let (r, o) = per_target.get(t.name.as_str()).copied().unwrap_or_default();

@@ -131,17 +131,26 @@ pub fn dedup<'a>(map: &mut Vec<(Key<'a>, Node<'a>)>) {
 
 /// The document as block YAML, ending with a newline.
 pub fn to_yaml(root: &Node, capacity: usize) -> String {
-    let mut out = String::with_capacity(capacity);
+    let mut y = Yaml {
+        out: String::with_capacity(capacity),
+        styles: StyleCache::default(),
+    };
     match entries(root) {
-        Some(e) if !e.is_empty() => write_entries(&mut out, &e, 0, false),
+        Some(e) if !e.is_empty() => write_entries(&mut y, &e, 0, false),
         _ => match root {
-            Node::Seq(items) if !items.is_empty() => write_items(&mut out, items, 0, false),
+            Node::Seq(items) if !items.is_empty() => write_items(&mut y, items, 0, false),
             other => {
-                write_inline(&mut out, other, 0);
+                write_inline(&mut y, other, 0);
             }
         },
     }
-    out
+    y.out
+}
+
+/// The output, and the styles of the strings written so far.
+struct Yaml {
+    out: String,
+    styles: StyleCache,
 }
 
 /// A mapping's entries; intrinsics are one-entry mappings.
@@ -166,41 +175,69 @@ fn entries<'n, 'a>(n: &'n Node<'a>) -> Option<Entries<'n, 'a>> {
     }
 }
 
-fn pad(out: &mut String, n: usize) {
-    for _ in 0..n {
-        out.push(' ');
+/// Indentation comes from one static run of spaces: a copy instead of a push per column.
+const SPACES: &str = "                                                                ";
+
+fn pad(out: &mut String, mut n: usize) {
+    while n > SPACES.len() {
+        out.push_str(SPACES);
+        n -= SPACES.len();
+    }
+    out.push_str(&SPACES[..n]);
+}
+
+/// Decimal digits without going through `core::fmt`, which is most of the cost of
+/// writing the many small numbers (ports, rule numbers) of a template.
+fn push_int(out: &mut String, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        // `v % 10` is below 10, so the cast keeps it whole.
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    for &d in &buf[i..] {
+        out.push(char::from(d));
     }
 }
 
 /// Entries of a block mapping whose keys sit at column `indent`; with `inline`, the
 /// first key continues the current line (after `- ` or `: `).
-fn write_entries(out: &mut String, e: &Entries, indent: usize, inline: bool) {
+fn write_entries(y: &mut Yaml, e: &Entries, indent: usize, inline: bool) {
     let mut first = inline;
-    let mut entry = |out: &mut String, k: &str, v: &Node| {
+    let mut entry = |y: &mut Yaml, k: &str, v: &Node| {
         if !std::mem::take(&mut first) {
-            pad(out, indent);
+            pad(&mut y.out, indent);
         }
-        write_key_value(out, k, v, indent);
+        write_key_value(y, k, v, indent);
     };
     match e {
         Entries::Map(m) => {
             for (k, v) in m.iter() {
-                entry(out, k, v);
+                entry(y, k, v);
             }
         }
-        Entries::Ref(id) => entry(out, "Ref", &Node::Str(Cow::Borrowed(id))),
+        Entries::Ref(id) => entry(y, "Ref", &Node::Str(Cow::Borrowed(id))),
         Entries::GetAtt(id, attr) => {
             if !inline {
-                pad(out, indent);
+                pad(&mut y.out, indent);
             }
-            out.push_str("Fn::GetAtt:\n");
+            y.out.push_str("Fn::GetAtt:\n");
             for s in [id, attr] {
-                pad(out, indent);
-                out.push_str("- ");
-                if write_scalar(out, s, indent + 2, false) {
+                pad(&mut y.out, indent);
+                y.out.push_str("- ");
+                if write_scalar(y, s, indent + 2, false) {
                     continue;
                 }
-                out.push('\n');
+                y.out.push('\n');
             }
         }
     }
@@ -210,66 +247,68 @@ fn write_entries(out: &mut String, e: &Entries, indent: usize, inline: bool) {
 /// `? key` / `: value` pairs.
 const MAX_SIMPLE_KEY: usize = 128;
 
-fn write_key_value(out: &mut String, k: &str, v: &Node, indent: usize) {
-    if k.len() > MAX_SIMPLE_KEY || (!obviously_plain(k) && k.contains(is_break)) {
-        out.push_str("? ");
-        if !write_scalar(out, k, indent + 2, false) {
-            out.push('\n');
+fn write_key_value(y: &mut Yaml, k: &str, v: &Node, indent: usize) {
+    let style = y.styles.style(k, true);
+    // A plain key has no line break, so only the rare quoted key needs the scan.
+    if k.len() > MAX_SIMPLE_KEY || (style != Style::Plain && k.contains(is_break)) {
+        y.out.push_str("? ");
+        if !write_scalar(y, k, indent + 2, false) {
+            y.out.push('\n');
         }
-        pad(out, indent);
-        out.push(':');
+        pad(&mut y.out, indent);
+        y.out.push(':');
         // The value is a node in a fresh context, indented below `? `.
         match v {
             Node::Seq(items) if !items.is_empty() => {
-                out.push(' ');
-                write_items(out, items, indent + 2, true);
+                y.out.push(' ');
+                write_items(y, items, indent + 2, true);
             }
             _ => match entries(v) {
                 Some(e) if !e.is_empty() => {
-                    out.push(' ');
-                    write_entries(out, &e, indent + 2, true);
+                    y.out.push(' ');
+                    write_entries(y, &e, indent + 2, true);
                 }
-                _ => write_inline(out, v, indent),
+                _ => write_inline(y, v, indent),
             },
         }
         return;
     }
-    write_scalar(out, k, indent, true);
-    out.push(':');
+    write_styled(&mut y.out, k, style, indent);
+    y.out.push(':');
     match v {
         // A sequence under a key is not indented further.
         Node::Seq(items) if !items.is_empty() => {
-            out.push('\n');
-            write_items(out, items, indent, false);
+            y.out.push('\n');
+            write_items(y, items, indent, false);
         }
         _ => match entries(v) {
             Some(e) if !e.is_empty() => {
-                out.push('\n');
-                write_entries(out, &e, indent + 2, false);
+                y.out.push('\n');
+                write_entries(y, &e, indent + 2, false);
             }
-            _ => write_inline(out, v, indent),
+            _ => write_inline(y, v, indent),
         },
     }
 }
 
 /// Items of a block sequence whose `-` sit at column `indent`.
-fn write_items(out: &mut String, items: &[Node], indent: usize, inline: bool) {
+fn write_items(y: &mut Yaml, items: &[Node], indent: usize, inline: bool) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 || !inline {
-            pad(out, indent);
+            pad(&mut y.out, indent);
         }
-        out.push('-');
+        y.out.push('-');
         match item {
             Node::Seq(inner) if !inner.is_empty() => {
-                out.push(' ');
-                write_items(out, inner, indent + 2, true);
+                y.out.push(' ');
+                write_items(y, inner, indent + 2, true);
             }
             _ => match entries(item) {
                 Some(e) if !e.is_empty() => {
-                    out.push(' ');
-                    write_entries(out, &e, indent + 2, true);
+                    y.out.push(' ');
+                    write_entries(y, &e, indent + 2, true);
                 }
-                _ => write_inline(out, item, indent),
+                _ => write_inline(y, item, indent),
             },
         }
     }
@@ -277,23 +316,21 @@ fn write_items(out: &mut String, items: &[Node], indent: usize, inline: bool) {
 
 /// ` value\n` for a scalar or an empty collection; `indent` is the column of the key or
 /// `-` that owns it.
-fn write_inline(out: &mut String, v: &Node, indent: usize) {
-    out.push(' ');
+fn write_inline(y: &mut Yaml, v: &Node, indent: usize) {
+    y.out.push(' ');
     match v {
         Node::Str(s) => {
-            if write_scalar(out, s, indent + 2, false) {
+            if write_scalar(y, s, indent + 2, false) {
                 return;
             }
         }
-        Node::Int(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Node::Null => out.push_str("null"),
-        Node::Seq(_) => out.push_str("[]"),
-        Node::Map(_) | Node::Ref(_) | Node::GetAtt(..) => out.push_str("{}"),
+        Node::Int(n) => push_int(&mut y.out, *n),
+        Node::Bool(b) => y.out.push_str(if *b { "true" } else { "false" }),
+        Node::Null => y.out.push_str("null"),
+        Node::Seq(_) => y.out.push_str("[]"),
+        Node::Map(_) | Node::Ref(_) | Node::GetAtt(..) => y.out.push_str("{}"),
     }
-    out.push('\n');
+    y.out.push('\n');
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -422,43 +459,138 @@ fn analyze(s: &str) -> Analysis {
     a
 }
 
-/// Printable ASCII but `#`.
-const PLAIN_TAIL: [bool; 256] = {
-    let mut t = [false; 256];
+/// How the quick test sees a byte: most are [`ORDINARY`]; spaces, colons and hashes
+/// matter by their neighbours; anything else (controls, DEL, non-ASCII) is left to the
+/// full analysis.
+const ORDINARY: u8 = 0;
+const SPACE: u8 = 1;
+const COLON: u8 = 2;
+const HASH: u8 = 3;
+const OTHER: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
     let mut i = 0x20;
     while i < 0x7f {
-        t[i] = i != b'#' as usize;
+        t[i] = match i as u8 {
+            b' ' => SPACE,
+            b':' => COLON,
+            b'#' => HASH,
+            _ => ORDINARY,
+        };
         i += 1;
     }
     t
 };
 
-/// A quick yes for most strings of a template (logical IDs, types, names, CIDRs): plain
-/// by every rule of [`scalar_style`], decided in one pass over the bytes.
-fn obviously_plain(s: &str) -> bool {
+/// The style of a one-line string of printable ASCII, which nearly every string of a
+/// template is, in one pass over its bytes; `None` for any other string. For such
+/// strings libyaml's analysis reduces to: plain unless an indicator or a leading or
+/// trailing space forbids it, and single-quoted otherwise (never double-quoted, never
+/// a block); and the style is the same for keys and values.
+fn quick_style(s: &str) -> Option<Style> {
+    let b = s.as_bytes();
+    let (&first, rest) = b.split_first()?;
+    let mut indicator = match CLASS[usize::from(first)] {
+        ORDINARY => match first {
+            b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"'
+            | b'%' | b'@' | b'`' => true,
+            // `-` and `?` are indicators when a blank follows (the end counts).
+            b'-' | b'?' if matches!(rest.first(), None | Some(b' ')) => true,
+            b'-' => b.starts_with(b"---"),
+            b'.' => b.starts_with(b"..."),
+            _ => false,
+        },
+        SPACE | HASH => true,
+        COLON => false,
+        _ => return None,
+    };
+    let mut prev = first;
+    let mut words = rest.chunks_exact(8);
+    for w in &mut words {
+        if word_is_ordinary(w) {
+            prev = w[7];
+        } else {
+            indicator |= scan_indicators(w, &mut prev)?;
+        }
+    }
+    indicator |= scan_indicators(words.remainder(), &mut prev)?;
+    // A colon at the end is followed by a blank, too; so is one standing alone.
+    if indicator || prev == b':' || prev == b' ' {
+        return Some(Style::SingleQuoted);
+    }
+    Some(if resolves_to_non_string(s) {
+        Style::SingleQuoted
+    } else {
+        Style::Plain
+    })
+}
+
+/// Whether a byte of `bytes` (following `prev`, which it updates) makes an indicator
+/// of the scalar; `None` when a byte needs the full analysis.
+fn scan_indicators(bytes: &[u8], prev: &mut u8) -> Option<bool> {
+    let mut indicator = false;
+    for &c in bytes {
+        match CLASS[usize::from(c)] {
+            ORDINARY | COLON => {}
+            // `: ` starts a mapping value and ` #` a comment.
+            SPACE => indicator |= *prev == b':',
+            HASH => indicator |= *prev == b' ',
+            _ => return None,
+        }
+        *prev = c;
+    }
+    Some(indicator)
+}
+
+/// Whether all eight bytes are printable ASCII other than space and `#`, tested at
+/// once (the usual SWAR bit tricks): such bytes cannot make an indicator, since a colon
+/// is one only before a blank, which would be a later, non-ordinary byte.
+fn word_is_ordinary(w: &[u8]) -> bool {
+    let x = word(w);
+    let below_bang = x.wrapping_sub(ONES * 0x21) & !x & HIGH != 0;
+    x & HIGH == 0
+        && !below_bang
+        && !has_zero_byte(x ^ (ONES * 0x7f))
+        && !has_zero_byte(x ^ (ONES * u64::from(b'#')))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes as one word (`w` holds eight).
+fn word(w: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(w);
+    u64::from_le_bytes(bytes)
+}
+
+/// Whether a byte of `x` is zero; exact as a yes or no, though not per byte.
+fn has_zero_byte(x: u64) -> bool {
+    x.wrapping_sub(ONES) & !x & HIGH != 0
+}
+
+/// Whether a non-empty string, written plain, would read back as something other than
+/// a string, by either rule set; the resolvers run only for the few first bytes that
+/// can start such a scalar.
+fn resolves_to_non_string(s: &str) -> bool {
     let b = s.as_bytes();
     match b.first() {
-        // Starting with a letter, only keywords read as non-strings.
+        // Only keywords (`null`, `true`, `yes`, `off`, at most five letters) do.
         Some(c) if c.is_ascii_alphabetic() => {
-            if b.len() <= 5 && (reads_as_non_string(s) || yaml11_non_string(s)) {
-                return false;
-            }
-            // `: ` is a mapping indicator and ` #` starts a comment; `#` is left to the
-            // full analysis altogether.
-            let mut prev = b[0];
-            for &c in &b[1..] {
-                if !PLAIN_TAIL[usize::from(c)] || (prev == b':' && c == b' ') {
-                    return false;
-                }
-                prev = c;
-            }
-            !matches!(prev, b' ' | b':')
+            b.len() <= 5 && (reads_as_non_string(s) || yaml11_non_string(s))
         }
-        // An IPv4 address with a prefix length: never a number.
-        Some(c) if c.is_ascii_digit() => {
-            b.contains(&b'/')
+        // An IPv4 address with a prefix length is never a number; CIDRs are common.
+        Some(c)
+            if c.is_ascii_digit()
+                && b.contains(&b'/')
                 && b.iter()
-                    .all(|&c| c.is_ascii_digit() || c == b'.' || c == b'/')
+                    .all(|&c| c.is_ascii_digit() || c == b'.' || c == b'/') =>
+        {
+            false
+        }
+        Some(b'0'..=b'9' | b'+' | b'-' | b'.' | b'~') => {
+            reads_as_non_string(s) || yaml11_non_string(s)
         }
         _ => false,
     }
@@ -466,9 +598,12 @@ fn obviously_plain(s: &str) -> bool {
 
 /// The style a string is written in, as a mapping key (`key`) or a value.
 pub fn scalar_style(s: &str, key: bool) -> Style {
-    if obviously_plain(s) {
-        return Style::Plain;
-    }
+    quick_style(s).unwrap_or_else(|| full_style(s, key))
+}
+
+/// libyaml's choice (with the differences described at the top of the module) for any
+/// string, by the full analysis.
+fn full_style(s: &str, key: bool) -> Style {
     // Line separators other than `\n` make libyaml's single-quoted and literal output
     // fold; escaping them in double quotes keeps every byte as is.
     if !s.is_ascii() && s.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
@@ -497,10 +632,59 @@ pub fn scalar_style(s: &str, key: bool) -> Style {
     style
 }
 
+/// Styles of the strings met so far in one document, by address and length. A
+/// template repeats the same few strings thousands of times — keys such as `Type` or
+/// `Properties`, resource types, the IDs under `Ref` — and most are borrowed from one
+/// place (the renderer's literals, the plan), so their address identifies them: the
+/// tree is borrowed, unchanged, for as long as the writer and its cache live, so no
+/// two different texts share an address and a length. A direct-mapped table keeps the
+/// lookup to a few instructions; a string seen once only costs its slot.
+struct StyleCache {
+    slots: Box<[(usize, usize, Style); STYLE_SLOTS]>,
+}
+
+const STYLE_SLOTS: usize = 256;
+
+impl Default for StyleCache {
+    fn default() -> Self {
+        // Length 0 marks a free slot: empty strings are never cached.
+        StyleCache {
+            slots: Box::new([(0, 0, Style::Plain); STYLE_SLOTS]),
+        }
+    }
+}
+
+impl StyleCache {
+    /// [`scalar_style`], remembered for the strings of the quick test (whose style is
+    /// the same as a key and as a value).
+    fn style(&mut self, s: &str, key: bool) -> Style {
+        let addr = s.as_ptr() as usize;
+        // Fibonacci hashing: the top bits of the product mix all bits of the address.
+        let hash = (addr ^ s.len()).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize);
+        let slot = &mut self.slots[hash >> (usize::BITS - STYLE_SLOTS.trailing_zeros())];
+        if slot.0 == addr && slot.1 == s.len() {
+            return slot.2;
+        }
+        match quick_style(s) {
+            Some(style) => {
+                *slot = (addr, s.len(), style);
+                style
+            }
+            None => full_style(s, key),
+        }
+    }
+}
+
 /// Writes `s` in its style; block scalars' lines are indented to `indent`. Returns
 /// whether the output already ends with a line break.
-fn write_scalar(out: &mut String, s: &str, indent: usize, key: bool) -> bool {
-    match scalar_style(s, key) {
+fn write_scalar(y: &mut Yaml, s: &str, indent: usize, key: bool) -> bool {
+    let style = y.styles.style(s, key);
+    write_styled(&mut y.out, s, style, indent)
+}
+
+/// Writes `s` in the given style (see [`write_scalar`]).
+fn write_styled(out: &mut String, s: &str, style: Style, indent: usize) -> bool {
+    match style {
         Style::Plain => out.push_str(s),
         Style::SingleQuoted => {
             out.push('\'');
@@ -594,9 +778,7 @@ pub fn to_json_pretty(root: &Node, capacity: usize) -> String {
 fn write_json(out: &mut String, n: &Node, indent: usize) {
     match n {
         Node::Str(s) => json_string(out, s),
-        Node::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Node::Int(i) => push_int(out, *i),
         Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Node::Null => out.push_str("null"),
         Node::Ref(id) => {
@@ -653,7 +835,7 @@ fn write_json(out: &mut String, n: &Node, indent: usize) {
 }
 
 /// Bytes serde_json escapes in strings.
-const JSON_ESCAPE: [bool; 256] = {
+static JSON_ESCAPE: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
     while i < 0x20 {
@@ -671,12 +853,9 @@ pub fn json_string(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !JSON_ESCAPE[usize::from(b)] {
-            continue;
-        }
+    while let Some(i) = next_json_escape(bytes, start) {
         out.push_str(&s[start..i]);
-        match b {
+        match bytes[i] {
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
             b'\n' => out.push_str("\\n"),
@@ -684,7 +863,7 @@ pub fn json_string(out: &mut String, s: &str) {
             b'\t' => out.push_str("\\t"),
             0x08 => out.push_str("\\b"),
             0x0c => out.push_str("\\f"),
-            _ => {
+            b => {
                 let _ = write!(out, "\\u{b:04x}");
             }
         }
@@ -692,6 +871,32 @@ pub fn json_string(out: &mut String, s: &str) {
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// The first byte at or after `i` that JSON escapes. Escapes are rare, so whole words
+/// that hold none are skipped eight bytes at a time.
+fn next_json_escape(bytes: &[u8], mut i: usize) -> Option<usize> {
+    while let Some(w) = bytes.get(i..i + 8) {
+        if !word_needs_json_escape(w) {
+            i += 8;
+            continue;
+        }
+        break;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| JSON_ESCAPE[usize::from(b)])
+        .map(|p| i + p)
+}
+
+/// Whether one of the eight bytes is a control character, `"` or `\` (as in
+/// [`word_is_ordinary`]).
+fn word_needs_json_escape(w: &[u8]) -> bool {
+    let x = word(w);
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+    below_space
+        || has_zero_byte(x ^ (ONES * u64::from(b'"')))
+        || has_zero_byte(x ^ (ONES * u64::from(b'\\')))
 }
 
 #[cfg(test)]
@@ -916,8 +1121,17 @@ mod tests {
         }
     }
 
+    /// The quick test answers for a string only with the full analysis' answer, for keys
+    /// and for values alike.
+    fn assert_quick_agrees(s: &str) {
+        if let Some(style) = quick_style(s) {
+            assert_eq!(style, full_style(s, false), "value {s:?}");
+            assert_eq!(style, full_style(s, true), "key {s:?}");
+        }
+    }
+
     #[test]
-    fn the_quick_plain_test_agrees_with_the_full_one() {
+    fn the_quick_style_test_agrees_with_the_full_one() {
         let more = [
             "AWS::EC2::VPC::Id",
             "a: b",
@@ -926,28 +1140,119 @@ mod tests {
             "ab#c",
             "yes",
             "Yes1",
+            "FALSE",
             "10.0.0.0/24",
+            "10.0.0.0/",
             "1/2",
             "1.5",
             "é",
+            "::",
+            ": ",
+            "?",
+            "?x",
+            "-",
+            "-x",
+            "--x",
+            "--- x",
+            "....",
+            "~",
+            "~x",
+            "shibori: t1 tcp/22",
+            "x #y",
+            "x# y",
+            "+.5",
+            "-.inf",
+            "0o7",
+            "1:2",
         ];
         for s in TRICKY.iter().chain(more.iter()) {
-            if obviously_plain(s) {
-                assert_eq!(full_style(s), Style::Plain, "{s:?}");
+            assert_quick_agrees(s);
+        }
+        // Every printable ASCII byte in each position of short strings.
+        for a in 0x20u8..0x7f {
+            for b in 0x20u8..0x7f {
+                let s = [a, b];
+                let s = std::str::from_utf8(&s).unwrap();
+                assert_quick_agrees(s);
+                assert_quick_agrees(&s[..1]);
+                assert_quick_agrees(&format!("x{s}"));
+                assert_quick_agrees(&format!("{s}x"));
             }
         }
     }
 
-    fn full_style(s: &str) -> Style {
-        let a = analyze(s);
-        if s.contains('\n')
-            || reads_as_non_string(s)
-            || yaml11_non_string(s)
-            || !a.block_plain_allowed
-        {
-            Style::SingleQuoted
-        } else {
-            Style::Plain
+    proptest::proptest! {
+        #[test]
+        fn json_strings_match_serde_json_on_random_strings(
+            s in "[a-z\"\\\\\u{0}-\u{1f}\u{7f}é日 ]{0,40}"
+        ) {
+            let mut out = String::new();
+            json_string(&mut out, &s);
+            proptest::prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn the_json_word_test_agrees_on_random_words(w in proptest::array::uniform8(0u8..)) {
+            let by_byte = w.iter().any(|&b| JSON_ESCAPE[usize::from(b)]);
+            proptest::prop_assert_eq!(word_needs_json_escape(&w), by_byte);
+        }
+
+        #[test]
+        fn the_word_test_agrees_on_random_words(w in proptest::array::uniform8(0u8..)) {
+            let by_byte = w
+                .iter()
+                .all(|&b| matches!(CLASS[usize::from(b)], ORDINARY | COLON));
+            proptest::prop_assert_eq!(word_is_ordinary(&w), by_byte);
+        }
+
+        #[test]
+        fn quick_style_agrees_on_random_strings(
+            s in "[ a-zA-Z0-9:#'\"\\\\.\n\t{}\\[\\],&*!|>%@`?~+_/-]{0,12}"
+        ) {
+            assert_quick_agrees(&s);
+        }
+    }
+
+    #[test]
+    fn the_word_test_agrees_with_the_byte_classes() {
+        for pos in 0..8 {
+            for c in 0..=255u8 {
+                let mut w = *b"Ab:9-~.z";
+                w[pos] = c;
+                let by_byte = w
+                    .iter()
+                    .all(|&b| matches!(CLASS[usize::from(b)], ORDINARY | COLON));
+                assert_eq!(word_is_ordinary(&w), by_byte, "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_style_cache_answers_as_scalar_style() {
+        // Slices of one text share addresses and differ in length; thousands of
+        // strings overflow the table so that slots get reused.
+        let text = TRICKY.concat();
+        let mut strings: Vec<&str> = TRICKY.to_vec();
+        for (start, _) in text.char_indices().step_by(3) {
+            for (end, _) in text[start..].char_indices().skip(1).take(12) {
+                strings.push(&text[start..start + end]);
+            }
+        }
+        let mut cache = StyleCache::default();
+        for round in 0..2 {
+            for (i, s) in strings.iter().enumerate() {
+                let key = (i + round) % 2 == 0;
+                assert_eq!(cache.style(s, key), scalar_style(s, key), "{s:?} key {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn integers_are_written_in_full() {
+        for n in [0, 7, -1, 10, 65535, -9_000_000, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            push_int(&mut out, n);
+            assert_eq!(out, n.to_string());
         }
     }
 
