@@ -133,7 +133,7 @@ pub fn dedup<'a>(map: &mut Vec<(Key<'a>, Node<'a>)>) {
 pub fn to_yaml(root: &Node, capacity: usize) -> String {
     let mut y = Yaml {
         out: String::with_capacity(capacity),
-        styles: StyleCache::default(),
+        styles: StyleCache::new(),
     };
     match entries(root) {
         Some(e) if !e.is_empty() => write_entries(&mut y, &e, 0, false),
@@ -148,9 +148,9 @@ pub fn to_yaml(root: &Node, capacity: usize) -> String {
 }
 
 /// The output, and the styles of the strings written so far.
-struct Yaml {
+struct Yaml<'n> {
     out: String,
-    styles: StyleCache,
+    styles: StyleCache<'n>,
 }
 
 /// A mapping's entries; intrinsics are one-entry mappings.
@@ -211,9 +211,9 @@ fn push_int(out: &mut String, n: i64) {
 
 /// Entries of a block mapping whose keys sit at column `indent`; with `inline`, the
 /// first key continues the current line (after `- ` or `: `).
-fn write_entries(y: &mut Yaml, e: &Entries, indent: usize, inline: bool) {
+fn write_entries<'n>(y: &mut Yaml<'n>, e: &Entries<'n, '_>, indent: usize, inline: bool) {
     let mut first = inline;
-    let mut entry = |y: &mut Yaml, k: &str, v: &Node| {
+    let mut entry = |y: &mut Yaml<'n>, k: &'n str, v: &'n Node| {
         if !std::mem::take(&mut first) {
             pad(&mut y.out, indent);
         }
@@ -225,7 +225,14 @@ fn write_entries(y: &mut Yaml, e: &Entries, indent: usize, inline: bool) {
                 entry(y, k, v);
             }
         }
-        Entries::Ref(id) => entry(y, "Ref", &Node::Str(Cow::Borrowed(id))),
+        // `Ref: id`, as `write_key_value` writes a plain key and a scalar value.
+        Entries::Ref(id) => {
+            if !inline {
+                pad(&mut y.out, indent);
+            }
+            y.out.push_str("Ref:");
+            write_inline_str(y, id, indent);
+        }
         Entries::GetAtt(id, attr) => {
             if !inline {
                 pad(&mut y.out, indent);
@@ -247,7 +254,7 @@ fn write_entries(y: &mut Yaml, e: &Entries, indent: usize, inline: bool) {
 /// `? key` / `: value` pairs.
 const MAX_SIMPLE_KEY: usize = 128;
 
-fn write_key_value(y: &mut Yaml, k: &str, v: &Node, indent: usize) {
+fn write_key_value<'n>(y: &mut Yaml<'n>, k: &'n str, v: &'n Node, indent: usize) {
     let style = y.styles.style(k, true);
     // A plain key has no line break, so only the rare quoted key needs the scan.
     if k.len() > MAX_SIMPLE_KEY || (style != Style::Plain && k.contains(is_break)) {
@@ -292,7 +299,7 @@ fn write_key_value(y: &mut Yaml, k: &str, v: &Node, indent: usize) {
 }
 
 /// Items of a block sequence whose `-` sit at column `indent`.
-fn write_items(y: &mut Yaml, items: &[Node], indent: usize, inline: bool) {
+fn write_items<'n>(y: &mut Yaml<'n>, items: &'n [Node], indent: usize, inline: bool) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 || !inline {
             pad(&mut y.out, indent);
@@ -316,14 +323,13 @@ fn write_items(y: &mut Yaml, items: &[Node], indent: usize, inline: bool) {
 
 /// ` value\n` for a scalar or an empty collection; `indent` is the column of the key or
 /// `-` that owns it.
-fn write_inline(y: &mut Yaml, v: &Node, indent: usize) {
+fn write_inline<'n>(y: &mut Yaml<'n>, v: &'n Node, indent: usize) {
+    if let Node::Str(s) = v {
+        return write_inline_str(y, s, indent);
+    }
     y.out.push(' ');
     match v {
-        Node::Str(s) => {
-            if write_scalar(y, s, indent + 2, false) {
-                return;
-            }
-        }
+        Node::Str(_) => {}
         Node::Int(n) => push_int(&mut y.out, *n),
         Node::Bool(b) => y.out.push_str(if *b { "true" } else { "false" }),
         Node::Null => y.out.push_str("null"),
@@ -331,6 +337,14 @@ fn write_inline(y: &mut Yaml, v: &Node, indent: usize) {
         Node::Map(_) | Node::Ref(_) | Node::GetAtt(..) => y.out.push_str("{}"),
     }
     y.out.push('\n');
+}
+
+/// ` value\n` for a string (see [`write_inline`]).
+fn write_inline_str<'n>(y: &mut Yaml<'n>, s: &'n str, indent: usize) {
+    y.out.push(' ');
+    if !write_scalar(y, s, indent + 2, false) {
+        y.out.push('\n');
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -639,25 +653,29 @@ fn full_style(s: &str, key: bool) -> Style {
 /// tree is borrowed, unchanged, for as long as the writer and its cache live, so no
 /// two different texts share an address and a length. A direct-mapped table keeps the
 /// lookup to a few instructions; a string seen once only costs its slot.
-struct StyleCache {
+///
+/// The lifetime `'n` is the borrow of that tree: only strings that live at least as
+/// long as the cache can be asked about, so no address can be freed and reused for
+/// another text while the cache remembers it. The compiler holds the invariant.
+struct StyleCache<'n> {
     slots: Box<[(usize, usize, Style); STYLE_SLOTS]>,
+    texts: std::marker::PhantomData<&'n str>,
 }
 
 const STYLE_SLOTS: usize = 256;
 
-impl Default for StyleCache {
-    fn default() -> Self {
+impl<'n> StyleCache<'n> {
+    fn new() -> Self {
         // Length 0 marks a free slot: empty strings are never cached.
         StyleCache {
             slots: Box::new([(0, 0, Style::Plain); STYLE_SLOTS]),
+            texts: std::marker::PhantomData,
         }
     }
-}
 
-impl StyleCache {
     /// [`scalar_style`], remembered for the strings of the quick test (whose style is
     /// the same as a key and as a value).
-    fn style(&mut self, s: &str, key: bool) -> Style {
+    fn style(&mut self, s: &'n str, key: bool) -> Style {
         let addr = s.as_ptr() as usize;
         // Fibonacci hashing: the top bits of the product mix all bits of the address.
         let hash = (addr ^ s.len()).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize);
@@ -677,7 +695,7 @@ impl StyleCache {
 
 /// Writes `s` in its style; block scalars' lines are indented to `indent`. Returns
 /// whether the output already ends with a line break.
-fn write_scalar(y: &mut Yaml, s: &str, indent: usize, key: bool) -> bool {
+fn write_scalar<'n>(y: &mut Yaml<'n>, s: &'n str, indent: usize, key: bool) -> bool {
     let style = y.styles.style(s, key);
     write_styled(&mut y.out, s, style, indent)
 }
@@ -1238,7 +1256,7 @@ mod tests {
                 strings.push(&text[start..start + end]);
             }
         }
-        let mut cache = StyleCache::default();
+        let mut cache = StyleCache::new();
         for round in 0..2 {
             for (i, s) in strings.iter().enumerate() {
                 let key = (i + round) % 2 == 0;
