@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnostic;
 pub mod explain;
+pub mod fast_hash;
 pub mod intent;
 pub mod net;
 pub mod plan;

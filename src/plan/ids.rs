@@ -2,7 +2,7 @@
 //! stay stable when unrelated rules change, and made unique deterministically.
 
 use super::Plan;
-use std::collections::HashSet;
+use crate::fast_hash::FastSet;
 
 /// `private-a.ingress.tcp-22.192.168.10.0/24` → `PrivateAIngressTcp2219216810024`.
 fn push_pascal(out: &mut String, key: &str) {
@@ -18,7 +18,7 @@ fn push_pascal(out: &mut String, key: &str) {
 }
 
 struct Namer {
-    used: HashSet<String>,
+    used: FastSet<String>,
 }
 
 impl Namer {
@@ -51,12 +51,13 @@ impl Namer {
 
 pub fn assign_logical_ids(plan: &mut Plan) {
     let mut namer = Namer {
-        used: HashSet::with_capacity(
+        used: FastSet::with_capacity_and_hasher(
             plan.security_group_rules.len()
                 + plan.nacl_entries.len()
                 + plan.authorization_rules.len()
                 + plan.targets.len()
                 + 16,
+            Default::default(),
         ),
     };
     // Names the renderers use for resources that are not rules.

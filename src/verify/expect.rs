@@ -70,8 +70,8 @@ pub struct NaclNeed {
 /// Deduplicated: many targets share a subnet, so their rows coincide. Rows are first
 /// collected by subnet index (cheap to hash), and only the distinct ones name their ACL.
 pub fn nacl_needs(intent: &Intent) -> Vec<NaclNeed> {
-    let mut rows: std::collections::HashSet<(usize, bool, Proto, Ipv4Net, Span)> =
-        std::collections::HashSet::new();
+    let mut rows: crate::fast_hash::FastSet<(usize, bool, Proto, Ipv4Net, Span)> =
+        Default::default();
     for &t in &intent.target_networks {
         let tn = &intent.subnets[t];
         for x in &intent.targets {

@@ -12,11 +12,12 @@ use super::eval::{covers, describe, set};
 use super::expect::{audience, intended_auth, intent_admits, packet, Packet};
 use super::findings::{who, Finding, Kind, Layer};
 use super::model::{Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule, Span};
+use crate::fast_hash::FastMap;
 use crate::intent::{AclRef, Destination, Intent, Target};
 use crate::net::{contains, within, CidrSet, PortSet};
 use ipnet::Ipv4Net;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// The artifact's rules, indexed for evaluation.
@@ -35,7 +36,7 @@ pub struct Index<'a> {
     nacl_lists: Vec<Vec<&'a NaclRule>>,
     /// NACL outcomes per (list, peer piece, protocol): the destination subnet's ACL sees
     /// the same target-network piece for every target behind it.
-    memo: RefCell<HashMap<(usize, Ipv4Net, Proto), Rc<Outcome<'a>>>>,
+    memo: RefCell<FastMap<(usize, Ipv4Net, Proto), Rc<Outcome<'a>>>>,
     /// Rules per (group, direction): by referenced group, and those with a CIDR peer.
     /// Per group: [ingress, egress].
     pub sg: BTreeMap<Ident, [SgRules<'a>; 2]>,
@@ -53,7 +54,7 @@ pub struct SgRules<'a> {
     /// The CIDR-peer rules by their peer network, and the prefix lengths in use: the
     /// rules whose peer contains an address take one lookup per length, not a scan of
     /// every rule (an endpoint group has one rule per outside destination).
-    by_cidr: HashMap<Ipv4Net, Vec<&'a SgRule>>,
+    by_cidr: FastMap<Ipv4Net, Vec<&'a SgRule>>,
     lengths: Vec<u8>,
 }
 
@@ -131,7 +132,7 @@ impl<'a> Index<'a> {
             sg: sgs,
             nacl_ids,
             nacl_lists,
-            memo: RefCell::new(HashMap::new()),
+            memo: RefCell::new(FastMap::default()),
             cidrs,
             peers,
         }

@@ -11,8 +11,8 @@
 
 use super::terraform::Node;
 use super::terraform_hcl::node;
+use crate::fast_hash::FastSet;
 use hcl::expr::{Expression, Traversal, Variable};
-use std::collections::HashSet;
 
 /// A body item, as the reader consumes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,7 +141,7 @@ impl<'t> Parser<'t> {
 
     fn body(&mut self) -> Option<Vec<Item>> {
         let mut items = Vec::new();
-        let mut attributes: HashSet<&str> = HashSet::new();
+        let mut attributes: FastSet<&str> = FastSet::default();
         loop {
             self.ws()?;
             if !self.peek().is_some_and(id_start) {
@@ -471,7 +471,7 @@ impl<'t> Parser<'t> {
     fn object(&mut self) -> Option<Node> {
         self.i += 1;
         let mut items = Vec::new();
-        let mut keys: HashSet<(bool, String)> = HashSet::new();
+        let mut keys: FastSet<(bool, String)> = FastSet::default();
         loop {
             self.ws()?;
             if self.peek()? == b'}' {
