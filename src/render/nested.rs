@@ -280,16 +280,17 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
         }
     }
 
-    let mut stacks = Vec::with_capacity(chunks + 1);
-    let mut stack_resources = Vec::with_capacity(chunks);
-    for c in 0..chunks {
-        let mut resources = std::mem::take(&mut child_res[c]);
-        let mut outputs = std::mem::take(&mut child_out[c]);
+    // Each chunk's references are rewritten, and its template assembled, on its own:
+    // the chunks share only read-only tables, so they go side by side.
+    let work: Vec<(usize, (Entries, Entries))> =
+        child_res.into_iter().zip(child_out).enumerate().collect();
+    let (res_owner, chunk_of, parent_params) = (&res_owner, &chunk_of, &parent_params);
+    let built = super::par_map(work, |(c, (mut resources, mut outputs))| {
         let mut rw = Rewriter {
             chunk: c,
-            res_owner: &res_owner,
-            chunk_of: &chunk_of,
-            parent_params: &parent_params,
+            res_owner,
+            chunk_of,
+            parent_params,
             params: Vec::new(),
             passed: Vec::new(),
             names: Vec::new(),
@@ -347,15 +348,22 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
             props.push(("Parameters".into(), Node::Map(passed)));
         }
         stack.push(("Properties".into(), Node::Map(props)));
-        stack_resources.push((
+        let stack_resource = (
             Cow::Owned(format!("TargetsStack{}", c + 1)),
             Node::Map(stack),
-        ));
-        stacks.push(Stack {
+        );
+        let child = Stack {
             stem,
             template: Node::Map(t),
             json: None,
-        });
+        };
+        (child, stack_resource)
+    });
+    let mut stacks = Vec::with_capacity(chunks + 1);
+    let mut stack_resources = Vec::with_capacity(chunks);
+    for (child, stack_resource) in built {
+        stacks.push(child);
+        stack_resources.push(stack_resource);
     }
     parent_res.extend(stack_resources);
     tree::dedup(&mut parent_res);
