@@ -10,6 +10,7 @@ pub mod explain;
 pub mod fast_hash;
 pub mod intent;
 pub mod net;
+pub mod parallel;
 pub mod plan;
 pub mod render;
 pub mod verify;

@@ -37,9 +37,7 @@ pub fn read_all(artifact: &Artifact, paths: &[PathBuf]) -> Result<RuleSet, ReadE
 fn parse_all(artifact: &Artifact, paths: &[PathBuf]) -> Vec<Result<Json, ReadError>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let one = |p: &PathBuf| parse(p, artifact.get(p).unwrap_or(""));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len());
+    let threads = crate::parallel::cores().min(paths.len());
     if threads <= 1 {
         return paths.iter().map(one).collect();
     }
