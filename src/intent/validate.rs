@@ -38,6 +38,27 @@ impl Recorded<'_> {
     }
 }
 
+/// `parent[i]`: a path written out only when a diagnostic needs it, since a valid
+/// intent of a thousand targets would otherwise format thousands of them for nothing.
+#[derive(Clone, Copy)]
+struct Index<P>(P, usize);
+
+impl<P: Display> Display for Index<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.0, self.1)
+    }
+}
+
+/// `parent.field`, written out on demand like [`Index`].
+#[derive(Clone, Copy)]
+struct Field<P>(P, &'static str);
+
+impl<P: Display> Display for Field<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
 impl Ctx<'_> {
     fn push(&mut self, d: Diagnostic) -> Recorded<'_> {
         self.diags.push(d);
@@ -421,7 +442,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
     let mut targets = Vec::new();
     let mut seen_names: BTreeSet<&str> = BTreeSet::new();
     for (i, t) in f.targets.iter().enumerate() {
-        let p = format!("targets[{i}]");
+        let p = Index("targets", i);
         cx.name(format_args!("{p}.name"), &t.name, "target name");
         if !seen_names.insert(&t.name) {
             cx.error(
@@ -433,7 +454,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
         let destination = match (&t.subnet, &t.cidr) {
             (Some(_), Some(_)) | (None, None) => {
                 cx.error(
-                    &p,
+                    p,
                     format!(
                         "target `{}` needs exactly one of `subnet` and `cidr`",
                         t.name
@@ -444,20 +465,20 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             }
             (Some(name), None) => match subnet_index.get(name.as_str()) {
                 None => {
-                    unknown_subnet(cx, &format!("{p}.subnet"), name);
+                    unknown_subnet(cx, &Field(p, "subnet").to_string(), name);
                     None
                 }
                 Some(&idx) => {
                     let sn = subnets[idx].cidr;
                     let mut cidrs = Vec::new();
                     for (j, h) in t.hosts.iter().enumerate() {
-                        let hp = format!("{p}.hosts[{j}]");
-                        if let Some(c) = cx.cidr(&hp, h) {
+                        let hp = Index(Field(p, "hosts"), j);
+                        if let Some(c) = cx.cidr(hp, h) {
                             if contains(&sn, &c) {
                                 cidrs.push(c);
                             } else {
                                 cx.error(
-                                    &hp,
+                                    hp,
                                     format!("host `{c}` is not inside subnet `{name}` ({sn})"),
                                 )
                                 .help("hosts narrow a target inside its own subnet");
@@ -527,12 +548,12 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
         }
         let mut services = Vec::new();
         for (j, port) in t.ports.iter().enumerate() {
-            let pp = format!("{p}.ports[{j}]");
+            let pp = Index(Field(p, "ports"), j);
             match parse_port(&port.0) {
                 Ok(s) => {
                     if s.iter().any(|s| s.protocol == Protocol::All) {
                         cx.warning(
-                            &pp,
+                            pp,
                             format!("target `{}` opens every protocol and port", t.name),
                         )
                         .help("list the ports the service needs; `all` is rarely least privilege");
@@ -540,7 +561,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
                     services.extend(s);
                 }
                 Err(msg) => {
-                    cx.error(&pp, msg).help(
+                    cx.error(pp, msg).help(
                         "write `tcp/22`, `tcp/8000-8080`, `udp/53`, `icmp`, `all`, or a name: \
                          ssh, rdp, http, https, postgres, mysql, mssql, redis, dns",
                     );
