@@ -165,15 +165,25 @@ fn resource<'a>(ty: &'static str, properties: Entries<'a>) -> Node<'a> {
 
 fn resources(plan: &Plan) -> Entries<'_> {
     let groups = groups(plan);
-    let mut m: Entries = Vec::with_capacity(
-        plan.security_groups.len()
-            + plan.security_group_rules.len()
-            + plan.nacl_entries.len()
-            + plan.associations.len()
-            + plan.authorization_rules.len()
-            + plan.routes.len()
-            + 1,
-    );
+    // The security group resources and the rest are independent: built side by side,
+    // joined in document order.
+    let (mut m, rest) = std::thread::scope(|scope| {
+        let security = scope.spawn(|| security_group_resources(plan, &groups));
+        let rest = network_resources(plan, &groups);
+        let security = security
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (security, rest)
+    });
+    m.extend(rest);
+    tree::dedup(&mut m);
+    m
+}
+
+/// Created security groups and every security group rule.
+fn security_group_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
+    let mut m: Entries =
+        Vec::with_capacity(plan.security_groups.len() + plan.security_group_rules.len());
     for g in plan.security_groups.iter().filter(|g| g.id.is_none()) {
         m.push((
             Cow::Borrowed(g.logical_id.as_str()),
@@ -191,7 +201,7 @@ fn resources(plan: &Plan) -> Entries<'_> {
     }
     for r in &plan.security_group_rules {
         let mut p: Entries = Vec::with_capacity(7);
-        p.push(("GroupId".into(), sg_id(&groups, &r.security_group)));
+        p.push(("GroupId".into(), sg_id(groups, &r.security_group)));
         p.push(("IpProtocol".into(), ip_protocol(r.protocol).into()));
         if r.protocol != Protocol::All {
             p.push(("FromPort".into(), r.from_port.into()));
@@ -206,11 +216,23 @@ fn resources(plan: &Plan) -> Entries<'_> {
         };
         match &r.peer {
             Peer::Cidr(c) => p.push(("CidrIp".into(), c.to_string().into())),
-            Peer::SecurityGroup(k) => p.push((sg_key.into(), sg_id(&groups, k))),
+            Peer::SecurityGroup(k) => p.push((sg_key.into(), sg_id(groups, k))),
         };
         p.push(("Description".into(), borrowed(&r.description)));
         m.push((Cow::Borrowed(r.logical_id.as_str()), resource(ty, p)));
     }
+    m
+}
+
+/// NACL entries, the endpoint and its associations, authorization rules and routes.
+fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
+    let mut m: Entries = Vec::with_capacity(
+        plan.nacl_entries.len()
+            + plan.associations.len()
+            + plan.authorization_rules.len()
+            + plan.routes.len()
+            + 1,
+    );
     for e in &plan.nacl_entries {
         let mut p: Entries = Vec::with_capacity(8);
         p.push(("NetworkAclId".into(), acl_id(plan, &e.network_acl)));
@@ -234,7 +256,7 @@ fn resources(plan: &Plan) -> Entries<'_> {
         ));
     }
     if plan.endpoint.id.is_none() {
-        m.push((Cow::Borrowed(ENDPOINT), endpoint(plan, &groups)));
+        m.push((Cow::Borrowed(ENDPOINT), endpoint(plan, groups)));
         for a in &plan.associations {
             m.push((
                 Cow::Borrowed(a.logical_id.as_str()),
@@ -287,7 +309,6 @@ fn resources(plan: &Plan) -> Entries<'_> {
         ));
         m.push((Cow::Borrowed(r.logical_id.as_str()), Node::Map(res)));
     }
-    tree::dedup(&mut m);
     m
 }
 
