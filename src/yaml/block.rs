@@ -211,6 +211,19 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Letters, digits and `_-./+@`: the characters of simple plain keys and flow
+/// scalars (keys also allow `:`), which nothing in YAML reads as an indicator there.
+const SIMPLE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b'+' | b'@');
+        c += 1;
+    }
+    t
+};
+
 /// `key: rest` with a simple plain key or a one-line quoted key.
 fn split_key(text: &str) -> Option<(Node<'_>, &str)> {
     if text.starts_with(['\'', '"']) {
@@ -234,9 +247,7 @@ fn split_key(text: &str) -> Option<(Node<'_>, &str)> {
         .bytes()
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
-        && key
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || b"_-./:@+".contains(&c));
+        && key.bytes().all(|c| SIMPLE[usize::from(c)] || c == b':');
     simple.then(|| (Scalar::plain(key), &text[colon + 1..]))
 }
 
@@ -271,10 +282,21 @@ fn plain(text: &str) -> Option<Node<'_>> {
             return None;
         }
     }
-    let end = text.find(" #").unwrap_or(text.len());
+    // One pass: the scalar ends at a comment (` #`); `: ` inside or a final `:` would
+    // make it a key, not a value.
+    let mut end = b.len();
+    for i in 1..b.len() {
+        match (b[i - 1], b[i]) {
+            (b' ', b'#') => {
+                end = i - 1;
+                break;
+            }
+            (b':', b' ') => return None,
+            _ => {}
+        }
+    }
     let s = text[..end].trim_end_matches(' ');
-    // `: ` inside or a final `:` would make it a key: not a value.
-    if s.contains(": ") || s.ends_with(':') {
+    if s.ends_with(':') {
         return None;
     }
     Some(Scalar::plain(s))
@@ -381,7 +403,7 @@ fn flow_item(text: &str, depth: usize) -> Option<(Node<'_>, &str)> {
         c if c.is_ascii_alphanumeric() || *c == b'_' || *c == b'/' => {
             let end = text
                 .bytes()
-                .position(|c| !(c.is_ascii_alphanumeric() || b"_-./+@".contains(&c)))
+                .position(|c| !SIMPLE[usize::from(c)])
                 .unwrap_or(text.len());
             Some((Scalar::plain(&text[..end]), &text[end..]))
         }
