@@ -417,7 +417,7 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
         std::thread::scope(|scope| {
             let nacls = scope.spawn(|| nacl::plan(intent, &names));
             let (groups, rules) = security_group::plan(intent, &names, &mut warnings);
-            let authorization_rules = vpn::authorization_rules(intent, &mut warnings);
+            let authorization_rules = vpn::authorization_rules(intent, &names, &mut warnings);
             let routes = vpn::routes(intent, &mut warnings);
             let nacls = nacls
                 .join()
