@@ -9,6 +9,7 @@ mod name;
 mod requirements;
 pub mod security_group;
 pub mod surplus;
+mod text;
 pub mod vpn;
 
 use crate::diagnostic::Diagnostic;
@@ -410,19 +411,27 @@ pub fn acl_key(acl: &AclRef) -> String {
 pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
     let mut warnings = Vec::new();
     let names = Names::new(intent);
-    // The NACL merge is independent of the other layers and the largest part of the
-    // work: plan it on a second core. The results join in a fixed order.
-    let (nacls, security_groups, security_group_rules, authorization_rules, routes) =
-        std::thread::scope(|scope| {
-            let nacls = scope.spawn(|| nacl::plan(intent, &names));
-            let (groups, rules) = security_group::plan(intent, &names, &mut warnings);
-            let authorization_rules = vpn::authorization_rules(intent, &mut warnings);
+    // The layers are independent: the NACLs, authorization rules and routes are planned
+    // on a second core while this one plans the security groups, the two halves of
+    // about equal work at scale. The results and warnings join in a fixed order.
+    let (
+        (security_groups, security_group_rules),
+        (nacls, authorization_rules, routes, vpn_warnings),
+    ) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            let mut warnings = Vec::new();
+            let nacls = nacl::plan(intent, &names);
+            let authorization_rules = vpn::authorization_rules(intent, &names, &mut warnings);
             let routes = vpn::routes(intent, &mut warnings);
-            let nacls = nacls
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (nacls, groups, rules, authorization_rules, routes)
+            (nacls, authorization_rules, routes, warnings)
         });
+        let groups = security_group::plan(intent, &names, &mut warnings);
+        let other = other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (groups, other)
+    });
+    warnings.extend(vpn_warnings);
     let (nacl_entries, nacl_entries_unmerged) = nacls?;
 
     let mut network_acls: Vec<NetworkAcl> = Vec::new();

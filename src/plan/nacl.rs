@@ -8,6 +8,7 @@
 
 use super::{acl_key, Name, Names, Reason, Role};
 use crate::diagnostic::Diagnostic;
+use crate::fast_hash::FastMap;
 use crate::intent::validate::limits::NACL_MAX_RULE_NUMBER;
 use crate::intent::{Destination, Intent, Protocol};
 use crate::net::{aggregate, contains, PortRange};
@@ -41,8 +42,8 @@ impl Why {
 /// One needed rectangle. For icmp, `ports` holds the ICMP type; for all, `PortRange::ALL`.
 #[derive(Debug, Clone)]
 pub struct Need {
-    pub acl: Name,
-    /// The ACL's place in name order: groups needs without comparing names.
+    /// The ACL's place in name order (an index into the names `needs` returns): groups
+    /// needs without comparing names, and cites the ACL without a reference count.
     pub acl_rank: usize,
     pub egress: bool,
     pub protocol: Protocol,
@@ -51,8 +52,9 @@ pub struct Need {
     pub why: Why,
 }
 
-/// The four rows of SPEC §4.3 for every target network and target (two for outside ones).
-pub fn needs(intent: &Intent) -> Vec<Need> {
+/// The four rows of SPEC §4.3 for every target network and target (two for outside ones),
+/// and the ACL names in name order, which the needs' `acl_rank` index.
+pub fn needs(intent: &Intent) -> (Vec<Name>, Vec<Need>) {
     let eph = intent.nacl.ephemeral;
     let acls: Vec<Name> = intent
         .subnets
@@ -66,17 +68,18 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
         .iter()
         .map(|a| order.binary_search(&a).unwrap_or_default())
         .collect();
-    let mut out = Vec::new();
+    // At most four rows per target network, target and service.
+    let services: usize = intent.targets.iter().map(|t| t.services.len()).sum();
+    let mut out = Vec::with_capacity(4 * services * intent.target_networks.len());
     for &ti in &intent.target_networks {
         let tn = &intent.subnets[ti];
-        let a_t = (&acls[ti], ranks[ti]);
+        let a_t = ranks[ti];
         for (xi, x) in intent.targets.iter().enumerate() {
             let (peer, dest) = match &x.destination {
                 Destination::Subnet { subnet, .. } if *subnet == ti => continue, // NACLs don't see intra-subnet traffic
-                Destination::Subnet { subnet, .. } => (
-                    intent.subnets[*subnet].cidr,
-                    Some((&acls[*subnet], ranks[*subnet])),
-                ),
+                Destination::Subnet { subnet, .. } => {
+                    (intent.subnets[*subnet].cidr, Some(ranks[*subnet]))
+                }
                 Destination::Outside { cidr } => (*cidr, None),
             };
             for (si, svc) in x.services.iter().enumerate() {
@@ -94,9 +97,8 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
                     target_network: ti,
                     role,
                 };
-                let mut push = |(acl, acl_rank): (&Name, usize), egress, cidr, ports, role| {
+                let mut push = |acl_rank: usize, egress, cidr, ports, role| {
                     out.push(Need {
-                        acl: acl.clone(),
                         acl_rank,
                         egress,
                         protocol: svc.protocol,
@@ -114,7 +116,7 @@ pub fn needs(intent: &Intent) -> Vec<Need> {
             }
         }
     }
-    out
+    (order.into_iter().cloned().collect(), out)
 }
 
 /// A merged entry before numbering.
@@ -216,38 +218,86 @@ pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
         .collect()
 }
 
-/// Entries per (ACL, egress), merged, with reasons, in a stable order.
-pub fn merged(needs: &[Need]) -> BTreeMap<(Name, bool), Vec<Merged>> {
-    let mut groups: BTreeMap<(usize, bool, Protocol), Vec<&Need>> = BTreeMap::new();
+/// Which ACL, direction and protocol a need is merged within; orders the groups.
+type GroupKey = (usize, bool, Protocol);
+
+/// One distinct rectangle of a group and every need that asks for it. At scale many
+/// needs share a rectangle (every target behind the same subnet, per port), so merging
+/// and citing distinct rectangles is far less work than visiting every need.
+struct Rect {
+    group: GroupKey,
+    cidr: Ipv4Net,
+    ports: PortRange,
+    whys: Vec<Why>,
+}
+
+/// A need's group and rectangle as plain words: FxHash takes a word in one step, while
+/// the fields' own `Hash` goes through byte slices.
+fn rect_key(n: &Need) -> (usize, usize, usize, usize) {
+    let group = n.acl_rank << 3 | usize::from(n.egress) << 2 | n.protocol as usize;
+    let net = u32::from(n.cidr.addr()) as usize;
+    let ports = usize::from(n.ports.from) << 16 | usize::from(n.ports.to);
+    (group, net, usize::from(n.cidr.prefix_len()), ports)
+}
+
+/// The distinct rectangles of `needs`, grouped, groups in key order.
+fn distinct_rects(needs: &[Need]) -> Vec<Rect> {
+    let mut index: FastMap<(usize, usize, usize, usize), usize> = FastMap::default();
+    let mut rects: Vec<Rect> = Vec::new();
     for n in needs {
-        groups
-            .entry((n.acl_rank, n.egress, n.protocol))
-            .or_default()
-            .push(n);
+        let group = (n.acl_rank, n.egress, n.protocol);
+        let i = *index.entry(rect_key(n)).or_insert_with(|| {
+            rects.push(Rect {
+                group,
+                cidr: n.cidr,
+                ports: n.ports,
+                whys: Vec::new(),
+            });
+            rects.len() - 1
+        });
+        rects[i].whys.push(n.why);
     }
+    // Stable: within a group, rectangles stay in first-seen order (merge and the
+    // reasons' sort do not depend on it, but the order stays deterministic anyway).
+    rects.sort_by_key(|r| r.group);
+    rects
+}
+
+/// The needs behind one merged entry: every rectangle it overlaps, sorted, deduplicated.
+fn reasons_of(rects: &[Rect], cidr: &Ipv4Net, ports: &PortRange) -> Vec<Why> {
+    let hit =
+        |r: &&Rect| (contains(cidr, &r.cidr) || contains(&r.cidr, cidr)) && r.ports.overlaps(ports);
+    let mut reasons = Vec::with_capacity(rects.iter().filter(hit).map(|r| r.whys.len()).sum());
+    for r in rects.iter().filter(hit) {
+        reasons.extend_from_slice(&r.whys);
+    }
+    // Each rectangle's needs are already in order: the sort merges a few sorted runs.
+    reasons.sort();
+    reasons.dedup();
+    reasons
+}
+
+/// Entries per (ACL, egress), merged, with reasons, in a stable order. `acls` are the
+/// ACL names that the needs' `acl_rank` index.
+pub fn merged(needs: &[Need], acls: &[Name]) -> BTreeMap<(Name, bool), Vec<Merged>> {
+    let rects = distinct_rects(needs);
     let mut out: BTreeMap<(Name, bool), Vec<Merged>> = BTreeMap::new();
-    for ((_, egress, protocol), ns) in groups {
-        let Some(acl) = ns.first().map(|n| n.acl.clone()) else {
+    for group in rects.chunk_by(|a, b| a.group == b.group) {
+        let Some(first) = group.first() else {
             continue;
         };
-        let rects: Vec<(Ipv4Net, PortRange)> = ns.iter().map(|n| (n.cidr, n.ports)).collect();
-        let list = out.entry((acl, egress)).or_default();
-        for (cidr, ports) in merge(&rects) {
-            let mut reasons: Vec<Why> = ns
-                .iter()
-                .filter(|n| {
-                    (contains(&cidr, &n.cidr) || contains(&n.cidr, &cidr))
-                        && n.ports.overlaps(&ports)
-                })
-                .map(|n| n.why)
-                .collect();
-            reasons.sort();
-            reasons.dedup();
+        let (rank, egress, protocol) = first.group;
+        let Some(acl) = acls.get(rank) else {
+            continue;
+        };
+        let pairs: Vec<(Ipv4Net, PortRange)> = group.iter().map(|r| (r.cidr, r.ports)).collect();
+        let list = out.entry((acl.clone(), egress)).or_default();
+        for (cidr, ports) in merge(&pairs) {
             list.push(Merged {
                 protocol,
                 cidr,
                 ports,
-                reasons,
+                reasons: reasons_of(group, &cidr, &ports),
             });
         }
     }
@@ -300,8 +350,8 @@ pub fn plan(
     let settings = &intent.nacl;
     let mut entries = Vec::new();
     let mut errors = Vec::new();
-    let needs = needs(intent);
-    for ((acl, egress), list) in merged(&needs) {
+    let (acls, needs) = needs(intent);
+    for ((acl, egress), list) in merged(&needs, &acls) {
         let direction = if egress { "egress" } else { "ingress" };
         let limit = settings.quota.saturating_sub(1) as usize;
         let last = u64::from(settings.rule_start)

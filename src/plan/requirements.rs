@@ -13,17 +13,7 @@ pub fn derive(intent: &Intent, plan: &Plan) -> Vec<Requirement> {
         .iter()
         .filter(|g| g.role == super::SgRole::Destination)
     {
-        let what = match &g.id {
-            Some(id) => format!("existing security group {id}"),
-            None => format!("security group `{}`", g.name),
-        };
-        push(
-            K::AttachSecurityGroup,
-            format!(
-                "attach {what} to the instances of target(s) {}",
-                g.targets.join(", ")
-            ),
-        );
+        push(K::AttachSecurityGroup, attach_text(g));
     }
     for t in &intent.targets {
         if let Destination::Outside { cidr } = t.destination {
@@ -107,4 +97,30 @@ pub fn derive(intent: &Intent, plan: &Plan) -> Vec<Requirement> {
         push(K::Credentials, format!("provide {creds} as inputs"));
     }
     out
+}
+
+/// `attach … to the instances of target(s) …`, pushed rather than formatted: there is
+/// one per destination group, a thousand in a large intent.
+fn attach_text(g: &super::SecurityGroup) -> String {
+    let mut s = String::with_capacity(96 + g.name.len());
+    s.push_str("attach ");
+    match &g.id {
+        Some(id) => {
+            s.push_str("existing security group ");
+            s.push_str(id);
+        }
+        None => {
+            s.push_str("security group `");
+            s.push_str(&g.name);
+            s.push('`');
+        }
+    }
+    s.push_str(" to the instances of target(s) ");
+    for (i, t) in g.targets.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(t);
+    }
+    s
 }

@@ -3,9 +3,10 @@
 //! destination can see, so destinations reference it rather than any address.
 
 use super::{
-    quotas, Direction, Names, Peer, Reason, Role, SecurityGroup, SecurityGroupRule, SgRole,
+    quotas, text, Direction, Names, Peer, Reason, Role, SecurityGroup, SecurityGroupRule, SgRole,
 };
 use crate::diagnostic::Diagnostic;
+use crate::fast_hash::FastMap;
 use crate::intent::file::Egress;
 use crate::intent::{Destination, Intent, Protocol, Service, Target};
 use crate::net::{PortRange, PortSet};
@@ -28,20 +29,44 @@ fn aws_ports(protocol: Protocol, range: PortRange) -> (i32, i32) {
     }
 }
 
-/// The ports wanted towards one peer and protocol, and who wants each range.
-type Wanted = (PortSet, Vec<(PortRange, Reason)>);
+/// The ports wanted towards one peer and protocol, and who wants each range
+/// (`ranges[i]` is what `reasons[i]` wants).
+#[derive(Default)]
+struct Wanted {
+    set: PortSet,
+    ranges: Vec<PortRange>,
+    reasons: Vec<Reason>,
+}
 
-/// Rules of one group and direction towards one peer, merged exactly per protocol.
+/// Rules of one group and direction, merged exactly per peer and protocol. Keyed by
+/// peer first so that a repeated peer is found by reference, without building a key;
+/// the few protocols of a peer live in a short list kept in protocol order.
 #[derive(Default)]
 struct Pending {
-    ports: BTreeMap<(Peer, Protocol), Wanted>,
+    ports: BTreeMap<Peer, Vec<(Protocol, Wanted)>>,
 }
 
 impl Pending {
-    fn add(&mut self, peer: Peer, s: &Service, reason: Reason) {
-        let e = self.ports.entry((peer, s.protocol)).or_default();
-        e.0.insert(s.ports);
-        e.1.push((s.ports, reason));
+    /// Adds what one target wants towards `peer`: its services share the peer, so the
+    /// peer is looked up once.
+    fn add<'s>(&mut self, peer: &Peer, wants: impl IntoIterator<Item = (&'s Service, Reason)>) {
+        let by_protocol = match self.ports.get_mut(peer) {
+            Some(m) => m,
+            None => self.ports.entry(peer.clone()).or_default(),
+        };
+        for (s, reason) in wants {
+            let i = match by_protocol.binary_search_by_key(&s.protocol, |(p, _)| *p) {
+                Ok(i) => i,
+                Err(i) => {
+                    by_protocol.insert(i, (s.protocol, Wanted::default()));
+                    i
+                }
+            };
+            let w = &mut by_protocol[i].1;
+            w.set.insert(s.ports);
+            w.ranges.push(s.ports);
+            w.reasons.push(reason);
+        }
     }
 
     fn into_rules(
@@ -50,50 +75,105 @@ impl Pending {
         direction: Direction,
         describe: impl Fn(&[Reason]) -> String,
     ) -> Vec<SecurityGroupRule> {
-        use std::fmt::Write as _;
-        let mut out = Vec::new();
-        for ((peer, protocol), (set, contributions)) in self.ports {
-            for range in set.ranges() {
-                let mut reasons: Vec<Reason> = contributions
-                    .iter()
-                    .filter(|(r, _)| r.overlaps(range))
-                    .map(|(_, reason)| reason.clone())
-                    .collect();
-                reasons.sort();
-                reasons.dedup();
-                let (from_port, to_port) = aws_ports(protocol, *range);
-                // `<group>.<direction>.<protocol>[-<ports>].<peer>`, the rule's stable key.
-                let mut key = String::with_capacity(sg.len() + 48);
-                let _ = write!(key, "{sg}.{}.{protocol}", direction.as_str());
-                if protocol.has_ports() {
-                    let _ = write!(key, "-{range}");
+        let count = self
+            .ports
+            .values()
+            .flatten()
+            .map(|(_, w)| w.set.ranges().len())
+            .sum();
+        let mut out = Vec::with_capacity(count);
+        for (peer, by_protocol) in self.ports {
+            for (protocol, wanted) in by_protocol {
+                for (range, reasons) in split(wanted) {
+                    let (from_port, to_port) = aws_ports(protocol, range);
+                    out.push(SecurityGroupRule {
+                        key: rule_key(sg, direction, protocol, &range, &peer),
+                        logical_id: String::new(),
+                        security_group: sg.to_string(),
+                        direction,
+                        protocol,
+                        from_port,
+                        to_port,
+                        peer: peer.clone(),
+                        description: describe(&reasons),
+                        reasons,
+                    });
                 }
-                let _ = match &peer {
-                    Peer::SecurityGroup(k) => write!(key, ".sg-{k}"),
-                    Peer::Cidr(c) => write!(key, ".{c}"),
-                };
-                out.push(SecurityGroupRule {
-                    key,
-                    logical_id: String::new(),
-                    security_group: sg.to_string(),
-                    direction,
-                    protocol,
-                    from_port,
-                    to_port,
-                    peer: peer.clone(),
-                    description: describe(&reasons),
-                    reasons,
-                });
             }
         }
         out
     }
 }
 
+/// The reasons of each range of the wanted set, sorted and deduplicated. The set is
+/// the union of the wanted ranges, so each lies inside exactly one of its ranges: the
+/// reasons move there instead of being cloned per overlapping range.
+fn split(wanted: Wanted) -> Vec<(PortRange, Vec<Reason>)> {
+    let Wanted {
+        set,
+        ranges: wants,
+        mut reasons,
+    } = wanted;
+    let ranges = set.ranges();
+    if let [only] = ranges {
+        // The usual case: every reason belongs to the one range, in one sort.
+        reasons.sort();
+        reasons.dedup();
+        return vec![(*only, reasons)];
+    }
+    let mut out: Vec<(PortRange, Vec<Reason>)> = ranges.iter().map(|&r| (r, Vec::new())).collect();
+    for (r, reason) in wants.iter().zip(reasons) {
+        let i = ranges.partition_point(|x| x.to < r.from);
+        debug_assert!(ranges.get(i).is_some_and(|x| x.contains_range(r)));
+        if let Some((_, list)) = out.get_mut(i) {
+            list.push(reason);
+        }
+    }
+    for (_, list) in &mut out {
+        list.sort();
+        list.dedup();
+    }
+    out
+}
+
+/// `<group>.<direction>.<protocol>[-<ports>].<peer>`, the rule's stable key.
+fn rule_key(
+    sg: &str,
+    direction: Direction,
+    protocol: Protocol,
+    range: &PortRange,
+    peer: &Peer,
+) -> String {
+    let mut key = String::with_capacity(sg.len() + 48);
+    key.push_str(sg);
+    key.push('.');
+    key.push_str(direction.as_str());
+    key.push('.');
+    key.push_str(protocol.as_str());
+    if protocol.has_ports() {
+        key.push('-');
+        text::push_ports(&mut key, range);
+    }
+    key.push('.');
+    match peer {
+        Peer::SecurityGroup(k) => {
+            key.push_str("sg-");
+            key.push_str(k);
+        }
+        Peer::Cidr(c) => text::push_cidr(&mut key, c),
+    }
+    key
+}
+
 /// SG rule descriptions allow only `a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*` and 255 characters;
 /// target names and canonical ports stay inside that alphabet by construction.
 fn describe(reasons: &[Reason]) -> String {
-    let mut s = String::from("shibori: ");
+    let room: usize = reasons
+        .iter()
+        .map(|r| r.target.len() + r.port.len() + 3)
+        .sum();
+    let mut s = String::with_capacity(9 + room.min(512));
+    s.push_str("shibori: ");
     let mut last: Option<(&str, &str)> = None;
     for r in reasons {
         let item = (r.target.as_str(), r.port.as_str());
@@ -107,6 +187,9 @@ fn describe(reasons: &[Reason]) -> String {
         s.push(' ');
         s.push_str(item.1);
         last = Some(item);
+    }
+    if s.len() <= 255 {
+        return s; // bytes bound characters: no copy for the usual short description
     }
     truncate(&s, 255)
 }
@@ -173,15 +256,7 @@ pub fn plan(
                     Destination::Subnet { .. } => Peer::SecurityGroup(destination_key(t)),
                     Destination::Outside { cidr } => Peer::Cidr(*cidr),
                 };
-                for (si, s) in t.services.iter().enumerate() {
-                    let reason = Reason {
-                        target: names.target(ti).clone(),
-                        port: names.service(ti, si).clone(),
-                        target_network: None,
-                        role: Role::Request,
-                    };
-                    pending.add(peer.clone(), s, reason);
-                }
+                pending.add(&peer, requests(names, ti, t));
             }
             pending.into_rules(ENDPOINT_KEY, Direction::Egress, describe)
         }
@@ -189,52 +264,91 @@ pub fn plan(
     rules.extend(endpoint_rules);
 
     // Destination SGs: one per in-VPC target, or the existing group it names.
-    let mut per_group: BTreeMap<String, Pending> = BTreeMap::new();
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    // `pending[i]` holds the rules of `groups[i]` (none for the endpoint group).
+    let mut pending: Vec<Pending> = vec![Pending::default()];
+    let mut index: FastMap<String, usize> = FastMap::default();
+    let endpoint = Peer::SecurityGroup(ENDPOINT_KEY.to_string());
     for (ti, t) in intent.targets.iter().enumerate() {
         let Destination::Subnet { .. } = t.destination else {
             continue;
         };
-        let key = destination_key(t);
-        match index.get(&key) {
-            Some(&i) => groups[i].targets.push(t.name.clone()),
-            None => {
-                index.insert(key.clone(), groups.len());
-                groups.push(SecurityGroup {
-                    key: key.clone(),
-                    logical_id: String::new(),
-                    id: t.security_group.clone(),
-                    name: format!("{}-{}", intent.name, t.name),
-                    role: SgRole::Destination,
-                    description: format!("Client VPN access to {} (managed by shibori)", t.name),
-                    targets: vec![t.name.clone()],
-                })
+        let key = t.security_group.as_deref().unwrap_or(&t.name);
+        let i = match index.get(key) {
+            Some(&i) => {
+                groups[i].targets.push(t.name.clone());
+                i
             }
-        }
-        let pending = per_group.entry(key).or_default();
-        for (si, s) in t.services.iter().enumerate() {
-            let reason = Reason {
-                target: names.target(ti).clone(),
-                port: names.service(ti, si).clone(),
-                target_network: None,
-                role: Role::Request,
-            };
-            pending.add(Peer::SecurityGroup(ENDPOINT_KEY.to_string()), s, reason);
-        }
+            None => {
+                index.insert(key.to_string(), groups.len());
+                groups.push(destination_group(intent, t));
+                pending.push(Pending::default());
+                groups.len() - 1
+            }
+        };
+        pending[i].add(&endpoint, requests(names, ti, t));
     }
     // Keep groups in intent order (endpoint first), rules grouped by their group.
-    for g in groups.iter().skip(1) {
-        if let Some(p) = per_group.remove(&g.key) {
-            rules.extend(p.into_rules(&g.key, Direction::Ingress, describe));
-        }
+    for (g, p) in groups.iter().zip(pending).skip(1) {
+        rules.extend(p.into_rules(&g.key, Direction::Ingress, describe));
     }
 
-    let mut counts: BTreeMap<(&str, Direction), usize> = BTreeMap::new();
-    for r in &rules {
-        *counts
-            .entry((r.security_group.as_str(), r.direction))
-            .or_default() += 1;
+    warnings.extend(quota_warnings(&rules));
+    (groups, rules)
+}
+
+/// Target `ti`'s services, each with the reason that cites it.
+fn requests<'a>(
+    names: &'a Names,
+    ti: usize,
+    t: &'a Target,
+) -> impl Iterator<Item = (&'a Service, Reason)> + 'a {
+    t.services.iter().enumerate().map(move |(si, s)| {
+        let reason = Reason {
+            target: names.target(ti).clone(),
+            port: names.service(ti, si).clone(),
+            target_network: None,
+            role: Role::Request,
+        };
+        (s, reason)
+    })
+}
+
+/// The group a target's instances carry, first seen at target `t`.
+fn destination_group(intent: &Intent, t: &Target) -> SecurityGroup {
+    let mut name = String::with_capacity(intent.name.len() + 1 + t.name.len());
+    name.push_str(&intent.name);
+    name.push('-');
+    name.push_str(&t.name);
+    let mut description = String::with_capacity(t.name.len() + 44);
+    description.push_str("Client VPN access to ");
+    description.push_str(&t.name);
+    description.push_str(" (managed by shibori)");
+    SecurityGroup {
+        key: destination_key(t),
+        logical_id: String::new(),
+        id: t.security_group.clone(),
+        name,
+        role: SgRole::Destination,
+        description,
+        targets: vec![t.name.clone()],
     }
+}
+
+/// A warning per group and direction over AWS's default rule quota, in name order.
+/// Rules come in runs per group and direction: counting runs, not rules, keeps the
+/// name comparisons to one per run.
+fn quota_warnings(rules: &[SecurityGroupRule]) -> Vec<Diagnostic> {
+    let mut counts: BTreeMap<(&str, Direction), usize> = BTreeMap::new();
+    for run in
+        rules.chunk_by(|a, b| a.security_group == b.security_group && a.direction == b.direction)
+    {
+        if let Some(r) = run.first() {
+            *counts
+                .entry((r.security_group.as_str(), r.direction))
+                .or_default() += run.len();
+        }
+    }
+    let mut warnings = Vec::new();
     for ((group, dir), n) in counts {
         if n > quotas::SG_RULES_PER_DIRECTION {
             warnings.push(
@@ -248,5 +362,5 @@ pub fn plan(
             );
         }
     }
-    (groups, rules)
+    warnings
 }

@@ -2,9 +2,9 @@
 //! VPN routes (identical on every target network).
 
 use super::security_group::truncate;
-use super::{quotas, AuthorizationRule, Name, Reason, Role, Route};
+use super::{quotas, text, AuthorizationRule, Name, Names, Reason, Role, Route};
 use crate::diagnostic::Diagnostic;
-use crate::intent::{Destination, Intent};
+use crate::intent::{Destination, Intent, Target};
 use crate::net::contains;
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,18 +27,26 @@ impl Access {
     }
 }
 
+/// The CIDRs a target's traffic goes to, borrowed: `Target::cidrs` would copy them.
+fn cidrs_of(t: &Target) -> &[Ipv4Net] {
+    match &t.destination {
+        Destination::Subnet { cidrs, .. } => cidrs,
+        Destination::Outside { cidr } => std::slice::from_ref(cidr),
+    }
+}
+
 /// The authorization the intent asks for, before closure: CIDR → access and reasons.
-pub fn intended_access(intent: &Intent) -> BTreeMap<Ipv4Net, (Access, Vec<Reason>)> {
+pub fn intended_access(intent: &Intent, names: &Names) -> BTreeMap<Ipv4Net, (Access, Vec<Reason>)> {
     let mut map: BTreeMap<Ipv4Net, (Access, Vec<Reason>)> = BTreeMap::new();
-    for t in &intent.targets {
-        for cidr in t.cidrs() {
+    for (ti, t) in intent.targets.iter().enumerate() {
+        for &cidr in cidrs_of(t) {
             let e = map.entry(cidr).or_default();
             if t.groups.is_empty() {
                 e.0.all_users = true;
             }
             e.0.groups.extend(t.groups.iter().cloned());
             e.1.push(Reason {
-                target: t.name.as_str().into(),
+                target: names.target(ti).clone(),
                 port: Name::default(),
                 target_network: None,
                 role: Role::Access,
@@ -83,32 +91,71 @@ pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>) {
     }
 }
 
+/// `shibori: ` and the distinct targets of `reasons` (sorted, so repeats are adjacent).
+fn describe_targets(reasons: &[Reason]) -> String {
+    let mut s = String::from("shibori: ");
+    let mut last: Option<&str> = None;
+    for r in reasons {
+        let t = r.target.as_str();
+        if last == Some(t) {
+            continue;
+        }
+        if last.is_some() {
+            s.push_str(", ");
+        }
+        s.push_str(t);
+        last = Some(t);
+    }
+    if s.len() <= 255 {
+        return s; // bytes bound characters: no copy for the usual short description
+    }
+    truncate(&s, 255)
+}
+
+/// `<cidr>.<group>`, or `<cidr>.all-users`: the rule's stable key.
+fn authorization_key(cidr: &Ipv4Net, group: Option<&str>) -> String {
+    let mut key = String::with_capacity(24 + group.map_or(9, str::len));
+    text::push_cidr(&mut key, cidr);
+    key.push('.');
+    key.push_str(group.unwrap_or("all-users"));
+    key
+}
+
 pub fn authorization_rules(
     intent: &Intent,
+    names: &Names,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<AuthorizationRule> {
-    let mut map = intended_access(intent);
+    let mut map = intended_access(intent, names);
     close_under_lpm(&mut map);
     let mut rules = Vec::new();
     for (cidr, (access, mut reasons)) in map {
         reasons.sort();
         reasons.dedup();
-        let mut targets: Vec<&str> = reasons.iter().map(|r| r.target.as_str()).collect();
-        targets.dedup();
-        let description = truncate(&format!("shibori: {}", targets.join(", ")), 255);
+        let mut description = describe_targets(&reasons);
         let groups: Vec<Option<String>> = if access.all_users {
             vec![None]
         } else {
-            access.groups.iter().cloned().map(Some).collect()
+            access.groups.into_iter().map(Some).collect()
         };
-        for group in groups {
+        // Usually one group per CIDR: the last rule takes the reasons, the others copy.
+        let mut groups = groups.into_iter().peekable();
+        while let Some(group) = groups.next() {
+            let (reasons, description) = if groups.peek().is_some() {
+                (reasons.clone(), description.clone())
+            } else {
+                (
+                    std::mem::take(&mut reasons),
+                    std::mem::take(&mut description),
+                )
+            };
             rules.push(AuthorizationRule {
-                key: format!("{cidr}.{}", group.as_deref().unwrap_or("all-users")),
+                key: authorization_key(&cidr, group.as_deref()),
                 logical_id: String::new(),
                 cidr,
                 group,
-                description: description.clone(),
-                reasons: reasons.clone(),
+                description,
+                reasons,
             });
         }
     }

@@ -1,0 +1,78 @@
+//! Writers for the numbers and CIDRs in rule keys. At a thousand targets the planner
+//! spells thousands of keys; `write!` through `core::fmt` costs several times what
+//! appending the digits does. Each writer spells exactly what `Display` would.
+
+use crate::net::PortRange;
+use ipnet::Ipv4Net;
+
+/// Appends `n` in decimal, as `u32`'s `Display` does.
+pub fn push_u32(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        // `n % 10` is below 10, so the cast cannot truncate.
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
+/// Appends `a.b.c.d/len`, as `Ipv4Net`'s `Display` does.
+pub fn push_cidr(out: &mut String, net: &Ipv4Net) {
+    for (i, octet) in net.addr().octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_u32(out, u32::from(octet));
+    }
+    out.push('/');
+    push_u32(out, u32::from(net.prefix_len()));
+}
+
+/// Appends `22` or `1024-65535`, as `PortRange`'s `Display` does.
+pub fn push_ports(out: &mut String, range: &PortRange) {
+    push_u32(out, u32::from(range.from));
+    if range.from != range.to {
+        out.push('-');
+        push_u32(out, u32::from(range.to));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::net::Ipv4Addr;
+
+    proptest! {
+        #[test]
+        fn cidr_matches_display(a: u32, len in 0u8..=32) {
+            let net = Ipv4Net::new(Ipv4Addr::from(a), len).unwrap();
+            let mut s = String::new();
+            push_cidr(&mut s, &net);
+            prop_assert_eq!(s, net.to_string());
+        }
+
+        #[test]
+        fn ports_match_display(a: u16, b: u16) {
+            let range = PortRange { from: a.min(b), to: a.max(b) };
+            let mut s = String::new();
+            push_ports(&mut s, &range);
+            prop_assert_eq!(s, range.to_string());
+        }
+
+        #[test]
+        fn u32_matches_display(n: u32) {
+            let mut s = String::new();
+            push_u32(&mut s, n);
+            prop_assert_eq!(s, n.to_string());
+        }
+    }
+}
