@@ -9,7 +9,7 @@ mod name;
 mod requirements;
 pub mod security_group;
 pub mod surplus;
-mod text;
+pub mod text;
 pub mod vpn;
 
 use crate::diagnostic::Diagnostic;

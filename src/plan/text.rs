@@ -7,7 +7,12 @@ use ipnet::Ipv4Net;
 
 /// Appends `n` in decimal, as `u32`'s `Display` does.
 pub fn push_u32(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
+    push_u64(out, u64::from(n));
+}
+
+/// Appends `n` in decimal, as `u64`'s `Display` does.
+pub fn push_u64(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut n = n;
     loop {

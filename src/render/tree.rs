@@ -189,24 +189,10 @@ fn pad(out: &mut String, mut n: usize) {
 /// Decimal digits without going through `core::fmt`, which is most of the cost of
 /// writing the many small numbers (ports, rule numbers) of a template.
 fn push_int(out: &mut String, n: i64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut v = n.unsigned_abs();
-    loop {
-        i -= 1;
-        // `v % 10` is below 10, so the cast keeps it whole.
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
     if n < 0 {
         out.push('-');
     }
-    for &d in &buf[i..] {
-        out.push(char::from(d));
-    }
+    crate::plan::text::push_u64(out, n.unsigned_abs());
 }
 
 /// Entries of a block mapping whose keys sit at column `indent`; with `inline`, the
