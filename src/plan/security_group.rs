@@ -168,40 +168,7 @@ fn rule_key(
 /// SG rule descriptions allow only `a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*` and 255 characters;
 /// target names and canonical ports stay inside that alphabet by construction.
 fn describe(reasons: &[Reason]) -> String {
-    let room: usize = reasons
-        .iter()
-        .map(|r| r.target.len() + r.port.len() + 3)
-        .sum();
-    let mut s = String::with_capacity(9 + room.min(512));
-    s.push_str("shibori: ");
-    let mut last: Option<(&str, &str)> = None;
-    for r in reasons {
-        let item = (r.target.as_str(), r.port.as_str());
-        if last == Some(item) {
-            continue;
-        }
-        if last.is_some() {
-            s.push_str(", ");
-        }
-        s.push_str(item.0);
-        s.push(' ');
-        s.push_str(item.1);
-        last = Some(item);
-    }
-    if s.len() <= 255 {
-        return s; // bytes bound characters: no copy for the usual short description
-    }
-    truncate(&s, 255)
-}
-
-pub fn truncate(s: &str, max: usize) -> String {
-    // Bytes bound characters: most descriptions are short and skip the count.
-    if s.len() <= max || s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut t: String = s.chars().take(max.saturating_sub(3)).collect();
-    t.push_str("...");
-    t
+    text::description(reasons.iter().map(|r| [r.target.as_str(), r.port.as_str()]))
 }
 
 pub fn plan(

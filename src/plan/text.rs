@@ -5,6 +5,45 @@
 use crate::net::PortRange;
 use ipnet::Ipv4Net;
 
+/// AWS's limit on security group rule, authorization rule and route descriptions.
+pub const MAX_DESCRIPTION: usize = 255;
+
+/// `shibori: ` and the items joined by `, `, each item's parts joined by a space, an
+/// item repeated in a row written once (callers pass sorted reasons); cut to
+/// [`MAX_DESCRIPTION`] characters.
+pub fn description<'a, const N: usize>(items: impl IntoIterator<Item = [&'a str; N]>) -> String {
+    let mut s = String::with_capacity(64);
+    s.push_str("shibori: ");
+    let mut last: Option<[&str; N]> = None;
+    for item in items {
+        if last == Some(item) {
+            continue;
+        }
+        if last.is_some() {
+            s.push_str(", ");
+        }
+        for (i, part) in item.iter().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            s.push_str(part);
+        }
+        last = Some(item);
+    }
+    truncate(s, MAX_DESCRIPTION)
+}
+
+/// `s` cut to `max` characters, ending in `...` when cut.
+pub fn truncate(s: String, max: usize) -> String {
+    // Bytes bound characters: most texts are short, keep their buffer and skip the count.
+    if s.len() <= max || s.chars().count() <= max {
+        return s;
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(3)).collect();
+    t.push_str("...");
+    t
+}
+
 /// Appends `n` in decimal, as `u32`'s `Display` does.
 pub fn push_u32(out: &mut String, n: u32) {
     push_u64(out, u64::from(n));
@@ -55,6 +94,19 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::net::Ipv4Addr;
+
+    #[test]
+    fn descriptions_write_repeats_once_and_stop_at_255_characters() {
+        assert_eq!(
+            description([["a", "ssh"], ["a", "ssh"], ["a", "https"], ["b", "ssh"]]),
+            "shibori: a ssh, a https, b ssh"
+        );
+        assert_eq!(description([["a"], ["a"], ["b"]]), "shibori: a, b");
+        // Distinct neighbours, so nothing is skipped; two bytes per character.
+        let long = description((0..100).map(|i| if i % 2 == 0 { ["é"] } else { ["ü"] }));
+        assert_eq!(long.chars().count(), MAX_DESCRIPTION);
+        assert!(long.ends_with("..."));
+    }
 
     proptest! {
         #[test]

@@ -1,7 +1,6 @@
 //! SPEC §4.4–4.5: authorization rules (closed under longest-prefix match) and Client
 //! VPN routes (identical on every target network).
 
-use super::security_group::truncate;
 use super::{quotas, text, AuthorizationRule, Name, Names, Reason, Role, Route};
 use crate::diagnostic::Diagnostic;
 use crate::intent::{Destination, Intent, Target};
@@ -91,27 +90,6 @@ pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>) {
     }
 }
 
-/// `shibori: ` and the distinct targets of `reasons` (sorted, so repeats are adjacent).
-fn describe_targets(reasons: &[Reason]) -> String {
-    let mut s = String::from("shibori: ");
-    let mut last: Option<&str> = None;
-    for r in reasons {
-        let t = r.target.as_str();
-        if last == Some(t) {
-            continue;
-        }
-        if last.is_some() {
-            s.push_str(", ");
-        }
-        s.push_str(t);
-        last = Some(t);
-    }
-    if s.len() <= 255 {
-        return s; // bytes bound characters: no copy for the usual short description
-    }
-    truncate(&s, 255)
-}
-
 /// `<cidr>.<group>`, or `<cidr>.all-users`: the rule's stable key.
 fn authorization_key(cidr: &Ipv4Net, group: Option<&str>) -> String {
     let mut key = String::with_capacity(24 + group.map_or(9, str::len));
@@ -132,7 +110,7 @@ pub fn authorization_rules(
     for (cidr, (access, mut reasons)) in map {
         reasons.sort();
         reasons.dedup();
-        let mut description = describe_targets(&reasons);
+        let mut description = text::description(reasons.iter().map(|r| [r.target.as_str()]));
         let groups: Vec<Option<String>> = if access.all_users {
             vec![None]
         } else {
@@ -204,13 +182,12 @@ pub fn routes(intent: &Intent, warnings: &mut Vec<Diagnostic>) -> Vec<Route> {
                 .filter(|t| matches!(t.destination, Destination::Outside { cidr: c } if contains(cidr, &c)))
                 .map(|t| Reason { target: t.name.as_str().into(), port: Name::default(), target_network: Some(tn_name.clone()), role: Role::Route })
                 .collect();
-            let names: Vec<&str> = reasons.iter().map(|r| r.target.as_str()).collect();
             routes.push(Route {
                 key: format!("{}.{cidr}", tn.name),
                 logical_id: String::new(),
                 cidr: *cidr,
                 target_network: tn.name.clone(),
-                description: truncate(&format!("shibori: {}", names.join(", ")), 255),
+                description: text::description(reasons.iter().map(|r| [r.target.as_str()])),
                 reasons,
             });
         }
