@@ -251,19 +251,7 @@ fn write_key_value<'n>(y: &mut Yaml<'n>, k: &'n str, v: &'n Node, indent: usize)
         pad(&mut y.out, indent);
         y.out.push(':');
         // The value is a node in a fresh context, indented below `? `.
-        match v {
-            Node::Seq(items) if !items.is_empty() => {
-                y.out.push(' ');
-                write_items(y, items, indent + 2, true);
-            }
-            _ => match entries(v) {
-                Some(e) if !e.is_empty() => {
-                    y.out.push(' ');
-                    write_entries(y, &e, indent + 2, true);
-                }
-                _ => write_inline(y, v, indent),
-            },
-        }
+        write_compact(y, v, indent);
         return;
     }
     write_styled(&mut y.out, k, style, indent);
@@ -291,19 +279,25 @@ fn write_items<'n>(y: &mut Yaml<'n>, items: &'n [Node], indent: usize, inline: b
             pad(&mut y.out, indent);
         }
         y.out.push('-');
-        match item {
-            Node::Seq(inner) if !inner.is_empty() => {
-                y.out.push(' ');
-                write_items(y, inner, indent + 2, true);
-            }
-            _ => match entries(item) {
-                Some(e) if !e.is_empty() => {
-                    y.out.push(' ');
-                    write_entries(y, &e, indent + 2, true);
-                }
-                _ => write_inline(y, item, indent),
-            },
+        write_compact(y, item, indent);
+    }
+}
+
+/// A node after `- ` or `: ` (of an explicit key) at column `indent`: a collection
+/// starts on the same line, its entries at `indent + 2`.
+fn write_compact<'n>(y: &mut Yaml<'n>, v: &'n Node, indent: usize) {
+    match v {
+        Node::Seq(items) if !items.is_empty() => {
+            y.out.push(' ');
+            write_items(y, items, indent + 2, true);
         }
+        _ => match entries(v) {
+            Some(e) if !e.is_empty() => {
+                y.out.push(' ');
+                write_entries(y, &e, indent + 2, true);
+            }
+            _ => write_inline(y, v, indent),
+        },
     }
 }
 
