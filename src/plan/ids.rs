@@ -41,55 +41,6 @@ fn base_name(prefix: &str, parts: &[&str]) -> String {
     base
 }
 
-/// Every named item's base name, in naming order (the endpoint group is fixed).
-fn base_names(plan: &Plan) -> Vec<String> {
-    let mut out = Vec::with_capacity(
-        plan.security_groups.len()
-            + plan.security_group_rules.len()
-            + plan.nacl_entries.len()
-            + plan.authorization_rules.len()
-            + plan.routes.len()
-            + plan.associations.len()
-            + plan.targets.len()
-            + plan.inputs.len(),
-    );
-    for g in &plan.security_groups {
-        if g.key != super::security_group::ENDPOINT_KEY {
-            out.push(base_name("TargetSecurityGroup", &[&g.key]));
-        }
-    }
-    for r in &plan.security_group_rules {
-        let prefix = match r.direction {
-            super::Direction::Ingress => "SgIngress",
-            super::Direction::Egress => "SgEgress",
-        };
-        let key = r
-            .key
-            .split_once('.')
-            .map_or(r.key.as_str(), |(_, rest)| rest);
-        out.push(base_name(prefix, &[&r.security_group, key]));
-    }
-    out.extend(
-        plan.nacl_entries
-            .iter()
-            .map(|e| base_name("NaclEntry", &[&e.key])),
-    );
-    out.extend(
-        plan.authorization_rules
-            .iter()
-            .map(|a| base_name("Authorization", &[&a.key])),
-    );
-    out.extend(plan.routes.iter().map(|r| base_name("Route", &[&r.key])));
-    out.extend(
-        plan.associations
-            .iter()
-            .map(|a| base_name("Association", &[&a.target_network])),
-    );
-    out.extend(plan.targets.iter().map(|t| base_name("Target", &[&t.name])));
-    out.extend(plan.inputs.iter().map(|i| base_name("", &[&i.name])));
-    out
-}
-
 /// Makes the names unique in order: a name already taken (by a fixed name, an earlier
 /// name or an earlier suffixed name) becomes `<name>X2`, `<name>X3`, … whichever is
 /// free first.
@@ -127,38 +78,69 @@ fn make_unique(names: &mut [String]) {
 }
 
 pub fn assign_logical_ids(plan: &mut Plan) {
-    let mut names = base_names(plan);
-    make_unique(&mut names);
-    // Hand the names out in the order `base_names` made them.
-    let mut names = names.into_iter();
-    let mut next = || names.next().unwrap_or_default();
+    // Each named item's ID field with its base name, in naming order: one walk decides
+    // both, so the order of naming and of handing out cannot drift apart.
+    let mut slots: Vec<(&mut String, String)> = Vec::with_capacity(
+        plan.security_groups.len()
+            + plan.security_group_rules.len()
+            + plan.nacl_entries.len()
+            + plan.authorization_rules.len()
+            + plan.routes.len()
+            + plan.associations.len()
+            + plan.targets.len()
+            + plan.inputs.len(),
+    );
     for g in &mut plan.security_groups {
-        g.logical_id = if g.key == super::security_group::ENDPOINT_KEY {
-            "EndpointSecurityGroup".to_string()
+        if g.key == super::security_group::ENDPOINT_KEY {
+            g.logical_id = "EndpointSecurityGroup".to_string();
         } else {
-            next()
-        };
+            let base = base_name("TargetSecurityGroup", &[&g.key]);
+            slots.push((&mut g.logical_id, base));
+        }
     }
     for r in &mut plan.security_group_rules {
-        r.logical_id = next();
+        let prefix = match r.direction {
+            super::Direction::Ingress => "SgIngress",
+            super::Direction::Egress => "SgEgress",
+        };
+        let key = r
+            .key
+            .split_once('.')
+            .map_or(r.key.as_str(), |(_, rest)| rest);
+        let base = base_name(prefix, &[&r.security_group, key]);
+        slots.push((&mut r.logical_id, base));
     }
     for e in &mut plan.nacl_entries {
-        e.logical_id = next();
+        let base = base_name("NaclEntry", &[&e.key]);
+        slots.push((&mut e.logical_id, base));
     }
     for a in &mut plan.authorization_rules {
-        a.logical_id = next();
+        let base = base_name("Authorization", &[&a.key]);
+        slots.push((&mut a.logical_id, base));
     }
     for r in &mut plan.routes {
-        r.logical_id = next();
+        let base = base_name("Route", &[&r.key]);
+        slots.push((&mut r.logical_id, base));
     }
     for a in &mut plan.associations {
-        a.logical_id = next();
+        let base = base_name("Association", &[&a.target_network]);
+        slots.push((&mut a.logical_id, base));
     }
     for t in &mut plan.targets {
-        t.logical_id = next();
+        let base = base_name("Target", &[&t.name]);
+        slots.push((&mut t.logical_id, base));
     }
     for i in &mut plan.inputs {
-        i.logical_id = next();
+        let base = base_name("", &[&i.name]);
+        slots.push((&mut i.logical_id, base));
+    }
+    let mut names: Vec<String> = slots
+        .iter_mut()
+        .map(|(_, base)| std::mem::take(base))
+        .collect();
+    make_unique(&mut names);
+    for ((slot, _), name) in slots.into_iter().zip(names) {
+        *slot = name;
     }
 }
 
