@@ -15,7 +15,19 @@ pub fn cores() -> usize {
 /// independent items that each take a while, such as the templates of a nested
 /// rendering.
 pub fn par_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let threads = cores().min(4).min(items.len());
+    par_map_on(cores().min(4), items, f)
+}
+
+/// `par_map` on `threads` threads whatever the cores, for work that mostly waits (on
+/// the disk) rather than computes. The calling thread takes the last share itself:
+/// starting a thread costs a few hundred microseconds in a small VM, and the caller
+/// would otherwise only wait.
+pub fn par_map_on<T: Send, R: Send>(
+    threads: usize,
+    items: Vec<T>,
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.min(items.len());
     if threads <= 1 {
         return items.into_iter().map(f).collect();
     }
@@ -29,15 +41,36 @@ pub fn par_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Ve
         }
         chunks.push(chunk);
     }
+    let own = chunks.pop().unwrap_or_default();
     std::thread::scope(|scope| {
         let f = &f;
         let handles: Vec<_> = chunks
             .into_iter()
             .map(|chunk| scope.spawn(move || chunk.into_iter().map(f).collect::<Vec<R>>()))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        let own: Vec<R> = own.into_iter().map(f).collect();
+        let mut out: Vec<R> = Vec::with_capacity(handles.len() * per + own.len());
+        for h in handles {
+            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        out.extend(own);
+        out
+    })
+}
+
+/// `(a(), b())`, `a` on a second thread while this one runs `b`; a panic in either
+/// reaches the caller.
+pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if cores() <= 1 {
+        let a = a();
+        return (a, b());
+    }
+    std::thread::scope(|scope| {
+        let other = scope.spawn(a);
+        let b = b();
+        let a = other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a, b)
     })
 }

@@ -411,27 +411,19 @@ pub fn acl_key(acl: &AclRef) -> String {
 pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
     let mut warnings = Vec::new();
     let names = Names::new(intent);
-    // The layers are independent: the NACLs, authorization rules and routes are planned
-    // on a second core while this one plans the security groups, the two halves of
+    // The layers are independent: the NACLs are planned on a second core while this
+    // one plans the security groups, authorization rules and routes, the two halves of
     // about equal work at scale. The results and warnings join in a fixed order.
-    let (
-        (security_groups, security_group_rules),
-        (nacls, authorization_rules, routes, vpn_warnings),
-    ) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| {
-            let mut warnings = Vec::new();
-            let nacls = nacl::plan(intent, &names);
-            let authorization_rules = vpn::authorization_rules(intent, &names, &mut warnings);
-            let routes = vpn::routes(intent, &mut warnings);
-            (nacls, authorization_rules, routes, warnings)
-        });
-        let groups = security_group::plan(intent, &names, &mut warnings);
-        let other = other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (groups, other)
-    });
-    warnings.extend(vpn_warnings);
+    let (nacls, (security_groups, security_group_rules, authorization_rules, routes)) =
+        crate::parallel::join(
+            || nacl::plan(intent, &names),
+            || {
+                let (groups, rules) = security_group::plan(intent, &names, &mut warnings);
+                let authorization_rules = vpn::authorization_rules(intent, &names, &mut warnings);
+                let routes = vpn::routes(intent, &mut warnings);
+                (groups, rules, authorization_rules, routes)
+            },
+        );
     let (nacl_entries, nacl_entries_unmerged) = nacls?;
 
     let mut network_acls: Vec<NetworkAcl> = Vec::new();

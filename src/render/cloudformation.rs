@@ -167,14 +167,10 @@ fn resources(plan: &Plan) -> Entries<'_> {
     let groups = groups(plan);
     // The security group resources and the rest are independent: built side by side,
     // joined in document order.
-    let (mut m, rest) = std::thread::scope(|scope| {
-        let security = scope.spawn(|| security_group_resources(plan, &groups));
-        let rest = network_resources(plan, &groups);
-        let security = security
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (security, rest)
-    });
+    let (mut m, rest) = crate::parallel::join(
+        || security_group_resources(plan, &groups),
+        || network_resources(plan, &groups),
+    );
     m.extend(rest);
     tree::dedup(&mut m);
     m

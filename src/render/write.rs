@@ -105,47 +105,30 @@ pub fn write_all(
         }
     };
     // With fsync most of the time goes to waiting for the disk; the files are
-    // independent, so a few threads let the file system flush them together.
-    let threads = files.len().clamp(1, 4);
-    let per_thread = files.len().div_ceil(threads).max(1);
-    let outcome: Result<Vec<usize>, (PathBuf, std::io::Error)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = staged
-            .chunks(per_thread)
-            .zip(files.chunks(per_thread))
-            .map(|(paths, files)| {
-                scope.spawn(move || {
-                    let mut unchanged = Vec::new();
-                    for (i, ((tmp, target), f)) in paths.iter().zip(files).enumerate() {
-                        if fs::read(target).is_ok_and(|b| b == f.contents.as_bytes()) {
-                            unchanged.push(i);
-                            continue;
-                        }
-                        if let Err(e) = write_temp(tmp, &f.contents, durability) {
-                            return Err((target.to_path_buf(), e));
-                        }
-                    }
-                    Ok(unchanged)
-                })
-            })
-            .collect();
-        let mut outcome = Ok(Vec::new());
-        for (n, h) in handles.into_iter().enumerate() {
-            let r = h.join().unwrap_or_else(|_| {
-                Err((
-                    dir.to_path_buf(),
-                    std::io::Error::other("a writer thread panicked"),
-                ))
-            });
-            match (&mut outcome, r) {
-                (Ok(all), Ok(unchanged)) => {
-                    all.extend(unchanged.into_iter().map(|i| n * per_thread + i))
-                }
-                (Ok(_), Err(e)) => outcome = Err(e),
-                (Err(_), _) => {}
-            }
+    // independent, so a few threads let the file system flush them together. Without
+    // it the work is the copy into the page cache, worth a thread per core.
+    let threads = match durability {
+        Durability::Fsync => 4,
+        Durability::Atomic => crate::parallel::cores().min(4),
+    };
+    let work: Vec<(&(PathBuf, &Path), &RenderedFile)> = staged.iter().zip(files).collect();
+    let written = crate::parallel::par_map_on(threads, work, |((tmp, target), f)| {
+        if fs::read(target).is_ok_and(|b| b == f.contents.as_bytes()) {
+            return Ok(false);
         }
-        outcome
+        write_temp(tmp, &f.contents, durability)
+            .map(|()| true)
+            .map_err(|e| (target.to_path_buf(), e))
     });
+    let outcome: Result<Vec<usize>, (PathBuf, std::io::Error)> = written
+        .into_iter()
+        .enumerate()
+        .try_fold(Vec::new(), |mut unchanged, (i, w)| {
+            if !w? {
+                unchanged.push(i);
+            }
+            Ok(unchanged)
+        });
     let unchanged = match outcome {
         Ok(u) => u,
         Err((path, source)) => {
