@@ -25,9 +25,21 @@ pub fn run(
         return Ok(Outcome::Failure);
     };
     super::print_diagnostics(ctx, &planned.warnings, &planned.source);
-    let files = render::render(&planned.plan, format)
+    let rendering = render::rendering(&planned.plan, format)
         .with_context(|| format!("cannot render {}", format.name()))?;
+    let outcome = emit(&rendering.files, format, out, check, durability);
+    super::exit_without_freeing(rendering);
+    super::exit_without_freeing(planned);
+    outcome
+}
 
+fn emit(
+    files: &[render::RenderedFile],
+    format: RenderFormat,
+    out: Option<&Path>,
+    check: bool,
+    durability: write::Durability,
+) -> anyhow::Result<Outcome> {
     match out {
         None if files.len() > 1 => anyhow::bail!(
             "the plan exceeds CloudFormation's per-template limits, so `--format {}` writes a parent template and nested stacks: give a directory with `--out DIR`",
@@ -35,7 +47,7 @@ pub fn run(
         ),
         None => {
             let mut stdout = std::io::stdout().lock();
-            for f in &files {
+            for f in files {
                 stdout
                     .write_all(f.contents.as_bytes())
                     .context("cannot write to stdout")?;
@@ -44,7 +56,7 @@ pub fn run(
             Ok(Outcome::Success)
         }
         Some(dir) if check => {
-            let drift = write::check(dir, &files)?;
+            let drift = write::check(dir, files)?;
             if drift.is_empty() {
                 return Ok(Outcome::Success);
             }
@@ -64,7 +76,7 @@ pub fn run(
             Ok(Outcome::Failure)
         }
         Some(dir) => {
-            write::write_all(dir, &files, durability)?;
+            write::write_all(dir, files, durability)?;
             Ok(Outcome::Success)
         }
     }

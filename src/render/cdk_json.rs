@@ -14,6 +14,10 @@ struct Param {
 }
 
 pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
+    Ok(rendering(plan)?.files)
+}
+
+pub(super) fn rendering(plan: &Plan) -> Result<super::Rendering<'_>, RenderError> {
     const EXT: &str = ".template.json";
     let stacks = super::nested::stacks(plan, EXT);
     let nested: Vec<Nested> = stacks
@@ -25,17 +29,19 @@ pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
             file: format!("{}{EXT}", s.stem),
         })
         .collect();
-    let mut files = super::par_map(stacks, |s| {
+    let written = super::par_map(stacks, |s| {
         let mut json = match s.json {
             Some(j) => j,
             None => super::tree::to_json_pretty(&s.template, s.size_hint()),
         };
         json.push('\n');
-        RenderedFile {
+        let file = RenderedFile {
             path: PathBuf::from(format!("{}{EXT}", s.stem)),
             contents: json,
-        }
+        };
+        (file, s.template)
     });
+    let (mut files, trees): (Vec<RenderedFile>, Vec<_>) = written.into_iter().unzip();
     let file_name = format!("{}{EXT}", plan.name);
     let params: Vec<Param> = plan
         .inputs
@@ -56,7 +62,10 @@ pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
         path: PathBuf::from("README.md"),
         contents: super::templates::render("cdk-json/README.md", &ctx)?,
     });
-    Ok(files)
+    Ok(super::Rendering {
+        files,
+        _trees: trees,
+    })
 }
 
 #[derive(Serialize)]

@@ -28,12 +28,22 @@ pub fn no_traffic_placeholder() -> Node<'static> {
 }
 
 pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
-    Ok(super::par_map(super::nested::stacks(plan, ".yaml"), |s| {
-        RenderedFile {
+    Ok(rendering(plan).files)
+}
+
+pub(super) fn rendering(plan: &Plan) -> super::Rendering<'_> {
+    let written = super::par_map(super::nested::stacks(plan, ".yaml"), |s| {
+        let file = RenderedFile {
             path: PathBuf::from(format!("{}.yaml", s.stem)),
             contents: tree::to_yaml(&s.template, s.size_hint()),
-        }
-    }))
+        };
+        (file, s.template)
+    });
+    let (files, trees) = written.into_iter().unzip();
+    super::Rendering {
+        files,
+        _trees: trees,
+    }
 }
 
 fn borrowed(s: &str) -> Node<'_> {

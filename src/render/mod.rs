@@ -63,12 +63,36 @@ impl RenderFormat {
 
 /// Renders the plan; files come back sorted by path, so the output is deterministic.
 pub fn render(plan: &Plan, format: RenderFormat) -> Result<Vec<RenderedFile>, RenderError> {
-    let mut files = match format {
-        RenderFormat::Terraform => terraform::render(plan)?,
-        RenderFormat::TerraformJson => terraform_json::render(plan)?,
-        RenderFormat::Cloudformation => cloudformation::render(plan)?,
-        RenderFormat::CdkJson => cdk_json::render(plan)?,
+    Ok(rendering(plan, format)?.files)
+}
+
+/// A rendering and the document trees it was written from.
+pub struct Rendering<'p> {
+    /// Sorted by path.
+    pub files: Vec<RenderedFile>,
+    /// Freeing a large tree node by node costs about a third of writing it out, so the
+    /// trees are handed to the caller: a process about to exit forgets the rendering
+    /// (`commands::exit_without_freeing`) and the OS takes the memory back at once.
+    _trees: Vec<tree::Node<'p>>,
+}
+
+impl Rendering<'_> {
+    fn files(files: Vec<RenderedFile>) -> Self {
+        Rendering {
+            files,
+            _trees: Vec::new(),
+        }
+    }
+}
+
+/// `render`, with the trees behind the files handed over rather than freed.
+pub fn rendering(plan: &Plan, format: RenderFormat) -> Result<Rendering<'_>, RenderError> {
+    let mut rendering = match format {
+        RenderFormat::Terraform => Rendering::files(terraform::render(plan)?),
+        RenderFormat::TerraformJson => Rendering::files(terraform_json::render(plan)?),
+        RenderFormat::Cloudformation => cloudformation::rendering(plan),
+        RenderFormat::CdkJson => cdk_json::rendering(plan)?,
     };
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    rendering.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(rendering)
 }
