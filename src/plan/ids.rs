@@ -1,14 +1,19 @@
 //! CloudFormation logical IDs: alphanumeric, derived from each rule's key so that they
 //! stay stable when unrelated rules change, and made unique deterministically.
 //!
-//! Names are built once each, in naming order, then made unique in a second pass that
-//! borrows them: a name costs one allocation, not a build, a copy and two lookups.
+//! Base names are built once each, where the items are planned, then made unique in one
+//! pass that borrows them: a name costs one allocation, not a build, a copy and two
+//! lookups.
 
-use super::Plan;
+use super::{
+    AuthorizationRule, NaclEntry, Plan, Route, SecurityGroup, SecurityGroupRule, TargetPlan,
+};
 use crate::fast_hash::FastSet;
 
+const FIXED_ENDPOINT_GROUP: &str = "EndpointSecurityGroup";
+
 /// Names the renderers use for resources that are not rules.
-const FIXED: [&str; 2] = ["ClientVpnEndpoint", "EndpointSecurityGroup"];
+const FIXED: [&str; 2] = ["ClientVpnEndpoint", FIXED_ENDPOINT_GROUP];
 
 /// CloudFormation logical IDs are at most 255 characters; leave room for a suffix.
 const MAX_BASE: usize = 240;
@@ -77,10 +82,69 @@ fn make_unique(names: &mut [String]) {
     }
 }
 
+// Base names are given where the items are planned, on whichever core plans them
+// (pure functions of each item's key); `assign_logical_ids` then only makes them unique,
+// in one fixed naming order.
+
+pub fn name_security_groups(groups: &mut [SecurityGroup]) {
+    for g in groups {
+        g.logical_id = if g.key == super::security_group::ENDPOINT_KEY {
+            FIXED_ENDPOINT_GROUP.to_string()
+        } else {
+            base_name("TargetSecurityGroup", &[&g.key])
+        };
+    }
+}
+
+pub fn name_security_group_rules(rules: &mut [SecurityGroupRule]) {
+    for r in rules {
+        let prefix = match r.direction {
+            super::Direction::Ingress => "SgIngress",
+            super::Direction::Egress => "SgEgress",
+        };
+        let key = r
+            .key
+            .split_once('.')
+            .map_or(r.key.as_str(), |(_, rest)| rest);
+        r.logical_id = base_name(prefix, &[&r.security_group, key]);
+    }
+}
+
+pub fn name_nacl_entries(entries: &mut [NaclEntry]) {
+    for e in entries {
+        e.logical_id = base_name("NaclEntry", &[&e.key]);
+    }
+}
+
+pub fn name_authorization_rules(rules: &mut [AuthorizationRule]) {
+    for a in rules {
+        a.logical_id = base_name("Authorization", &[&a.key]);
+    }
+}
+
+pub fn name_routes(routes: &mut [Route]) {
+    for r in routes {
+        r.logical_id = base_name("Route", &[&r.key]);
+    }
+}
+
+pub fn name_targets(targets: &mut [TargetPlan]) {
+    for t in targets {
+        t.logical_id = base_name("Target", &[&t.name]);
+    }
+}
+
+/// Names the associations and inputs, then makes every logical ID unique in naming
+/// order: security groups, their rules, NACL entries, authorization rules, routes,
+/// associations, targets, inputs. The other items carry their base names already.
 pub fn assign_logical_ids(plan: &mut Plan) {
-    // Each named item's ID field with its base name, in naming order: one walk decides
-    // both, so the order of naming and of handing out cannot drift apart.
-    let mut slots: Vec<(&mut String, String)> = Vec::with_capacity(
+    for a in &mut plan.associations {
+        a.logical_id = base_name("Association", &[&a.target_network]);
+    }
+    for i in &mut plan.inputs {
+        i.logical_id = base_name("", &[&i.name]);
+    }
+    let mut slots: Vec<&mut String> = Vec::with_capacity(
         plan.security_groups.len()
             + plan.security_group_rules.len()
             + plan.nacl_entries.len()
@@ -90,56 +154,30 @@ pub fn assign_logical_ids(plan: &mut Plan) {
             + plan.targets.len()
             + plan.inputs.len(),
     );
-    for g in &mut plan.security_groups {
-        if g.key == super::security_group::ENDPOINT_KEY {
-            g.logical_id = "EndpointSecurityGroup".to_string();
-        } else {
-            let base = base_name("TargetSecurityGroup", &[&g.key]);
-            slots.push((&mut g.logical_id, base));
-        }
-    }
-    for r in &mut plan.security_group_rules {
-        let prefix = match r.direction {
-            super::Direction::Ingress => "SgIngress",
-            super::Direction::Egress => "SgEgress",
-        };
-        let key = r
-            .key
-            .split_once('.')
-            .map_or(r.key.as_str(), |(_, rest)| rest);
-        let base = base_name(prefix, &[&r.security_group, key]);
-        slots.push((&mut r.logical_id, base));
-    }
-    for e in &mut plan.nacl_entries {
-        let base = base_name("NaclEntry", &[&e.key]);
-        slots.push((&mut e.logical_id, base));
-    }
-    for a in &mut plan.authorization_rules {
-        let base = base_name("Authorization", &[&a.key]);
-        slots.push((&mut a.logical_id, base));
-    }
-    for r in &mut plan.routes {
-        let base = base_name("Route", &[&r.key]);
-        slots.push((&mut r.logical_id, base));
-    }
-    for a in &mut plan.associations {
-        let base = base_name("Association", &[&a.target_network]);
-        slots.push((&mut a.logical_id, base));
-    }
-    for t in &mut plan.targets {
-        let base = base_name("Target", &[&t.name]);
-        slots.push((&mut t.logical_id, base));
-    }
-    for i in &mut plan.inputs {
-        let base = base_name("", &[&i.name]);
-        slots.push((&mut i.logical_id, base));
-    }
-    let mut names: Vec<String> = slots
-        .iter_mut()
-        .map(|(_, base)| std::mem::take(base))
-        .collect();
+    slots.extend(
+        plan.security_groups
+            .iter_mut()
+            .filter(|g| g.key != super::security_group::ENDPOINT_KEY)
+            .map(|g| &mut g.logical_id),
+    );
+    slots.extend(
+        plan.security_group_rules
+            .iter_mut()
+            .map(|r| &mut r.logical_id),
+    );
+    slots.extend(plan.nacl_entries.iter_mut().map(|e| &mut e.logical_id));
+    slots.extend(
+        plan.authorization_rules
+            .iter_mut()
+            .map(|a| &mut a.logical_id),
+    );
+    slots.extend(plan.routes.iter_mut().map(|r| &mut r.logical_id));
+    slots.extend(plan.associations.iter_mut().map(|a| &mut a.logical_id));
+    slots.extend(plan.targets.iter_mut().map(|t| &mut t.logical_id));
+    slots.extend(plan.inputs.iter_mut().map(|i| &mut i.logical_id));
+    let mut names: Vec<String> = slots.iter_mut().map(|s| std::mem::take(*s)).collect();
     make_unique(&mut names);
-    for ((slot, _), name) in slots.into_iter().zip(names) {
+    for (slot, name) in slots.into_iter().zip(names) {
         *slot = name;
     }
 }

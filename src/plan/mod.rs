@@ -409,22 +409,44 @@ pub fn acl_key(acl: &AclRef) -> String {
 /// Derives the plan (SPEC §4). Errors (NACL numbering and quota) come back as diagnostics
 /// that carry a YAML path; the caller places them in the source.
 pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
-    let mut warnings = Vec::new();
     let names = Names::new(intent);
-    // The layers are independent: the NACLs are planned on a second core while this
-    // one plans the security groups, authorization rules and routes, the two halves of
-    // about equal work at scale. The results and warnings join in a fixed order.
-    let (nacls, (security_groups, security_group_rules, authorization_rules, routes)) =
-        crate::parallel::join(
-            || nacl::plan(intent, &names),
-            || {
-                let (groups, rules) = security_group::plan(intent, &names, &mut warnings);
-                let authorization_rules = vpn::authorization_rules(intent, &names, &mut warnings);
-                let routes = vpn::routes(intent, &mut warnings);
-                (groups, rules, authorization_rules, routes)
-            },
-        );
+    // The layers are independent: the NACLs, authorization rules and the surplus they
+    // leave are planned on a second core while this one plans the security groups and
+    // routes, the two halves of about equal work at scale. Each half names its own
+    // items; the results and warnings join in a fixed order.
+    let (
+        (nacls, authorization_rules, targets, auth_warnings, surplus),
+        (security_groups, security_group_rules, routes, sg_warnings, route_warnings),
+    ) = crate::parallel::join(
+        || {
+            let nacls = nacl::plan(intent, &names).map(|(mut entries, unmerged)| {
+                ids::name_nacl_entries(&mut entries);
+                (entries, unmerged)
+            });
+            let mut warnings = Vec::new();
+            let mut rules = vpn::authorization_rules(intent, &names, &mut warnings);
+            ids::name_authorization_rules(&mut rules);
+            let mut targets = targets(intent);
+            ids::name_targets(&mut targets);
+            let surplus = surplus::analyse(&rules, &targets);
+            (nacls, rules, targets, warnings, surplus)
+        },
+        || {
+            let mut sg_warnings = Vec::new();
+            let (mut groups, mut rules) = security_group::plan(intent, &names, &mut sg_warnings);
+            ids::name_security_groups(&mut groups);
+            ids::name_security_group_rules(&mut rules);
+            let mut route_warnings = Vec::new();
+            let mut routes = vpn::routes(intent, &mut route_warnings);
+            ids::name_routes(&mut routes);
+            (groups, rules, routes, sg_warnings, route_warnings)
+        },
+    );
     let (nacl_entries, nacl_entries_unmerged) = nacls?;
+    let mut warnings = sg_warnings;
+    warnings.extend(auth_warnings);
+    warnings.extend(route_warnings);
+    warnings.extend(surplus);
 
     let mut network_acls: Vec<NetworkAcl> = Vec::new();
     for s in &intent.subnets {
@@ -441,27 +463,6 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
             }),
         }
     }
-
-    let targets = intent
-        .targets
-        .iter()
-        .map(|t| TargetPlan {
-            name: t.name.clone(),
-            subnet: t.subnet().map(|i| intent.subnets[i].name.clone()),
-            cidrs: t.cidrs(),
-            services: t
-                .services
-                .iter()
-                .map(|s| s.canonical().to_string())
-                .collect(),
-            groups: t.groups.clone(),
-            security_group: match t.destination {
-                Destination::Subnet { .. } => Some(security_group::destination_key(t)),
-                Destination::Outside { .. } => None,
-            },
-            logical_id: String::new(),
-        })
-        .collect();
 
     let e = &intent.endpoint;
     let mut plan = Plan {
@@ -529,10 +530,33 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
         associations: Vec::new(),
     };
     plan.requirements = requirements::derive(intent, &plan);
-    warnings.extend(surplus::analyse(&plan));
     plan.warnings = warnings;
     plan.inputs = inputs::derive(&plan);
     plan.associations = inputs::associations(&plan);
     ids::assign_logical_ids(&mut plan);
     Ok(plan)
+}
+
+/// What the plan says about each target (its logical ID is given by `ids`).
+fn targets(intent: &Intent) -> Vec<TargetPlan> {
+    intent
+        .targets
+        .iter()
+        .map(|t| TargetPlan {
+            name: t.name.clone(),
+            subnet: t.subnet().map(|i| intent.subnets[i].name.clone()),
+            cidrs: t.cidrs(),
+            services: t
+                .services
+                .iter()
+                .map(|s| s.canonical().to_string())
+                .collect(),
+            groups: t.groups.clone(),
+            security_group: match t.destination {
+                Destination::Subnet { .. } => Some(security_group::destination_key(t)),
+                Destination::Outside { .. } => None,
+            },
+            logical_id: String::new(),
+        })
+        .collect()
 }

@@ -3,7 +3,7 @@
 //! only per-group control is authorization; a group authorized for a CIDR reaches
 //! every target inside it.
 
-use super::Plan;
+use super::{AuthorizationRule, TargetPlan};
 use crate::diagnostic::Diagnostic;
 use ipnet::Ipv4Net;
 use std::collections::BTreeSet;
@@ -13,14 +13,17 @@ use std::collections::BTreeSet;
 pub use crate::verify::eval::auth::{auth_table, lpm_winners, Admitted, AuthTable};
 
 /// Surplus warnings for the plan, one per (target, admitted group) with the fix.
-pub fn analyse(plan: &Plan) -> Vec<Diagnostic> {
+pub fn analyse(
+    authorization_rules: &[AuthorizationRule],
+    targets: &[TargetPlan],
+) -> Vec<Diagnostic> {
     let table = auth_table(
-        plan.authorization_rules
+        authorization_rules
             .iter()
             .map(|r| (r.cidr, r.group.as_deref())),
     );
     let mut out = Vec::new();
-    for (i, y) in plan.targets.iter().enumerate() {
+    for (i, y) in targets.iter().enumerate() {
         if y.groups.is_empty() {
             continue; // open to all users: nobody is surplus
         }
@@ -36,8 +39,7 @@ pub fn analyse(plan: &Plan) -> Vec<Diagnostic> {
             }
         }
         for (who, prefix) in extra {
-            let via: Vec<&str> = plan
-                .authorization_rules
+            let via: Vec<&str> = authorization_rules
                 .iter()
                 .filter(|r| r.cidr == prefix)
                 .flat_map(|r| r.reasons.iter().map(|x| x.target.as_str()))
