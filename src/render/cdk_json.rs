@@ -18,31 +18,31 @@ pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
 }
 
 pub(super) fn rendering(plan: &Plan) -> Result<super::Rendering<'_>, RenderError> {
-    const EXT: &str = ".template.json";
-    let stacks = super::nested::stacks(plan, EXT);
+    let syntax = super::nested::Syntax::Json;
+    let ext = syntax.ext();
+    let stacks = super::nested::stacks(plan, syntax);
     let nested: Vec<Nested> = stacks
         .iter()
         .enumerate()
         .skip(1)
         .map(|(i, s)| Nested {
             logical_id: format!("TargetsStack{i}"),
-            file: format!("{}{EXT}", s.stem),
+            file: format!("{}{ext}", s.stem),
         })
         .collect();
-    let written = super::par_map(stacks, |s| {
-        let mut json = match s.json {
-            Some(j) => j,
-            None => super::tree::to_json_pretty(&s.template, s.size_hint()),
-        };
-        json.push('\n');
-        let file = RenderedFile {
-            path: PathBuf::from(format!("{}{EXT}", s.stem)),
-            contents: json,
-        };
-        (file, s.template)
-    });
-    let (mut files, trees): (Vec<RenderedFile>, Vec<_>) = written.into_iter().unzip();
-    let file_name = format!("{}{EXT}", plan.name);
+    let (mut files, trees): (Vec<RenderedFile>, Vec<_>) = stacks
+        .into_iter()
+        .map(|s| {
+            let mut json = s.text;
+            json.push('\n');
+            let file = RenderedFile {
+                path: PathBuf::from(format!("{}{ext}", s.stem)),
+                contents: json,
+            };
+            (file, s.template)
+        })
+        .unzip();
+    let file_name = format!("{}{ext}", plan.name);
     let params: Vec<Param> = plan
         .inputs
         .iter()

@@ -32,14 +32,17 @@ pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
 }
 
 pub(super) fn rendering(plan: &Plan) -> super::Rendering<'_> {
-    let written = super::par_map(super::nested::stacks(plan, ".yaml"), |s| {
-        let file = RenderedFile {
-            path: PathBuf::from(format!("{}.yaml", s.stem)),
-            contents: tree::to_yaml(&s.template, s.size_hint()),
-        };
-        (file, s.template)
-    });
-    let (files, trees) = written.into_iter().unzip();
+    let stacks = super::nested::stacks(plan, super::nested::Syntax::Yaml);
+    let (files, trees) = stacks
+        .into_iter()
+        .map(|s| {
+            let file = RenderedFile {
+                path: PathBuf::from(format!("{}.yaml", s.stem)),
+                contents: s.text,
+            };
+            (file, s.template)
+        })
+        .unzip();
     super::Rendering {
         files,
         _trees: trees,

@@ -23,47 +23,69 @@ const CHUNK_OUTPUTS: usize = 180;
 
 type Entries<'a> = Vec<(Key<'a>, Node<'a>)>;
 
-/// One template of the rendering: file stem (no extension) and content.
+/// The syntax the templates are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// `cloudformation`: YAML, `.yaml`.
+    Yaml,
+    /// `cdk-json`: pretty JSON, `.template.json`.
+    Json,
+}
+
+impl Syntax {
+    pub fn ext(self) -> &'static str {
+        match self {
+            Syntax::Yaml => ".yaml",
+            Syntax::Json => ".template.json",
+        }
+    }
+
+    fn write(self, template: &Node) -> String {
+        // A generous guess of the written size, so the output buffer grows at most once.
+        let n = count(template, "Resources") + count(template, "Outputs");
+        let size_hint = 4096 + 512 * n;
+        match self {
+            Syntax::Yaml => tree::to_yaml(template, size_hint),
+            Syntax::Json => tree::to_json_pretty(template, size_hint),
+        }
+    }
+}
+
+/// One template of the rendering: file stem (no extension), the tree and its text.
 pub struct Stack<'a> {
     pub stem: String,
     pub template: Node<'a>,
-    /// The template as pretty JSON when measuring it already wrote it out.
-    pub json: Option<String>,
-}
-
-impl Stack<'_> {
-    /// A generous guess of the written size, so the output buffer grows at most once.
-    pub fn size_hint(&self) -> usize {
-        if let Some(j) = &self.json {
-            return j.len();
-        }
-        let n = count(&self.template, "Resources") + count(&self.template, "Outputs");
-        4096 + 512 * n
-    }
+    pub text: String,
 }
 
 fn count(t: &Node, section: &str) -> usize {
     t.get(section).and_then(Node::as_map).map_or(0, <[_]>::len)
 }
 
-/// The template, or the parent and its children when one template would be too large.
-/// `ext` is the file extension the templates are written with (for `TemplateURL`).
-pub fn stacks<'a>(plan: &'a Plan, ext: &str) -> Vec<Stack<'a>> {
+/// The template, or the parent and its children when one template would be too large,
+/// each written out in `syntax`. A child is written on the thread that builds it, while
+/// its tree is still in cache.
+pub fn stacks(plan: &Plan, syntax: Syntax) -> Vec<Stack<'_>> {
     let whole = cloudformation::template(plan);
     let within_counts = count(&whole, "Resources") <= MAX_RESOURCES
         && count(&whole, "Outputs") <= MAX_OUTPUTS
         && count(&whole, "Parameters") <= MAX_PARAMETERS;
     if within_counts {
+        // The 1 MB limit is on the JSON a template is uploaded as.
         let json = tree::to_json_pretty(&whole, 64 * 1024);
         if json.len() <= MAX_BYTES {
+            let text = match syntax {
+                Syntax::Json => json,
+                Syntax::Yaml => syntax.write(&whole),
+            };
             return vec![Stack {
                 stem: plan.name.clone(),
                 template: whole,
-                json: Some(json),
+                text,
             }];
         }
     }
-    split(plan, whole, ext)
+    split(plan, whole, syntax)
 }
 
 /// The one target a rule serves, if it serves exactly one.
@@ -228,7 +250,8 @@ fn take_section<'a>(t: &mut Node<'a>, name: &str) -> Entries<'a> {
     }
 }
 
-fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
+fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, syntax: Syntax) -> Vec<Stack<'a>> {
+    let ext = syntax.ext();
     let (res_owner, out_owner) = owners(plan);
     let resources = take_section(&mut whole, "Resources");
     let outputs = take_section(&mut whole, "Outputs");
@@ -352,10 +375,11 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
             Cow::Owned(format!("TargetsStack{}", c + 1)),
             Node::Map(stack),
         );
+        let template = Node::Map(t);
         let child = Stack {
+            text: syntax.write(&template),
             stem,
-            template: Node::Map(t),
-            json: None,
+            template,
         };
         (child, stack_resource)
     });
@@ -389,12 +413,13 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, ext: &str) -> Vec<Stack<'a>> {
             _ => parent.push((k, v)),
         }
     }
+    let template = Node::Map(parent);
     stacks.insert(
         0,
         Stack {
             stem: plan.name.clone(),
-            template: Node::Map(parent),
-            json: None,
+            text: syntax.write(&template),
+            template,
         },
     );
     stacks
