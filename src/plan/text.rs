@@ -33,6 +33,16 @@ pub fn description<'a, const N: usize>(items: impl IntoIterator<Item = [&'a str;
     truncate(s, MAX_DESCRIPTION)
 }
 
+/// The parts joined, in one allocation of the exact size: `format!` with only `{}`
+/// placeholders, without its formatting machinery.
+pub fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
 /// `s` cut to `max` characters, ending in `...` when cut.
 pub fn truncate(s: String, max: usize) -> String {
     // Bytes bound characters: most texts are short, keep their buffer and skip the count.

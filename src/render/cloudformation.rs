@@ -11,6 +11,7 @@
 use super::tree::{self, map, Key, Node};
 use super::{FastMap, RenderError, RenderedFile};
 use crate::intent::Protocol;
+use crate::plan::text::concat;
 use crate::plan::{Direction, InputKind, Peer, Plan, SecurityGroup};
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -427,9 +428,9 @@ fn outputs(plan: &Plan) -> Entries<'_> {
     ));
     for g in &plan.security_groups {
         m.push((
-            Cow::Owned(format!("{}Id", g.logical_id)),
+            Cow::Owned(concat(&[&g.logical_id, "Id"])),
             map! {
-                "Description" => format!("ID of security group `{}`", g.id.as_deref().unwrap_or(&g.name)),
+                "Description" => concat(&["ID of security group `", g.id.as_deref().unwrap_or(&g.name), "`"]),
                 "Value" => sg_id(&groups, &g.key),
             },
         ));
@@ -437,9 +438,9 @@ fn outputs(plan: &Plan) -> Entries<'_> {
     for t in &plan.targets {
         if let Some(k) = &t.security_group {
             m.push((
-                Cow::Owned(format!("{}SecurityGroupId", t.logical_id)),
+                Cow::Owned(concat(&[&t.logical_id, "SecurityGroupId"])),
                 map! {
-                    "Description" => format!("Security group the instances of target `{}` must carry", t.name),
+                    "Description" => concat(&["Security group the instances of target `", &t.name, "` must carry"]),
                     "Value" => sg_id(&groups, k),
                 },
             ));

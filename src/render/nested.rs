@@ -8,6 +8,7 @@
 use super::cloudformation;
 use super::tree::{self, map, Key, Node};
 use super::FastMap;
+use crate::plan::text::concat;
 use crate::plan::{Peer, Plan, Reason};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -112,7 +113,7 @@ fn owners(plan: &Plan) -> (FastMap<&str, &str>, FastMap<String, &str>) {
         if let (None, Some(t)) = (&g.id, g.targets.first()) {
             group_owner.insert(&g.key, t);
             res.insert(g.logical_id.as_str(), t.as_str());
-            out.insert(format!("{}Id", g.logical_id), t.as_str());
+            out.insert(concat(&[&g.logical_id, "Id"]), t.as_str());
         }
     }
     for r in &plan.security_group_rules {
@@ -141,7 +142,7 @@ fn owners(plan: &Plan) -> (FastMap<&str, &str>, FastMap<String, &str>) {
     }
     for t in &plan.targets {
         if t.security_group.is_some() {
-            out.insert(format!("{}SecurityGroupId", t.logical_id), t.name.as_str());
+            out.insert(concat(&[&t.logical_id, "SecurityGroupId"]), t.name.as_str());
         }
     }
     (res, out)
