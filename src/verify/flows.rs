@@ -56,6 +56,10 @@ pub struct SgRules<'a> {
     /// every rule (an endpoint group has one rule per outside destination).
     by_cidr: FastMap<Ipv4Net, Vec<&'a SgRule>>,
     lengths: Vec<u8>,
+    /// The same peer networks in address order, for the range query of the peers that
+    /// lie inside a destination: scanning every rule of an endpoint group per path was
+    /// quadratic in the number of outside destinations.
+    sorted: BTreeMap<Ipv4Net, ()>,
 }
 
 impl<'a> SgRules<'a> {
@@ -96,6 +100,7 @@ impl<'a> Index<'a> {
                 SgPeer::Cidr(c) => {
                     e.cidr.push(r);
                     e.by_cidr.entry(c.trunc()).or_default().push(r);
+                    e.sorted.insert(*c, ());
                     if !e.lengths.contains(&c.prefix_len()) {
                         e.lengths.push(c.prefix_len());
                     }
@@ -155,12 +160,6 @@ impl<'a> Index<'a> {
         o
     }
 
-    fn nacl_rules(&self, acl: &AclRef, egress: bool) -> &[&'a NaclRule] {
-        self.nacl
-            .get(&(acl.clone(), egress))
-            .map_or(&[], Vec::as_slice)
-    }
-
     /// The rules of `group` in `direction` that can match a peer at `addr` carrying
     /// `peer_groups`.
     fn sg_candidates<'s>(
@@ -184,6 +183,20 @@ impl<'a> Index<'a> {
                         .copied(),
                 )
             })
+    }
+
+    /// The CIDR peers of `group` in `dir` that lie inside `net`.
+    fn sg_cidr_peers_within<'s>(
+        &'s self,
+        group: &Ident,
+        dir: Direction,
+        net: &'s Ipv4Net,
+    ) -> impl Iterator<Item = Ipv4Net> + 's {
+        self.sg
+            .get(group)
+            .map(|d| &d[dir_index(dir)])
+            .into_iter()
+            .flat_map(move |e| within(&e.sorted, net).map(|(c, _)| *c))
     }
 
     fn sg_cidr_peers(&self, group: &Ident, dir: Direction) -> impl Iterator<Item = Ipv4Net> + '_ {
@@ -285,11 +298,13 @@ impl<'i, 'a> Path<'i, 'a> {
             b.extend(rs.iter().copied().filter(near));
         }
         for g in &self.ix.bind.endpoint_groups {
-            b.extend(self.ix.sg_cidr_peers(g, Direction::Egress).filter(near));
+            for c in &cidrs {
+                b.extend(self.ix.sg_cidr_peers_within(g, Direction::Egress, c));
+            }
         }
-        if let Some(a) = self.a_t {
-            for e in [true, false] {
-                b.extend(self.ix.nacl_rules(a, e).iter().map(|r| r.cidr).filter(near));
+        if self.a_t.is_some() {
+            for id in [self.ids[0], self.ids[1]] {
+                b.extend(self.ix.nacl_lists[id].iter().map(|r| r.cidr).filter(near));
             }
         }
         b.sort();
@@ -301,9 +316,9 @@ impl<'i, 'a> Path<'i, 'a> {
         let c_t = self.ix.intent.subnets[self.t].cidr;
         let near = |c: &Ipv4Net| contains(&c_t, c);
         let mut b = Vec::new();
-        if let Some(a) = self.a_s {
-            for e in [true, false] {
-                b.extend(self.ix.nacl_rules(a, e).iter().map(|r| r.cidr).filter(near));
+        if self.a_s.is_some() {
+            for id in [self.ids[3], self.ids[2]] {
+                b.extend(self.ix.nacl_lists[id].iter().map(|r| r.cidr).filter(near));
             }
         }
         if let Some(g) = self.dest_sg {
