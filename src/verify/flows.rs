@@ -28,12 +28,17 @@ pub struct Index<'a> {
     pub auth_origin: BTreeMap<Ipv4Net, Vec<String>>,
     /// Route CIDRs per target network (subnet index).
     pub routes: BTreeMap<usize, Vec<Ipv4Net>>,
+    /// The same CIDRs in address order, for the range query of those inside a target.
+    route_cidrs: BTreeMap<usize, BTreeMap<Ipv4Net, ()>>,
     pub associated: BTreeSet<usize>,
     /// Rules per (ACL, egress), by ascending rule number.
     pub nacl: BTreeMap<(AclRef, bool), Vec<&'a NaclRule>>,
     /// The same lists by number (0: an ACL without rules), for the memo below.
     nacl_ids: BTreeMap<(AclRef, bool), usize>,
     nacl_lists: Vec<Vec<&'a NaclRule>>,
+    /// The rule CIDRs of each list in address order: the pieces of a path need those
+    /// inside its destination or source, found by range query rather than a scan.
+    nacl_cidrs: Vec<BTreeMap<Ipv4Net, ()>>,
     /// NACL outcomes per (list, peer piece, protocol): the destination subnet's ACL sees
     /// the same target-network piece for every target behind it.
     memo: RefCell<FastMap<(usize, Ipv4Net, Proto), Rc<Outcome<'a>>>>,
@@ -83,6 +88,10 @@ impl<'a> Index<'a> {
                 routes.entry(s).or_default().push(r.cidr);
             }
         }
+        let route_cidrs = routes
+            .iter()
+            .map(|(t, rs)| (*t, rs.iter().map(|r| (*r, ())).collect()))
+            .collect();
         let mut nacl: BTreeMap<(AclRef, bool), Vec<&NaclRule>> = BTreeMap::new();
         for r in &rs.nacl_rules {
             if let Some(a) = bind.acls.get(&r.acl) {
@@ -113,6 +122,10 @@ impl<'a> Index<'a> {
             nacl_ids.insert(k.clone(), nacl_lists.len());
             nacl_lists.push(v.clone());
         }
+        let nacl_cidrs = nacl_lists
+            .iter()
+            .map(|l| l.iter().map(|r| (r.cidr, ())).collect())
+            .collect();
         let cidrs: Vec<Vec<Ipv4Net>> = intent.targets.iter().map(Target::cidrs).collect();
         let peers = peers(intent, bind, &cidrs);
         let mut auth_origin: BTreeMap<Ipv4Net, Vec<String>> = BTreeMap::new();
@@ -128,6 +141,7 @@ impl<'a> Index<'a> {
             auth: auth_table(rs.auth_rules.iter().map(|r| (r.cidr, r.group.as_deref()))),
             auth_origin,
             routes,
+            route_cidrs,
             associated: rs
                 .associations
                 .iter()
@@ -137,6 +151,7 @@ impl<'a> Index<'a> {
             sg: sgs,
             nacl_ids,
             nacl_lists,
+            nacl_cidrs,
             memo: RefCell::new(FastMap::default()),
             cidrs,
             peers,
@@ -289,13 +304,14 @@ impl<'i, 'a> Path<'i, 'a> {
 
     fn dest_pieces(&self) -> Vec<Ipv4Net> {
         let cidrs = self.dest_addresses();
-        let near = |c: &Ipv4Net| cidrs.iter().any(|x| contains(x, c));
         let mut b: Vec<Ipv4Net> = cidrs
             .iter()
             .flat_map(|c| within(&self.ix.auth, c).map(|(n, _)| *n))
             .collect();
-        if let Some(rs) = self.ix.routes.get(&self.t) {
-            b.extend(rs.iter().copied().filter(near));
+        if let Some(rs) = self.ix.route_cidrs.get(&self.t) {
+            for c in &cidrs {
+                b.extend(within(rs, c).map(|(n, _)| *n));
+            }
         }
         for g in &self.ix.bind.endpoint_groups {
             for c in &cidrs {
@@ -304,7 +320,9 @@ impl<'i, 'a> Path<'i, 'a> {
         }
         if self.a_t.is_some() {
             for id in [self.ids[0], self.ids[1]] {
-                b.extend(self.ix.nacl_lists[id].iter().map(|r| r.cidr).filter(near));
+                for c in &cidrs {
+                    b.extend(within(&self.ix.nacl_cidrs[id], c).map(|(n, _)| *n));
+                }
             }
         }
         b.sort();
@@ -318,7 +336,7 @@ impl<'i, 'a> Path<'i, 'a> {
         let mut b = Vec::new();
         if self.a_s.is_some() {
             for id in [self.ids[3], self.ids[2]] {
-                b.extend(self.ix.nacl_lists[id].iter().map(|r| r.cidr).filter(near));
+                b.extend(within(&self.ix.nacl_cidrs[id], &c_t).map(|(n, _)| *n));
             }
         }
         if let Some(g) = self.dest_sg {
