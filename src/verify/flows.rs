@@ -175,29 +175,9 @@ impl<'a> Index<'a> {
         o
     }
 
-    /// The rules of `group` in `direction` that can match a peer at `addr` carrying
-    /// `peer_groups`.
-    fn sg_candidates<'s>(
-        &'s self,
-        group: &Ident,
-        dir: Direction,
-        addr: &Ipv4Net,
-        peer_groups: &'s [Ident],
-    ) -> impl Iterator<Item = &'a SgRule> + 's {
-        let addr = *addr;
-        self.sg
-            .get(group)
-            .map(|d| &d[dir_index(dir)])
-            .into_iter()
-            .flat_map(move |e| {
-                e.containing(&addr).chain(
-                    peer_groups
-                        .iter()
-                        .filter_map(move |g| e.by_peer.get(g))
-                        .flatten()
-                        .copied(),
-                )
-            })
+    /// The rules of `group` in `dir`, if it has any.
+    fn sg_rules(&self, group: &Ident, dir: Direction) -> Option<&SgRules<'a>> {
+        self.sg.get(group).map(|d| &d[dir_index(dir)])
     }
 
     /// The CIDR peers of `group` in `dir` that lie inside `net`.
@@ -227,6 +207,24 @@ impl<'a> Index<'a> {
     }
 }
 
+/// The rules of `rules` that can match a peer at `addr` carrying `peer_groups`.
+fn sg_candidates<'s, 'a: 's>(
+    rules: Option<&'s SgRules<'a>>,
+    addr: &Ipv4Net,
+    peer_groups: &'s [Ident],
+) -> impl Iterator<Item = &'a SgRule> + 's {
+    let addr = *addr;
+    rules.into_iter().flat_map(move |e| {
+        e.containing(&addr).chain(
+            peer_groups
+                .iter()
+                .filter_map(move |g| e.by_peer.get(g))
+                .flatten()
+                .copied(),
+        )
+    })
+}
+
 fn dir_index(d: Direction) -> usize {
     match d {
         Direction::Ingress => 0,
@@ -248,6 +246,10 @@ struct Path<'i, 'a> {
     dest_groups: Vec<Ident>,
     /// Memo ids of a_t egress/ingress and a_s ingress/egress.
     ids: [usize; 4],
+    /// Egress rules of each endpoint group and ingress rules of the destination group,
+    /// looked up once per path instead of once per verdict.
+    endpoint_rules: Vec<Option<&'i SgRules<'a>>>,
+    dest_rules: Option<&'i SgRules<'a>>,
 }
 
 /// Every layer's verdict for one destination piece and ENI-subnet piece.
@@ -280,6 +282,13 @@ impl<'i, 'a> Path<'i, 'a> {
         let ids = [id(a_t, true), id(a_t, false), id(a_s, false), id(a_s, true)];
         Path {
             ids,
+            endpoint_rules: ix
+                .bind
+                .endpoint_groups
+                .iter()
+                .map(|g| ix.sg_rules(g, Direction::Egress))
+                .collect(),
+            dest_rules: dest_sg.and_then(|g| ix.sg_rules(g, Direction::Ingress)),
             ix,
             t,
             x,
@@ -362,9 +371,9 @@ impl<'i, 'a> Path<'i, 'a> {
         let ix = self.ix;
         let dest_groups = &self.dest_groups;
         let mut endpoint = PortSet::new();
-        for g in &ix.bind.endpoint_groups {
+        for rules in &self.endpoint_rules {
             let allowed = sg::allowed(
-                ix.sg_candidates(g, Direction::Egress, d, dest_groups),
+                sg_candidates(*rules, d, dest_groups),
                 &Peer {
                     addr: *d,
                     groups: dest_groups,
@@ -379,8 +388,8 @@ impl<'i, 'a> Path<'i, 'a> {
             };
         }
         let dest = self.in_vpc.then(|| match self.dest_sg {
-            Some(g) => sg::allowed(
-                ix.sg_candidates(g, Direction::Ingress, s, &ix.bind.endpoint_groups),
+            Some(_) => sg::allowed(
+                sg_candidates(self.dest_rules, s, &ix.bind.endpoint_groups),
                 &Peer {
                     addr: *s,
                     groups: &ix.bind.endpoint_groups,
