@@ -28,12 +28,17 @@ pub struct Index<'a> {
     pub auth_origin: BTreeMap<Ipv4Net, Vec<String>>,
     /// Route CIDRs per target network (subnet index).
     pub routes: BTreeMap<usize, Vec<Ipv4Net>>,
+    /// The same CIDRs in address order, for the range query of those inside a target.
+    route_cidrs: BTreeMap<usize, BTreeMap<Ipv4Net, ()>>,
     pub associated: BTreeSet<usize>,
     /// Rules per (ACL, egress), by ascending rule number.
     pub nacl: BTreeMap<(AclRef, bool), Vec<&'a NaclRule>>,
     /// The same lists by number (0: an ACL without rules), for the memo below.
     nacl_ids: BTreeMap<(AclRef, bool), usize>,
     nacl_lists: Vec<Vec<&'a NaclRule>>,
+    /// The rule CIDRs of each list in address order: the pieces of a path need those
+    /// inside its destination or source, found by range query rather than a scan.
+    nacl_cidrs: Vec<BTreeMap<Ipv4Net, ()>>,
     /// NACL outcomes per (list, peer piece, protocol): the destination subnet's ACL sees
     /// the same target-network piece for every target behind it.
     memo: RefCell<FastMap<(usize, Ipv4Net, Proto), Rc<Outcome<'a>>>>,
@@ -56,6 +61,10 @@ pub struct SgRules<'a> {
     /// every rule (an endpoint group has one rule per outside destination).
     by_cidr: FastMap<Ipv4Net, Vec<&'a SgRule>>,
     lengths: Vec<u8>,
+    /// The same peer networks in address order, for the range query of the peers that
+    /// lie inside a destination: scanning every rule of an endpoint group per path was
+    /// quadratic in the number of outside destinations.
+    sorted: BTreeMap<Ipv4Net, ()>,
 }
 
 impl<'a> SgRules<'a> {
@@ -79,6 +88,10 @@ impl<'a> Index<'a> {
                 routes.entry(s).or_default().push(r.cidr);
             }
         }
+        let route_cidrs = routes
+            .iter()
+            .map(|(t, rs)| (*t, rs.iter().map(|r| (*r, ())).collect()))
+            .collect();
         let mut nacl: BTreeMap<(AclRef, bool), Vec<&NaclRule>> = BTreeMap::new();
         for r in &rs.nacl_rules {
             if let Some(a) = bind.acls.get(&r.acl) {
@@ -96,6 +109,7 @@ impl<'a> Index<'a> {
                 SgPeer::Cidr(c) => {
                     e.cidr.push(r);
                     e.by_cidr.entry(c.trunc()).or_default().push(r);
+                    e.sorted.insert(*c, ());
                     if !e.lengths.contains(&c.prefix_len()) {
                         e.lengths.push(c.prefix_len());
                     }
@@ -108,6 +122,10 @@ impl<'a> Index<'a> {
             nacl_ids.insert(k.clone(), nacl_lists.len());
             nacl_lists.push(v.clone());
         }
+        let nacl_cidrs = nacl_lists
+            .iter()
+            .map(|l| l.iter().map(|r| (r.cidr, ())).collect())
+            .collect();
         let cidrs: Vec<Vec<Ipv4Net>> = intent.targets.iter().map(Target::cidrs).collect();
         let peers = peers(intent, bind, &cidrs);
         let mut auth_origin: BTreeMap<Ipv4Net, Vec<String>> = BTreeMap::new();
@@ -123,6 +141,7 @@ impl<'a> Index<'a> {
             auth: auth_table(rs.auth_rules.iter().map(|r| (r.cidr, r.group.as_deref()))),
             auth_origin,
             routes,
+            route_cidrs,
             associated: rs
                 .associations
                 .iter()
@@ -132,6 +151,7 @@ impl<'a> Index<'a> {
             sg: sgs,
             nacl_ids,
             nacl_lists,
+            nacl_cidrs,
             memo: RefCell::new(FastMap::default()),
             cidrs,
             peers,
@@ -155,35 +175,23 @@ impl<'a> Index<'a> {
         o
     }
 
-    fn nacl_rules(&self, acl: &AclRef, egress: bool) -> &[&'a NaclRule] {
-        self.nacl
-            .get(&(acl.clone(), egress))
-            .map_or(&[], Vec::as_slice)
+    /// The rules of `group` in `dir`, if it has any.
+    fn sg_rules(&self, group: &Ident, dir: Direction) -> Option<&SgRules<'a>> {
+        self.sg.get(group).map(|d| &d[dir_index(dir)])
     }
 
-    /// The rules of `group` in `direction` that can match a peer at `addr` carrying
-    /// `peer_groups`.
-    fn sg_candidates<'s>(
+    /// The CIDR peers of `group` in `dir` that lie inside `net`.
+    fn sg_cidr_peers_within<'s>(
         &'s self,
         group: &Ident,
         dir: Direction,
-        addr: &Ipv4Net,
-        peer_groups: &'s [Ident],
-    ) -> impl Iterator<Item = &'a SgRule> + 's {
-        let addr = *addr;
+        net: &'s Ipv4Net,
+    ) -> impl Iterator<Item = Ipv4Net> + 's {
         self.sg
             .get(group)
             .map(|d| &d[dir_index(dir)])
             .into_iter()
-            .flat_map(move |e| {
-                e.containing(&addr).chain(
-                    peer_groups
-                        .iter()
-                        .filter_map(move |g| e.by_peer.get(g))
-                        .flatten()
-                        .copied(),
-                )
-            })
+            .flat_map(move |e| within(&e.sorted, net).map(|(c, _)| *c))
     }
 
     fn sg_cidr_peers(&self, group: &Ident, dir: Direction) -> impl Iterator<Item = Ipv4Net> + '_ {
@@ -197,6 +205,24 @@ impl<'a> Index<'a> {
                 SgPeer::Group(_) => None,
             })
     }
+}
+
+/// The rules of `rules` that can match a peer at `addr` carrying `peer_groups`.
+fn sg_candidates<'s, 'a: 's>(
+    rules: Option<&'s SgRules<'a>>,
+    addr: &Ipv4Net,
+    peer_groups: &'s [Ident],
+) -> impl Iterator<Item = &'a SgRule> + 's {
+    let addr = *addr;
+    rules.into_iter().flat_map(move |e| {
+        e.containing(&addr).chain(
+            peer_groups
+                .iter()
+                .filter_map(move |g| e.by_peer.get(g))
+                .flatten()
+                .copied(),
+        )
+    })
 }
 
 fn dir_index(d: Direction) -> usize {
@@ -220,6 +246,10 @@ struct Path<'i, 'a> {
     dest_groups: Vec<Ident>,
     /// Memo ids of a_t egress/ingress and a_s ingress/egress.
     ids: [usize; 4],
+    /// Egress rules of each endpoint group and ingress rules of the destination group,
+    /// looked up once per path instead of once per verdict.
+    endpoint_rules: Vec<Option<&'i SgRules<'a>>>,
+    dest_rules: Option<&'i SgRules<'a>>,
 }
 
 /// Every layer's verdict for one destination piece and ENI-subnet piece.
@@ -252,6 +282,13 @@ impl<'i, 'a> Path<'i, 'a> {
         let ids = [id(a_t, true), id(a_t, false), id(a_s, false), id(a_s, true)];
         Path {
             ids,
+            endpoint_rules: ix
+                .bind
+                .endpoint_groups
+                .iter()
+                .map(|g| ix.sg_rules(g, Direction::Egress))
+                .collect(),
+            dest_rules: dest_sg.and_then(|g| ix.sg_rules(g, Direction::Ingress)),
             ix,
             t,
             x,
@@ -276,20 +313,25 @@ impl<'i, 'a> Path<'i, 'a> {
 
     fn dest_pieces(&self) -> Vec<Ipv4Net> {
         let cidrs = self.dest_addresses();
-        let near = |c: &Ipv4Net| cidrs.iter().any(|x| contains(x, c));
         let mut b: Vec<Ipv4Net> = cidrs
             .iter()
             .flat_map(|c| within(&self.ix.auth, c).map(|(n, _)| *n))
             .collect();
-        if let Some(rs) = self.ix.routes.get(&self.t) {
-            b.extend(rs.iter().copied().filter(near));
+        if let Some(rs) = self.ix.route_cidrs.get(&self.t) {
+            for c in &cidrs {
+                b.extend(within(rs, c).map(|(n, _)| *n));
+            }
         }
         for g in &self.ix.bind.endpoint_groups {
-            b.extend(self.ix.sg_cidr_peers(g, Direction::Egress).filter(near));
+            for c in &cidrs {
+                b.extend(self.ix.sg_cidr_peers_within(g, Direction::Egress, c));
+            }
         }
-        if let Some(a) = self.a_t {
-            for e in [true, false] {
-                b.extend(self.ix.nacl_rules(a, e).iter().map(|r| r.cidr).filter(near));
+        if self.a_t.is_some() {
+            for id in [self.ids[0], self.ids[1]] {
+                for c in &cidrs {
+                    b.extend(within(&self.ix.nacl_cidrs[id], c).map(|(n, _)| *n));
+                }
             }
         }
         b.sort();
@@ -301,9 +343,9 @@ impl<'i, 'a> Path<'i, 'a> {
         let c_t = self.ix.intent.subnets[self.t].cidr;
         let near = |c: &Ipv4Net| contains(&c_t, c);
         let mut b = Vec::new();
-        if let Some(a) = self.a_s {
-            for e in [true, false] {
-                b.extend(self.ix.nacl_rules(a, e).iter().map(|r| r.cidr).filter(near));
+        if self.a_s.is_some() {
+            for id in [self.ids[3], self.ids[2]] {
+                b.extend(within(&self.ix.nacl_cidrs[id], &c_t).map(|(n, _)| *n));
             }
         }
         if let Some(g) = self.dest_sg {
@@ -329,9 +371,9 @@ impl<'i, 'a> Path<'i, 'a> {
         let ix = self.ix;
         let dest_groups = &self.dest_groups;
         let mut endpoint = PortSet::new();
-        for g in &ix.bind.endpoint_groups {
+        for rules in &self.endpoint_rules {
             let allowed = sg::allowed(
-                ix.sg_candidates(g, Direction::Egress, d, dest_groups),
+                sg_candidates(*rules, d, dest_groups),
                 &Peer {
                     addr: *d,
                     groups: dest_groups,
@@ -346,8 +388,8 @@ impl<'i, 'a> Path<'i, 'a> {
             };
         }
         let dest = self.in_vpc.then(|| match self.dest_sg {
-            Some(g) => sg::allowed(
-                ix.sg_candidates(g, Direction::Ingress, s, &ix.bind.endpoint_groups),
+            Some(_) => sg::allowed(
+                sg_candidates(self.dest_rules, s, &ix.bind.endpoint_groups),
                 &Peer {
                     addr: *s,
                     groups: &ix.bind.endpoint_groups,

@@ -191,24 +191,32 @@ impl<'de> serde::de::Visitor<'de> for CfnVisitor {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
         let mut m = serde_json::Map::new();
         while let Some(Cfn(k)) = map.next_key()? {
-            let duplicate = match &k {
-                Json::Null => "with null key".to_string(),
-                Json::Bool(b) => format!("with key `{b}`"),
-                Json::Number(n) => format!("with key {n}"),
-                Json::String(s) => format!("with key {s:?}"),
-                Json::Array(_) | Json::Object(_) => "in YAML map".to_string(),
+            // A string key (nearly all of them) moves into the map; any other keeps its
+            // value for the message, which is only built for a duplicate: formatting
+            // every key of every template showed in profiles.
+            let (key, other) = match k {
+                Json::String(s) => (s, None),
+                other => (other.to_string(), Some(other)),
             };
-            let key = match k {
-                Json::String(s) => s,
-                other => other.to_string(),
-            };
-            if m.contains_key(&key) {
-                return Err(serde::de::Error::custom(format_args!(
-                    "duplicate entry {duplicate}"
-                )));
+            match m.entry(key) {
+                serde_json::map::Entry::Occupied(o) => {
+                    let duplicate = match other {
+                        None => format!("with key {:?}", o.key()),
+                        Some(Json::Null) => "with null key".to_string(),
+                        Some(Json::Bool(b)) => format!("with key `{b}`"),
+                        Some(Json::Number(n)) => format!("with key {n}"),
+                        Some(Json::String(s)) => format!("with key {s:?}"),
+                        Some(Json::Array(_) | Json::Object(_)) => "in YAML map".to_string(),
+                    };
+                    return Err(serde::de::Error::custom(format_args!(
+                        "duplicate entry {duplicate}"
+                    )));
+                }
+                serde_json::map::Entry::Vacant(slot) => {
+                    let Cfn(v) = map.next_value()?;
+                    slot.insert(v);
+                }
             }
-            let Cfn(v) = map.next_value()?;
-            m.insert(key, v);
         }
         Ok(Json::Object(m))
     }

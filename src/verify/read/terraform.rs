@@ -9,6 +9,7 @@ use super::{aws, ReadError};
 use crate::verify::model::{Ident, Origin, RuleSet, Unresolved};
 use hcl::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl::template::{Element, Template};
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 /// An unevaluated value: HCL expressions, templates from JSON strings, or containers.
@@ -135,17 +136,17 @@ impl Env<'_> {
                         Err(Fail::Error(e)) => Val::Unknown(e),
                         other => other?,
                     };
-                    match out.remove(k) {
-                        None => {
-                            out.insert(k.clone(), v);
+                    match out.entry(k.clone()) {
+                        Entry::Vacant(slot) => {
+                            slot.insert(v);
                         }
-                        Some(Val::List(mut prev)) if matches!(x, Node::Map(_)) => {
-                            prev.push(v);
-                            out.insert(k.clone(), Val::List(prev));
-                        }
-                        Some(prev) => {
-                            out.insert(k.clone(), Val::List(vec![prev, v]));
-                        }
+                        Entry::Occupied(mut slot) => match slot.get_mut() {
+                            Val::List(prev) if matches!(x, Node::Map(_)) => prev.push(v),
+                            prev => {
+                                let first = std::mem::replace(prev, Val::Null);
+                                *prev = Val::List(vec![first, v]);
+                            }
+                        },
                     }
                 }
                 Ok(Val::Map(out))
