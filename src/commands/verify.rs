@@ -32,7 +32,9 @@ pub fn run(
         Some(p) => {
             let a = Artifact::load(p)
                 .with_context(|| format!("cannot read artifact {}", p.display()))?;
-            vec![verify_artifact(intent, &a)?]
+            let (verified, rules) = prove(intent, &a)?;
+            super::exit_without_freeing((a, rules));
+            vec![verified]
         }
         None => verify_rendered(&planned.plan, intent)?,
     };
@@ -56,6 +58,7 @@ pub fn run(
     } else {
         print!("{}", text(&results));
     }
+    super::exit_without_freeing(planned);
     Ok(if clean {
         Outcome::Success
     } else {
@@ -65,14 +68,24 @@ pub fn run(
 
 /// Reads and verifies one artifact. A read error is an error of the run (exit 2).
 pub fn verify_artifact(intent: &Intent, a: &Artifact) -> anyhow::Result<Verified> {
+    Ok(prove(intent, a)?.0)
+}
+
+/// `verify_artifact`, handing back the rules read as well, so that the command, which
+/// ends after its report, can forget them rather than free them one by one.
+fn prove(
+    intent: &Intent,
+    a: &Artifact,
+) -> anyhow::Result<(Verified, crate::verify::model::RuleSet)> {
     let (syntax, rs) =
         read::read(a).with_context(|| format!("cannot read artifact {}", a.label))?;
     let findings = crate::verify::verify(intent, &rs);
-    Ok(Verified {
+    let verified = Verified {
         format: syntax.name().to_string(),
         label: a.label.clone(),
         findings,
-    })
+    };
+    Ok((verified, rs))
 }
 
 /// Every format rendered in memory and proved. Formats are independent, so each is
@@ -85,8 +98,15 @@ fn verify_rendered(plan: &crate::plan::Plan, intent: &Intent) -> anyhow::Result<
         let handles: Vec<_> = crate::render::RenderFormat::ALL
             .into_iter()
             .map(|format| {
-                scope.spawn(move || match rendered(plan, format) {
-                    Ok(a) => (Ok(()), verify_artifact(intent, &a)),
+                scope.spawn(move || match render_in_memory(plan, format) {
+                    Ok((a, rendering)) => {
+                        let verified = prove(intent, &a).map(|(verified, rules)| {
+                            super::exit_without_freeing(rules);
+                            verified
+                        });
+                        super::exit_without_freeing((a, rendering));
+                        (Ok(()), verified)
+                    }
                     Err(e) => (Err(e), Err(anyhow::anyhow!("not rendered"))),
                 })
             })
@@ -110,13 +130,23 @@ pub fn rendered(
     plan: &crate::plan::Plan,
     format: crate::render::RenderFormat,
 ) -> anyhow::Result<Artifact> {
-    let files = crate::render::render(plan, format)
+    Ok(render_in_memory(plan, format)?.0)
+}
+
+/// `rendered`, and the rendering's trees for the caller to free or forget.
+fn render_in_memory(
+    plan: &crate::plan::Plan,
+    format: crate::render::RenderFormat,
+) -> anyhow::Result<(Artifact, crate::render::Rendering<'_>)> {
+    let mut rendering = crate::render::rendering(plan, format)
         .with_context(|| format!("cannot render {}", format.name()))?;
-    let files = files.into_iter().map(|f| (f.path, f.contents)).collect();
-    Ok(Artifact::from_files(
-        format!("{} (rendered in memory)", format.name()),
-        files,
-    ))
+    let files = rendering
+        .take_files()
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect();
+    let artifact = Artifact::from_files(format!("{} (rendered in memory)", format.name()), files);
+    Ok((artifact, rendering))
 }
 
 fn text(results: &[Verified]) -> String {

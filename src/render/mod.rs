@@ -83,6 +83,11 @@ impl Rendering<'_> {
             _trees: Vec::new(),
         }
     }
+
+    /// The files, leaving the trees behind (to be forgotten by a process about to exit).
+    pub fn take_files(&mut self) -> Vec<RenderedFile> {
+        std::mem::take(&mut self.files)
+    }
 }
 
 /// `render`, with the trees behind the files handed over rather than freed.
