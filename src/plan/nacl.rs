@@ -20,41 +20,34 @@ pub const ICMP_ECHO_REPLY: u16 = 0;
 
 /// Why a rectangle is needed, as indexes into the intent: cheap to copy, sort and
 /// deduplicate at scale; turned into a `Reason` only for the final entries.
+/// Indexes are `u32`: 16 bytes a need instead of 32, for tens of thousands of them (an
+/// intent of four billion items would not fit in memory anyway).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Why {
-    pub target: usize,
-    pub service: usize,
-    pub target_network: usize,
+    pub target: u32,
+    pub service: u32,
+    pub target_network: u32,
     pub role: Role,
 }
 
 impl Why {
     pub fn reason(&self, names: &Names) -> Reason {
+        let (target, service) = (self.target as usize, self.service as usize);
         Reason {
-            target: names.target(self.target).clone(),
-            port: names.service(self.target, self.service).clone(),
-            target_network: Some(names.subnet(self.target_network).clone()),
+            target: names.target(target).clone(),
+            port: names.service(target, service).clone(),
+            target_network: Some(names.subnet(self.target_network as usize).clone()),
             role: self.role,
         }
     }
 }
 
-/// One needed rectangle. For icmp, `ports` holds the ICMP type; for all, `PortRange::ALL`.
-#[derive(Debug, Clone)]
-pub struct Need {
-    /// The ACL's place in name order (an index into the names `needs` returns): groups
-    /// needs without comparing names, and cites the ACL without a reference count.
-    pub acl_rank: usize,
-    pub egress: bool,
-    pub protocol: Protocol,
-    pub cidr: Ipv4Net,
-    pub ports: PortRange,
-    pub why: Why,
-}
-
 /// The four rows of SPEC §4.3 for every target network and target (two for outside ones),
-/// and the ACL names in name order, which the needs' `acl_rank` index.
-pub fn needs(intent: &Intent) -> (Vec<Name>, Vec<Need>) {
+/// gathered into their distinct rectangles as they are made: at scale most needs share
+/// a rectangle (every target behind the same subnet, per port), so they are never kept
+/// one by one. Returns the ACL names in name order (which the groups' ACL ranks index),
+/// the rectangles grouped and in group order, and how many needs there were.
+fn needs(intent: &Intent) -> (Vec<Name>, Vec<Rect>, usize) {
     let eph = intent.nacl.ephemeral;
     let acls: Vec<Name> = intent
         .subnets
@@ -68,9 +61,9 @@ pub fn needs(intent: &Intent) -> (Vec<Name>, Vec<Need>) {
         .iter()
         .map(|a| order.binary_search(&a).unwrap_or_default())
         .collect();
-    // At most four rows per target network, target and service.
-    let services: usize = intent.targets.iter().map(|t| t.services.len()).sum();
-    let mut out = Vec::with_capacity(4 * services * intent.target_networks.len());
+    let mut index: FastMap<(usize, usize, usize, usize), usize> = FastMap::default();
+    let mut rects: Vec<Rect> = Vec::new();
+    let mut count = 0usize;
     for &ti in &intent.target_networks {
         let tn = &intent.subnets[ti];
         let a_t = ranks[ti];
@@ -91,21 +84,26 @@ pub fn needs(intent: &Intent) -> (Vec<Name>, Vec<Need>) {
                     ),
                     Protocol::All => (PortRange::ALL, PortRange::ALL),
                 };
-                let why = |role| Why {
-                    target: xi,
-                    service: si,
-                    target_network: ti,
-                    role,
-                };
-                let mut push = |acl_rank: usize, egress, cidr, ports, role| {
-                    out.push(Need {
-                        acl_rank,
-                        egress,
-                        protocol: svc.protocol,
-                        cidr,
-                        ports,
-                        why: why(role),
-                    })
+                let mut push = |acl_rank: usize, egress: bool, cidr: Ipv4Net, ports, role| {
+                    count += 1;
+                    let group = (acl_rank, egress, svc.protocol);
+                    let i = *index
+                        .entry(rect_key(group, &cidr, &ports))
+                        .or_insert_with(|| {
+                            rects.push(Rect {
+                                group,
+                                cidr,
+                                ports,
+                                whys: Vec::new(),
+                            });
+                            rects.len() - 1
+                        });
+                    rects[i].whys.push(Why {
+                        target: xi as u32,
+                        service: si as u32,
+                        target_network: ti as u32,
+                        role,
+                    });
                 };
                 push(a_t, true, peer, req, Role::Request);
                 if let Some(a_s) = dest {
@@ -116,7 +114,10 @@ pub fn needs(intent: &Intent) -> (Vec<Name>, Vec<Need>) {
             }
         }
     }
-    (order.into_iter().cloned().collect(), out)
+    // Stable: within a group, rectangles stay in first-seen order (merge and the
+    // reasons' sort do not depend on it, but the order stays deterministic anyway).
+    rects.sort_by_key(|r| r.group);
+    (order.into_iter().cloned().collect(), rects, count)
 }
 
 /// A merged entry before numbering.
@@ -233,34 +234,15 @@ struct Rect {
 
 /// A need's group and rectangle as plain words: FxHash takes a word in one step, while
 /// the fields' own `Hash` goes through byte slices.
-fn rect_key(n: &Need) -> (usize, usize, usize, usize) {
-    let group = n.acl_rank << 3 | usize::from(n.egress) << 2 | n.protocol as usize;
-    let net = u32::from(n.cidr.addr()) as usize;
-    let ports = usize::from(n.ports.from) << 16 | usize::from(n.ports.to);
-    (group, net, usize::from(n.cidr.prefix_len()), ports)
-}
-
-/// The distinct rectangles of `needs`, grouped, groups in key order.
-fn distinct_rects(needs: &[Need]) -> Vec<Rect> {
-    let mut index: FastMap<(usize, usize, usize, usize), usize> = FastMap::default();
-    let mut rects: Vec<Rect> = Vec::new();
-    for n in needs {
-        let group = (n.acl_rank, n.egress, n.protocol);
-        let i = *index.entry(rect_key(n)).or_insert_with(|| {
-            rects.push(Rect {
-                group,
-                cidr: n.cidr,
-                ports: n.ports,
-                whys: Vec::new(),
-            });
-            rects.len() - 1
-        });
-        rects[i].whys.push(n.why);
-    }
-    // Stable: within a group, rectangles stay in first-seen order (merge and the
-    // reasons' sort do not depend on it, but the order stays deterministic anyway).
-    rects.sort_by_key(|r| r.group);
-    rects
+fn rect_key(
+    (acl_rank, egress, protocol): GroupKey,
+    cidr: &Ipv4Net,
+    ports: &PortRange,
+) -> (usize, usize, usize, usize) {
+    let group = acl_rank << 3 | usize::from(egress) << 2 | protocol as usize;
+    let net = u32::from(cidr.addr()) as usize;
+    let ports = usize::from(ports.from) << 16 | usize::from(ports.to);
+    (group, net, usize::from(cidr.prefix_len()), ports)
 }
 
 /// The needs behind one merged entry: every rectangle it overlaps, sorted, deduplicated.
@@ -278,9 +260,8 @@ fn reasons_of(rects: &[Rect], cidr: &Ipv4Net, ports: &PortRange) -> Vec<Why> {
 }
 
 /// Entries per (ACL, egress), merged, with reasons, in a stable order. `acls` are the
-/// ACL names that the needs' `acl_rank` index.
-pub fn merged(needs: &[Need], acls: &[Name]) -> BTreeMap<(Name, bool), Vec<Merged>> {
-    let rects = distinct_rects(needs);
+/// ACL names that the rectangles' ACL ranks index.
+fn merged(rects: &[Rect], acls: &[Name]) -> BTreeMap<(Name, bool), Vec<Merged>> {
     let mut out: BTreeMap<(Name, bool), Vec<Merged>> = BTreeMap::new();
     for group in rects.chunk_by(|a, b| a.group == b.group) {
         let Some(first) = group.first() else {
@@ -350,8 +331,8 @@ pub fn plan(
     let settings = &intent.nacl;
     let mut entries = Vec::new();
     let mut errors = Vec::new();
-    let (acls, needs) = needs(intent);
-    for ((acl, egress), list) in merged(&needs, &acls) {
+    let (acls, rects, unmerged) = needs(intent);
+    for ((acl, egress), list) in merged(&rects, &acls) {
         let direction = if egress { "egress" } else { "ingress" };
         let limit = settings.quota.saturating_sub(1) as usize;
         let last = u64::from(settings.rule_start)
@@ -394,7 +375,7 @@ pub fn plan(
         }
     }
     if errors.is_empty() {
-        Ok((entries, needs.len()))
+        Ok((entries, unmerged))
     } else {
         Err(errors)
     }
