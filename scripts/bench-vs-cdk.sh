@@ -3,9 +3,9 @@
 #
 # For each size (targets; default 1 and 1024) it generates an intent with
 # benches/gen_large_intent.py, then times, with the release binary:
-#   - shibori render --format cloudformation   (best of 5)
-#   - shibori render --format cdk-json         (best of 5)
-#   - shibori render --format cloudformation --fsync (best of 5): files flushed to disk
+#   - shibori render --format cloudformation   (best of 11)
+#   - shibori render --format cdk-json         (best of 11)
+#   - shibori render --format cloudformation --fsync (best of 11): files flushed to disk
 #   - cdk synth of tools/cdk (best of --cdk-runs, default 1): an AWS CDK v2 app that includes
 #     the cdk-json output with cloudformation_include.CfnInclude, the parent with
 #     loadNestedStacks for every nested template -- what the rendered README tells a CDK user
@@ -29,7 +29,7 @@ cd "$SHIBORI_ROOT"
 
 usage() { sed -n '2,24s/^# \{0,1\}//p' "$0"; }
 cdk_runs=1
-shibori_runs=5
+shibori_runs=11
 flat=0
 sizes=()
 while (($#)); do
