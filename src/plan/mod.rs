@@ -437,7 +437,7 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
             ids::name_security_groups(&mut groups);
             ids::name_security_group_rules(&mut rules);
             let mut route_warnings = Vec::new();
-            let mut routes = vpn::routes(intent, &mut route_warnings);
+            let mut routes = vpn::routes(intent, &names, &mut route_warnings);
             ids::name_routes(&mut routes);
             (groups, rules, routes, sg_warnings, route_warnings)
         },

@@ -162,25 +162,61 @@ pub fn routed_cidrs(intent: &Intent) -> Vec<Ipv4Net> {
             Destination::Subnet { .. } => None,
         })
         .collect();
-    outside
-        .iter()
-        .filter(|c| !outside.iter().any(|o| o != *c && contains(o, c)))
-        .copied()
-        .collect()
+    // In address order a CIDR's containers come before it, and everything between the
+    // outermost one and it lies inside that one too: the last CIDR kept is the only
+    // candidate container, so one pass keeps exactly the outermost CIDRs.
+    let mut kept: Vec<Ipv4Net> = Vec::new();
+    for c in outside {
+        if kept.last().is_some_and(|k| contains(k, &c)) {
+            continue;
+        }
+        kept.push(c);
+    }
+    kept
 }
 
-pub fn routes(intent: &Intent, warnings: &mut Vec<Diagnostic>) -> Vec<Route> {
+pub fn routes(intent: &Intent, names: &Names, warnings: &mut Vec<Diagnostic>) -> Vec<Route> {
     let cidrs = routed_cidrs(intent);
-    let mut routes = Vec::new();
+    // The outside targets by address: each route finds the targets inside it by a range
+    // query, not by a scan of every target (quadratic at thousands of destinations).
+    let mut outside: Vec<(Ipv4Net, usize)> = intent
+        .targets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| match t.destination {
+            Destination::Outside { cidr } => Some((cidr, i)),
+            Destination::Subnet { .. } => None,
+        })
+        .collect();
+    outside.sort_unstable_by_key(|&(c, i)| (c.network(), i));
+    let served: Vec<Vec<usize>> = cidrs
+        .iter()
+        .map(|r| {
+            let from = outside.partition_point(|(c, _)| c.network() < r.network());
+            let mut targets: Vec<usize> = outside[from..]
+                .iter()
+                .take_while(|(c, _)| c.network() <= r.broadcast())
+                .filter(|(c, _)| contains(r, c))
+                .map(|&(_, i)| i)
+                .collect();
+            // Reasons in intent order.
+            targets.sort_unstable();
+            targets
+        })
+        .collect();
+    let mut routes = Vec::with_capacity(intent.target_networks.len() * cidrs.len());
     for &ti in &intent.target_networks {
         let tn = &intent.subnets[ti];
-        let tn_name = Name::from(tn.name.as_str());
-        for cidr in &cidrs {
-            let reasons: Vec<Reason> = intent
-                .targets
+        let tn_name = names.subnet(ti);
+        for (cidr, targets) in cidrs.iter().zip(&served) {
+            let reasons: Vec<Reason> = targets
                 .iter()
-                .filter(|t| matches!(t.destination, Destination::Outside { cidr: c } if contains(cidr, &c)))
-                .map(|t| Reason { target: t.name.as_str().into(), port: Name::default(), target_network: Some(tn_name.clone()), role: Role::Route })
+                .map(|&i| Reason {
+                    target: names.target(i).clone(),
+                    port: Name::default(),
+                    target_network: Some(tn_name.clone()),
+                    role: Role::Route,
+                })
                 .collect();
             routes.push(Route {
                 key: format!("{}.{cidr}", tn.name),
