@@ -13,35 +13,20 @@ struct Param {
     example: String,
 }
 
-pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
-    Ok(rendering(plan)?.files)
-}
-
 pub(super) fn rendering(plan: &Plan) -> Result<super::Rendering<'_>, RenderError> {
     let syntax = super::nested::Syntax::Json;
     let ext = syntax.ext();
-    let stacks = super::nested::stacks(plan, syntax);
-    let nested: Vec<Nested> = stacks
+    let mut rendering = super::nested::rendering(plan, syntax);
+    let nested: Vec<Nested> = rendering
+        .files
         .iter()
         .enumerate()
         .skip(1)
-        .map(|(i, s)| Nested {
+        .map(|(i, f)| Nested {
             logical_id: format!("TargetsStack{i}"),
-            file: format!("{}{ext}", s.stem),
+            file: f.path.display().to_string(),
         })
         .collect();
-    let (mut files, trees): (Vec<RenderedFile>, Vec<_>) = stacks
-        .into_iter()
-        .map(|s| {
-            let mut json = s.text;
-            json.push('\n');
-            let file = RenderedFile {
-                path: PathBuf::from(format!("{}{ext}", s.stem)),
-                contents: json,
-            };
-            (file, s.template)
-        })
-        .unzip();
     let file_name = format!("{}{ext}", plan.name);
     let params: Vec<Param> = plan
         .inputs
@@ -58,14 +43,11 @@ pub(super) fn rendering(plan: &Plan) -> Result<super::Rendering<'_>, RenderError
     ctx.insert("params", &params);
     ctx.insert("construct", &construct_id(&plan.name));
     ctx.insert("nested", &nested);
-    files.push(RenderedFile {
+    rendering.files.push(RenderedFile {
         path: PathBuf::from("README.md"),
         contents: super::templates::render("cdk-json/README.md", &ctx)?,
     });
-    Ok(super::Rendering {
-        files,
-        _trees: trees,
-    })
+    Ok(rendering)
 }
 
 #[derive(Serialize)]

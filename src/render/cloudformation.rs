@@ -9,12 +9,11 @@
 //! other circularly.
 
 use super::tree::{self, map, Key, Node};
-use super::{FastMap, RenderError, RenderedFile};
+use super::FastMap;
 use crate::intent::Protocol;
 use crate::plan::text::concat;
 use crate::plan::{Direction, InputKind, Peer, Plan, SecurityGroup};
 use std::borrow::Cow;
-use std::path::PathBuf;
 
 /// The egress rule AWS CDK declares for `allowAllOutbound: false`: ICMP type 252 code 86
 /// to the broadcast address matches nothing.
@@ -25,28 +24,6 @@ pub fn no_traffic_placeholder() -> Node<'static> {
         "IpProtocol" => "icmp",
         "FromPort" => 252i64,
         "ToPort" => 86i64,
-    }
-}
-
-pub fn render(plan: &Plan) -> Result<Vec<RenderedFile>, RenderError> {
-    Ok(rendering(plan).files)
-}
-
-pub(super) fn rendering(plan: &Plan) -> super::Rendering<'_> {
-    let stacks = super::nested::stacks(plan, super::nested::Syntax::Yaml);
-    let (files, trees) = stacks
-        .into_iter()
-        .map(|s| {
-            let file = RenderedFile {
-                path: PathBuf::from(format!("{}.yaml", s.stem)),
-                contents: s.text,
-            };
-            (file, s.template)
-        })
-        .unzip();
-    super::Rendering {
-        files,
-        _trees: trees,
     }
 }
 

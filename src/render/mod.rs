@@ -95,7 +95,7 @@ pub fn rendering(plan: &Plan, format: RenderFormat) -> Result<Rendering<'_>, Ren
     let mut rendering = match format {
         RenderFormat::Terraform => Rendering::files(terraform::render(plan)?),
         RenderFormat::TerraformJson => Rendering::files(terraform_json::render(plan)?),
-        RenderFormat::Cloudformation => cloudformation::rendering(plan),
+        RenderFormat::Cloudformation => nested::rendering(plan, nested::Syntax::Yaml),
         RenderFormat::CdkJson => cdk_json::rendering(plan)?,
     };
     rendering.files.sort_by(|a, b| a.path.cmp(&b.path));

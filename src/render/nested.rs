@@ -12,6 +12,7 @@ use crate::plan::text::concat;
 use crate::plan::{Peer, Plan, Reason};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 pub const MAX_RESOURCES: usize = 500;
 pub const MAX_OUTPUTS: usize = 200;
@@ -49,13 +50,37 @@ impl Syntax {
         let n = count(template, "Resources") + count(template, "Outputs");
         match self {
             Syntax::Yaml => tree::to_yaml(template, 4096 + 336 * n),
-            Syntax::Json => tree::to_json_pretty(template, 4096 + 464 * n),
+            Syntax::Json => with_newline(tree::to_json_pretty(template, 4096 + 464 * n)),
         }
     }
 }
 
+/// A text file ends with a newline (the YAML writer ends every line with one already).
+fn with_newline(mut text: String) -> String {
+    text.push('\n');
+    text
+}
+
+/// The templates as files (parent first), and the trees they were written from.
+pub fn rendering(plan: &Plan, syntax: Syntax) -> super::Rendering<'_> {
+    let (files, trees) = stacks(plan, syntax)
+        .into_iter()
+        .map(|s| {
+            let file = super::RenderedFile {
+                path: PathBuf::from(concat(&[&s.stem, syntax.ext()])),
+                contents: s.text,
+            };
+            (file, s.template)
+        })
+        .unzip();
+    super::Rendering {
+        files,
+        _trees: trees,
+    }
+}
+
 /// One template of the rendering: file stem (no extension), the tree and its text.
-pub struct Stack<'a> {
+struct Stack<'a> {
     pub stem: String,
     pub template: Node<'a>,
     pub text: String,
@@ -68,7 +93,7 @@ fn count(t: &Node, section: &str) -> usize {
 /// The template, or the parent and its children when one template would be too large,
 /// each written out in `syntax`. A child is written on the thread that builds it, while
 /// its tree is still in cache.
-pub fn stacks(plan: &Plan, syntax: Syntax) -> Vec<Stack<'_>> {
+fn stacks(plan: &Plan, syntax: Syntax) -> Vec<Stack<'_>> {
     let whole = cloudformation::template(plan);
     let within_counts = count(&whole, "Resources") <= MAX_RESOURCES
         && count(&whole, "Outputs") <= MAX_OUTPUTS
@@ -78,7 +103,7 @@ pub fn stacks(plan: &Plan, syntax: Syntax) -> Vec<Stack<'_>> {
         let json = tree::to_json_pretty(&whole, 64 * 1024);
         if json.len() <= MAX_BYTES {
             let text = match syntax {
-                Syntax::Json => json,
+                Syntax::Json => with_newline(json),
                 Syntax::Yaml => syntax.write(&whole),
             };
             return vec![Stack {
