@@ -3,6 +3,7 @@
 //! `intent` (parse, validate) → `plan` (the single source of truth) →
 //! `render` / `verify` / `explain` (format or prove the plan).
 
+pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod diagnostic;

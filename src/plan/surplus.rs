@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 // The longest-prefix evaluation is verify's, so that `check`, `plan` and `verify` agree
 // on who reaches what (issue 5, item 4).
-pub use crate::verify::eval::auth::{auth_table, lpm_winners, Admitted, AuthTable};
+pub use crate::aws::auth::{auth_table, lpm_winners, Admitted, AuthTable};
 
 /// Surplus warnings for the plan, one per (target, admitted group) with the fix.
 pub fn analyse(

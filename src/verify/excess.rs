@@ -4,13 +4,13 @@
 //! granularity, the ephemeral range on reply entries.
 
 use super::bind::Binding;
-use super::eval::cut::pieces;
-use super::eval::nacl::{self, universe};
-use super::eval::{describe, set};
 use super::expect::{audience, nacl_needs, packet, NaclNeed};
 use super::findings::{Finding, Kind, Layer};
 use super::flows::Index;
 use super::model::{Action, Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule};
+use crate::aws::cut::pieces;
+use crate::aws::nacl::{self, universe};
+use crate::aws::{describe, set};
 use crate::intent::file::Egress;
 use crate::intent::{AclRef, Destination, Intent};
 use crate::net::{contains, overlaps, supernets, PortSet};

@@ -1,8 +1,8 @@
 //! What the intent needs at each layer, derived from SPEC §4 directly (not from the
 //! planner), so that verify judges the artifact against the contract itself.
 
-use super::eval::auth::{auth_table, lpm_winners, AuthTable};
 use super::model::{Proto, Span};
+use crate::aws::auth::{auth_table, lpm_winners, AuthTable};
 use crate::intent::{AclRef, Destination, Intent, Protocol, Service, Target};
 use crate::net::contains;
 use ipnet::Ipv4Net;

@@ -4,14 +4,14 @@
 //! intent does not ask for — another group, all users, or other ports.
 
 use super::bind::Binding;
-use super::eval::auth::{auth_table, winner, Admitted, AuthTable};
-use super::eval::cut::pieces;
-use super::eval::nacl::{self, Outcome};
-use super::eval::sg::{self, Peer};
-use super::eval::{covers, describe, set};
 use super::expect::{audience, intended_auth, intent_admits, packet, Packet};
 use super::findings::{who, Finding, Kind, Layer};
 use super::model::{Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule, Span};
+use crate::aws::auth::{auth_table, winner, Admitted, AuthTable};
+use crate::aws::cut::pieces;
+use crate::aws::nacl;
+use crate::aws::sg::{self, Peer};
+use crate::aws::{covers, describe, set};
 use crate::fast_hash::FastMap;
 use crate::intent::{AclRef, Destination, Intent, Target};
 use crate::net::{contains, within, CidrSet, PortSet};
@@ -19,6 +19,8 @@ use ipnet::Ipv4Net;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+
+type Outcome<'a> = nacl::Outcome<'a, NaclRule>;
 
 /// The artifact's rules, indexed for evaluation.
 pub struct Index<'a> {

@@ -3,7 +3,6 @@
 //! are inputs: nothing here reads the planner's data.
 
 pub mod bind;
-pub mod eval;
 pub mod excess;
 pub mod expect;
 pub mod findings;

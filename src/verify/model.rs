@@ -5,6 +5,8 @@ use ipnet::Ipv4Net;
 use serde::Serialize;
 use std::fmt;
 
+pub use crate::aws::{Action, Proto, Span};
+
 /// How an artifact names a network object (subnet, ACL, security group).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
@@ -38,71 +40,6 @@ pub struct Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.resource, self.file)
-    }
-}
-
-/// IP protocol as the rule states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Proto {
-    Tcp,
-    Udp,
-    Icmp,
-    All,
-    /// Any other IANA number: matches none of the intent's services.
-    Other(u8),
-}
-
-impl Proto {
-    /// `6`, `tcp`, `-1`, `all`, … as AWS and Terraform accept them.
-    pub fn parse(text: &str) -> Option<Proto> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "6" | "tcp" => Some(Proto::Tcp),
-            "17" | "udp" => Some(Proto::Udp),
-            "1" | "icmp" => Some(Proto::Icmp),
-            "-1" | "all" => Some(Proto::All),
-            other => other.parse::<u8>().ok().map(Proto::Other),
-        }
-    }
-
-    /// Does a rule of this protocol match packets of `packet`?
-    pub fn matches(self, packet: Proto) -> bool {
-        self == Proto::All || self == packet
-    }
-}
-
-impl fmt::Display for Proto {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Proto::Tcp => f.write_str("tcp"),
-            Proto::Udp => f.write_str("udp"),
-            Proto::Icmp => f.write_str("icmp"),
-            Proto::All => f.write_str("all"),
-            Proto::Other(n) => write!(f, "protocol {n}"),
-        }
-    }
-}
-
-/// The "ports" a rule covers on one axis: TCP/UDP ports, or ICMP types (0–255).
-/// `None` bounds mean "all" (AWS's -1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Span {
-    pub from: u16,
-    pub to: u16,
-}
-
-impl Span {
-    pub const ALL_PORTS: Span = Span { from: 0, to: 65535 };
-    pub const ALL_ICMP: Span = Span { from: 0, to: 255 };
-}
-
-impl fmt::Display for Span {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.from == self.to {
-            write!(f, "{}", self.from)
-        } else {
-            write!(f, "{}-{}", self.from, self.to)
-        }
     }
 }
 
@@ -150,13 +87,6 @@ pub struct SgDecl {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    Allow,
-    Deny,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NaclRule {
     pub origin: Origin,
@@ -168,6 +98,37 @@ pub struct NaclRule {
     /// Ports for tcp/udp, the ICMP type for icmp, everything for `All`.
     pub span: Span,
     pub cidr: Ipv4Net,
+}
+
+impl crate::aws::nacl::AclEntry for NaclRule {
+    fn action(&self) -> Action {
+        self.action
+    }
+    fn protocol(&self) -> Proto {
+        self.protocol
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn cidr(&self) -> &Ipv4Net {
+        &self.cidr
+    }
+}
+
+impl crate::aws::sg::SgEntry for SgRule {
+    type Group = Ident;
+    fn protocol(&self) -> Proto {
+        self.protocol
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn peer(&self) -> crate::aws::sg::RulePeer<'_, Ident> {
+        match &self.peer {
+            SgPeer::Cidr(c) => crate::aws::sg::RulePeer::Cidr(c),
+            SgPeer::Group(g) => crate::aws::sg::RulePeer::Group(g),
+        }
+    }
 }
 
 impl NaclRule {

@@ -1,10 +1,18 @@
 //! Network ACLs: stateless, rules in ascending number, the first match decides, and
 //! whatever no rule matches hits the default deny.
 
-use super::set;
+use super::{set, Action, Proto, Span};
 use crate::net::{contains, PortSet};
-use crate::verify::model::{Action, NaclRule, Proto, Span};
 use ipnet::Ipv4Net;
+
+/// One network ACL entry as AWS evaluates it.
+pub trait AclEntry {
+    fn action(&self) -> Action;
+    fn protocol(&self) -> Proto;
+    /// Ports for tcp/udp, the ICMP type for icmp; ignored for `All`.
+    fn span(&self) -> Span;
+    fn cidr(&self) -> &Ipv4Net;
+}
 
 /// The universe of "ports" of a packet protocol: ports, ICMP types, or one point for
 /// "all protocols".
@@ -27,15 +35,15 @@ fn matches(rule: Proto, packet: Proto) -> bool {
 
 /// The outcome for packets to/from `peer` (a piece that no rule CIDR straddles):
 /// allowed ports, and the rules that decided, in evaluation order.
-pub struct Outcome<'a> {
+pub struct Outcome<'a, R> {
     pub allowed: PortSet,
     /// `(ports decided, rule)`; ports left over hit the default deny.
-    pub decided: Vec<(PortSet, &'a NaclRule)>,
+    pub decided: Vec<(PortSet, &'a R)>,
 }
 
-impl<'a> Outcome<'a> {
+impl<'a, R> Outcome<'a, R> {
     /// The rule that decides `port` (`None`: the default deny).
-    pub fn decider(&self, port: u16) -> Option<&'a NaclRule> {
+    pub fn decider(&self, port: u16) -> Option<&'a R> {
         self.decided
             .iter()
             .find(|(s, _)| s.contains(port))
@@ -44,7 +52,7 @@ impl<'a> Outcome<'a> {
 }
 
 /// `rules` must be one ACL and direction, sorted by rule number.
-pub fn evaluate<'a>(rules: &[&'a NaclRule], peer: &Ipv4Net, packet: Proto) -> Outcome<'a> {
+pub fn evaluate<'a, R: AclEntry>(rules: &[&'a R], peer: &Ipv4Net, packet: Proto) -> Outcome<'a, R> {
     let mut remaining = set(universe(packet));
     let mut allowed = PortSet::new();
     let mut decided = Vec::new();
@@ -52,20 +60,20 @@ pub fn evaluate<'a>(rules: &[&'a NaclRule], peer: &Ipv4Net, packet: Proto) -> Ou
         if remaining.is_empty() {
             break;
         }
-        if !matches(r.protocol, packet) || !contains(&r.cidr, peer) {
+        if !matches(r.protocol(), packet) || !contains(r.cidr(), peer) {
             continue;
         }
-        let span = if r.protocol == Proto::All {
+        let span = if r.protocol() == Proto::All {
             universe(packet)
         } else {
-            r.span
+            r.span()
         };
         let hit = remaining.difference(&remaining.difference(&set(span)));
         if hit.is_empty() {
             continue;
         }
         remaining = remaining.difference(&hit);
-        if r.action == Action::Allow {
+        if r.action() == Action::Allow {
             allowed = allowed.union(&hit);
         }
         decided.push((hit, *r));
@@ -76,19 +84,33 @@ pub fn evaluate<'a>(rules: &[&'a NaclRule], peer: &Ipv4Net, packet: Proto) -> Ou
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verify::model::{Ident, Origin};
 
-    fn rule(number: u32, action: Action, from: u16, to: u16) -> NaclRule {
-        NaclRule {
-            origin: Origin {
-                file: "f".into(),
-                resource: format!("r{number}"),
-            },
-            acl: Ident::Id("acl-1".into()),
-            egress: true,
+    struct Rule {
+        number: u32,
+        action: Action,
+        span: Span,
+        cidr: Ipv4Net,
+    }
+
+    impl AclEntry for Rule {
+        fn action(&self) -> Action {
+            self.action
+        }
+        fn protocol(&self) -> Proto {
+            Proto::Tcp
+        }
+        fn span(&self) -> Span {
+            self.span
+        }
+        fn cidr(&self) -> &Ipv4Net {
+            &self.cidr
+        }
+    }
+
+    fn rule(number: u32, action: Action, from: u16, to: u16) -> Rule {
+        Rule {
             number,
             action,
-            protocol: Proto::Tcp,
             span: Span { from, to },
             cidr: "10.0.0.0/16".parse().unwrap(),
         }
