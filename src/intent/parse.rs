@@ -6,6 +6,7 @@
 use super::file::IntentFile;
 use super::spans::SpanMap;
 use crate::diagnostic::{Diagnostic, Source};
+use crate::yaml::guard::GuardError;
 use serde::Deserialize as _;
 
 /// The parsed file with the position index diagnostics need.
@@ -31,6 +32,19 @@ pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
         return Err(Box::new(
             Diagnostic::error("the intent file is empty")
                 .help("start from one of the examples, or run `shibori schema` for the format"),
+        ));
+    }
+    // Bounded before any YAML library reads it: their cost grows faster than the text
+    // with nesting and with aliases.
+    if let Err(e) = crate::yaml::guard::check_intent(text) {
+        let help = match e {
+            GuardError::Alias { .. } => "write the value out where the alias stands",
+            _ => "an intent needs a few levels; flatten the document",
+        };
+        return Err(Box::new(
+            Diagnostic::error(e.to_string())
+                .with_span(e.offset().map(|o| o..o + 1))
+                .help(help),
         ));
     }
     // The common case, a well-formed file, skips path tracking (it allocates a path

@@ -118,6 +118,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Json, ReadError> {
     if let Some(Cfn(doc)) = crate::yaml::from_str::<Cfn>(text) {
         return Ok(doc);
     }
+    // Bounded before libyaml reads it: nesting and aliases cost more than their bytes.
+    crate::yaml::guard::check_document(text).map_err(|e| err(e.located(text)))?;
     // Straight from the YAML events into JSON: going through `serde_yaml::Value` built
     // a second tree (hashing every key) only to convert and drop it.
     serde_yaml::from_str::<Cfn>(text)
