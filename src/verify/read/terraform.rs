@@ -110,6 +110,10 @@ fn instance_address(base: &str, key: &InstanceKey) -> String {
     }
 }
 
+/// The most instances one `count` may ask for: far above any module shibori writes, and
+/// low enough that a hostile `count = 1e9` is reported instead of exhausting memory.
+pub const MAX_COUNT: i64 = 100_000;
+
 /// One instance: its key, `each.key`/`each.value`, `count.index`.
 type InstanceEnv<'v> = (InstanceKey, Option<(Val, &'v Val)>, Option<i64>);
 
@@ -471,6 +475,18 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                     }
                 },
                 (None, Some(c)) => match env.node(c).map(|v| v.int()) {
+                    Ok(Ok(n)) if n > MAX_COUNT => {
+                        failures.insert(
+                            address(r.mode, &r.ty, &r.name),
+                            (
+                                r.file.clone(),
+                                format!(
+                                    "count asks for more than {MAX_COUNT} instances, more than verify reads"
+                                ),
+                            ),
+                        );
+                        Some(Instances::Counted(0))
+                    }
                     Ok(Ok(n)) => Some(Instances::Counted(n.max(0))),
                     Err(Fail::Pending) => None,
                     Ok(Err(e)) | Err(Fail::Error(e)) => {
