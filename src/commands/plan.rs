@@ -12,9 +12,12 @@ pub fn run(ctx: &Context, path: &Path, json: bool) -> anyhow::Result<Outcome> {
     };
     super::print_diagnostics(ctx, &planned.warnings, &planned.source);
     if json {
-        println!("{}", serde_json::to_string_pretty(&planned.plan)?);
+        super::output::print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&planned.plan)?
+        ))?;
     } else {
-        print!("{}", tables(&planned.plan));
+        super::output::print(&tables(&planned.plan))?;
     }
     super::exit_without_freeing(planned);
     Ok(Outcome::Success)

@@ -65,14 +65,14 @@ fn emit(
                     write::Drift::Missing(_) => "missing",
                     write::Drift::Differs(_) => "differs",
                 };
-                eprintln!("drift: {} ({what})", d.path().display());
+                super::output::eprint(&format!("drift: {} ({what})\n", d.path().display()));
             }
-            eprintln!(
-                "error: {} file(s) under {} are not what `shibori render --format {}` writes; render again",
+            super::output::eprint(&format!(
+                "error: {} file(s) under {} are not what `shibori render --format {}` writes; render again\n",
                 drift.len(),
                 dir.display(),
                 format.name()
-            );
+            ));
             Ok(Outcome::Failure)
         }
         Some(dir) => {

@@ -27,7 +27,16 @@ pub fn read_all(artifact: &Artifact, paths: &[PathBuf]) -> Result<RuleSet, ReadE
     let nested = nested_urls(&docs);
     let mut rs = RuleSet::default();
     for p in paths.iter().filter(|p| !nested.contains(*p)) {
-        read_template(artifact, &mut docs, p, &BTreeMap::new(), "", 0, &mut rs)?;
+        let mut nesting = Nesting::root(p);
+        read_template(
+            artifact,
+            &mut docs,
+            p,
+            &BTreeMap::new(),
+            "",
+            &mut nesting,
+            &mut rs,
+        )?;
     }
     Ok(rs)
 }
@@ -75,7 +84,7 @@ pub fn read(artifact: &Artifact, path: &Path) -> Result<RuleSet, ReadError> {
         path,
         &BTreeMap::new(),
         "",
-        0,
+        &mut Nesting::root(path),
         &mut rs,
     )?;
     Ok(rs)
@@ -421,13 +430,49 @@ impl Scope<'_> {
     }
 }
 
+/// The nested stacks above the template being read, and how many have been read: a
+/// template that nests itself is a cycle, and one that nests another several times
+/// over several levels multiplies; both are reported, not followed.
+struct Nesting {
+    chain: Vec<PathBuf>,
+    stacks: usize,
+}
+
+/// More nested stacks than any render writes (one per chunk of targets).
+const MAX_STACKS: usize = 2_000;
+
+impl Nesting {
+    fn root(path: &Path) -> Self {
+        Nesting {
+            chain: vec![normalize(path)],
+            stacks: 0,
+        }
+    }
+
+    fn refuse(&self, child: &Path) -> Option<&'static str> {
+        if self.chain.iter().any(|p| p == child) {
+            Some("nests a template that contains it (a cycle)")
+        } else if self.stacks >= MAX_STACKS {
+            Some("is one nested stack too many: verify reads at most 2,000")
+        } else {
+            None
+        }
+    }
+
+    fn enter(&mut self, child: PathBuf) -> &mut Self {
+        self.stacks += 1;
+        self.chain.push(child);
+        self
+    }
+}
+
 fn read_template(
     artifact: &Artifact,
     docs: &mut Docs,
     path: &Path,
     bindings: &BTreeMap<String, Val>,
     prefix: &str,
-    depth: usize,
+    nesting: &mut Nesting,
     rs: &mut RuleSet,
 ) -> Result<BTreeMap<String, Val>, ReadError> {
     let doc = match docs.remove(path) {
@@ -483,7 +528,15 @@ fn read_template(
                 continue;
             }
         };
-        if url.contains("://") || depth >= MAX_DEPTH {
+        let child = relative(scope.path, &url);
+        if let Some(message) = nesting.refuse(&child) {
+            rs.unresolved.push(crate::verify::model::Unresolved {
+                origin,
+                message: format!("nested stack `{url}` {message}"),
+            });
+            continue;
+        }
+        if url.contains("://") || nesting.chain.len() > MAX_DEPTH {
             rs.unresolved.push(crate::verify::model::Unresolved {
                 origin,
                 message: format!(
@@ -492,7 +545,6 @@ fn read_template(
             });
             continue;
         }
-        let child = relative(scope.path, &url);
         let passed = match props.get("Parameters") {
             Some(Val::Map(m)) => m.clone(),
             _ => BTreeMap::new(),
@@ -503,9 +555,10 @@ fn read_template(
             &child,
             &passed,
             &format!("{prefix}{id}/"),
-            depth + 1,
+            nesting.enter(child.clone()),
             rs,
         )?;
+        nesting.chain.pop();
         scope.stack_outputs.insert(id.clone(), outputs);
     }
     for (id, r) in resources {
