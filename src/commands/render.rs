@@ -64,6 +64,7 @@ fn emit(
                 let what = match d {
                     write::Drift::Missing(_) => "missing",
                     write::Drift::Differs(_) => "differs",
+                    write::Drift::Extra(_) => "extra: left by an earlier render",
                 };
                 super::output::eprint(&format!("drift: {} ({what})\n", d.path().display()));
             }
@@ -76,7 +77,7 @@ fn emit(
             Ok(Outcome::Failure)
         }
         Some(dir) => {
-            write::write_all(dir, files, durability)?;
+            write::write_rendering(dir, files, durability)?;
             Ok(Outcome::Success)
         }
     }
