@@ -86,9 +86,12 @@ pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
 fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap) -> Diagnostic {
     // serde_path_to_error writes `?` when it has no path (syntax errors) and `.` for the root.
     let path = if path == "." || path == "?" { "" } else { path };
-    let span = if let Some(field) = quoted_after(message, "duplicate field `") {
+    let duplicate = quoted_after(message, "duplicate field `")
+        .or_else(|| quoted_after(message, "duplicate subnet `"))
+        .map(|field| super::spans::join_key(path, field));
+    let span = if let Some(key) = &duplicate {
         // The index keeps the last occurrence of a key: the duplicate.
-        spans.key(&super::spans::join_key(path, field))
+        spans.key(key)
     } else if message.starts_with("unknown field") {
         // The path already ends with the unknown key; mark the key, not its value.
         spans.key(path)
@@ -113,6 +116,12 @@ fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap)
         d = d.help("add the field; `shibori schema` lists what each section needs");
     } else if message.contains("unknown variant") {
         d = d.help("use one of the values listed above");
+    } else if let Some(key) = &duplicate {
+        let first = spans.first_key(key).map(|r| spans.line_col(r.start));
+        d = d.help(match first {
+            Some((line, col)) => format!("first written at {line}:{col}; keep one of the two"),
+            None => "keep one of the two".to_string(),
+        });
     }
     d
 }

@@ -23,6 +23,8 @@ pub struct SpanMap {
 struct Index {
     values: HashMap<String, Range<usize>>,
     keys: HashMap<String, Range<usize>>,
+    /// The first occurrence of a key written more than once (`keys` has the last).
+    first_keys: HashMap<String, Range<usize>>,
 }
 
 struct Scan {
@@ -128,6 +130,23 @@ impl SpanMap {
             scan.builder.map.keys.get(path).cloned()
         };
         found.or_else(|| self.value(path))
+    }
+}
+
+impl SpanMap {
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+
+    /// The first occurrence of a key written more than once (the whole file is read).
+    pub fn first_key(&self, path: &str) -> Option<Range<usize>> {
+        let mut scan = self.scan.borrow_mut();
+        scan.advance(&self.text, |_| false);
+        scan.builder.map.first_keys.get(path).cloned()
     }
 }
 
@@ -297,7 +316,10 @@ impl Builder {
                 if self.expecting_key() {
                     let span = Self::scalar_span(text, start, true);
                     if let Some(Frame::Map { path, pending_key }) = self.stack.last_mut() {
-                        self.map.keys.insert(join_key(path, &value), span);
+                        let key = join_key(path, &value);
+                        if let Some(first) = self.map.keys.insert(key.clone(), span) {
+                            self.map.first_keys.entry(key).or_insert(first);
+                        }
                         *pending_key = Some(value);
                     }
                 } else if let Some(p) = self.child_path(None) {

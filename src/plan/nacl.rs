@@ -246,11 +246,45 @@ fn rect_key(
 }
 
 /// The needs behind one merged entry: every rectangle it overlaps, sorted, deduplicated.
-fn reasons_of(rects: &[Rect], cidr: &Ipv4Net, ports: &PortRange) -> Vec<Why> {
-    let hit =
-        |r: &&Rect| (contains(cidr, &r.cidr) || contains(&r.cidr, cidr)) && r.ports.overlaps(ports);
-    let mut reasons = Vec::with_capacity(rects.iter().filter(hit).map(|r| r.whys.len()).sum());
-    for r in rects.iter().filter(hit) {
+/// A group's rectangles by first port, with the furthest last port reached up to each:
+/// the rectangles whose ports overlap a range are found without scanning the whole
+/// group (one target with thousands of ports made that quadratic).
+struct ByPort<'a> {
+    rects: Vec<&'a Rect>,
+    reach: Vec<u16>,
+}
+
+impl<'a> ByPort<'a> {
+    fn new(group: &'a [Rect]) -> Self {
+        let mut rects: Vec<&Rect> = group.iter().collect();
+        rects.sort_by_key(|r| r.ports.from);
+        let mut reach = Vec::with_capacity(rects.len());
+        let mut far = 0u16;
+        for r in &rects {
+            far = far.max(r.ports.to);
+            reach.push(far);
+        }
+        ByPort { rects, reach }
+    }
+
+    fn overlapping(&self, ports: &PortRange) -> impl Iterator<Item = &'a Rect> + '_ {
+        let end = self.rects.partition_point(|r| r.ports.from <= ports.to);
+        let ports = *ports;
+        (0..end)
+            .rev()
+            .take_while(move |&i| self.reach[i] >= ports.from)
+            .map(|i| self.rects[i])
+            .filter(move |r| r.ports.overlaps(&ports))
+    }
+}
+
+fn reasons_of(rects: &ByPort, cidr: &Ipv4Net, ports: &PortRange) -> Vec<Why> {
+    let hits: Vec<&Rect> = rects
+        .overlapping(ports)
+        .filter(|r| contains(cidr, &r.cidr) || contains(&r.cidr, cidr))
+        .collect();
+    let mut reasons = Vec::with_capacity(hits.iter().map(|r| r.whys.len()).sum());
+    for r in hits {
         reasons.extend_from_slice(&r.whys);
     }
     // Each rectangle's needs are already in order: the sort merges a few sorted runs.
@@ -273,12 +307,13 @@ fn merged(rects: &[Rect], acls: &[Name]) -> BTreeMap<(Name, bool), Vec<Merged>> 
         };
         let pairs: Vec<(Ipv4Net, PortRange)> = group.iter().map(|r| (r.cidr, r.ports)).collect();
         let list = out.entry((acl.clone(), egress)).or_default();
+        let by_port = ByPort::new(group);
         for (cidr, ports) in merge(&pairs) {
             list.push(Merged {
                 protocol,
                 cidr,
                 ports,
-                reasons: reasons_of(group, &cidr, &ports),
+                reasons: reasons_of(&by_port, &cidr, &ports),
             });
         }
     }

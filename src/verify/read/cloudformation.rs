@@ -27,7 +27,7 @@ pub fn read_all(artifact: &Artifact, paths: &[PathBuf]) -> Result<RuleSet, ReadE
     let nested = nested_urls(&docs);
     let mut rs = RuleSet::default();
     for p in paths.iter().filter(|p| !nested.contains(*p)) {
-        let mut nesting = Nesting::root(p);
+        let mut nesting = Nesting::root(artifact, p);
         read_template(
             artifact,
             &mut docs,
@@ -84,7 +84,7 @@ pub fn read(artifact: &Artifact, path: &Path) -> Result<RuleSet, ReadError> {
         path,
         &BTreeMap::new(),
         "",
-        &mut Nesting::root(path),
+        &mut Nesting::root(artifact, path),
         &mut rs,
     )?;
     Ok(rs)
@@ -430,37 +430,44 @@ impl Scope<'_> {
     }
 }
 
-/// The nested stacks above the template being read, and how many have been read: a
-/// template that nests itself is a cycle, and one that nests another several times
-/// over several levels multiplies; both are reported, not followed.
+/// The nested stacks above the template being read, and how much nested-stack text
+/// has been read: a template that nests itself is a cycle, and one that nests another
+/// several times over several levels multiplies; both are reported, not followed. A
+/// template may be nested more than once, up to four times the artifact's size in all.
 struct Nesting {
     chain: Vec<PathBuf>,
-    stacks: usize,
+    read: usize,
+    budget: usize,
 }
 
-/// More nested stacks than any render writes (one per chunk of targets).
-const MAX_STACKS: usize = 2_000;
-
 impl Nesting {
-    fn root(path: &Path) -> Self {
+    fn root(artifact: &Artifact, path: &Path) -> Self {
+        let size: usize = artifact.files.values().map(String::len).sum();
         Nesting {
             chain: vec![normalize(path)],
-            stacks: 0,
+            read: 0,
+            budget: size.saturating_mul(4).saturating_add(1 << 20),
         }
     }
 
-    fn refuse(&self, child: &Path) -> Option<&'static str> {
+    fn refuse(&self, artifact: &Artifact, child: &Path) -> Option<String> {
+        let size = artifact.get(child).map_or(0, str::len);
         if self.chain.iter().any(|p| p == child) {
-            Some("nests a template that contains it (a cycle)")
-        } else if self.stacks >= MAX_STACKS {
-            Some("is one nested stack too many: verify reads at most 2,000")
+            Some("nests a template that contains it (a cycle)".into())
+        } else if self.read.saturating_add(size) > self.budget {
+            Some(format!(
+                "is one nested stack too many: verify reads at most {} bytes of nested templates (four times the artifact)",
+                self.budget
+            ))
         } else {
             None
         }
     }
 
-    fn enter(&mut self, child: PathBuf) -> &mut Self {
-        self.stacks += 1;
+    fn enter(&mut self, artifact: &Artifact, child: PathBuf) -> &mut Self {
+        self.read = self
+            .read
+            .saturating_add(artifact.get(&child).map_or(0, str::len));
         self.chain.push(child);
         self
     }
@@ -529,7 +536,7 @@ fn read_template(
             }
         };
         let child = relative(scope.path, &url);
-        if let Some(message) = nesting.refuse(&child) {
+        if let Some(message) = nesting.refuse(artifact, &child) {
             rs.unresolved.push(crate::verify::model::Unresolved {
                 origin,
                 message: format!("nested stack `{url}` {message}"),
@@ -555,7 +562,7 @@ fn read_template(
             &child,
             &passed,
             &format!("{prefix}{id}/"),
-            nesting.enter(child.clone()),
+            nesting.enter(artifact, child.clone()),
             rs,
         )?;
         nesting.chain.pop();

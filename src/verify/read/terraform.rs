@@ -399,9 +399,18 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
     let mut locals: BTreeMap<String, Val> = BTreeMap::new();
     let mut resources: BTreeMap<(Mode, String, String), Instances> = BTreeMap::new();
     let mut failures: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut pass = 0usize;
     loop {
         let mut progress = false;
-        for (name, file, node) in &module.locals {
+        // Passes alternate direction: locals declared in dependency order, or in its
+        // reverse, resolve in two passes instead of one pass per local.
+        pass += 1;
+        let order: Box<dyn Iterator<Item = &(String, String, Node)>> = if pass % 2 == 1 {
+            Box::new(module.locals.iter())
+        } else {
+            Box::new(module.locals.iter().rev())
+        };
+        for (name, file, node) in order {
             if locals.contains_key(name) {
                 continue;
             }
