@@ -17,7 +17,8 @@ pub fn run(ctx: &Context, path: &Path, json: bool) -> anyhow::Result<Outcome> {
             serde_json::to_string_pretty(&planned.plan)?
         ))?;
     } else {
-        super::output::print(&tables(&planned.plan))?;
+        // Group IDs and other values come from the intent: no raw control characters.
+        super::output::print(&crate::diagnostic::visible(&tables(&planned.plan)).0)?;
     }
     super::exit_without_freeing(planned);
     Ok(Outcome::Success)

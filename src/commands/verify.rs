@@ -56,7 +56,7 @@ pub fn run(
             serde_json::to_string_pretty(&serde_json::json!({ "clean": clean, "artifacts": v }))?
         ))?;
     } else {
-        super::output::print(&text(&results))?;
+        super::output::print(&crate::diagnostic::visible(&text(&results)).0)?;
     }
     super::exit_without_freeing(planned);
     Ok(if clean {
