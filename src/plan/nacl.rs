@@ -145,13 +145,26 @@ pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
     cuts.sort_unstable();
     cuts.dedup();
     let mut slices: Vec<(u32, u32, Vec<Ipv4Net>)> = Vec::new();
+    // A sweep over the slices keeps the rectangles that span the current one: every
+    // rectangle starts and ends on a cut, so each slice lies wholly inside or outside it.
+    // (Filtering all rectangles per slice was quadratic in one target's ports.)
+    let mut by_from: Vec<usize> = (0..rects.len()).collect();
+    by_from.sort_by_key(|&i| rects[i].1.from);
+    let mut next = 0;
+    let mut spanning: Vec<usize> = Vec::new();
     for w in cuts.windows(2) {
         let (lo, hi) = (w[0], w[1] - 1);
-        let nets: Vec<Ipv4Net> = rects
-            .iter()
-            .filter(|(_, r)| u32::from(r.from) <= lo && hi <= u32::from(r.to))
-            .map(|(c, _)| *c)
-            .collect();
+        while let Some(&i) = by_from
+            .get(next)
+            .filter(|&&i| u32::from(rects[i].1.from) <= lo)
+        {
+            spanning.push(i);
+            next += 1;
+        }
+        spanning.retain(|&i| hi <= u32::from(rects[i].1.to));
+        let mut here = spanning.clone();
+        here.sort_unstable();
+        let nets: Vec<Ipv4Net> = here.iter().map(|&i| rects[i].0).collect();
         if !nets.is_empty() {
             slices.push((lo, hi, aggregate(&nets)));
         }
