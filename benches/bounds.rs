@@ -1,7 +1,7 @@
 //! `cargo bench --bench bounds`: hostile input shapes, each at a size N and 2N, with the
 //! growth per doubling of the time each takes. Linear work doubles (2×); the bound is
 //! 2.3×, and a shape above it is flagged. Each shape is refused or bounded by the code
-//! it exercises (see `docs/architecture.md`, "Bounded inputs").
+//! it exercises.
 //!
 //! Not a timed test: it never fails on a slow machine; it measures and reports.
 //! `SHIBORI_BENCH_SCALE=0.25` shrinks every N (for a quick look).

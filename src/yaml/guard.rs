@@ -4,7 +4,7 @@
 //! collections, and serde_yaml expands aliases into copies: a few kilobytes of anchors
 //! that refer to each other become gigabytes. serde_yaml itself refuses nesting deeper
 //! than 128 levels, but only after scanning; this pass refuses it first, and counts
-//! what aliases would expand to (`docs/architecture.md`, "Bounded inputs").
+//! what aliases would expand to.
 //!
 //! The pass is a lexer of YAML's indicators, not a parser: it follows quotes, comments,
 //! block scalars and flow brackets well enough to measure depth. Where it cannot tell,

@@ -430,6 +430,37 @@ impl Scope<'_> {
     }
 }
 
+/// CloudFormation's per-template quotas: a template over one of them does not deploy,
+/// so it proves nothing.
+const TEMPLATE_LIMITS: [(&str, usize); 3] =
+    [("Resources", 500), ("Parameters", 200), ("Outputs", 200)];
+/// The largest template body CloudFormation reads (from S3).
+const TEMPLATE_BYTES: usize = 1 << 20;
+
+fn over_limits(doc: &Json, bytes: usize) -> Vec<String> {
+    let mut out: Vec<String> = TEMPLATE_LIMITS
+        .iter()
+        .filter_map(|&(section, limit)| {
+            let n = doc
+                .get(section)
+                .and_then(Json::as_object)
+                .map_or(0, |m| m.len());
+            (n > limit).then(|| {
+                format!(
+                    "the template has {n} {}; CloudFormation accepts at most {limit}",
+                    section.to_lowercase()
+                )
+            })
+        })
+        .collect();
+    if bytes > TEMPLATE_BYTES {
+        out.push(format!(
+            "the template is {bytes} bytes; CloudFormation accepts at most {TEMPLATE_BYTES} (1 MiB)"
+        ));
+    }
+    out
+}
+
 /// The nested stacks above the template being read, and how much nested-stack text
 /// has been read: a template that nests itself is a cycle, and one that nests another
 /// several times over several levels multiplies; both are reported, not followed. A
@@ -499,6 +530,15 @@ fn read_template(
     let Some(Json::Object(resources)) = doc.get("Resources") else {
         return Err(format("not a CloudFormation template: no `Resources` map"));
     };
+    for message in over_limits(&doc, artifact.get(path).map_or(0, str::len)) {
+        rs.unresolved.push(crate::verify::model::Unresolved {
+            origin: Origin {
+                file: path.display().to_string(),
+                resource: prefix.trim_end_matches('/').to_string(),
+            },
+            message,
+        });
+    }
     let mut parameters = BTreeMap::new();
     if let Some(Json::Object(ps)) = doc.get("Parameters") {
         for name in ps.keys() {

@@ -1,8 +1,7 @@
 //! The nesting depth of an HCL text, measured in one linear pass before a parser that
 //! recurses once per level (hcl-rs, and the scanner beside it) reads it: 20,000 nested
 //! brackets overflowed the stack. Terraform modules nest a handful of levels; a text
-//! that nests deeper than [`MAX_DEPTH`] is refused with its position
-//! (`docs/architecture.md`, "Bounded inputs").
+//! that nests deeper than [`MAX_DEPTH`] is refused with its position.
 
 /// hcl-edit's own limit (it refuses deeper expressions): far above any module, far
 /// below what the parsers' stacks hold.
