@@ -24,6 +24,19 @@ fn looks_like_json(text: &str) -> bool {
 pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
     let text = source.text.as_str();
     let spans = SpanMap::build(text);
+    // A carriage return that ends a line on its own (classic Mac OS line endings): YAML
+    // reads the file as one line, which would be called empty or a syntax error.
+    if let Some(at) = text
+        .match_indices('\r')
+        .map(|(i, _)| i)
+        .find(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
+    {
+        return Err(Box::new(
+            Diagnostic::error("the file ends its lines with a carriage return alone")
+                .with_span(Some(at..at + 1))
+                .help("save it with LF (or CRLF) line endings"),
+        ));
+    }
     let blank = text.lines().all(|l| {
         let l = l.trim();
         l.is_empty() || l.starts_with('#') || l == "---"
