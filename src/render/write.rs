@@ -83,10 +83,17 @@ fn write_temp(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut f = tempfile::Builder::new()
-        .prefix(&format!(".{name}{TEMP_MARK}"))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let prefix = format!(".{name}{TEMP_MARK}");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // The mode `File::create` gives (0o666 less the umask), not tempfile's private 0o600:
+    // the rendered files are read by whoever reads the repository.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut f = builder.tempfile_in(dir)?;
     f.write_all(contents.as_bytes())?;
     if durability == Durability::Fsync {
         f.as_file().sync_all()?;
@@ -263,6 +270,22 @@ mod tests {
                 .collect();
             assert!(leftovers.is_empty());
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_get_the_mode_file_create_gives() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        write_all(dir.path(), &[file("a.tf", "x\n")], Durability::Atomic).unwrap();
+        fs::File::create(dir.path().join("b")).unwrap();
+        let mode = |n: &str| {
+            fs::metadata(dir.path().join(n))
+                .unwrap()
+                .permissions()
+                .mode()
+        };
+        assert_eq!(mode("a.tf"), mode("b"));
     }
 
     #[test]

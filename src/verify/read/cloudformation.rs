@@ -534,7 +534,10 @@ fn read_template(
         rs.unresolved.push(crate::verify::model::Unresolved {
             origin: Origin {
                 file: path.display().to_string(),
-                resource: prefix.trim_end_matches('/').to_string(),
+                resource: match prefix.trim_end_matches('/') {
+                    "" => "the template".to_string(),
+                    stack => stack.to_string(),
+                },
             },
             message,
         });
