@@ -441,7 +441,9 @@ impl Ctx<'_> {
             return self.symbols(self.expression(expr, &inner, None));
         }
         if r.starts_with("data.") {
-            return Err(format!("`{r}` is a data source, which the plan does not resolve"));
+            return Err(format!(
+                "`{r}` is a data source, which the plan does not resolve"
+            ));
         }
         // `type.name[...]...`: the resource is the first two segments.
         let mut parts = r.splitn(3, '.');
