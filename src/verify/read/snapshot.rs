@@ -335,15 +335,18 @@ pub fn is_describe_output(doc: &Json) -> bool {
         .is_some_and(|o| COMMANDS.iter().any(|(k, _, _)| o.contains_key(*k)))
 }
 
-/// Whether the artifact's JSON files are a snapshot: at least one is describe output.
+/// Whether the artifact's JSON files are a snapshot: one of them opens with the top-level
+/// key of a describe command, as the AWS CLI prints it. Textual, so that templates are not
+/// parsed twice; `parse` reads the files properly.
 pub fn looks_like_snapshot(artifact: &Artifact) -> bool {
     artifact.files.iter().any(|(p, text)| {
+        let head = text.trim_start().strip_prefix('{').map(str::trim_start);
         p.to_string_lossy().ends_with(".json")
-            && text.contains("\"")
-            && COMMANDS
-                .iter()
-                .any(|(k, _, _)| text.contains(&format!("\"{k}\"")))
-            && serde_json::from_str::<Json>(text).is_ok_and(|d| is_describe_output(&d))
+            && head.is_some_and(|h| {
+                COMMANDS
+                    .iter()
+                    .any(|(k, _, _)| h.starts_with(&format!("\"{k}\"")))
+            })
     })
 }
 

@@ -15,17 +15,19 @@ use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// The first JSON file of the artifact that is `terraform show -json` output.
+/// The first JSON file of the artifact that looks like `terraform show -json` output: a
+/// JSON object naming `format_version` and `root_module`. Textual, so that a large plan is
+/// parsed once, by `read`, which checks the structure.
 pub fn find(artifact: &Artifact) -> Option<PathBuf> {
     artifact
         .files
         .iter()
-        .filter(|(p, t)| {
+        .find(|(p, t)| {
             p.to_string_lossy().ends_with(".json")
+                && t.trim_start().starts_with('{')
                 && t.contains("\"format_version\"")
-                && (t.contains("\"planned_values\"") || t.contains("\"values\""))
+                && t.contains("\"root_module\"")
         })
-        .find(|(_, t)| serde_json::from_str::<Json>(t).is_ok_and(|d| is_show_json(&d)))
         .map(|(p, _)| p.clone())
 }
 
@@ -49,6 +51,12 @@ pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError
                 path: path.clone(),
                 message: e.to_string(),
             })?;
+        if !is_show_json(&doc) {
+            return Err(ReadError::Format {
+                path,
+                message: "not `terraform show -json` output: `format_version` with `planned_values` or `values` holding a `root_module` expected".into(),
+            });
+        }
         read_doc(&mut rs, &doc, &path);
     }
     Ok(rs)
