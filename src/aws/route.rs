@@ -1,5 +1,5 @@
 //! Client VPN routes: on association AWS adds the route to the VPC's CIDRs itself (see
-//! `docs/semantics.md`); `describe-client-vpn-routes` shows it with origin `associate`
+//! `docs/audit.md`); `describe-client-vpn-routes` shows it with origin `associate`
 //! (a route added by hand has origin `add-route`). The planner never emits it and the
 //! verifier reads the VPC's own addresses as routed, so a deployed local route is implied,
 //! not a rule to judge.

@@ -3,7 +3,7 @@
 //! name; pages of one command (several files, or `--no-paginate` off) are merged and
 //! duplicates (by ID) dropped. What AWS returns that shibori never writes is read like any
 //! rule: deny entries, `0.0.0.0/0`, inline SG rules, the VPC default group. Only the `*`
-//! entry of each ACL (the default deny, see `docs/semantics.md`) and the endpoint's local
+//! entry of each ACL (the default deny, see `docs/audit.md`) and the endpoint's local
 //! routes (added by AWS on association) are left out: evaluation implies both.
 
 use super::artifact::Artifact;
