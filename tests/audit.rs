@@ -552,3 +552,67 @@ fn rendered_examples_planned_as_json_verify_clean() {
         "verified: {verified:?}"
     );
 }
+
+// ---- nothing panics on a mangled snapshot or plan ------------------------------------
+
+fn fixture_files(dir: &str) -> std::collections::BTreeMap<PathBuf, String> {
+    let mut files = std::collections::BTreeMap::new();
+    for e in std::fs::read_dir(root().join(dir)).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            files.insert(
+                PathBuf::from(p.file_name().unwrap()),
+                std::fs::read_to_string(&p).unwrap(),
+            );
+        }
+    }
+    files
+}
+
+fn mangle(
+    files: &std::collections::BTreeMap<PathBuf, String>,
+    pick: usize,
+    line: usize,
+    junk: &str,
+) -> shibori::verify::read::Artifact {
+    let mut files = files.clone();
+    let key = files.keys().nth(pick % files.len()).unwrap().clone();
+    let text = files[&key].clone();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let n = lines.len();
+    if let Some(l) = lines.get_mut(line % n) {
+        if let Some(i) = l.find("\": ") {
+            let comma = if l.trim_end().ends_with(',') { "," } else { "" };
+            *l = format!("{}\": {junk}{comma}", &l[..i]);
+        }
+    }
+    files.insert(key, lines.join("\n"));
+    shibori::verify::read::Artifact::from_files("fuzz", files)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 128, ..Default::default() })]
+
+    #[test]
+    fn mangled_inputs_never_panic(pick in 0usize..16, line in 0usize..400, junk in proptest::prop_oneof![
+        proptest::strategy::Just("null".to_string()), proptest::strategy::Just("-1".to_string()),
+        proptest::strategy::Just("[]".to_string()), proptest::strategy::Just("{}".to_string()),
+        proptest::strategy::Just("\"0.0.0.0/0\"".to_string()), proptest::strategy::Just("\"ü\"".to_string()),
+        proptest::strategy::Just("99999999999".to_string()), proptest::strategy::Just("true".to_string())]) {
+        let intent = shibori::intent::load(&shibori::diagnostic::Source {
+            name: "i".into(),
+            text: std::fs::read_to_string(root().join(FX).join("hand-built.intent.yaml")).unwrap(),
+        }).map_err(|_| "intent").unwrap().intent;
+        let snap = mangle(&fixture_files(&format!("{FX}/snapshot-hand-built")), pick, line, &junk);
+        if let Ok((_, rs)) = shibori::verify::read::read(&snap) {
+            let _ = shibori::verify::verify(&intent, &rs);
+        }
+        if let Ok(s) = shibori::verify::read::snapshot::parse(&snap) {
+            let _ = shibori::import::import(&s, "cvpn-endpoint-07b2e4c6a8d0f1357");
+        }
+        let plan = mangle(&fixture_files(&format!("{FX}/plans")), pick, line, &junk);
+        if let Ok((_, rs)) = shibori::verify::read::read(&plan) {
+            let _ = shibori::verify::verify(&intent, &rs);
+        }
+    }
+}

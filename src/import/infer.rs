@@ -122,10 +122,9 @@ pub fn subnets(
             .iter()
             .find(|t| t.key == "Name")
             .map(|t| t.value.as_str());
-        let fallback = format!(
-            "subnet-{}",
-            &s.subnet_id[s.subnet_id.len().saturating_sub(6)..]
-        );
+        let chars: Vec<char> = s.subnet_id.chars().collect();
+        let tail: String = chars[chars.len().saturating_sub(6)..].iter().collect();
+        let fallback = sanitize(&format!("subnet-{tail}"), "subnet");
         let name = unique(sanitize(tag.unwrap_or(""), &fallback), &mut taken);
         out.push(SubnetOut {
             name,
@@ -352,4 +351,20 @@ pub fn targets(x: &Inputs) -> Vec<TargetOut> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_intent_pattern() {
+        assert_eq!(sanitize("Private App (AZ-a)", "x"), "private-app-az-a");
+        assert_eq!(sanitize("10.0.1.0", "x"), "s-10-0-1-0");
+        assert_eq!(sanitize("日本", "fallback"), "fallback");
+        assert_eq!(sanitize(&"a".repeat(60), "x").len(), 40);
+        let mut taken = vec!["app".to_string()];
+        assert_eq!(unique("app".into(), &mut taken), "app-2");
+        assert_eq!(unique("app".into(), &mut taken), "app-3");
+    }
 }

@@ -61,6 +61,9 @@ pub fn unmapped(intent: &Intent, rs: &RuleSet, endpoint_groups: &[Ident]) -> Vec
             .iter()
             .find(|f| subnet(intent, rs, &f.subnet) == Some(i));
         let Some(fact) = fact else {
+            if s.id.is_some() && !rs.complete_inventory {
+                continue;
+            }
             out.push(Finding::new(
                 Kind::Unmapped,
                 match &s.id {

@@ -201,6 +201,9 @@ pub struct RuleSet {
     /// The artifact holds objects outside the intent (an AWS snapshot, a whole Terraform
     /// plan): those the intent maps to nothing are left out of the proof, not reported.
     pub describes_more: bool,
+    /// The artifact lists every subnet of the VPC (a snapshot), so an intent subnet it lacks
+    /// is unmapped; a plan may use subnets it does not manage.
+    pub complete_inventory: bool,
 }
 
 impl RuleSet {
@@ -217,5 +220,6 @@ impl RuleSet {
         self.unresolved_in.extend(other.unresolved_in);
         self.subnet_facts.extend(other.subnet_facts);
         self.describes_more |= other.describes_more;
+        self.complete_inventory |= other.complete_inventory;
     }
 }

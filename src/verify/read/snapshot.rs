@@ -548,6 +548,7 @@ pub fn to_rules(snap: &Snapshot, id: Option<&str>, label: &str) -> Result<RuleSe
     let eid = ep.client_vpn_endpoint_id.as_str();
     let mut rs = RuleSet {
         describes_more: true,
+        complete_inventory: snap.present.contains("Subnets"),
         ..RuleSet::default()
     };
     let ep_file = snap
