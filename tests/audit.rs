@@ -616,3 +616,47 @@ proptest::proptest! {
         }
     }
 }
+
+/// A clean deployment imports to an intent that verifies clean against it; a port the
+/// ACLs block is left out, with a note.
+#[test]
+fn import_of_a_clean_deployment_verifies_clean_and_reads_the_acls() {
+    let dir = tempfile::tempdir().unwrap();
+    let intent = dir.path().join("intent.yaml");
+    let intent = intent.to_str().unwrap();
+    let snap = format!("{FX}/snapshot-clean");
+    let ep = "cvpn-endpoint-0f3a5c7e9b1d24680";
+    let (code, _, err) = shibori(&["import", &snap, "--endpoint", ep, "--out", intent]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = shibori(&["verify", intent, "--artifact", &snap]);
+    assert_eq!(code, 0, "{out}\n{err}");
+
+    // Delete the request entry into the destination subnet: ssh no longer passes the ACLs.
+    let blocked = dir.path().join("snapshot");
+    std::fs::create_dir(&blocked).unwrap();
+    for (name, text) in fixture_files(&snap) {
+        let text = if name.as_os_str() == "network-acls.json" {
+            let mut doc: Value = serde_json::from_str(&text).unwrap();
+            for acl in doc["NetworkAcls"].as_array_mut().unwrap() {
+                if acl["NetworkAclId"] == "acl-0cccccccccccccccc" {
+                    acl["Entries"]
+                        .as_array_mut()
+                        .unwrap()
+                        .retain(|e| !(e["Egress"] == false && e["RuleNumber"] == 100));
+                }
+            }
+            doc.to_string()
+        } else {
+            text
+        };
+        std::fs::write(blocked.join(name), text).unwrap();
+    }
+    let (code, out, err) = shibori(&["import", blocked.to_str().unwrap(), "--endpoint", ep]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "# check: left out tcp/22: the security group opens it, but the network ACLs block it"
+        ),
+        "{out}"
+    );
+}

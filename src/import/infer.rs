@@ -3,7 +3,12 @@
 //! `# check:` comment (see `docs/audit.md`): a snapshot holds no instances, so which
 //! security group protects which subnet is read from names, never known.
 
+use crate::aws::{nacl, set, Proto, Span};
 use crate::net::contains;
+use crate::verify::model::{Ident, NaclRule};
+
+/// A port of the starter intent: its text (`tcp/22`), and what a packet of it is.
+type Port = (String, Proto, Span);
 use crate::verify::read::snapshot::{Authorization, Endpoint, SecurityGroup, Snapshot};
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
@@ -138,8 +143,8 @@ pub fn subnets(
 }
 
 /// `tcp/22`, `udp/53`, `icmp`, `all` for what a group opens to the endpoint.
-fn port_specs(g: &SecurityGroup, ep: &Endpoint, tn_cidrs: &[Ipv4Net]) -> Vec<String> {
-    let mut specs = Vec::new();
+fn port_specs(g: &SecurityGroup, ep: &Endpoint, tn_cidrs: &[Ipv4Net]) -> Vec<Port> {
+    let mut specs: Vec<Port> = Vec::new();
     for p in &g.ip_permissions {
         let admits = p.user_id_group_pairs.iter().any(|u| {
             u.group_id
@@ -159,18 +164,31 @@ fn port_specs(g: &SecurityGroup, ep: &Endpoint, tn_cidrs: &[Ipv4Net]) -> Vec<Str
             "1" => "icmp",
             other => other,
         };
-        let spec = match (proto, p.from_port, p.to_port) {
-            ("-1", _, _) => "all".to_string(),
-            ("icmp", _, _) => "icmp".to_string(),
-            (pr @ ("tcp" | "udp"), Some(f), Some(t)) if f == t && f >= 0 => format!("{pr}/{f}"),
-            (pr @ ("tcp" | "udp"), Some(f), Some(t)) if f >= 0 && t >= f => {
-                format!("{pr}/{f}-{t}")
+        let span = |f: Option<i64>, t: Option<i64>| match (f, t) {
+            (Some(f), Some(t)) if (0..=65535).contains(&f) && (f..=65535).contains(&t) => Span {
+                from: f as u16,
+                to: t as u16,
+            },
+            _ => Span::ALL_PORTS,
+        };
+        let port = match (proto, p.from_port, p.to_port) {
+            ("-1", _, _) => ("all".to_string(), Proto::All, Span::ALL_PORTS),
+            // The endpoint's clients ping: echo request, as the intent's `icmp` means.
+            ("icmp", _, _) => ("icmp".to_string(), Proto::Icmp, Span { from: 8, to: 8 }),
+            (pr @ ("tcp" | "udp"), f, t) => {
+                let sp = span(f, t);
+                let text = if sp.from == sp.to {
+                    format!("{pr}/{}", sp.from)
+                } else {
+                    format!("{pr}/{}-{}", sp.from, sp.to)
+                };
+                let proto = if pr == "tcp" { Proto::Tcp } else { Proto::Udp };
+                (text, proto, sp)
             }
-            (pr @ ("tcp" | "udp"), _, _) => format!("{pr}/0-65535"),
             _ => continue,
         };
-        if !specs.contains(&spec) {
-            specs.push(spec);
+        if !specs.iter().any(|s| s.0 == port.0) {
+            specs.push(port);
         }
     }
     specs
@@ -210,6 +228,43 @@ pub struct Inputs<'a> {
     pub subnets: &'a [SubnetOut],
     pub target_networks: &'a [String],
     pub auth: &'a [&'a Authorization],
+    /// The snapshot's ACL entries per (ACL ID, egress), by rule number.
+    pub acl_rules: &'a BTreeMap<(String, bool), Vec<&'a NaclRule>>,
+}
+
+/// Do the ACLs on the request path (target network egress, destination ingress) let any of
+/// `port` through from at least one target network? An ACL the snapshot lacks is open.
+fn acl_open(x: &Inputs, dest: &SubnetOut, port: &Port) -> bool {
+    let (_, proto, span) = port;
+    let allows = |acl: &Option<String>, egress: bool, peer: &Ipv4Net| -> bool {
+        let Some(acl) = acl else {
+            return true;
+        };
+        let empty = Vec::new();
+        let rules = x.acl_rules.get(&(acl.clone(), egress)).unwrap_or(&empty);
+        let o = nacl::evaluate(rules, peer, *proto);
+        let wanted = set(*span);
+        // Some of the port's range passes: allowed ∩ wanted is not empty.
+        wanted.difference(&o.allowed) != wanted
+    };
+    x.subnets
+        .iter()
+        .filter(|t| x.target_networks.contains(&t.name))
+        .any(|t| allows(&t.acl, true, &dest.cidr) && allows(&dest.acl, false, &t.cidr))
+}
+
+/// The snapshot's ACL entries, grouped for `acl_open`.
+pub fn acl_rules(rules: &[NaclRule]) -> BTreeMap<(String, bool), Vec<&NaclRule>> {
+    let mut out: BTreeMap<(String, bool), Vec<&NaclRule>> = BTreeMap::new();
+    for r in rules {
+        if let Ident::Id(a) = &r.acl {
+            out.entry((a.clone(), r.egress)).or_default().push(r);
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by_key(|r| r.number);
+    }
+    out
 }
 
 /// One target per authorization-rule CIDR: a subnet (or hosts inside one), an outside
@@ -305,10 +360,10 @@ pub fn targets(x: &Inputs) -> Vec<TargetOut> {
                     (Some(g.group_id.clone()), port_specs(g, x.ep, &tn_cidrs))
                 }
                 _ => {
-                    let mut ports = Vec::new();
+                    let mut ports: Vec<Port> = Vec::new();
                     for g in &candidates {
                         for p in port_specs(g, x.ep, &tn_cidrs) {
-                            if !ports.contains(&p) {
+                            if !ports.iter().any(|q| q.0 == p.0) {
                                 ports.push(p);
                             }
                         }
@@ -324,6 +379,15 @@ pub fn targets(x: &Inputs) -> Vec<TargetOut> {
                     (None, ports)
                 }
             };
+            let (open, blocked): (Vec<Port>, Vec<Port>) =
+                ports.into_iter().partition(|p| acl_open(x, s, p));
+            if !blocked.is_empty() {
+                checks.push(format!(
+                    "left out {}: the security group opens it, but the network ACLs block it from every target network",
+                    blocked.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            let ports: Vec<String> = open.into_iter().map(|p| p.0).collect();
             let ports = if ports.is_empty() {
                 checks.push(
                     "no security group opens a port to the endpoint here: choose the ports".into(),

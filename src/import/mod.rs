@@ -1,7 +1,7 @@
 //! `shibori import`: a starter intent from an AWS snapshot (see `docs/audit.md`): the VPC
 //! and subnets (CIDR, AZ, ACL ID), target networks from the associations, the endpoint's
 //! settings, and one target per authorization-rule CIDR with its groups and the ports the
-//! security groups open to the endpoint. Every inference carries a `# check:` comment;
+//! security groups open to the endpoint and the network ACLs let through. Every inference carries a `# check:` comment;
 //! `verify` of the result against the same snapshot lists what the setup allows beyond it.
 
 pub mod infer;
@@ -100,6 +100,11 @@ pub fn import(snap: &Snapshot, endpoint: &str) -> Result<String, ImportError> {
         .filter(|s| associated.contains(&s.id))
         .map(|s| s.name.clone())
         .collect();
+    // The ACL entries as verify reads them (the `*` entries left out).
+    let rules = crate::verify::read::snapshot::to_rules(snap, Some(endpoint), "snapshot")
+        .map(|rs| rs.nacl_rules)
+        .unwrap_or_default();
+    let acl_rules = infer::acl_rules(&rules);
     let targets = infer::targets(&Inputs {
         snap,
         ep,
@@ -107,6 +112,7 @@ pub fn import(snap: &Snapshot, endpoint: &str) -> Result<String, ImportError> {
         subnets: &subnets,
         target_networks: &target_networks,
         auth: &auth,
+        acl_rules: &acl_rules,
     });
 
     let mut y = String::new();
