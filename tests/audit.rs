@@ -2,7 +2,8 @@
 //! the verdicts their fixtures' README states; `import` of the hand-built snapshot gives
 //! an intent that `check` accepts and whose `verify` lists the excess; every snapshot file
 //! matches botocore's EC2 output shapes and every plan fixture the documented structure;
-//! the rendered examples, converted to plan JSON the way Terraform plans them, verify clean.
+//! the rendered examples, converted to plan JSON the way Terraform plans them (inputs set to
+//! IDs that are then written into the intent), verify clean.
 
 use serde_json::{json, Map, Value};
 use shibori::verify::model::{Ident, RuleSet};
@@ -348,7 +349,13 @@ fn split_address(a: &str) -> (String, Option<Value>) {
 /// Plan JSON of a rule set read from a rendered module: literal values in
 /// `planned_values`, references to resources of the same module unknown there and named in
 /// `configuration` (as `terraform show -json` does for IDs known only after apply).
-fn plan_json(rs: &RuleSet) -> Value {
+/// With `applied`, the state after apply instead: every ID known (`terraform show -json`
+/// of the state), which is what a plan of a module whose groups exist shows as well.
+fn plan_json(
+    rs: &RuleSet,
+    inputs: &std::collections::BTreeMap<String, String>,
+    applied: bool,
+) -> Value {
     let mut planned: Vec<Value> = Vec::new();
     let mut config: Vec<Value> = Vec::new();
     let mut changes: Vec<Value> = Vec::new();
@@ -369,6 +376,9 @@ fn plan_json(rs: &RuleSet) -> Value {
                     known.insert(k.to_string(), other);
                 }
             }
+        }
+        if applied {
+            known.insert("id".into(), Value::String(fake_id(address)));
         }
         let mut r = json!({"address": address, "mode": "managed", "type": ty, "name": name,
             "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
@@ -392,8 +402,10 @@ fn plan_json(rs: &RuleSet) -> Value {
     let id = |i: &Ident| -> Value {
         match i {
             Ident::Id(s) => Value::String(s.clone()),
+            Ident::Resource(r) if applied => Value::String(fake_id(r)),
             Ident::Resource(r) => json!({"references": [format!("{r}.id"), r]}),
-            Ident::Input(v) => panic!("input {v}"),
+            // A variable: the plan holds the value the user set for it.
+            Ident::Input(v) => Value::String(inputs[v].clone()),
         }
     };
     for g in &rs.security_groups {
@@ -489,10 +501,19 @@ fn plan_json(rs: &RuleSet) -> Value {
             .iter()
             .flat_map(|g| g["references"].as_array().cloned().unwrap_or_default())
             .collect();
+        let ids = if applied {
+            Value::Array(groups)
+        } else {
+            json!({ "references": refs })
+        };
         add(
             "aws_ec2_client_vpn_endpoint.this",
-            vec![("security_group_ids", json!({ "references": refs }))],
+            vec![("security_group_ids", ids)],
         );
+    }
+    if applied {
+        return json!({"format_version": "1.0", "terraform_version": "1.9.5",
+            "values": {"root_module": {"resources": planned}}});
     }
     json!({"format_version": "1.2", "terraform_version": "1.9.5",
         "planned_values": {"root_module": {"resources": planned}},
@@ -500,19 +521,76 @@ fn plan_json(rs: &RuleSet) -> Value {
         "configuration": {"root_module": {"resources": config}}})
 }
 
-fn has_inputs(rs: &RuleSet) -> bool {
-    let input = |i: &Ident| matches!(i, Ident::Input(_));
-    rs.sg_rules.iter().any(|r| {
-        input(&r.group) || matches!(&r.peer, shibori::verify::model::SgPeer::Group(g) if input(g))
-    }) || rs.nacl_rules.iter().any(|r| input(&r.acl))
-        || rs.routes.iter().any(|r| input(&r.subnet))
-        || rs.associations.iter().any(|r| input(&r.subnet))
-        || rs.endpoint_groups.iter().any(input)
+/// The ID AWS would have given the resource at `address`.
+fn fake_id(address: &str) -> String {
+    let h = address.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let prefix = if address.starts_with("aws_security_group.") {
+        "sg"
+    } else {
+        "res"
+    };
+    format!("{prefix}-{:017x}", h & 0x0fff_ffff_ffff_ffff)
+}
+
+/// The inputs of the rule set, given the IDs a user would set them to (`subnet_id_vpn_a`,
+/// `network_acl_id_data`), and the intent with those IDs written in: what a team does
+/// before planning a module whose intent left the IDs to inputs. `None`: another input.
+fn with_inputs(
+    rs: &RuleSet,
+    intent: &str,
+) -> Option<(std::collections::BTreeMap<String, String>, String)> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut note = |i: &Ident| {
+        if let Ident::Input(v) = i {
+            names.insert(v.clone());
+        }
+    };
+    for r in &rs.sg_rules {
+        note(&r.group);
+        if let shibori::verify::model::SgPeer::Group(g) = &r.peer {
+            note(g);
+        }
+    }
+    rs.nacl_rules.iter().for_each(|r| note(&r.acl));
+    rs.routes.iter().for_each(|r| note(&r.subnet));
+    rs.associations.iter().for_each(|r| note(&r.subnet));
+    rs.endpoint_groups.iter().for_each(&mut note);
+    let fake = |prefix: &str, name: &str| {
+        let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        format!("{prefix}-{:017x}", h & 0x0fff_ffff_ffff_ffff)
+    };
+    let mut ids = std::collections::BTreeMap::new();
+    let mut lines: Vec<String> = intent.lines().map(str::to_string).collect();
+    for n in names {
+        let (id, key, subnet) = if let Some(s) = n.strip_prefix("subnet_id_") {
+            (fake("subnet", s), "id", s.replace('_', "-"))
+        } else if let Some(s) = n.strip_prefix("network_acl_id_") {
+            (fake("acl", s), "network_acl", s.replace('_', "-"))
+        } else {
+            return None;
+        };
+        // Block style (`  vpn-a:` and its keys below) or flow style (`  vpn-a: {…}`).
+        let block = format!("  {subnet}:");
+        let flow = format!("  {subnet}: {{");
+        if let Some(at) = lines.iter().position(|l| l.trim_end() == block) {
+            lines.insert(at + 1, format!("    {key}: {id}"));
+        } else {
+            let l = lines.iter_mut().find(|l| l.starts_with(&flow))?;
+            *l = l.replacen(&flow, &format!("{flow}{key}: {id}, "), 1);
+        }
+        ids.insert(n, id);
+    }
+    Some((ids, lines.join("\n") + "\n"))
 }
 
 #[test]
 fn rendered_examples_planned_as_json_verify_clean() {
     let mut verified = Vec::new();
+    let mut planned = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     let mut examples: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
         .unwrap()
@@ -523,34 +601,53 @@ fn rendered_examples_planned_as_json_verify_clean() {
     for ex in examples {
         let (_, rs) =
             shibori::verify::read::read_path(&ex.join("terraform-json")).expect("rendered module");
-        // A plan needs every input set; an example whose intent leaves subnet or ACL IDs to
-        // inputs would be planned with IDs the intent cannot know.
-        if has_inputs(&rs) {
-            continue;
-        }
         let name = ex.file_name().unwrap().to_string_lossy().to_string();
-        let file = dir.path().join(format!("{name}.json"));
-        std::fs::write(
-            &file,
-            serde_json::to_string_pretty(&plan_json(&rs)).unwrap(),
-        )
-        .unwrap();
-        let intent = ex.join("intent.yaml");
-        let (code, out, err) = shibori(&[
-            "verify",
-            intent.to_str().unwrap(),
-            "--artifact",
-            file.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{name}:\n{out}\n{err}");
-        assert!(out.starts_with("terraform-plan-json"), "{out}");
+        let text = std::fs::read_to_string(ex.join("intent.yaml")).unwrap();
+        let Some((inputs, text)) = with_inputs(&rs, &text) else {
+            panic!("{name}: an input that is not a subnet or ACL ID");
+        };
+        let intent = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&intent, text).unwrap();
+        // A first plan leaves the IDs of the groups it creates unknown and names them in
+        // `configuration`, one expression per resource block for all its instances. With
+        // `for_each` those are `each.value` expressions a plan does not evaluate, so the
+        // first plan is built only where every block has one instance (the converter's
+        // per-block expressions are then exactly Terraform's).
+        let mut per_block: std::collections::BTreeMap<String, usize> = Default::default();
+        // (Only security group rules reference what the plan creates.)
+        for r in &rs.sg_rules {
+            *per_block
+                .entry(split_address(&r.origin.resource).0)
+                .or_default() += 1;
+        }
+        let single = per_block.values().all(|&n| n == 1);
+        for applied in [true, false] {
+            if !applied && !single {
+                continue;
+            }
+            let file = dir.path().join(format!("{name}-{applied}.json"));
+            std::fs::write(
+                &file,
+                serde_json::to_string_pretty(&plan_json(&rs, &inputs, applied)).unwrap(),
+            )
+            .unwrap();
+            let (code, out, err) = shibori(&[
+                "verify",
+                intent.to_str().unwrap(),
+                "--artifact",
+                file.to_str().unwrap(),
+            ]);
+            assert_eq!(code, 0, "{name} (applied: {applied}):\n{out}\n{err}");
+            assert!(out.starts_with("terraform-plan-json"), "{out}");
+            if !applied {
+                planned.push(name.clone());
+            }
+        }
         verified.push(name);
     }
-    eprintln!("planned as JSON and verified clean: {verified:?}");
-    assert!(
-        verified.contains(&"seed-ssh".to_string()),
-        "verified: {verified:?}"
-    );
+    eprintln!("as state JSON, verified clean: {verified:?}; as a first plan: {planned:?}");
+    assert!(planned.contains(&"seed-ssh".to_string()), "{planned:?}");
+    assert!(verified.len() >= 5, "verified: {verified:?}");
 }
 
 // ---- nothing panics on a mangled snapshot or plan ------------------------------------

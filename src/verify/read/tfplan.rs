@@ -319,7 +319,10 @@ impl Ctx<'_> {
                 }
             }
         }
-        if let Some(ex) = exprs {
+        // Without `after_unknown` (a hand-trimmed plan), an attribute that the configuration
+        // sets but `planned_values` lacks is taken as unknown: Terraform writes unset
+        // attributes as null and leaves out only the unknown ones.
+        if let (Some(ex), None) = (exprs, i.unknown) {
             for k in ex.keys() {
                 if !i.values.contains_key(k) || matches!(i.values.get(k), Some(Json::Null)) {
                     keys.push(k.clone());
