@@ -339,7 +339,10 @@ impl Ctx<'_> {
             // Unknown and not configured: computed by the provider (the inline rules of a
             // group whose rules are separate resources), so nothing the user set.
             if let Some(e) = exprs.and_then(|e| e.get(&k)) {
-                m.insert(k, self.expression(e, &i.prefix, known));
+                m.insert(
+                    k,
+                    self.expression(e, &i.prefix, known, instance_key(&i.address)),
+                );
             } else {
                 m.remove(&k);
             }
@@ -349,13 +352,21 @@ impl Ctx<'_> {
 
     /// An expression of `configuration`: a constant, or the resources its references name.
     /// `known` is the planned value, when partly known (a list with unknown elements).
-    fn expression(&self, e: &Json, prefix: &str, known: Option<&Json>) -> Val {
+    /// `each_key`: the instance key of the resource the expression belongs to, so that
+    /// `group[each.key]` names the group instance with the same key.
+    fn expression(
+        &self,
+        e: &Json,
+        prefix: &str,
+        known: Option<&Json>,
+        each_key: Option<&str>,
+    ) -> Val {
         if let Some(c) = e.get("constant_value") {
             return json_val(c);
         }
         if let Some(refs) = e.get("references").and_then(Json::as_array) {
             let refs: Vec<&str> = refs.iter().filter_map(Json::as_str).collect();
-            return self.references(&refs, prefix, known);
+            return self.references(&refs, prefix, known, each_key);
         }
         match e {
             // A nested block: a list of blocks, each an object of expressions.
@@ -365,7 +376,9 @@ impl Ctx<'_> {
                     .map(|b| match b {
                         Json::Object(o) => Val::Map(
                             o.iter()
-                                .map(|(k, x)| (k.clone(), self.expression(x, prefix, None)))
+                                .map(|(k, x)| {
+                                    (k.clone(), self.expression(x, prefix, None, each_key))
+                                })
                                 .collect(),
                         ),
                         other => json_val(other),
@@ -376,11 +389,19 @@ impl Ctx<'_> {
         }
     }
 
-    fn references(&self, refs: &[&str], prefix: &str, known: Option<&Json>) -> Val {
+    fn references(
+        &self,
+        refs: &[&str],
+        prefix: &str,
+        known: Option<&Json>,
+        each_key: Option<&str>,
+    ) -> Val {
+        // Only `each.key` itself is evaluated: `each.value…` needs the `for_each` value.
+        let each_key = each_key.filter(|_| refs.contains(&"each.key"));
         let mut found: Vec<Ident> = Vec::new();
         let mut why = None;
         for r in refs {
-            match self.reference(r, prefix) {
+            match self.reference(r, prefix, each_key) {
                 Ok(Some(ids)) => {
                     for id in ids {
                         if !found.contains(&id) {
@@ -414,7 +435,12 @@ impl Ctx<'_> {
     /// One reference: `aws_security_group.app.id`, `aws_security_group.app`,
     /// `module.net.subnet_id`, `var.x` (through the module call). `None`: not a resource
     /// (an attribute path covered by a shorter reference, `each.key`, …).
-    fn reference(&self, r: &str, prefix: &str) -> Result<Option<Vec<Ident>>, String> {
+    fn reference(
+        &self,
+        r: &str,
+        prefix: &str,
+        each_key: Option<&str>,
+    ) -> Result<Option<Vec<Ident>>, String> {
         if let Some(var) = r.strip_prefix("var.") {
             let name = var.split(['.', '[']).next().unwrap_or(var);
             let Some((parent, call)) = split_module(prefix) else {
@@ -429,7 +455,7 @@ impl Ctx<'_> {
                 .and_then(|c| c.get(&call))
                 .and_then(|e| e.get(name))
                 .ok_or_else(|| format!("module input `{name}` has no expression"))?;
-            return self.symbols(self.expression(expr, &parent, None));
+            return self.symbols(self.expression(expr, &parent, None, None));
         }
         if r.starts_with("each.") || r.starts_with("count.") || r.starts_with("local.") {
             return Ok(None);
@@ -449,7 +475,7 @@ impl Ctx<'_> {
                 .get(&inner)
                 .and_then(|o| o.get(output))
                 .ok_or_else(|| format!("`{r}` names no output of the configuration"))?;
-            return self.symbols(self.expression(expr, &inner, None));
+            return self.symbols(self.expression(expr, &inner, None, None));
         }
         if r.starts_with("data.") {
             return Err(format!(
@@ -469,9 +495,14 @@ impl Ctx<'_> {
         let Some(instances) = self.by_base.get(&base) else {
             return Err(format!("`{r}` names no resource of the plan"));
         };
-        let chosen: Vec<&String> = match key {
-            Some(k) => instances.iter().filter(|a| a.ends_with(k)).collect(),
-            None => instances.iter().collect(),
+        let chosen: Vec<&String> = match (key, each_key) {
+            (Some(k), _) => instances.iter().filter(|a| a.ends_with(k)).collect(),
+            // `group[each.key]`: Terraform lists it as `group` and `each.key`.
+            (None, Some(k)) if instances.len() > 1 => instances
+                .iter()
+                .filter(|a| instance_key(a) == Some(k))
+                .collect(),
+            (None, _) => instances.iter().collect(),
         };
         match chosen.as_slice() {
             [one] => Ok(Some(vec![self
@@ -505,6 +536,13 @@ impl Ctx<'_> {
             _ => Ok(None),
         }
     }
+}
+
+/// `aws_x.y["k"]` → `k`; `aws_x.y[0]` → `0`; no key → `None`.
+fn instance_key(address: &str) -> Option<&str> {
+    let inner = address.strip_suffix(']')?;
+    let open = inner.rfind('[')?;
+    Some(inner[open + 1..].trim_matches('"'))
 }
 
 /// `module.a.module.b.` → (`module.a.`, `b`).
@@ -660,6 +698,35 @@ fn inline_entry(b: &Val, egress: bool, acl: &Ident, origin: &Origin) -> Result<N
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_key_names_the_instance_with_the_same_key() {
+        let doc = serde_json::json!({
+            "format_version": "1.2",
+            "planned_values": {"root_module": {"resources": [
+                {"address": "aws_security_group.t[\"a\"]", "mode": "managed", "type": "aws_security_group", "name": "t", "index": "a", "values": {"name": "a"}},
+                {"address": "aws_security_group.t[\"b\"]", "mode": "managed", "type": "aws_security_group", "name": "t", "index": "b", "values": {"name": "b"}},
+                {"address": "aws_vpc_security_group_ingress_rule.r[\"b\"]", "mode": "managed", "type": "aws_vpc_security_group_ingress_rule", "name": "r", "index": "b",
+                 "values": {"ip_protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_ipv4": "10.0.0.0/24"}}
+            ]}},
+            "resource_changes": [
+                {"address": "aws_vpc_security_group_ingress_rule.r[\"b\"]", "change": {"after_unknown": {"security_group_id": true}}}
+            ],
+            "configuration": {"root_module": {"resources": [
+                {"address": "aws_vpc_security_group_ingress_rule.r", "mode": "managed", "type": "aws_vpc_security_group_ingress_rule", "name": "r",
+                 "expressions": {"security_group_id": {"references": ["aws_security_group.t[each.key].id", "aws_security_group.t", "each.key"]}}}
+            ]}}
+        });
+        let mut rs = RuleSet::default();
+        read_doc(&mut rs, &doc, "plan.json");
+        assert!(rs.unresolved.is_empty(), "{:?}", rs.unresolved);
+        assert_eq!(
+            rs.sg_rules[0].group,
+            Ident::Resource("aws_security_group.t[\"b\"]".into())
+        );
+        assert_eq!(instance_key("x.y[0]"), Some("0"));
+        assert_eq!(instance_key("x.y"), None);
+    }
 
     #[test]
     fn module_prefixes() {
