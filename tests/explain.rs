@@ -277,3 +277,73 @@ fn completions_for_every_shell() {
         "unknown shell is a usage error"
     );
 }
+
+/// The handout's reachability matrix evaluates the plan's rules; `verify` evaluates the
+/// rendered artifact read back. Both must find the same ports for every user kind,
+/// target, target network and protocol.
+#[test]
+fn reachability_matrix_agrees_with_verify_cell_by_cell() {
+    use shibori::diagnostic::Source;
+    use shibori::explain::{reach, Handout};
+    use shibori::render::RenderFormat;
+    use shibori::verify::read::{read as read_artifact, Artifact};
+    use std::collections::BTreeMap;
+
+    for (name, path) in intents() {
+        let text = read(&path);
+        let loaded = shibori::intent::load(&Source {
+            name: path.clone(),
+            text,
+        })
+        .unwrap_or_else(|_| panic!("{name}: invalid"));
+        let plan = shibori::plan::plan(&loaded.intent).unwrap_or_else(|_| panic!("{name}"));
+        let handout = Handout {
+            plan: &plan,
+            warnings: &[],
+            nacl: &loaded.intent.nacl,
+        };
+        let cell = |who: &Option<String>, target: &str, network: &str, proto: String| {
+            (
+                who.clone().unwrap_or_else(|| "(no group)".into()),
+                target.to_string(),
+                network.to_string(),
+                proto,
+            )
+        };
+        let mine: BTreeMap<_, String> = reach::evaluate(&handout)
+            .into_iter()
+            .map(|c| {
+                (
+                    cell(
+                        &c.who,
+                        &plan.targets[c.target].name,
+                        &c.network,
+                        c.proto.to_string(),
+                    ),
+                    format!("{:?}", c.ports.ranges()),
+                )
+            })
+            .collect();
+        assert!(!mine.is_empty(), "{name}: nobody reaches anything");
+        for format in [RenderFormat::Cloudformation, RenderFormat::TerraformJson] {
+            let files = shibori::render::render(&plan, format).expect("render");
+            let artifact = Artifact::from_files(
+                format.name(),
+                files.into_iter().map(|f| (f.path, f.contents)).collect(),
+            );
+            let (_, rs) = read_artifact(&artifact).expect("read back");
+            let bind = shibori::verify::bind::bind(&loaded.intent, &rs);
+            let ix = shibori::verify::flows::Index::new(&loaded.intent, &rs, &bind);
+            let theirs: BTreeMap<_, String> = shibori::verify::flows::reach(&ix)
+                .into_iter()
+                .map(|r| {
+                    (
+                        cell(&r.who, &r.target, &r.network, r.proto.to_string()),
+                        format!("{:?}", r.ports.ranges()),
+                    )
+                })
+                .collect();
+            assert_eq!(mine, theirs, "{name} vs verify of {}", format.name());
+        }
+    }
+}

@@ -7,13 +7,16 @@ mod address_table;
 mod dot;
 mod graph;
 mod markdown;
+mod matrix;
 mod mermaid;
+pub mod reach;
 mod rules;
 mod text;
 
 use crate::diagnostic::Diagnostic;
 use crate::intent::NaclSettings;
-use crate::plan::{Plan, SecurityGroup, SubnetPlan};
+use crate::plan::{Plan, SecurityGroup, SubnetPlan, TargetPlan};
+use ipnet::Ipv4Net;
 
 pub use address_table::{sample_flow, Hop, SampleFlow};
 
@@ -83,5 +86,35 @@ impl Handout<'_> {
             .find(|a| a.key == key)
             .map(|a| a.subnets.clone())
             .unwrap_or_default()
+    }
+}
+
+/// A CIDR that the planner merged from several `hosts` says so: `10.0.1.10/31` reads
+/// as one network to a room that wrote two hosts.
+pub(crate) fn merged_hosts(c: &Ipv4Net) -> Option<String> {
+    let n = 1u64 << (32 - u32::from(c.prefix_len()));
+    (2..=16)
+        .contains(&n)
+        .then(|| format!("{n} hosts {}–{}", c.network(), c.broadcast()))
+}
+
+/// A target's destination in words: its CIDRs (merged hosts spelled out) and where.
+pub(crate) fn destination(h: &Handout, x: &TargetPlan) -> String {
+    let subnet_cidr = x
+        .subnet
+        .as_deref()
+        .and_then(|s| h.subnet(s))
+        .map(|s| s.cidr);
+    let cidrs: Vec<String> = x
+        .cidrs
+        .iter()
+        .map(|c| match merged_hosts(c) {
+            Some(m) if subnet_cidr != Some(*c) => format!("{c} ({m})"),
+            _ => c.to_string(),
+        })
+        .collect();
+    match &x.subnet {
+        Some(s) => format!("{} in {s}", cidrs.join(", ")),
+        None => format!("{} outside the VPC", cidrs.join(", ")),
     }
 }
