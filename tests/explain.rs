@@ -42,7 +42,7 @@ fn handout_snapshots() {
 #[test]
 fn handout_is_byte_identical_across_runs() {
     for (name, path) in intents() {
-        for format in ["markdown", "dot"] {
+        for format in ["markdown", "dot", "html", "svg"] {
             let a = shibori(&["explain", &path, "-f", format]).stdout;
             let b = shibori(&["explain", &path, "-f", format]).stdout;
             assert_eq!(a, b, "{name} {format}");
@@ -85,7 +85,7 @@ fn seed_handout_shows_nacl_pairs_and_the_nat_address_table() {
                 && l.contains(&format!("| {dir} |"))
                 && l.contains(&format!("| **{half}** |"))
                 && l.contains(why)
-                && l.contains("`ssh` `tcp/22` via `vpn-a`")
+                && l.contains("`tcp/22`: `ssh`")
         })
     };
     assert!(row(
@@ -345,5 +345,54 @@ fn reachability_matrix_agrees_with_verify_cell_by_cell() {
                 .collect();
             assert_eq!(mine, theirs, "{name} vs verify of {}", format.name());
         }
+    }
+}
+
+/// The examples' HTML handouts are checked in (people read them on GitHub and print
+/// them): they must be what `explain --format html` writes today.
+#[test]
+fn checked_in_html_handouts_are_current() {
+    for (name, path) in examples() {
+        let html = shibori(&["explain", &path, "--format", "html"]);
+        assert_eq!(html.code, 0, "{name}: {}", html.stderr);
+        let file = format!("examples/{name}/handout.html");
+        assert!(
+            read(&file) == html.stdout,
+            "{file} is stale: run `shibori explain {path} --format html --out {file}`"
+        );
+    }
+}
+
+/// One self-contained page: no script, nothing fetched, every diagram inline; the
+/// overview alone as SVG.
+#[test]
+fn html_handout_is_self_contained_and_svg_is_the_overview() {
+    for (name, path) in intents() {
+        let html = shibori(&["explain", &path, "-f", "html"]).stdout;
+        assert!(
+            html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"),
+            "{name}"
+        );
+        assert!(!html.to_lowercase().contains("<script"), "{name}");
+        assert!(
+            !html.contains("src=") && !html.contains("href=\"http"),
+            "{name}"
+        );
+        assert!(html.contains("<h2>Who can reach what</h2>"), "{name}");
+        let at = |s: &str| html.find(s).unwrap_or(usize::MAX);
+        assert!(
+            at("Who can reach what") < at("<svg"),
+            "{name}: the matrix comes first"
+        );
+        assert!(
+            html.matches("<svg ").count() >= 2,
+            "{name}: overview and one per group"
+        );
+        let svg = shibori(&["explain", &path, "-f", "svg"]).stdout;
+        assert!(
+            svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"),
+            "{name}"
+        );
+        assert_eq!(svg.matches("<svg ").count(), 1, "{name}");
     }
 }

@@ -4,13 +4,17 @@
 //! that a sample packet meets, it looks that rule up in the plan by its reasons.
 
 mod address_table;
+mod diagrams;
 mod dot;
 mod graph;
+mod html;
+mod layout;
 mod markdown;
 mod matrix;
 mod mermaid;
 pub mod reach;
 mod rules;
+mod svg;
 mod text;
 
 use crate::diagnostic::Diagnostic;
@@ -31,6 +35,16 @@ pub struct Handout<'a> {
 /// The Markdown handout with its Mermaid flowchart.
 pub fn markdown(h: &Handout) -> String {
     markdown::render(h)
+}
+
+/// One self-contained HTML page: the handout with SVG diagrams and print CSS.
+pub fn html(h: &Handout) -> String {
+    html::render(h)
+}
+
+/// The overview diagram as a standalone SVG image.
+pub fn svg(h: &Handout) -> String {
+    html::overview_svg(h)
 }
 
 /// The flowchart for Graphviz.
