@@ -138,14 +138,12 @@ fn seed_handout_shows_nacl_pairs_and_the_nat_address_table() {
 #[test]
 fn handout_names_groups_warnings_and_requirements() {
     let md = shibori(&["explain", "examples/multi-az-saml/intent.yaml"]).stdout;
-    for group in ["sre", "developers", "dba"] {
-        assert!(
-            md.contains(&format!("→ {group}")),
-            "group {group} on the authorization step"
-        );
-    }
     assert!(
-        md.contains("Client VPN route 192.168.50.0/24"),
+        md.contains("| target | asked for | dba | developers | sre |"),
+        "a matrix column per group"
+    );
+    assert!(
+        md.contains("| `vpn-a` | `192.168.50.0/24` |"),
         "outside target via the route"
     );
     assert!(md.contains("need a route to 192.168.50.0/24"));

@@ -39,6 +39,11 @@ fn capped(mut lines: Vec<String>, what: &str) -> Vec<String> {
     lines
 }
 
+/// `1 route`, `2 routes`.
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
 /// `a, b, c` wrapped into lines of at most `WRAP` characters, never inside an item.
 fn wrap(items: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -477,11 +482,14 @@ pub fn overview(h: &Handout, m: &Matrix) -> Diagram {
     let mut ep = node(
         Kind::Endpoint,
         "Client VPN endpoint",
-        vec![
-            format!("{} authorization rules", plan.authorization_rules.len()),
-            format!("{} routes", plan.routes.len()),
-            format!("{} authentication", plan.endpoint.authentication),
-        ],
+        [
+            Some(count(plan.authorization_rules.len(), "authorization rule")),
+            (!plan.routes.is_empty()).then(|| count(plan.routes.len(), "route")),
+            Some(format!("{} authentication", plan.endpoint.authentication)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
     );
     ep.col = ENDPOINT;
     ep.last_lane = last;

@@ -437,6 +437,24 @@ fn lay_out_at(d: &Diagram, max: f64) -> Laid {
     laid
 }
 
+/// The pairs of nodes an arrow joins: consecutive nodes of a lane, each pair once, in
+/// lane order.
+pub fn links(d: &Diagram) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for l in 0..d.lanes.max(1) {
+        let mut in_lane: Vec<usize> = (0..d.nodes.len())
+            .filter(|&i| d.nodes[i].first_lane <= l && l <= d.nodes[i].last_lane)
+            .collect();
+        in_lane.sort_by_key(|&i| d.nodes[i].col);
+        for w in in_lane.windows(2) {
+            if !out.contains(&(w[0], w[1])) {
+                out.push((w[0], w[1]));
+            }
+        }
+    }
+    out
+}
+
 /// What each kind of box stands for, in the room's words.
 pub fn kind_name(k: Kind) -> &'static str {
     match k {

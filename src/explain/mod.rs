@@ -85,14 +85,6 @@ impl Handout<'_> {
         }
     }
 
-    /// A network ACL as a diagram node names it.
-    fn acl_title(&self, key: &str) -> String {
-        match self.plan.network_acls.iter().find(|a| a.key == key) {
-            Some(a) if a.id.is_none() => format!("network ACL of {key} (an input)"),
-            _ => format!("network ACL {}", self.acl_name(key)),
-        }
-    }
-
     fn acl_subnets(&self, key: &str) -> Vec<String> {
         self.plan
             .network_acls
