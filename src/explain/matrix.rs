@@ -99,9 +99,9 @@ fn intended(h: &Handout, xi: usize, who: &Option<String>, proto: Proto) -> PortS
     for z in &plan.targets {
         let same_kind = z.security_group == x.security_group;
         let shares = z
-            .cidrs
+            .owned()
             .iter()
-            .any(|a| x.cidrs.iter().any(|b| overlaps(a, b)));
+            .any(|a| x.owned().iter().any(|b| overlaps(a, b)));
         let audience = z.groups.is_empty() || who.as_ref().is_some_and(|g| z.groups.contains(g));
         if !(same_kind && shares && audience) {
             continue;

@@ -54,7 +54,7 @@ fn icmp_span(t: i32) -> Span {
 
 impl AclEntry for NaclEntry {
     fn action(&self) -> Action {
-        Action::Allow
+        self.action
     }
     fn protocol(&self) -> Proto {
         proto(self.protocol)
@@ -216,10 +216,11 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
     let mut out = Vec::new();
     for (xi, x) in plan.targets.iter().enumerate() {
         let dest_subnet = x.subnet.as_deref().and_then(|s| h.subnet(s));
-        // An outside target does not reach the VPC's own addresses through its path.
+        // An outside target owns its CIDR minus the VPC and narrower targets: those
+        // addresses are reached, if at all, as the targets that own them.
         let dests: Vec<Ipv4Net> = match dest_subnet {
             Some(_) => x.cidrs.clone(),
-            None => CidrSet::from_nets(&x.cidrs)
+            None => CidrSet::from_nets(x.owned())
                 .difference(&vpc)
                 .nets()
                 .to_vec(),
