@@ -5,7 +5,7 @@
 use super::layout::{Diagram, Kind, Node};
 use super::matrix::{Entry, Matrix};
 use super::Handout;
-use crate::plan::TargetPlan;
+use crate::plan::{Action, TargetPlan};
 
 const COLUMNS: [&str; 7] = [
     "users",
@@ -141,6 +141,9 @@ fn destination_lines(h: &Handout, x: &TargetPlan) -> Vec<String> {
         Some(s) => format!("{} in {s}", cidrs.join(", ")),
         None => cidrs.join(", "),
     }];
+    if let Some(except) = x.carve_outs(&h.plan.vpc.cidrs) {
+        lines.push(format!("except {except}"));
+    }
     for c in &x.cidrs {
         if let Some(m) = super::merged_hosts(c).filter(|_| subnet_cidr != Some(*c)) {
             lines.push(format!("({m}, merged)"));
@@ -207,6 +210,22 @@ fn acl_out_node(h: &Handout, first: usize, last: usize) -> Node {
     let mut lines = capped(acls.iter().map(|a| of_subnets(h, a)).collect(), "ACLs");
     lines.push("out: requests".to_string());
     lines.push("in: replies".to_string());
+    // Carve-out denies: an outside row kept out of a narrower target's range.
+    let mut denies: Vec<String> = Vec::new();
+    for e in &h.plan.nacl_entries {
+        if e.action == Action::Deny && acls.contains(&e.network_acl.as_str()) {
+            let what = match (e.ports, e.icmp_type) {
+                (Some(p), _) => format!("{}/{p}", e.protocol),
+                (None, Some(_)) => "icmp".to_string(),
+                (None, None) => e.protocol.to_string(),
+            };
+            let line = format!("deny {} {what}", e.cidr);
+            if !denies.contains(&line) {
+                denies.push(line);
+            }
+        }
+    }
+    lines.extend(capped(denies, "denies"));
     Node {
         col: ACL_OUT,
         first_lane: first,

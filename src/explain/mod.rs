@@ -119,8 +119,9 @@ pub(crate) fn destination(h: &Handout, x: &TargetPlan) -> String {
             _ => c.to_string(),
         })
         .collect();
-    match &x.subnet {
-        Some(s) => format!("{} in {s}", cidrs.join(", ")),
-        None => format!("{} outside the VPC", cidrs.join(", ")),
+    match (&x.subnet, x.carve_outs(&h.plan.vpc.cidrs)) {
+        (Some(s), _) => format!("{} in {s}", cidrs.join(", ")),
+        (None, None) => format!("{} outside the VPC", cidrs.join(", ")),
+        (None, Some(except)) => format!("{} outside the VPC, except {except}", cidrs.join(", ")),
     }
 }
