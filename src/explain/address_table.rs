@@ -1,5 +1,5 @@
 //! One sample flow, hop by hop: the addresses a packet carries before and after the
-//! endpoint's source NAT, and the reply's way back on an ephemeral port (SPEC §1).
+//! endpoint's source NAT, and the reply's way back on an ephemeral port.
 //! Addresses are examples derived from the plan's CIDRs; the rules named at each hop are
 //! looked up in the plan by their reasons, never recomputed.
 

@@ -131,14 +131,17 @@ mod tests {
 
     #[test]
     fn example_diagrams_have_room_for_every_label() {
-        for ex in [
-            "seed-ssh",
-            "full-tunnel",
-            "multi-az-saml",
-            "merge-economy",
-            "same-subnet",
-        ] {
-            let path = format!("{}/examples/{ex}/intent.yaml", env!("CARGO_MANIFEST_DIR"));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("examples"))
+            .expect("examples")
+            .filter_map(Result::ok)
+            .map(|e| e.path().join("intent.yaml"))
+            .filter(|p| p.is_file())
+            .collect();
+        paths.sort();
+        assert!(paths.len() >= 5);
+        for path in paths {
+            let path = path.display().to_string();
             let text = std::fs::read_to_string(&path).expect("example");
             let loaded = crate::intent::load(&crate::diagnostic::Source {
                 name: path.clone(),

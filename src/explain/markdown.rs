@@ -143,7 +143,7 @@ fn overview(h: &Handout, out: &mut String) {
             plan.vpc
                 .id
                 .as_deref()
-                .map_or("an input".to_string(), code),
+                .map_or("ID given when you deploy".to_string(), code),
             format!(
                 ", CIDRs {}",
                 plan.vpc

@@ -1,5 +1,5 @@
 //! Who can reach what: the plan's rules evaluated layer by layer with the AWS semantics
-//! that the planner and the verifier share (`crate::aws`, see `docs/semantics.md`):
+//! that the planner and the verifier share (`crate::aws`):
 //! longest-prefix authorization, the route, the endpoint security group's egress, the
 //! target network's ACL out, the destination ACL in, the destination security group,
 //! and both ACLs again for the stateless reply. The result is the actual reachability

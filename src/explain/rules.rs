@@ -73,7 +73,7 @@ fn serves(h: &Handout, reasons: &[Reason]) -> String {
         .join("; ")
 }
 
-/// Which half of the stateless pair an entry is, and what it lets through (SPEC §4.3).
+/// Which half of the stateless pair an entry is, and what it lets through.
 fn half(n: &NaclEntry) -> (&'static str, &'static str) {
     let why = match (n.half(), n.egress) {
         (Half::Both, _) => "both halves share this entry",
