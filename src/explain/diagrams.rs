@@ -24,6 +24,9 @@ const ACL_IN: usize = 4;
 const GUARD: usize = 5;
 const TARGET: usize = 6;
 
+/// Targets beyond this many are left out of a group's diagram: a slide holds no more.
+const MAX_LANES: usize = 8;
+
 /// Lines of a list beyond this many are summarised: the tables list them all.
 const MAX_LINES: usize = 5;
 
@@ -334,7 +337,10 @@ pub fn per_user(h: &Handout, m: &Matrix) -> Vec<Diagram> {
         if reached.is_empty() {
             continue;
         }
-        let lanes = lanes(h, &reached);
+        let mut lanes = lanes(h, &reached);
+        let all = lanes.len();
+        lanes.truncate(MAX_LANES);
+        let reached: Vec<usize> = lanes.iter().map(|(t, _)| *t).collect();
         let last = lanes.len() - 1;
         let mut nodes = vec![client_node(h, user.clone(), last)];
         // The authorization rules this user meets on the way to these targets.
@@ -453,7 +459,14 @@ pub fn per_user(h: &Handout, m: &Matrix) -> Vec<Diagram> {
             }
         }
         out.push(Diagram {
-            title: format!("What {user} reaches"),
+            title: if all > lanes.len() {
+                format!(
+                    "What {user} reaches: {} of {all} targets (the matrix lists them all)",
+                    lanes.len()
+                )
+            } else {
+                format!("What {user} reaches")
+            },
             columns: COLUMNS.iter().map(ToString::to_string).collect(),
             lanes: lanes.len(),
             nodes,

@@ -3,7 +3,8 @@
 //! from positions (`n0`, `n1`, …): user text only ever appears in labels.
 
 use super::layout::{self, Kind};
-use super::{diagrams, matrix, Handout};
+use super::matrix::Matrix;
+use super::{diagrams, Handout};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -87,9 +88,9 @@ impl Graph {
 /// The flowchart of the overview diagram (`diagrams::overview`): one node per layer,
 /// the target networks as one "× N AZs" node, ports written once in the target
 /// nodes, so no edge carries a label and lanes cannot tangle.
-pub fn build(h: &Handout) -> Graph {
+pub fn build(h: &Handout, m: &Matrix) -> Graph {
     let plan = h.plan;
-    let d = diagrams::overview(h, &matrix::build(h));
+    let d = diagrams::overview(h, m);
     let mut g = Graph {
         vpc_label: format!(
             "VPC {}{}",

@@ -43,13 +43,12 @@ fn figure(d: &Diagram, id: &str) -> String {
 
 /// The diagrams section as Markdown: a heading and raw HTML blocks (no blank lines
 /// inside, so CommonMark passes each through whole).
-fn section(h: &Handout) -> String {
-    let m = matrix::build(h);
+fn section(h: &Handout, m: &matrix::Matrix) -> String {
     let mut out = String::from("\n## The path\n\n");
     out.push_str("Solid arrows carry requests; dashed arrows are the replies that the stateless network ACLs must let back. Because the endpoint translates every client address to its ENI's address (source NAT), security groups and network ACLs only ever see the target networks' addresses, never a user: separating user groups happens at authorization alone.\n\n");
-    out.push_str(&figure(&diagrams::overview(h, &m), "overview"));
+    out.push_str(&figure(&diagrams::overview(h, m), "overview"));
     out.push('\n');
-    for (i, d) in diagrams::per_user(h, &m).iter().enumerate() {
+    for (i, d) in diagrams::per_user(h, m).iter().enumerate() {
         out.push_str(&figure(d, &format!("user{i}")));
         out.push('\n');
     }
@@ -57,7 +56,8 @@ fn section(h: &Handout) -> String {
 }
 
 pub fn render(h: &Handout) -> String {
-    let md = markdown::render_with(h, &section(h));
+    let m = matrix::build(h);
+    let md = markdown::render_with(h, &m, &section(h, &m));
     let mut body = String::with_capacity(md.len() * 2);
     html::push_html(&mut body, Parser::new_ext(&md, Options::ENABLE_TABLES));
     format!(

@@ -49,12 +49,12 @@ pub fn svg(h: &Handout) -> String {
 
 /// The flowchart for Graphviz.
 pub fn dot(h: &Handout) -> String {
-    dot::render(&graph::build(h), &h.plan.name)
+    dot::render(&graph::build(h, &matrix::build(h)), &h.plan.name)
 }
 
 /// The flowchart in Mermaid syntax (the block the Markdown handout embeds).
 pub fn mermaid(h: &Handout) -> String {
-    mermaid::render(&graph::build(h))
+    mermaid::render(&graph::build(h, &matrix::build(h)))
 }
 
 impl Handout<'_> {

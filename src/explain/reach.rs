@@ -226,6 +226,21 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
                 .to_vec(),
         };
         let dest_groups: Vec<String> = x.security_group.iter().cloned().collect();
+        // The endpoint group's egress rules that can match this target: those towards
+        // its security group, or towards addresses that overlap it. Looked up once per
+        // target, not per piece (an endpoint group with `egress: strict` has one rule
+        // per target and port).
+        let endpoint_rules: Vec<&SecurityGroupRule> = rules
+            .sg
+            .get(&(endpoint_sg.as_str(), true))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|r| match &r.peer {
+                PlanPeer::SecurityGroup(g) => dest_groups.contains(g),
+                PlanPeer::Cidr(c) => dests.iter().any(|d| overlaps(c, d)),
+            })
+            .collect();
         let protos: BTreeSet<Proto> = [Proto::Tcp, Proto::Udp, Proto::Icmp]
             .into_iter()
             .chain(x.services.iter().filter_map(|s| service(s).map(|p| p.0)))
@@ -250,14 +265,10 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
                     .filter(|r| r.target_network == *tn_name)
                     .map(|r| r.cidr),
             );
-            bounds.extend(
-                plan.security_group_rules
-                    .iter()
-                    .filter_map(|r| match &r.peer {
-                        PlanPeer::Cidr(c) => Some(*c),
-                        PlanPeer::SecurityGroup(_) => None,
-                    }),
-            );
+            bounds.extend(endpoint_rules.iter().filter_map(|r| match &r.peer {
+                PlanPeer::Cidr(c) => Some(*c),
+                PlanPeer::SecurityGroup(_) => None,
+            }));
             if let Some(a) = a_t {
                 bounds.extend(rules.acl(a, true).iter().map(|n| n.cidr));
                 bounds.extend(rules.acl(a, false).iter().map(|n| n.cidr));
@@ -300,9 +311,8 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
                 }
                 for &p in &protos {
                     let reply = set(reply_span(p, ephemeral));
-                    let endpoint = rules.sg_allowed(
-                        &endpoint_sg,
-                        true,
+                    let endpoint = sg::allowed(
+                        endpoint_rules.iter().copied(),
                         &Peer {
                             addr: *d,
                             groups: &dest_groups,
