@@ -281,17 +281,22 @@ fn completions_for_every_shell() {
 /// target, target network and protocol.
 #[test]
 fn reachability_matrix_agrees_with_verify_cell_by_cell() {
+    for (name, path) in intents() {
+        matrix_agrees_with_verify(&name, &read(&path));
+    }
+}
+
+fn matrix_agrees_with_verify(name: &str, text: &str) {
     use shibori::diagnostic::Source;
     use shibori::explain::{reach, Handout};
     use shibori::render::RenderFormat;
     use shibori::verify::read::{read as read_artifact, Artifact};
     use std::collections::BTreeMap;
 
-    for (name, path) in intents() {
-        let text = read(&path);
+    {
         let loaded = shibori::intent::load(&Source {
-            name: path.clone(),
-            text,
+            name: name.to_string(),
+            text: text.to_string(),
         })
         .unwrap_or_else(|_| panic!("{name}: invalid"));
         let plan = shibori::plan::plan(&loaded.intent).unwrap_or_else(|_| panic!("{name}"));
@@ -392,5 +397,56 @@ fn html_handout_is_self_contained_and_svg_is_the_overview() {
             "{name}"
         );
         assert_eq!(svg.matches("<svg ").count(), 1, "{name}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 32, ..Default::default() })]
+
+    /// Generated intents: shared and separate ACLs, hosts inside subnets, outside
+    /// targets nested in one another, groups and all users, strict and open egress.
+    #[test]
+    fn matrix_agrees_with_verify_on_generated_intents(
+        acls in proptest::collection::vec(0u8..3, 4),
+        targets in proptest::collection::vec((0u8..6, proptest::option::of(0u8..4), 0usize..5, 0u8..3), 1..6),
+        strict in proptest::bool::ANY,
+        tns in 1usize..=2,
+    ) {
+        const PORTS: [&str; 5] = ["ssh", "https", "tcp/8000-8080", "udp/53", "icmp"];
+        let mut y = String::from("version: 1\nname: prop\nvpc: {cidr: 10.0.0.0/16}\nendpoint:\n  client_cidr: 172.16.0.0/22\n  authentication: saml\n");
+        if strict {
+            y.push_str("  egress: strict\n");
+        }
+        y.push_str("subnets:\n");
+        for (i, a) in acls.iter().enumerate() {
+            y.push_str(&format!("  s{i}: {{cidr: 10.0.{i}.0/24"));
+            if i < tns {
+                y.push_str(&format!(", az: eu-west-1{}", ["a", "b"][i]));
+            }
+            if *a > 0 {
+                y.push_str(&format!(", network_acl: acl-0000000000000000{a}"));
+            }
+            y.push_str("}\n");
+        }
+        y.push_str(&format!("target_networks: [{}]\ntargets:\n", (0..tns).map(|i| format!("s{i}")).collect::<Vec<_>>().join(", ")));
+        for (n, (place, host, port, groups)) in targets.iter().enumerate() {
+            let place = *place as usize;
+            let dest = match place {
+                0..=3 => match host {
+                    Some(h) => format!("subnet: s{place}, hosts: [10.0.{place}.{}/28]", 16 * (u32::from(*h) + 1)),
+                    None => format!("subnet: s{place}"),
+                },
+                4 => "cidr: 192.168.0.0/16".to_string(),
+                _ => format!("cidr: 192.168.{}.0/24", n + 1),
+            };
+            let g = ["[]", "[a]", "[a, b]"][*groups as usize];
+            y.push_str(&format!("  - {{name: t{n}, {dest}, ports: [{}], groups: {g}}}\n", PORTS[*port]));
+        }
+        let valid = shibori::intent::load(&shibori::diagnostic::Source { name: "gen".into(), text: y.clone() })
+            .ok()
+            .and_then(|l| shibori::plan::plan(&l.intent).ok())
+            .is_some();
+        proptest::prop_assume!(valid);
+        matrix_agrees_with_verify("generated", &y);
     }
 }
