@@ -149,7 +149,7 @@ fn destination_lines(h: &Handout, x: &TargetPlan) -> Vec<String> {
     }
     for c in &x.cidrs {
         if let Some(m) = super::merged_hosts(c).filter(|_| subnet_cidr != Some(*c)) {
-            lines.push(format!("({m}, merged)"));
+            lines.push(format!("({m})"));
         }
     }
     lines

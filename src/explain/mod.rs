@@ -95,8 +95,8 @@ impl Handout<'_> {
     }
 }
 
-/// A CIDR that the planner merged from several `hosts` says so: `10.0.1.10/31` reads
-/// as one network to a room that wrote two hosts.
+/// A small CIDR spelled out as its hosts: the planner merges adjacent `hosts` into one
+/// CIDR, and `10.0.1.10/31` reads as one network to a room that wrote two hosts.
 pub(crate) fn merged_hosts(c: &Ipv4Net) -> Option<String> {
     let n = 1u64 << (32 - u32::from(c.prefix_len()));
     (2..=16)
