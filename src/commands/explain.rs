@@ -28,6 +28,8 @@ pub fn run(
     let text = match format {
         ExplainFormat::Markdown => explain::markdown(&handout),
         ExplainFormat::Dot => explain::dot(&handout),
+        ExplainFormat::Html => explain::html(&handout),
+        ExplainFormat::Svg => explain::svg(&handout),
     };
     match out {
         Some(path) => write_file(path, text, durability)?,
