@@ -89,7 +89,8 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         .associations
         .iter()
         .map(|a| &a.subnet)
-        .chain(rs.routes.iter().map(|r| &r.subnet));
+        .chain(rs.routes.iter().map(|r| &r.subnet))
+        .chain(rs.nacl_associations.iter().map(|a| &a.subnet));
     for id in subnet_idents {
         if b.subnets.contains_key(id) {
             continue;
@@ -111,11 +112,16 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
             None => b.unbound.push((id.clone(), "subnet")),
         }
     }
-    for r in &rs.nacl_rules {
-        if b.acls.contains_key(&r.acl) || b.unbound.iter().any(|(u, _)| *u == r.acl) {
+    let acl_idents = rs
+        .nacl_rules
+        .iter()
+        .map(|r| &r.acl)
+        .chain(rs.nacl_associations.iter().map(|a| &a.acl));
+    for acl in acl_idents {
+        if b.acls.contains_key(acl) || b.unbound.iter().any(|(u, _)| u == acl) {
             continue;
         }
-        let hit = match &r.acl {
+        let hit = match acl {
             Ident::Id(s) => intent
                 .subnets
                 .iter()
@@ -128,9 +134,9 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         };
         match hit {
             Some(a) => {
-                b.acls.insert(r.acl.clone(), a);
+                b.acls.insert(acl.clone(), a);
             }
-            None => b.unbound.push((r.acl.clone(), "network ACL")),
+            None => b.unbound.push((acl.clone(), "network ACL")),
         }
     }
     let by_name: BTreeMap<&str, &Ident> = rs

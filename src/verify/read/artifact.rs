@@ -44,7 +44,11 @@ impl Artifact {
             let mut queue: Vec<PathBuf> = template_urls(&text);
             files.insert(name, text);
             while let Some(rel) = queue.pop() {
-                let rel = normalize(&rel);
+                // A path that leaves the parent's folder is not brought along: the
+                // reader reports it.
+                let Some(rel) = within(&rel) else {
+                    continue;
+                };
                 if files.contains_key(&rel) || files.len() > 1000 {
                     continue;
                 }
@@ -128,6 +132,26 @@ fn is_candidate(p: &Path) -> bool {
     [".tf", ".tf.json", ".json", ".yaml", ".yml", ".template"]
         .iter()
         .any(|ext| s.ends_with(ext))
+}
+
+/// `a/./b/../c` → `a/c` when the path stays inside the artifact's root; `None` for an
+/// absolute path or one that climbs above the root (`../child.yaml`), which is another
+/// file than any inside it.
+pub fn within(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(n) => out.push(n),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
 }
 
 /// `a/./b/../c` → `a/c`, so that nested template URLs find their files.

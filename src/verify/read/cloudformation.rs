@@ -5,10 +5,10 @@
 //! with a relative `TemplateURL`) are read with their parameters bound to what the parent
 //! passes. Anything else that does not resolve to a literal is reported, not guessed.
 
-use super::artifact::{normalize, Artifact};
+use super::artifact::{within, Artifact};
 use super::value::Val;
 use super::{aws, ReadError};
-use crate::verify::model::{Ident, Origin, RuleSet};
+use crate::verify::model::{Ident, Origin, RuleSet, Unresolved};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -91,7 +91,7 @@ fn nested_urls(docs: &Docs) -> BTreeSet<PathBuf> {
         for r in resources.values() {
             if r.get("Type").and_then(Json::as_str) == Some("AWS::CloudFormation::Stack") {
                 if let Some(url) = r.pointer("/Properties/TemplateURL").and_then(Json::as_str) {
-                    out.insert(relative(p, url));
+                    out.extend(relative(p, url));
                 }
             }
         }
@@ -99,9 +99,14 @@ fn nested_urls(docs: &Docs) -> BTreeSet<PathBuf> {
     out
 }
 
-fn relative(from: &Path, url: &str) -> PathBuf {
+/// A `TemplateURL` relative to the template that names it, exactly as `aws cloudformation
+/// package` resolves it; `None` when it leaves the artifact's root.
+fn relative(from: &Path, url: &str) -> Option<PathBuf> {
     let base = from.parent().unwrap_or(Path::new(""));
-    normalize(&base.join(url))
+    if Path::new(url).is_absolute() {
+        return None;
+    }
+    within(&base.join(url))
 }
 
 /// YAML or JSON into JSON, with short-form intrinsics spelled in long form.
@@ -263,6 +268,8 @@ struct Scope<'a> {
     resources: BTreeSet<String>,
     /// Outputs of nested stacks already read, by stack logical ID.
     stack_outputs: BTreeMap<String, BTreeMap<String, Val>>,
+    /// The template's `Conditions`, evaluated when they depend on literals only.
+    conditions: BTreeMap<String, Result<bool, String>>,
 }
 
 impl Scope<'_> {
@@ -272,7 +279,13 @@ impl Scope<'_> {
             Json::Bool(b) => Val::Bool(*b),
             Json::Number(n) => n.as_f64().map_or(Val::Null, Val::Num),
             Json::String(s) => Val::Str(s.clone()),
-            Json::Array(a) => Val::List(a.iter().map(|x| self.resolve(x)).collect()),
+            // `!Ref AWS::NoValue` removes an element of a list.
+            Json::Array(a) => Val::List(
+                a.iter()
+                    .map(|x| self.resolve(x))
+                    .filter(|v| *v != Val::Null)
+                    .collect(),
+            ),
             Json::Object(m) => {
                 if m.len() == 1 {
                     if let Some((k, arg)) = m.iter().next() {
@@ -290,7 +303,82 @@ impl Scope<'_> {
         }
     }
 
+    /// A condition of `Conditions` (`Fn::Equals` of values that resolve to literals,
+    /// `Fn::Not`/`And`/`Or`, `Condition`); an error says why it has no value before
+    /// deployment (an input, a pseudo parameter, …).
+    fn condition(
+        &self,
+        v: &Json,
+        all: &serde_json::Map<String, Json>,
+        depth: usize,
+    ) -> Result<bool, String> {
+        if depth > 32 {
+            return Err("conditions nest too deep (or refer to each other)".into());
+        }
+        let Json::Object(m) = v else {
+            return Err(format!("`{v}` is not a condition"));
+        };
+        let Some((k, arg)) = m.iter().next().filter(|_| m.len() == 1) else {
+            return Err("a condition is one intrinsic function".into());
+        };
+        let args = || match arg {
+            Json::Array(a) => Ok(a),
+            _ => Err(format!("`{k}` takes a list")),
+        };
+        match k.as_str() {
+            "Fn::Equals" => match args()?.as_slice() {
+                [a, b] => {
+                    let literal = |x: &Json| match self.resolve(x) {
+                        v @ (Val::Str(_) | Val::Num(_) | Val::Bool(_)) => v.text(),
+                        Val::Unknown(why) => Err(why),
+                        Val::Sym(i) => Err(format!("{i} has no value before deployment")),
+                        other => Err(format!("`Fn::Equals` of {other:?}")),
+                    };
+                    Ok(literal(a)? == literal(b)?)
+                }
+                _ => Err("`Fn::Equals` takes two values".into()),
+            },
+            "Fn::Not" => match args()?.as_slice() {
+                [c] => Ok(!self.condition(c, all, depth + 1)?),
+                _ => Err("`Fn::Not` takes one condition".into()),
+            },
+            "Fn::And" | "Fn::Or" => {
+                let mut vals = Vec::new();
+                for c in args()? {
+                    vals.push(self.condition(c, all, depth + 1)?);
+                }
+                Ok(if k == "Fn::And" {
+                    vals.iter().all(|b| *b)
+                } else {
+                    vals.iter().any(|b| *b)
+                })
+            }
+            "Condition" => match arg.as_str().and_then(|n| all.get(n)) {
+                Some(c) => self.condition(c, all, depth + 1),
+                None => Err(format!("`Condition: {arg}` names no condition")),
+            },
+            other => Err(format!("`{other}` is not a condition function")),
+        }
+    }
+
+    /// Whether a resource with `Condition: name` exists.
+    fn exists(&self, name: &Json) -> Result<bool, String> {
+        let n = name.as_str().unwrap_or_default();
+        match self.conditions.get(n) {
+            Some(Ok(b)) => Ok(*b),
+            Some(Err(why)) => Err(format!(
+                "condition `{n}` has no value before deployment ({why}): the resource may exist"
+            )),
+            None => Err(format!(
+                "`Condition: {name}` names no condition of the template"
+            )),
+        }
+    }
+
     fn reference(&self, name: &str) -> Val {
+        if name == "AWS::NoValue" {
+            return Val::Null;
+        }
         if let Some(v) = self.parameters.get(name) {
             return v.clone();
         }
@@ -362,6 +450,17 @@ impl Scope<'_> {
                 }
                 Val::Str(out.join(sep))
             }
+            ("Fn::If", Json::Array(a)) if a.len() == 3 => match a[0].as_str() {
+                Some(name) => match self.conditions.get(name) {
+                    Some(Ok(true)) => self.resolve(&a[1]),
+                    Some(Ok(false)) => self.resolve(&a[2]),
+                    Some(Err(why)) => Val::Unknown(format!(
+                        "`Fn::If` on condition `{name}`, which has no value before deployment ({why})"
+                    )),
+                    None => Val::Unknown(format!("`Fn::If` names no condition `{name}`")),
+                },
+                None => Val::Unknown("malformed `Fn::If`".into()),
+            },
             ("Fn::Select", Json::Array(a)) if a.len() == 2 => {
                 match (self.resolve(&a[0]).int(), self.resolve(&a[1])) {
                     (Ok(i), Val::List(v)) => usize::try_from(i)
@@ -461,11 +560,59 @@ fn read_template(
         parameters,
         resources: resources.keys().cloned().collect(),
         stack_outputs: BTreeMap::new(),
+        conditions: BTreeMap::new(),
     };
+    if let Some(Json::Object(cs)) = doc.get("Conditions") {
+        let conditions = cs
+            .iter()
+            .map(|(name, c)| (name.clone(), scope.condition(c, cs, 0)))
+            .collect();
+        scope.conditions = conditions;
+    }
     let file = path.display().to_string();
+    let note = |rs: &mut RuleSet, what: &str, message: String| {
+        rs.unresolved.push(Unresolved {
+            origin: Origin {
+                file: file.clone(),
+                resource: format!("{prefix}{what}"),
+            },
+            message,
+        })
+    };
+    // A transform (a macro such as `AWS::LanguageExtensions` or `AWS::Serverless`)
+    // rewrites the template at deployment: what is written here is not what deploys.
+    if let Some(t) = doc.get("Transform") {
+        note(
+            rs,
+            "Transform",
+            format!("the template declares `Transform: {t}`, which verify does not expand: the deployed template is not this one"),
+        );
+    }
+    if let Some(at) = transform_inside(&doc) {
+        note(
+            rs,
+            &at,
+            "`Fn::Transform` runs a macro at deployment, which verify does not expand".into(),
+        );
+    }
+    // Whether CloudFormation creates the resource: its condition, when it has one.
+    let exists = |rs: &mut RuleSet, scope: &Scope, id: &str, r: &Json| -> bool {
+        let Some(c) = r.get("Condition") else {
+            return true;
+        };
+        match scope.exists(c) {
+            Ok(b) => b,
+            Err(why) => {
+                note(rs, id, why);
+                true
+            }
+        }
+    };
     // Nested stacks first, so that the parent's `GetAtt Stack.Outputs.X` resolve.
     for (id, r) in resources {
-        if r.get("Type").and_then(Json::as_str) != Some("AWS::CloudFormation::Stack") {
+        if r.get("Type").and_then(Json::as_str) != Some("AWS::CloudFormation::Stack")
+            || !exists(rs, &scope, id, r)
+        {
             continue;
         }
         let origin = Origin {
@@ -490,7 +637,15 @@ fn read_template(
             });
             continue;
         }
-        let child = relative(scope.path, &url);
+        let Some(child) = relative(scope.path, &url) else {
+            rs.unresolved.push(crate::verify::model::Unresolved {
+                origin,
+                message: format!(
+                    "nested stack `{url}` leaves the artifact's folder: verify reads only the artifact's own files"
+                ),
+            });
+            continue;
+        };
         let passed = match props.get("Parameters") {
             Some(Val::Map(m)) => m.clone(),
             _ => BTreeMap::new(),
@@ -508,9 +663,14 @@ fn read_template(
     }
     for (id, r) in resources {
         let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+            note(
+                rs,
+                id,
+                "a resource without a `Type` (CloudFormation rejects the template)".into(),
+            );
             continue;
         };
-        if ty == "AWS::CloudFormation::Stack" {
+        if ty == "AWS::CloudFormation::Stack" || !exists(rs, &scope, id, r) {
             continue;
         }
         let origin = Origin {
@@ -531,6 +691,22 @@ fn read_template(
         }
     }
     Ok(outputs)
+}
+
+/// Where a `Fn::Transform` sits in the template, if anywhere (it may share a map with
+/// other keys, so the resolver alone would not see it).
+fn transform_inside(doc: &Json) -> Option<String> {
+    match doc {
+        Json::Object(m) => m.iter().find_map(|(k, v)| {
+            if k == "Fn::Transform" {
+                Some(k.clone())
+            } else {
+                transform_inside(v).map(|at| format!("{k}/{at}"))
+            }
+        }),
+        Json::Array(a) => a.iter().find_map(transform_inside),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -1,31 +1,26 @@
-//! Terraform HCL (`*.tf`): a module directory read as a whole, parsed with hcl-rs.
+//! Terraform HCL (`*.tf`): one file of a module, parsed with hcl-rs into the module.
 
-use super::artifact::Artifact;
 use super::hcl_scan::{self, Item};
-use super::terraform::{evaluate, Mode, Module, Node, Resource, Variable, META};
+use super::terraform::{Mode, Module, Node, Resource, Variable, DYNAMIC, META};
 use super::ReadError;
-use crate::verify::model::RuleSet;
+use crate::verify::model::{Origin, Unresolved};
 use hcl::edit::expr::{Expression as EditExpr, ObjectKey};
 use hcl::edit::parser::parse_body;
 use hcl::edit::structure::{Body, Structure};
-use std::path::PathBuf;
 
-pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError> {
-    let mut module = Module::default();
-    for f in files {
-        let text = artifact.get(f).unwrap_or("");
-        let items = match hcl_scan::parse(text) {
-            Some(items) => items,
-            // hcl-edit's tree, converted here: building hcl-rs's `Body` re-inserts every
-            // object key with a linear search, quadratic in a generated module's large maps.
-            None => items(&parse_body(text).map_err(|e| ReadError::Parse {
-                path: f.display().to_string(),
-                message: e.to_string(),
-            })?),
-        };
-        add(&mut module, items, &f.display().to_string());
-    }
-    evaluate(&module)
+/// Adds one `.tf` file's variables, locals and resources to the module.
+pub fn add_file(module: &mut Module, path: &str, text: &str) -> Result<(), ReadError> {
+    let items = match hcl_scan::parse(text) {
+        Some(items) => items,
+        // hcl-edit's tree, converted here: building hcl-rs's `Body` re-inserts every
+        // object key with a linear search, quadratic in a generated module's large maps.
+        None => items(&parse_body(text).map_err(|e| ReadError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?),
+    };
+    add(module, items, path);
+    Ok(())
 }
 
 /// hcl-edit's body as the items the reader consumes.
@@ -74,6 +69,7 @@ fn add(module: &mut Module, body: Vec<Item>, file: &str) {
                     .resources
                     .push(resource(Mode::Data, ty, name, body, file))
             }
+            ("module", [name]) => module.unread.push(module_call(file, name)),
             _ => {}
         }
     }
@@ -130,10 +126,42 @@ fn resource(mode: Mode, ty: &str, name: &str, body: Vec<Item>, file: &str) -> Re
     }
 }
 
+/// A `module` call: its resources are another module's, which verify does not follow.
+pub fn module_call(file: &str, name: &str) -> Unresolved {
+    Unresolved {
+        origin: Origin {
+            file: file.to_string(),
+            resource: format!("module.{name}"),
+        },
+        message: format!(
+            "module `{name}` is not followed by verify: the rules it creates are not read"
+        ),
+    }
+}
+
 /// An argument as a node, a nested block as a map (repeats are listed by the
-/// evaluator); meta-arguments dropped.
+/// evaluator); meta-arguments dropped. `dynamic "label"` blocks are kept whole, under
+/// `dynamic` and their label, for the evaluator to expand.
 fn argument(i: Item) -> Option<(String, Node)> {
     match i {
+        Item::Block {
+            ident,
+            labels,
+            body,
+        } if ident == DYNAMIC => {
+            let spec = body
+                .into_iter()
+                .map(|i| match i {
+                    Item::Attribute(k, v) => (k, v),
+                    Item::Block { ident, body, .. } => (
+                        ident,
+                        Node::Map(body.into_iter().filter_map(argument).collect()),
+                    ),
+                })
+                .collect();
+            let label = labels.into_iter().next().unwrap_or_default();
+            Some((ident, Node::Map(vec![(label, Node::Map(spec))])))
+        }
         Item::Attribute(k, v) => (!META.contains(&k.as_str())).then_some((k, v)),
         Item::Block { ident, body, .. } => (!META.contains(&ident.as_str())).then(|| {
             (
@@ -146,14 +174,15 @@ fn argument(i: Item) -> Option<(String, Node)> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::verify::model::{Ident, Proto, SgPeer};
+    use crate::verify::model::{Ident, Proto, RuleSet, SgPeer};
+    use crate::verify::read::Artifact;
     use std::collections::BTreeMap;
+    use std::path::PathBuf;
 
     fn read_text(text: &str) -> RuleSet {
         let mut files = BTreeMap::new();
         files.insert(PathBuf::from("main.tf"), text.to_string());
-        read(
+        crate::verify::read::terraform_module::read(
             &Artifact::from_files("m", files),
             &[PathBuf::from("main.tf")],
         )

@@ -1,29 +1,22 @@
 //! Terraform JSON (`*.tf.json`): the same module semantics as HCL; `"${…}"` strings are
 //! parsed as HCL templates, so a string that is one interpolation keeps its value's type.
 
-use super::artifact::Artifact;
-use super::terraform::{evaluate, template_node, Mode, Module, Node, Resource, Variable, META};
+use super::terraform::{template_node, Mode, Module, Node, Resource, Variable, META};
+use super::terraform_hcl::module_call;
 use super::value::Val;
 use super::ReadError;
-use crate::verify::model::RuleSet;
 use serde_json::Value as Json;
-use std::path::PathBuf;
 
-pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError> {
-    let mut module = Module::default();
-    for f in files {
-        let path = f.display().to_string();
-        let text = artifact.get(f).unwrap_or("");
-        let doc: Json = serde_json::from_str(text).map_err(|e| ReadError::Parse {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        add(&mut module, &doc, &path).map_err(|message| ReadError::Format {
-            path: path.clone(),
-            message,
-        })?;
-    }
-    evaluate(&module)
+/// Adds one `.tf.json` file's variables, locals and resources to the module.
+pub fn add_file(module: &mut Module, path: &str, text: &str) -> Result<(), ReadError> {
+    let doc: Json = serde_json::from_str(text).map_err(|e| ReadError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
+    add(module, &doc, path).map_err(|message| ReadError::Format {
+        path: path.to_string(),
+        message,
+    })
 }
 
 /// Terraform JSON allows a block to be an object or an array of objects.
@@ -90,6 +83,13 @@ fn add(module: &mut Module, doc: &Json, file: &str) -> Result<(), String> {
                     }
                 }
             }
+            "module" => {
+                for m in objects(v) {
+                    for name in m.keys() {
+                        module.unread.push(module_call(file, name));
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -123,9 +123,10 @@ fn node(v: &Json) -> Node {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::verify::model::{Ident, SgPeer};
+    use crate::verify::read::Artifact;
     use std::collections::BTreeMap;
+    use std::path::PathBuf;
 
     #[test]
     fn interpolations_keep_references() {
@@ -145,7 +146,7 @@ mod tests {
 }"#;
         let mut files = BTreeMap::new();
         files.insert(PathBuf::from("main.tf.json"), text.to_string());
-        let rs = read(
+        let rs = crate::verify::read::terraform_module::read(
             &Artifact::from_files("m", files),
             &[PathBuf::from("main.tf.json")],
         )
