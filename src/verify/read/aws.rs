@@ -67,9 +67,9 @@ pub fn cloudformation(rs: &mut RuleSet, origin: &Origin, ty: &str, props: &Val, 
                 egress: "Egress",
                 protocol: "Protocol",
                 cidr: "CidrBlock",
+                ipv6: "Ipv6CidrBlock",
             },
             |p, proto| match proto {
-                _ if p.get("Ipv6CidrBlock").is_some() => Err(IPV6_NACL.into()),
                 Proto::Tcp | Proto::Udp => {
                     let range = p.req("PortRange")?;
                     ports(range.get("From"), range.get("To"))
@@ -120,9 +120,9 @@ pub fn terraform(rs: &mut RuleSet, origin: &Origin, ty: &str, attrs: &Val, me: I
                 egress: "egress",
                 protocol: "protocol",
                 cidr: "cidr_block",
+                ipv6: "ipv6_cidr_block",
             },
             |a, proto| match proto {
-                _ if a.get("ipv6_cidr_block").is_some() => Err(IPV6_NACL.into()),
                 Proto::Tcp | Proto::Udp => ports(a.get("from_port"), a.get("to_port")),
                 Proto::Icmp => icmp(a.get("icmp_type")),
                 _ => Ok(Span::ALL_PORTS),
@@ -165,7 +165,7 @@ fn note(rs: &mut RuleSet, origin: &Origin, r: Result<(), String>) {
 }
 
 const IPV6_NACL: &str =
-    "an IPv6 network ACL entry is not verified (the intent's flows are IPv4): it may open IPv6 traffic";
+    "IPv6 network ACL entries are not verified (the intent's flows are IPv4), and may open IPv6 traffic";
 
 /// Peers verify does not evaluate (IPv6, prefix lists, EC2-Classic names): an error when
 /// any is set, so that a rule opening them is never read as a narrower one.
@@ -278,6 +278,7 @@ struct NaclKeys {
     egress: &'static str,
     protocol: &'static str,
     cidr: &'static str,
+    ipv6: &'static str,
 }
 
 fn nacl(
@@ -287,6 +288,9 @@ fn nacl(
     k: &NaclKeys,
     span: impl Fn(&Val, Proto) -> Result<Span, String>,
 ) -> Result<(), String> {
+    if p.get(k.ipv6).is_some() {
+        return Err(format!("`{}` is set: {IPV6_NACL}", k.ipv6));
+    }
     let acl = p.req(k.acl)?.ident()?;
     let number = p.req(k.number)?.int()?;
     let number = u32::try_from(number).map_err(|_| format!("invalid rule number {number}"))?;
