@@ -129,9 +129,17 @@ fn collect(
 
 fn is_candidate(p: &Path) -> bool {
     let s = p.to_string_lossy();
-    [".tf", ".tf.json", ".json", ".yaml", ".yml", ".template"]
-        .iter()
-        .any(|ext| s.ends_with(ext))
+    [
+        ".tf",
+        ".tf.json",
+        ".tfvars",
+        ".json",
+        ".yaml",
+        ".yml",
+        ".template",
+    ]
+    .iter()
+    .any(|ext| s.ends_with(ext))
 }
 
 /// `a/./b/../c` → `a/c` when the path stays inside the artifact's root; `None` for an

@@ -879,6 +879,57 @@ Resources:
     }
 
     #[test]
+    fn literal_conditions_decide_and_others_are_unresolved() {
+        let rs = read_one(
+            "t.yaml",
+            r#"
+Parameters:
+  Env: {Type: String, Default: prod}
+Conditions:
+  Always: !Equals [a, a]
+  Never: !Not [!Condition Always]
+  Both: !And [!Condition Always, !Or [!Condition Never, !Equals [1, "1"]]]
+  ByInput: !Equals [!Ref Env, prod]
+Resources:
+  Kept:
+    Type: AWS::EC2::ClientVpnRoute
+    Condition: Both
+    Properties:
+      DestinationCidrBlock: !If [Never, 10.9.0.0/16, 10.8.0.0/16]
+      TargetVpcSubnetId: subnet-1
+      Description: !Ref AWS::NoValue
+  Dropped:
+    Type: AWS::EC2::ClientVpnRoute
+    Condition: Never
+    Properties: {DestinationCidrBlock: 10.7.0.0/16, TargetVpcSubnetId: subnet-1}
+  Maybe:
+    Type: AWS::EC2::ClientVpnRoute
+    Condition: ByInput
+    Properties: {DestinationCidrBlock: 10.6.0.0/16, TargetVpcSubnetId: subnet-1}
+"#,
+        );
+        let routes: Vec<String> = rs.routes.iter().map(|r| r.cidr.to_string()).collect();
+        assert_eq!(routes, ["10.8.0.0/16", "10.6.0.0/16"]);
+        assert_eq!(rs.unresolved.len(), 1, "{:?}", rs.unresolved);
+        assert!(rs.unresolved[0].message.contains("`ByInput`"));
+    }
+
+    #[test]
+    fn template_urls_resolve_exactly_and_stay_inside() {
+        let p = Path::new("stacks/parent.yaml");
+        assert_eq!(
+            relative(p, "../child.yaml"),
+            Some(PathBuf::from("child.yaml"))
+        );
+        assert_eq!(
+            relative(p, "./nested/../c.yaml"),
+            Some(PathBuf::from("stacks/c.yaml"))
+        );
+        assert_eq!(relative(Path::new("parent.yaml"), "../child.yaml"), None);
+        assert_eq!(relative(Path::new("parent.yaml"), "/etc/child.yaml"), None);
+    }
+
+    #[test]
     fn nested_stack_binds_parameters() {
         let mut files = BTreeMap::new();
         files.insert(

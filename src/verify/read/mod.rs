@@ -53,13 +53,13 @@ pub fn detect(artifact: &Artifact) -> Result<(Syntax, Vec<PathBuf>), ReadError> 
     let tf: Vec<PathBuf> = names
         .iter()
         .filter(top)
-        .filter(|p| ends(p, ".tf") || ends(p, ".tf.json"))
+        .filter(|p| ends(p, ".tf") || ends(p, ".tf.json") || terraform_module::is_tfvars(p))
         .map(|p| (*p).clone())
         .collect();
     if tf.iter().any(|p| ends(p, ".tf")) {
         return Ok((Syntax::TerraformHcl, tf));
     }
-    if !tf.is_empty() {
+    if tf.iter().any(|p| ends(p, ".tf.json")) {
         return Ok((Syntax::TerraformJson, tf));
     }
     // CloudFormation: the top-level templates that are not someone's nested stack.

@@ -368,9 +368,11 @@ impl Env<'_> {
                     .map(|(i, v)| (Val::Num(i as f64), v))
                     .collect(),
                 Val::Null => Vec::new(),
-                Val::Sym(i) => return Err(format!(
+                Val::Sym(i) => {
+                    return Err(format!(
                     "dynamic \"{label}\": `for_each` is {i}, which has no value before deployment"
-                )),
+                ))
+                }
                 other => {
                     return Err(format!(
                         "dynamic \"{label}\": `for_each` is {}, not a map or a list",

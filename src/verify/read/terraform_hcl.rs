@@ -23,6 +23,21 @@ pub fn add_file(module: &mut Module, path: &str, text: &str) -> Result<(), ReadE
     Ok(())
 }
 
+/// A variable values file (`*.tfvars`): its top-level assignments.
+pub fn assignments(path: &str, text: &str) -> Result<Vec<(String, Node)>, ReadError> {
+    let body = parse_body(text).map_err(|e| ReadError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(items(&body)
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Attribute(k, v) => Some((k, v)),
+            Item::Block { .. } => None,
+        })
+        .collect())
+}
+
 /// hcl-edit's body as the items the reader consumes.
 pub(super) fn items(body: &Body) -> Vec<Item> {
     body.iter()

@@ -19,6 +19,21 @@ pub fn add_file(module: &mut Module, path: &str, text: &str) -> Result<(), ReadE
     })
 }
 
+/// A variable values file in JSON (`*.tfvars.json`): literal values, no templates.
+pub fn assignments(path: &str, text: &str) -> Result<Vec<(String, Node)>, ReadError> {
+    match serde_json::from_str(text) {
+        Ok(Json::Object(m)) => Ok(m.iter().map(|(k, v)| (k.clone(), literal(v))).collect()),
+        Ok(_) => Err(ReadError::Format {
+            path: path.to_string(),
+            message: "a variable values file must be an object".into(),
+        }),
+        Err(e) => Err(ReadError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        }),
+    }
+}
+
 /// Terraform JSON allows a block to be an object or an array of objects.
 fn objects(v: &Json) -> Vec<&serde_json::Map<String, Json>> {
     match v {

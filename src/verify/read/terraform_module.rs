@@ -2,7 +2,9 @@
 //! the top folder, then the override files (`override.tf`, `*_override.tf`, and their
 //! `.tf.json` twins) in lexical order, merged into the blocks they name: an argument of
 //! the override replaces the original's, and a nested block type replaces every block of
-//! that type. What cannot be merged faithfully is unresolved, never dropped.
+//! that type. What cannot be merged faithfully is unresolved, never dropped. Variable
+//! values files that Terraform loads by itself from the directory (`terraform.tfvars`,
+//! `*.auto.tfvars`, and their `.json` twins) set the variables, in Terraform's order.
 
 use super::artifact::Artifact;
 use super::terraform::{evaluate, Module, Node, DYNAMIC};
@@ -13,8 +15,9 @@ use std::path::{Path, PathBuf};
 /// Reads the module's files (`.tf` and `.tf.json` alike) and evaluates them.
 pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError> {
     let mut module = Module::default();
+    let (tfvars, files): (Vec<&PathBuf>, Vec<&PathBuf>) = files.iter().partition(|f| is_tfvars(f));
     let (overrides, plain): (Vec<&PathBuf>, Vec<&PathBuf>) =
-        files.iter().partition(|f| is_override(f));
+        files.into_iter().partition(|f| is_override(f));
     for f in plain {
         add_file(&mut module, artifact, f)?;
     }
@@ -25,7 +28,40 @@ pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError
         add_file(&mut ov, artifact, f)?;
         merge(&mut module, ov, &f.display().to_string());
     }
+    let mut tfvars = tfvars;
+    tfvars.sort_by_key(|f| {
+        let name = file_name(f);
+        (name.contains(".auto."), name)
+    });
+    for f in tfvars {
+        let path = f.display().to_string();
+        let text = artifact.get(f).unwrap_or("");
+        let values = if path.ends_with(".json") {
+            terraform_json::assignments(&path, text)?
+        } else {
+            terraform_hcl::assignments(&path, text)?
+        };
+        for (name, value) in values {
+            if let Some(v) = module.variables.iter_mut().find(|v| v.name == name) {
+                v.default = Some(value);
+            }
+        }
+    }
     evaluate(&module)
+}
+
+fn file_name(f: &Path) -> String {
+    f.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// The variable values files Terraform loads without being asked.
+pub fn is_tfvars(f: &Path) -> bool {
+    let name = file_name(f);
+    ["terraform.tfvars", "terraform.tfvars.json"].contains(&name.as_str())
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
 }
 
 fn add_file(module: &mut Module, artifact: &Artifact, f: &Path) -> Result<(), ReadError> {
@@ -40,10 +76,7 @@ fn add_file(module: &mut Module, artifact: &Artifact, f: &Path) -> Result<(), Re
 
 /// Terraform's override file names.
 pub fn is_override(f: &Path) -> bool {
-    let name = f
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let name = file_name(f);
     ["override.tf", "override.tf.json"].contains(&name.as_str())
         || name.ends_with("_override.tf")
         || name.ends_with("_override.tf.json")
