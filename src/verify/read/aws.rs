@@ -8,9 +8,9 @@ use crate::verify::model::{
     RuleSet, SgDecl, SgPeer, SgRule, Span, Unresolved, VpnRoute,
 };
 
-/// Types not read here that can still change the path of docs/semantics.md (security
-/// groups, network ACLs, Client VPN, routes and route tables, interfaces): unresolved,
-/// never skipped. Subnets and VPCs themselves change no rule and stay ignored.
+/// Types not read here that can still change the path verify proves (security groups,
+/// network ACLs, Client VPN, routes and route tables, interfaces, prefix lists):
+/// unresolved, never skipped. Subnets and VPCs themselves change no rule and stay ignored.
 const CFN_PATH_PREFIXES: &[&str] = &[
     "AWS::EC2::SecurityGroup",
     "AWS::EC2::NetworkAcl",

@@ -136,7 +136,9 @@ impl Env<'_> {
             Node::Map(m) => {
                 let mut out = BTreeMap::new();
                 for (k, x) in m {
-                    if k == DYNAMIC {
+                    // A nested block's own `dynamic` blocks (an object that merely has
+                    // a `dynamic` key has no labelled `content`).
+                    if k == DYNAMIC && is_dynamic(x) {
                         for (label, v) in self.dynamic(x).map_err(Fail::Error)? {
                             append_block(&mut out, label, v);
                         }
@@ -746,6 +748,21 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
 
 /// The key under which both syntaxes keep a body's `dynamic` blocks, by label.
 pub const DYNAMIC: &str = "dynamic";
+
+/// The shape both syntaxes give `dynamic` blocks: labels, each with a `content`.
+fn is_dynamic(n: &Node) -> bool {
+    let labelled = |m: &Vec<(String, Node)>| {
+        m.iter().all(|(_, spec)| match spec {
+            Node::Map(body) => body.iter().any(|(k, _)| k == "content"),
+            _ => false,
+        })
+    };
+    match n {
+        Node::Map(m) => labelled(m),
+        Node::List(l) => l.iter().all(|x| matches!(x, Node::Map(m) if labelled(m))),
+        _ => false,
+    }
+}
 
 /// One more nested block of kind `label`: repeated blocks are a list.
 fn append_block(attrs: &mut BTreeMap<String, Val>, label: String, v: Val) {
