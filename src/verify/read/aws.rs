@@ -97,6 +97,8 @@ pub fn cloudformation(rs: &mut RuleSet, origin: &Origin, ty: &str, props: &Val, 
         }
         // A network ACL without entries or associations of its own: those are resources.
         "AWS::EC2::NetworkAcl" => Ok(()),
+        "AWS::CloudFormation::CustomResource" => Err(CUSTOM.into()),
+        other if other.starts_with("Custom::") => Err(CUSTOM.into()),
         other => unread(other, CFN_PATH_PREFIXES),
     };
     note(rs, origin, r);
@@ -163,6 +165,9 @@ fn note(rs: &mut RuleSet, origin: &Origin, r: Result<(), String>) {
         });
     }
 }
+
+const CUSTOM: &str =
+    "a custom resource runs code at deployment that verify does not read: it may change the rules";
 
 const IPV6_NACL: &str =
     "IPv6 network ACL entries are not verified (the intent's flows are IPv4), and may open IPv6 traffic";

@@ -75,6 +75,12 @@ fn add(module: &mut Module, body: Vec<Item>, file: &str) {
                 }
             }
             ("resource", [ty, name]) => {
+                let provisioned = body
+                    .iter()
+                    .any(|i| matches!(i, Item::Block { ident, .. } if ident == "provisioner"));
+                if provisioned {
+                    module.unread.push(provisioner(file, ty, name));
+                }
                 module
                     .resources
                     .push(resource(Mode::Managed, ty, name, body, file))
@@ -138,6 +144,17 @@ fn resource(mode: Mode, ty: &str, name: &str, body: Vec<Item>, file: &str) -> Re
         for_each,
         count,
         body: args,
+    }
+}
+
+/// A resource with a `provisioner`: commands run at apply time, unseen by verify.
+pub fn provisioner(file: &str, ty: &str, name: &str) -> Unresolved {
+    Unresolved {
+        origin: Origin {
+            file: file.to_string(),
+            resource: format!("{ty}.{name}"),
+        },
+        message: "a `provisioner` runs commands at apply time that verify does not read: they may change the rules".into(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! parsed as HCL templates, so a string that is one interpolation keeps its value's type.
 
 use super::terraform::{template_node, Mode, Module, Node, Resource, Variable, META};
-use super::terraform_hcl::module_call;
+use super::terraform_hcl::{module_call, provisioner};
 use super::value::Val;
 use super::ReadError;
 use serde_json::Value as Json;
@@ -79,6 +79,9 @@ fn add(module: &mut Module, doc: &Json, file: &str) -> Result<(), String> {
                         for by_name in objects(named) {
                             for (name, body) in by_name {
                                 for b in objects(body) {
+                                    if mode == Mode::Managed && b.contains_key("provisioner") {
+                                        module.unread.push(provisioner(file, ty, name));
+                                    }
                                     module.resources.push(Resource {
                                         mode,
                                         ty: ty.clone(),
