@@ -120,14 +120,46 @@ pub fn parse(path: &Path, text: &str) -> Result<Json, ReadError> {
     }
     // Templates shibori wrote (and most others) are block YAML of the kind
     // `crate::yaml` reads directly, at a fraction of libyaml's cost per byte.
-    if let Some(Cfn(doc)) = crate::yaml::from_str::<Cfn>(text) {
-        return Ok(doc);
+    let mut doc = match crate::yaml::from_str::<Cfn>(text) {
+        Some(Cfn(doc)) => doc,
+        // Straight from the YAML events into JSON: going through `serde_yaml::Value`
+        // built a second tree (hashing every key) only to convert and drop it.
+        None => serde_yaml::from_str::<Cfn>(text)
+            .map(|c| c.0)
+            .map_err(|e| err(e.to_string()))?,
+    };
+    if text.contains("<<") {
+        merge_keys(&mut doc);
     }
-    // Straight from the YAML events into JSON: going through `serde_yaml::Value` built
-    // a second tree (hashing every key) only to convert and drop it.
-    serde_yaml::from_str::<Cfn>(text)
-        .map(|c| c.0)
-        .map_err(|e| err(e.to_string()))
+    Ok(doc)
+}
+
+/// YAML merge keys (`<<: *defaults`), as `aws cloudformation package` expands them
+/// before CloudFormation sees the template: the merged mappings' keys are added where
+/// the mapping does not set them itself, earlier mappings of a list first.
+fn merge_keys(v: &mut Json) {
+    match v {
+        Json::Array(a) => a.iter_mut().for_each(merge_keys),
+        Json::Object(m) => {
+            m.values_mut().for_each(merge_keys);
+            let sources = match m.get("<<") {
+                Some(Json::Object(_)) => m.remove("<<").into_iter().collect(),
+                Some(Json::Array(a)) if a.iter().all(Json::is_object) => match m.remove("<<") {
+                    Some(Json::Array(a)) => a,
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            for src in sources {
+                if let Json::Object(src) = src {
+                    for (k, x) in src {
+                        m.entry(k).or_insert(x);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A YAML node as JSON; a tagged node (`!Ref x`, `!GetAtt A.B`, `!Sub …`) becomes the
