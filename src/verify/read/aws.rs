@@ -185,6 +185,22 @@ fn unverified_peers(p: &Val, keys: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// The same for a rule with several peers: each unverified peer is unresolved on its
+/// own, and the IPv4 peers beside it are still evaluated. Whether there was any.
+fn note_unverified_peers(rs: &mut RuleSet, origin: &Origin, p: &Val, keys: &[&str]) -> bool {
+    let mut any = false;
+    for k in keys {
+        if let Err(message) = unverified_peers(p, &[k]) {
+            rs.unresolved.push(Unresolved {
+                origin: origin.clone(),
+                message,
+            });
+            any = true;
+        }
+    }
+    any
+}
+
 /// `self = true` (a string `"true"` too, as Terraform converts it).
 fn flag(p: &Val, key: &str) -> Result<bool, String> {
     match p.get(key) {
@@ -231,6 +247,10 @@ fn tf_network_acl(rs: &mut RuleSet, origin: &Origin, a: &Val, me: Ident) -> Resu
 
 fn proto(v: &Val) -> Result<Proto, String> {
     let t = v.text()?;
+    if t.trim().eq_ignore_ascii_case("icmpv6") {
+        // IANA protocol 58; it matches no IPv4 packet, and IPv6 peers are unresolved.
+        return Ok(Proto::Other(58));
+    }
     Proto::parse(&t).ok_or_else(|| format!("unknown protocol `{t}`"))
 }
 
@@ -476,7 +496,8 @@ fn tf_security_group(rs: &mut RuleSet, origin: &Origin, a: &Val, me: Ident) -> R
             if let Val::Unknown(why) = block {
                 return Err(format!("`{key}`: {why}"));
             }
-            unverified_peers(block, &["ipv6_cidr_blocks", "prefix_list_ids"])?;
+            let unverified =
+                note_unverified_peers(rs, origin, block, &["ipv6_cidr_blocks", "prefix_list_ids"]);
             let protocol = proto(block.req("protocol")?)?;
             let span = sg_span(protocol, block.get("from_port"), block.get("to_port"))?;
             let mut peers = Vec::new();
@@ -493,7 +514,7 @@ fn tf_security_group(rs: &mut RuleSet, origin: &Origin, a: &Val, me: Ident) -> R
             if flag(block, "self")? {
                 peers.push(SgPeer::Group(me.clone()));
             }
-            if peers.is_empty() {
+            if peers.is_empty() && !unverified {
                 return Err(format!("an inline `{key}` rule names no peer verify reads"));
             }
             for peer in peers {
@@ -545,7 +566,7 @@ fn tf_legacy_sg_rule(rs: &mut RuleSet, origin: &Origin, a: &Val) -> Result<(), S
         "egress" => Direction::Egress,
         other => return Err(format!("unknown rule type `{other}`")),
     };
-    unverified_peers(a, &["ipv6_cidr_blocks", "prefix_list_ids"])?;
+    let unverified = note_unverified_peers(rs, origin, a, &["ipv6_cidr_blocks", "prefix_list_ids"]);
     let group = a.req("security_group_id")?.ident()?;
     let protocol = proto(a.req("protocol")?)?;
     let span = sg_span(protocol, a.get("from_port"), a.get("to_port"))?;
@@ -559,7 +580,7 @@ fn tf_legacy_sg_rule(rs: &mut RuleSet, origin: &Origin, a: &Val) -> Result<(), S
     if flag(a, "self")? {
         peers.push(SgPeer::Group(group.clone()));
     }
-    if peers.is_empty() {
+    if peers.is_empty() && !unverified {
         return Err("security group rule names no peer verify reads".into());
     }
     for peer in peers {
