@@ -620,7 +620,11 @@ fn read_template(
             format!("the template declares `Transform: {t}`, which verify does not expand: the deployed template is not this one"),
         );
     }
-    if let Some(at) = transform_inside(&doc) {
+    // Only a template whose text names a transform can hold one (`!Transform` too).
+    let named = artifact
+        .get(path)
+        .is_none_or(|text| text.contains("Transform"));
+    if let Some(at) = named.then(|| transform_inside(&doc)).flatten() {
         note(
             rs,
             &at,
