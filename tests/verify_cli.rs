@@ -177,3 +177,28 @@ fn evasion_corpus_exits_1() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Terraform applies a folder, never one file: `--artifact main.tf` reads its siblings.
+#[test]
+fn terraform_file_stands_for_its_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_files(&root().join("examples/seed-ssh/terraform"), tmp.path());
+    copy_files(
+        &root().join("tests/fixtures/verify/evasions/tf-route"),
+        tmp.path(),
+    );
+    std::fs::remove_file(tmp.path().join("expect.txt")).unwrap();
+    let file = tmp
+        .path()
+        .join("client_vpn.tf")
+        .to_string_lossy()
+        .to_string();
+    let (code, out, err) = shibori(&[
+        "verify",
+        "examples/seed-ssh/intent.yaml",
+        "--artifact",
+        &file,
+    ]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(out.contains("resource type `aws_route`"), "{out}");
+}

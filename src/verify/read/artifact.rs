@@ -22,13 +22,22 @@ impl Artifact {
     }
 
     /// Reads a file, or every file of a directory (not recursing into hidden folders or
-    /// Terraform's `.terraform`).
+    /// Terraform's `.terraform`). A Terraform file stands for its whole folder.
     pub fn load(path: &Path) -> Result<Self, ReadError> {
         let io = |e: std::io::Error| ReadError::Io {
             path: path.display().to_string(),
             message: e.to_string(),
         };
         let meta = std::fs::metadata(path).map_err(io)?;
+        let name = path.to_string_lossy();
+        if !meta.is_dir() && (name.ends_with(".tf") || name.ends_with(".tf.json")) {
+            // Terraform cannot apply one file: it loads every file of the module's folder.
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            return Self::load(dir);
+        }
         let mut files = BTreeMap::new();
         if meta.is_dir() {
             collect(path, Path::new(""), &mut files, 0)?;
