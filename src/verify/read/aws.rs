@@ -35,6 +35,16 @@ const TF_PATH_PREFIXES: &[&str] = &[
     "aws_main_route_table_association",
     "aws_network_interface",
     "aws_ec2_managed_prefix_list",
+    // The Cloud Control provider's twins of the same CloudFormation types.
+    "awscc_ec2_security_group",
+    "awscc_ec2_network_acl",
+    "awscc_ec2_subnet_network_acl_association",
+    "awscc_ec2_client_vpn",
+    "awscc_ec2_route",
+    "awscc_ec2_subnet_route_table_association",
+    "awscc_ec2_gateway_route_table_association",
+    "awscc_ec2_network_interface",
+    "awscc_ec2_prefix_list",
 ];
 
 fn unread(ty: &str, prefixes: &[&str]) -> Result<(), String> {
