@@ -120,45 +120,34 @@ pub fn parse(path: &Path, text: &str) -> Result<Json, ReadError> {
     }
     // Templates shibori wrote (and most others) are block YAML of the kind
     // `crate::yaml` reads directly, at a fraction of libyaml's cost per byte.
-    let mut doc = match crate::yaml::from_str::<Cfn>(text) {
-        Some(Cfn(doc)) => doc,
-        // Straight from the YAML events into JSON: going through `serde_yaml::Value`
-        // built a second tree (hashing every key) only to convert and drop it.
-        None => serde_yaml::from_str::<Cfn>(text)
-            .map(|c| c.0)
-            .map_err(|e| err(e.to_string()))?,
-    };
-    if text.contains("<<") {
-        merge_keys(&mut doc);
+    if let Some(Cfn(doc)) = crate::yaml::from_str::<Cfn>(text) {
+        return Ok(doc);
     }
-    Ok(doc)
+    // Straight from the YAML events into JSON: going through `serde_yaml::Value` built
+    // a second tree (hashing every key) only to convert and drop it.
+    serde_yaml::from_str::<Cfn>(text)
+        .map(|c| c.0)
+        .map_err(|e| err(e.to_string()))
 }
 
-/// YAML merge keys (`<<: *defaults`), as `aws cloudformation package` expands them
-/// before CloudFormation sees the template: the merged mappings' keys are added where
-/// the mapping does not set them itself, earlier mappings of a list first.
-fn merge_keys(v: &mut Json) {
-    match v {
-        Json::Array(a) => a.iter_mut().for_each(merge_keys),
-        Json::Object(m) => {
-            m.values_mut().for_each(merge_keys);
-            let sources = match m.get("<<") {
-                Some(Json::Object(_)) => m.remove("<<").into_iter().collect(),
-                Some(Json::Array(a)) if a.iter().all(Json::is_object) => match m.remove("<<") {
-                    Some(Json::Array(a)) => a,
-                    _ => Vec::new(),
-                },
-                _ => Vec::new(),
-            };
-            for src in sources {
-                if let Json::Object(src) = src {
-                    for (k, x) in src {
-                        m.entry(k).or_insert(x);
-                    }
-                }
+/// A YAML merge key (`<<: *defaults`), as `aws cloudformation package` expands it before
+/// CloudFormation sees the template: the merged mappings' keys are added where the
+/// mapping does not set them itself, earlier mappings of a list first.
+fn merge_key(m: &mut serde_json::Map<String, Json>) {
+    let sources = match m.get("<<") {
+        Some(Json::Object(_)) => m.remove("<<").into_iter().collect(),
+        Some(Json::Array(a)) if a.iter().all(Json::is_object) => match m.remove("<<") {
+            Some(Json::Array(a)) => a,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    for src in sources {
+        if let Json::Object(src) = src {
+            for (k, x) in src {
+                m.entry(k).or_insert(x);
             }
         }
-        _ => {}
     }
 }
 
@@ -254,6 +243,9 @@ impl<'de> serde::de::Visitor<'de> for CfnVisitor {
                     slot.insert(v);
                 }
             }
+        }
+        if m.contains_key("<<") {
+            merge_key(&mut m);
         }
         Ok(Json::Object(m))
     }
@@ -623,7 +615,7 @@ fn read_template(
     // Only a template whose text names a transform can hold one (`!Transform` too).
     let named = artifact
         .get(path)
-        .is_none_or(|text| text.contains("Transform"));
+        .is_none_or(|text| memchr::memmem::find(text.as_bytes(), b"Transform").is_some());
     if let Some(at) = named.then(|| transform_inside(&doc)).flatten() {
         note(
             rs,
