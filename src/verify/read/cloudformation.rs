@@ -216,6 +216,7 @@ impl<'de> serde::de::Visitor<'de> for CfnVisitor {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
         let mut m = serde_json::Map::new();
+        let mut merge = false;
         while let Some(Cfn(k)) = map.next_key()? {
             // A string key (nearly all of them) moves into the map; any other keeps its
             // value for the message, which is only built for a duplicate: formatting
@@ -224,6 +225,8 @@ impl<'de> serde::de::Visitor<'de> for CfnVisitor {
                 Json::String(s) => (s, None),
                 other => (other.to_string(), Some(other)),
             };
+            // Noted here, where each key passes anyway: a lookup per mapping showed.
+            merge |= key == "<<";
             match m.entry(key) {
                 serde_json::map::Entry::Occupied(o) => {
                     let duplicate = match other {
@@ -244,7 +247,7 @@ impl<'de> serde::de::Visitor<'de> for CfnVisitor {
                 }
             }
         }
-        if m.contains_key("<<") {
+        if merge {
             merge_key(&mut m);
         }
         Ok(Json::Object(m))
