@@ -1,12 +1,11 @@
 //! Terraform HCL (`*.tf`): one file of a module, parsed with hcl-rs into the module.
 
-use super::hcl_scan::{self, Item};
+use super::hcl_items::{items, Item};
+use super::hcl_scan;
 use super::terraform::{Mode, Module, Node, Resource, Variable, DYNAMIC, META};
 use super::ReadError;
 use crate::verify::model::{Origin, Unresolved};
-use hcl::edit::expr::{Expression as EditExpr, ObjectKey};
 use hcl::edit::parser::parse_body;
-use hcl::edit::structure::{Body, Structure};
 
 /// Adds one `.tf` file's variables, locals and resources to the module.
 pub fn add_file(module: &mut Module, path: &str, text: &str) -> Result<(), ReadError> {
@@ -36,20 +35,6 @@ pub fn assignments(path: &str, text: &str) -> Result<Vec<(String, Node)>, ReadEr
             Item::Block { .. } => None,
         })
         .collect())
-}
-
-/// hcl-edit's body as the items the reader consumes.
-pub(super) fn items(body: &Body) -> Vec<Item> {
-    body.iter()
-        .map(|s| match s {
-            Structure::Attribute(a) => Item::Attribute(a.key.as_str().to_string(), node(&a.value)),
-            Structure::Block(b) => Item::Block {
-                ident: b.ident.as_str().to_string(),
-                labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
-                body: items(&b.body),
-            },
-        })
-        .collect()
 }
 
 fn add(module: &mut Module, body: Vec<Item>, file: &str) {
@@ -101,28 +86,6 @@ fn attr(body: Vec<Item>, key: &str) -> Option<Node> {
         Item::Attribute(k, v) if k == key => Some(v),
         _ => None,
     })
-}
-
-/// Objects and arrays become nodes of their own; everything else an hcl-rs expression.
-pub(super) fn node(e: &EditExpr) -> Node {
-    match e {
-        EditExpr::Object(o) => {
-            let mut items = Vec::new();
-            for (k, v) in o.iter() {
-                let key = match k {
-                    ObjectKey::Ident(i) => i.as_str().to_string(),
-                    ObjectKey::Expression(EditExpr::String(s)) => s.as_str().to_string(),
-                    ObjectKey::Expression(_) => {
-                        return Node::Expr(hcl::Expression::from(e.clone()))
-                    }
-                };
-                items.push((key, node(v.expr())));
-            }
-            Node::Map(items)
-        }
-        EditExpr::Array(a) => Node::List(a.iter().map(node).collect()),
-        other => Node::Expr(hcl::Expression::from(other.clone())),
-    }
 }
 
 fn resource(mode: Mode, ty: &str, name: &str, body: Vec<Item>, file: &str) -> Resource {
