@@ -117,3 +117,88 @@ fn unreadable_artifact_exits_2() {
     ]);
     assert_eq!(code, 2);
 }
+
+/// Copies `from`'s files (not recursing) into `to`.
+fn copy_files(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+/// The evasion corpus: each case is the seed's rendered artifact (`tf-*` Terraform,
+/// `tfjson-*` Terraform JSON, `cfn-*` CloudFormation) with the case's files laid over
+/// it, in a form Terraform or CloudFormation deploys (or rejects). Every one must exit 1
+/// and say, in the lines of `expect.txt`, what it read or could not read.
+#[test]
+fn evasion_corpus_exits_1() {
+    let corpus = root().join("tests/fixtures/verify/evasions");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 40, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let format = match name.split('-').next() {
+            Some("tf") => "terraform",
+            Some("tfjson") => "terraform-json",
+            Some("cfn") => "cloudformation",
+            other => panic!("{name}: unknown format prefix {other:?}"),
+        };
+        let expect = std::fs::read_to_string(case.join("expect.txt"))
+            .unwrap_or_else(|_| panic!("{name}: no expect.txt"));
+        let tmp = tempfile::tempdir().unwrap();
+        let art = tmp.path().join("artifact");
+        copy_files(&root().join("examples/seed-ssh").join(format), &art);
+        copy_files(case, &art);
+        std::fs::remove_file(art.join("expect.txt")).unwrap();
+        let (code, out, err) = shibori(&[
+            "verify",
+            "examples/seed-ssh/intent.yaml",
+            "--artifact",
+            &art.to_string_lossy(),
+        ]);
+        let missing: Vec<&str> = expect
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !out.contains(l.trim()))
+            .collect();
+        if code != 1 || !missing.is_empty() {
+            failures.push(format!(
+                "{name}: exit {code}, missing {missing:?}\n{out}{err}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Terraform applies a folder, never one file: `--artifact main.tf` reads its siblings.
+#[test]
+fn terraform_file_stands_for_its_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_files(&root().join("examples/seed-ssh/terraform"), tmp.path());
+    copy_files(
+        &root().join("tests/fixtures/verify/evasions/tf-route"),
+        tmp.path(),
+    );
+    std::fs::remove_file(tmp.path().join("expect.txt")).unwrap();
+    let file = tmp
+        .path()
+        .join("client_vpn.tf")
+        .to_string_lossy()
+        .to_string();
+    let (code, out, err) = shibori(&[
+        "verify",
+        "examples/seed-ssh/intent.yaml",
+        "--artifact",
+        &file,
+    ]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(out.contains("resource type `aws_route`"), "{out}");
+}

@@ -94,7 +94,8 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         .associations
         .iter()
         .map(|a| &a.subnet)
-        .chain(rs.routes.iter().map(|r| &r.subnet));
+        .chain(rs.routes.iter().map(|r| &r.subnet))
+        .chain(rs.nacl_associations.iter().map(|a| &a.subnet));
     for id in subnet_idents {
         if b.subnets.contains_key(id) {
             continue;
@@ -117,14 +118,19 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
             None => b.unbound.push((id.clone(), "subnet")),
         }
     }
-    for r in &rs.nacl_rules {
-        if b.acls.contains_key(&r.acl)
-            || b.unbound.iter().any(|(u, _)| *u == r.acl)
-            || b.unbound_quiet.contains(&r.acl)
+    let acl_idents = rs
+        .nacl_rules
+        .iter()
+        .map(|r| &r.acl)
+        .chain(rs.nacl_associations.iter().map(|a| &a.acl));
+    for acl in acl_idents {
+        if b.acls.contains_key(acl)
+            || b.unbound.iter().any(|(u, _)| u == acl)
+            || b.unbound_quiet.contains(acl)
         {
             continue;
         }
-        let hit = match &r.acl {
+        let hit = match acl {
             Ident::Id(s) => intent
                 .subnets
                 .iter()
@@ -135,14 +141,14 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
                 .filter(|a| matches!(a, AclRef::InputOf(_))),
             Ident::Resource(_) => None,
         }
-        .or_else(|| super::map::acl(intent, rs, &r.acl));
+        .or_else(|| super::map::acl(intent, rs, acl));
         match hit {
             Some(a) => {
-                b.acls.insert(r.acl.clone(), a);
+                b.acls.insert(acl.clone(), a);
             }
             // A snapshot or a whole plan holds the ACLs of other subnets too.
-            None if rs.describes_more => b.unbound_quiet.push(r.acl.clone()),
-            None => b.unbound.push((r.acl.clone(), "network ACL")),
+            None if rs.describes_more => b.unbound_quiet.push(acl.clone()),
+            None => b.unbound.push((acl.clone(), "network ACL")),
         }
     }
     let by_name: BTreeMap<&str, &Ident> = rs

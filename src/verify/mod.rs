@@ -59,6 +59,31 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
             );
         }
     }
+    for a in &rs.nacl_associations {
+        let subnet = bind.subnet(&a.subnet).map(|i| &intent.subnets[i]);
+        let acl = bind.acls.get(&a.acl);
+        if let (Some(s), Some(acl)) = (subnet, acl) {
+            if s.acl == *acl {
+                continue;
+            }
+        }
+        let whose = match subnet {
+            Some(s) => format!("subnet `{}`", s.name),
+            None => format!("subnet {}", a.subnet),
+        };
+        out.push(
+            Finding::new(
+                Kind::Unresolved,
+                format!(
+                    "{whose} is associated with network ACL {}, which is not the ACL the intent gives it: \
+                     its traffic would meet that ACL's rules, not the ones verified",
+                    a.acl
+                ),
+            )
+            .rule(a.origin.to_string())
+            .help("associate subnets with network ACLs outside this artifact, as the intent describes them"),
+        );
+    }
     if bind.endpoint_groups.is_empty() {
         out.push(Finding::new(
             Kind::Unresolved,
@@ -233,6 +258,7 @@ targets:
                 origin: o("Assoc"),
                 subnet: Ident::Id("subnet-0aaaaaaaaaaaaaaaa".into()),
             }],
+            nacl_associations: vec![],
             unresolved: vec![],
             ..RuleSet::default()
         }

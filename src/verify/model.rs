@@ -162,6 +162,15 @@ pub struct Association {
     pub subnet: Ident,
 }
 
+/// A subnet moved to a network ACL (`aws_network_acl_association`,
+/// `AWS::EC2::SubnetNetworkAclAssociation`): it changes which ACL the subnet's traffic meets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NaclAssociation {
+    pub origin: Origin,
+    pub subnet: Ident,
+    pub acl: Ident,
+}
+
 /// A reference or value the reader could not resolve: a finding, never a guess.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unresolved {
@@ -192,6 +201,7 @@ pub struct RuleSet {
     pub auth_rules: Vec<AuthRule>,
     pub routes: Vec<VpnRoute>,
     pub associations: Vec<Association>,
+    pub nacl_associations: Vec<NaclAssociation>,
     pub unresolved: Vec<Unresolved>,
     /// What could not be evaluated on one security group or network ACL: reported only
     /// when that object is the intent's (a snapshot holds a whole VPC).
@@ -216,6 +226,7 @@ impl RuleSet {
         self.auth_rules.extend(other.auth_rules);
         self.routes.extend(other.routes);
         self.associations.extend(other.associations);
+        self.nacl_associations.extend(other.nacl_associations);
         self.unresolved.extend(other.unresolved);
         self.unresolved_in.extend(other.unresolved_in);
         self.subnet_facts.extend(other.subnet_facts);

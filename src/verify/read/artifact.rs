@@ -22,13 +22,22 @@ impl Artifact {
     }
 
     /// Reads a file, or every file of a directory (not recursing into hidden folders or
-    /// Terraform's `.terraform`).
+    /// Terraform's `.terraform`). A Terraform file stands for its whole folder.
     pub fn load(path: &Path) -> Result<Self, ReadError> {
         let io = |e: std::io::Error| ReadError::Io {
             path: path.display().to_string(),
             message: e.to_string(),
         };
         let meta = std::fs::metadata(path).map_err(io)?;
+        let name = path.to_string_lossy();
+        if !meta.is_dir() && (name.ends_with(".tf") || name.ends_with(".tf.json")) {
+            // Terraform cannot apply one file: it loads every file of the module's folder.
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            return Self::load(dir);
+        }
         let mut files = BTreeMap::new();
         if meta.is_dir() {
             let mut walk = Walk {
@@ -48,7 +57,11 @@ impl Artifact {
             let mut queue: Vec<PathBuf> = template_urls(&text);
             files.insert(name, text);
             while let Some(rel) = queue.pop() {
-                let rel = normalize(&rel);
+                // A path that leaves the parent's folder is not brought along: the
+                // reader reports it.
+                let Some(rel) = within(&rel) else {
+                    continue;
+                };
                 if files.contains_key(&rel) || files.len() > 1000 {
                     continue;
                 }
@@ -173,9 +186,37 @@ fn collect(
 
 fn is_candidate(p: &Path) -> bool {
     let s = p.to_string_lossy();
-    [".tf", ".tf.json", ".json", ".yaml", ".yml", ".template"]
-        .iter()
-        .any(|ext| s.ends_with(ext))
+    [
+        ".tf",
+        ".tf.json",
+        ".tfvars",
+        ".json",
+        ".yaml",
+        ".yml",
+        ".template",
+    ]
+    .iter()
+    .any(|ext| s.ends_with(ext))
+}
+
+/// `a/./b/../c` → `a/c` when the path stays inside the artifact's root; `None` for an
+/// absolute path or one that climbs above the root (`../child.yaml`), which is another
+/// file than any inside it.
+pub fn within(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(n) => out.push(n),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
 }
 
 /// `a/./b/../c` → `a/c`, so that nested template URLs find their files.

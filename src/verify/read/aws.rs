@@ -4,11 +4,61 @@
 
 use super::value::Val;
 use crate::verify::model::{
-    Action, Association, AuthRule, Direction, Ident, NaclRule, Origin, Proto, RuleSet, SgDecl,
-    SgPeer, SgRule, Span, Unresolved, VpnRoute,
+    Action, Association, AuthRule, Direction, Ident, NaclAssociation, NaclRule, Origin, Proto,
+    RuleSet, SgDecl, SgPeer, SgRule, Span, Unresolved, VpnRoute,
 };
 
-/// Maps one CloudFormation resource. Unknown types are ignored: they carry no rule.
+/// Types not read here that can still change the path verify proves (security groups,
+/// network ACLs, Client VPN, routes and route tables, interfaces, prefix lists):
+/// unresolved, never skipped. Subnets and VPCs themselves change no rule and stay ignored.
+const CFN_PATH_PREFIXES: &[&str] = &[
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::NetworkAcl",
+    "AWS::EC2::SubnetNetworkAclAssociation",
+    "AWS::EC2::ClientVpn",
+    "AWS::EC2::Route",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::GatewayRouteTableAssociation",
+    "AWS::EC2::NetworkInterface",
+    "AWS::EC2::PrefixList",
+];
+
+const TF_PATH_PREFIXES: &[&str] = &[
+    "aws_security_group",
+    "aws_vpc_security_group",
+    "aws_default_security_group",
+    "aws_network_acl",
+    "aws_default_network_acl",
+    "aws_ec2_client_vpn",
+    "aws_route",
+    "aws_default_route_table",
+    "aws_main_route_table_association",
+    "aws_network_interface",
+    "aws_ec2_managed_prefix_list",
+    // The Cloud Control provider's twins of the same CloudFormation types.
+    "awscc_ec2_security_group",
+    "awscc_ec2_network_acl",
+    "awscc_ec2_subnet_network_acl_association",
+    "awscc_ec2_client_vpn",
+    "awscc_ec2_route",
+    "awscc_ec2_subnet_route_table_association",
+    "awscc_ec2_gateway_route_table_association",
+    "awscc_ec2_network_interface",
+    "awscc_ec2_prefix_list",
+];
+
+fn unread(ty: &str, prefixes: &[&str]) -> Result<(), String> {
+    if prefixes.iter().any(|p| ty.starts_with(p)) {
+        Err(format!(
+            "resource type `{ty}` can change the network path and is not read by verify"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Maps one CloudFormation resource. Types that cannot affect the path are ignored;
+/// those that can and are not read here are unresolved.
 pub fn cloudformation(rs: &mut RuleSet, origin: &Origin, ty: &str, props: &Val, me: Ident) {
     let r = match ty {
         "AWS::EC2::SecurityGroup" => cfn_security_group(rs, origin, props, me),
@@ -27,6 +77,7 @@ pub fn cloudformation(rs: &mut RuleSet, origin: &Origin, ty: &str, props: &Val, 
                 egress: "Egress",
                 protocol: "Protocol",
                 cidr: "CidrBlock",
+                ipv6: "Ipv6CidrBlock",
             },
             |p, proto| match proto {
                 Proto::Tcp | Proto::Udp => {
@@ -51,7 +102,14 @@ pub fn cloudformation(rs: &mut RuleSet, origin: &Origin, ty: &str, props: &Val, 
             props,
             ["DestinationCidrBlock", "TargetVpcSubnetId"],
         ),
-        _ => Ok(()),
+        "AWS::EC2::SubnetNetworkAclAssociation" => {
+            nacl_association(rs, origin, props, "SubnetId", "NetworkAclId")
+        }
+        // A network ACL without entries or associations of its own: those are resources.
+        "AWS::EC2::NetworkAcl" => Ok(()),
+        "AWS::CloudFormation::CustomResource" => Err(CUSTOM.into()),
+        other if other.starts_with("Custom::") => Err(CUSTOM.into()),
+        other => unread(other, CFN_PATH_PREFIXES),
     };
     note(rs, origin, r);
 }
@@ -74,6 +132,7 @@ pub fn terraform(rs: &mut RuleSet, origin: &Origin, ty: &str, attrs: &Val, me: I
                 egress: "egress",
                 protocol: "protocol",
                 cidr: "cidr_block",
+                ipv6: "ipv6_cidr_block",
             },
             |a, proto| match proto {
                 Proto::Tcp | Proto::Udp => ports(a.get("from_port"), a.get("to_port")),
@@ -81,8 +140,9 @@ pub fn terraform(rs: &mut RuleSet, origin: &Origin, ty: &str, attrs: &Val, me: I
                 _ => Ok(Span::ALL_PORTS),
             },
         ),
-        "aws_network_acl" => {
-            Err("inline network ACL rules are not read by verify; use aws_network_acl_rule".into())
+        "aws_network_acl" => tf_network_acl(rs, origin, attrs, me),
+        "aws_network_acl_association" => {
+            nacl_association(rs, origin, attrs, "subnet_id", "network_acl_id")
         }
         "aws_ec2_client_vpn_endpoint" => endpoint(rs, attrs, "security_group_ids"),
         "aws_ec2_client_vpn_network_association" => association(rs, origin, attrs, "subnet_id"),
@@ -102,7 +162,7 @@ pub fn terraform(rs: &mut RuleSet, origin: &Origin, ty: &str, attrs: &Val, me: I
             attrs,
             ["destination_cidr_block", "target_vpc_subnet_id"],
         ),
-        _ => Ok(()),
+        other => unread(other, TF_PATH_PREFIXES),
     };
     note(rs, origin, r);
 }
@@ -116,8 +176,91 @@ fn note(rs: &mut RuleSet, origin: &Origin, r: Result<(), String>) {
     }
 }
 
+const CUSTOM: &str =
+    "a custom resource runs code at deployment that verify does not read: it may change the rules";
+
+const IPV6_NACL: &str =
+    "IPv6 network ACL entries are not verified (the intent's flows are IPv4), and may open IPv6 traffic";
+
+/// Peers verify does not evaluate (IPv6, prefix lists, EC2-Classic names): an error when
+/// any is set, so that a rule opening them is never read as a narrower one.
+fn unverified_peers(p: &Val, keys: &[&str]) -> Result<(), String> {
+    for k in keys {
+        if p.get(k).is_some_and(|v| !v.items().is_empty()) {
+            return Err(format!(
+                "`{k}` is set: IPv6 and prefix-list peers are not verified, and may open more than the intent"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The same for a rule with several peers: each unverified peer is unresolved on its
+/// own, and the IPv4 peers beside it are still evaluated. Whether there was any.
+fn note_unverified_peers(rs: &mut RuleSet, origin: &Origin, p: &Val, keys: &[&str]) -> bool {
+    let mut any = false;
+    for k in keys {
+        if let Err(message) = unverified_peers(p, &[k]) {
+            rs.unresolved.push(Unresolved {
+                origin: origin.clone(),
+                message,
+            });
+            any = true;
+        }
+    }
+    any
+}
+
+/// `self = true` (a string `"true"` too, as Terraform converts it).
+fn flag(p: &Val, key: &str) -> Result<bool, String> {
+    match p.get(key) {
+        None => Ok(false),
+        Some(v) => v.boolean().map_err(|e| format!("`{key}`: {e}")),
+    }
+}
+
+fn nacl_association(
+    rs: &mut RuleSet,
+    origin: &Origin,
+    p: &Val,
+    subnet_key: &str,
+    acl_key: &str,
+) -> Result<(), String> {
+    let subnet = p.req(subnet_key)?.ident()?;
+    let acl = p.req(acl_key)?.ident()?;
+    rs.nacl_associations.push(NaclAssociation {
+        origin: origin.clone(),
+        subnet,
+        acl,
+    });
+    Ok(())
+}
+
+/// `aws_network_acl`: its `subnet_ids` move subnets to it; inline rules are not read.
+fn tf_network_acl(rs: &mut RuleSet, origin: &Origin, a: &Val, me: Ident) -> Result<(), String> {
+    for s in a.get("subnet_ids").map(Val::items).unwrap_or_default() {
+        rs.nacl_associations.push(NaclAssociation {
+            origin: origin.clone(),
+            subnet: s.ident()?,
+            acl: me.clone(),
+        });
+    }
+    for key in ["ingress", "egress"] {
+        if a.get(key).is_some_and(|v| !v.items().is_empty()) {
+            return Err(format!(
+                "inline network ACL rules (`{key}`) are not read by verify; use aws_network_acl_rule"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn proto(v: &Val) -> Result<Proto, String> {
     let t = v.text()?;
+    if t.trim().eq_ignore_ascii_case("icmpv6") {
+        // IANA protocol 58; it matches no IPv4 packet, and IPv6 peers are unresolved.
+        return Ok(Proto::Other(58));
+    }
     Proto::parse(&t).ok_or_else(|| format!("unknown protocol `{t}`"))
 }
 
@@ -170,6 +313,7 @@ struct NaclKeys {
     egress: &'static str,
     protocol: &'static str,
     cidr: &'static str,
+    ipv6: &'static str,
 }
 
 fn nacl(
@@ -179,6 +323,9 @@ fn nacl(
     k: &NaclKeys,
     span: impl Fn(&Val, Proto) -> Result<Span, String>,
 ) -> Result<(), String> {
+    if p.get(k.ipv6).is_some() {
+        return Err(format!("`{}` is set: {IPV6_NACL}", k.ipv6));
+    }
     let acl = p.req(k.acl)?.ident()?;
     let number = p.req(k.number)?.int()?;
     let number = u32::try_from(number).map_err(|_| format!("invalid rule number {number}"))?;
@@ -309,6 +456,15 @@ fn cfn_sg_rule(
         Some(g) => g,
         None => p.req("GroupId")?.ident()?,
     };
+    unverified_peers(
+        p,
+        &[
+            "CidrIpv6",
+            "SourcePrefixListId",
+            "DestinationPrefixListId",
+            "SourceSecurityGroupName",
+        ],
+    )?;
     let protocol = proto(p.req("IpProtocol")?)?;
     let span = sg_span(protocol, p.get("FromPort"), p.get("ToPort"))?;
     let group_key = match direction {
@@ -347,6 +503,11 @@ fn tf_security_group(rs: &mut RuleSet, origin: &Origin, a: &Val, me: Ident) -> R
         ("egress", Direction::Egress),
     ] {
         for block in a.get(key).map(Val::items).unwrap_or_default() {
+            if let Val::Unknown(why) = block {
+                return Err(format!("`{key}`: {why}"));
+            }
+            let unverified =
+                note_unverified_peers(rs, origin, block, &["ipv6_cidr_blocks", "prefix_list_ids"]);
             let protocol = proto(block.req("protocol")?)?;
             let span = sg_span(protocol, block.get("from_port"), block.get("to_port"))?;
             let mut peers = Vec::new();
@@ -359,6 +520,12 @@ fn tf_security_group(rs: &mut RuleSet, origin: &Origin, a: &Val, me: Ident) -> R
                 .unwrap_or_default()
             {
                 peers.push(SgPeer::Group(g.ident()?));
+            }
+            if flag(block, "self")? {
+                peers.push(SgPeer::Group(me.clone()));
+            }
+            if peers.is_empty() && !unverified {
+                return Err(format!("an inline `{key}` rule names no peer verify reads"));
             }
             for peer in peers {
                 rs.sg_rules.push(SgRule {
@@ -381,6 +548,7 @@ fn tf_sg_rule(
     a: &Val,
     direction: Direction,
 ) -> Result<(), String> {
+    unverified_peers(a, &["cidr_ipv6", "prefix_list_id"])?;
     let group = a.req("security_group_id")?.ident()?;
     let protocol = proto(a.req("ip_protocol")?)?;
     let span = sg_span(protocol, a.get("from_port"), a.get("to_port"))?;
@@ -408,6 +576,7 @@ fn tf_legacy_sg_rule(rs: &mut RuleSet, origin: &Origin, a: &Val) -> Result<(), S
         "egress" => Direction::Egress,
         other => return Err(format!("unknown rule type `{other}`")),
     };
+    let unverified = note_unverified_peers(rs, origin, a, &["ipv6_cidr_blocks", "prefix_list_ids"]);
     let group = a.req("security_group_id")?.ident()?;
     let protocol = proto(a.req("protocol")?)?;
     let span = sg_span(protocol, a.get("from_port"), a.get("to_port"))?;
@@ -418,8 +587,11 @@ fn tf_legacy_sg_rule(rs: &mut RuleSet, origin: &Origin, a: &Val) -> Result<(), S
     if let Some(g) = a.get("source_security_group_id") {
         peers.push(SgPeer::Group(g.ident()?));
     }
-    if matches!(a.get("self"), Some(Val::Bool(true))) {
+    if flag(a, "self")? {
         peers.push(SgPeer::Group(group.clone()));
+    }
+    if peers.is_empty() && !unverified {
+        return Err("security group rule names no peer verify reads".into());
     }
     for peer in peers {
         rs.sg_rules.push(SgRule {

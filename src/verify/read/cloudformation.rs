@@ -5,10 +5,10 @@
 //! with a relative `TemplateURL`) are read with their parameters bound to what the parent
 //! passes. Anything else that does not resolve to a literal is reported, not guessed.
 
-use super::artifact::{normalize, Artifact};
+use super::artifact::{normalize, within, Artifact};
 use super::value::Val;
 use super::{aws, ReadError};
-use crate::verify::model::{Ident, Origin, RuleSet};
+use crate::verify::model::{Ident, Origin, RuleSet, Unresolved};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -100,7 +100,7 @@ fn nested_urls(docs: &Docs) -> BTreeSet<PathBuf> {
         for r in resources.values() {
             if r.get("Type").and_then(Json::as_str) == Some("AWS::CloudFormation::Stack") {
                 if let Some(url) = r.pointer("/Properties/TemplateURL").and_then(Json::as_str) {
-                    out.insert(relative(p, url));
+                    out.extend(relative(p, url));
                 }
             }
         }
@@ -108,9 +108,14 @@ fn nested_urls(docs: &Docs) -> BTreeSet<PathBuf> {
     out
 }
 
-fn relative(from: &Path, url: &str) -> PathBuf {
+/// A `TemplateURL` relative to the template that names it, exactly as `aws cloudformation
+/// package` resolves it; `None` when it leaves the artifact's root.
+fn relative(from: &Path, url: &str) -> Option<PathBuf> {
     let base = from.parent().unwrap_or(Path::new(""));
-    normalize(&base.join(url))
+    if Path::new(url).is_absolute() {
+        return None;
+    }
+    within(&base.join(url))
 }
 
 /// YAML or JSON into JSON, with short-form intrinsics spelled in long form.
@@ -134,6 +139,27 @@ pub fn parse(path: &Path, text: &str) -> Result<Json, ReadError> {
     serde_yaml::from_str::<Cfn>(text)
         .map(|c| c.0)
         .map_err(|e| err(e.to_string()))
+}
+
+/// A YAML merge key (`<<: *defaults`), as `aws cloudformation package` expands it before
+/// CloudFormation sees the template: the merged mappings' keys are added where the
+/// mapping does not set them itself, earlier mappings of a list first.
+fn merge_key(m: &mut serde_json::Map<String, Json>) {
+    let sources = match m.get("<<") {
+        Some(Json::Object(_)) => m.remove("<<").into_iter().collect(),
+        Some(Json::Array(a)) if a.iter().all(Json::is_object) => match m.remove("<<") {
+            Some(Json::Array(a)) => a,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    for src in sources {
+        if let Json::Object(src) = src {
+            for (k, x) in src {
+                m.entry(k).or_insert(x);
+            }
+        }
+    }
 }
 
 /// A YAML node as JSON; a tagged node (`!Ref x`, `!GetAtt A.B`, `!Sub …`) becomes the
@@ -201,6 +227,7 @@ impl<'de> serde::de::Visitor<'de> for CfnVisitor {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
         let mut m = serde_json::Map::new();
+        let mut merge = false;
         while let Some(Cfn(k)) = map.next_key()? {
             // A string key (nearly all of them) moves into the map; any other keeps its
             // value for the message, which is only built for a duplicate: formatting
@@ -209,6 +236,8 @@ impl<'de> serde::de::Visitor<'de> for CfnVisitor {
                 Json::String(s) => (s, None),
                 other => (other.to_string(), Some(other)),
             };
+            // Noted here, where each key passes anyway: a lookup per mapping showed.
+            merge |= key == "<<";
             match m.entry(key) {
                 serde_json::map::Entry::Occupied(o) => {
                     let duplicate = match other {
@@ -228,6 +257,9 @@ impl<'de> serde::de::Visitor<'de> for CfnVisitor {
                     slot.insert(v);
                 }
             }
+        }
+        if merge {
+            merge_key(&mut m);
         }
         Ok(Json::Object(m))
     }
@@ -274,6 +306,8 @@ struct Scope<'a> {
     resources: BTreeSet<String>,
     /// Outputs of nested stacks already read, by stack logical ID.
     stack_outputs: BTreeMap<String, BTreeMap<String, Val>>,
+    /// The template's `Conditions`, evaluated when they depend on literals only.
+    conditions: BTreeMap<String, Result<bool, String>>,
 }
 
 impl Scope<'_> {
@@ -283,7 +317,13 @@ impl Scope<'_> {
             Json::Bool(b) => Val::Bool(*b),
             Json::Number(n) => n.as_f64().map_or(Val::Null, Val::Num),
             Json::String(s) => Val::Str(s.clone()),
-            Json::Array(a) => Val::List(a.iter().map(|x| self.resolve(x)).collect()),
+            // `!Ref AWS::NoValue` removes an element of a list.
+            Json::Array(a) => Val::List(
+                a.iter()
+                    .map(|x| self.resolve(x))
+                    .filter(|v| *v != Val::Null)
+                    .collect(),
+            ),
             Json::Object(m) => {
                 if m.len() == 1 {
                     if let Some((k, arg)) = m.iter().next() {
@@ -301,7 +341,82 @@ impl Scope<'_> {
         }
     }
 
+    /// A condition of `Conditions` (`Fn::Equals` of values that resolve to literals,
+    /// `Fn::Not`/`And`/`Or`, `Condition`); an error says why it has no value before
+    /// deployment (an input, a pseudo parameter, …).
+    fn condition(
+        &self,
+        v: &Json,
+        all: &serde_json::Map<String, Json>,
+        depth: usize,
+    ) -> Result<bool, String> {
+        if depth > 32 {
+            return Err("conditions nest too deep (or refer to each other)".into());
+        }
+        let Json::Object(m) = v else {
+            return Err(format!("`{v}` is not a condition"));
+        };
+        let Some((k, arg)) = m.iter().next().filter(|_| m.len() == 1) else {
+            return Err("a condition is one intrinsic function".into());
+        };
+        let args = || match arg {
+            Json::Array(a) => Ok(a),
+            _ => Err(format!("`{k}` takes a list")),
+        };
+        match k.as_str() {
+            "Fn::Equals" => match args()?.as_slice() {
+                [a, b] => {
+                    let literal = |x: &Json| match self.resolve(x) {
+                        v @ (Val::Str(_) | Val::Num(_) | Val::Bool(_)) => v.text(),
+                        Val::Unknown(why) => Err(why),
+                        Val::Sym(i) => Err(format!("{i} has no value before deployment")),
+                        other => Err(format!("`Fn::Equals` of {other:?}")),
+                    };
+                    Ok(literal(a)? == literal(b)?)
+                }
+                _ => Err("`Fn::Equals` takes two values".into()),
+            },
+            "Fn::Not" => match args()?.as_slice() {
+                [c] => Ok(!self.condition(c, all, depth + 1)?),
+                _ => Err("`Fn::Not` takes one condition".into()),
+            },
+            "Fn::And" | "Fn::Or" => {
+                let mut vals = Vec::new();
+                for c in args()? {
+                    vals.push(self.condition(c, all, depth + 1)?);
+                }
+                Ok(if k == "Fn::And" {
+                    vals.iter().all(|b| *b)
+                } else {
+                    vals.iter().any(|b| *b)
+                })
+            }
+            "Condition" => match arg.as_str().and_then(|n| all.get(n)) {
+                Some(c) => self.condition(c, all, depth + 1),
+                None => Err(format!("`Condition: {arg}` names no condition")),
+            },
+            other => Err(format!("`{other}` is not a condition function")),
+        }
+    }
+
+    /// Whether a resource with `Condition: name` exists.
+    fn exists(&self, name: &Json) -> Result<bool, String> {
+        let n = name.as_str().unwrap_or_default();
+        match self.conditions.get(n) {
+            Some(Ok(b)) => Ok(*b),
+            Some(Err(why)) => Err(format!(
+                "condition `{n}` has no value before deployment ({why}): the resource may exist"
+            )),
+            None => Err(format!(
+                "`Condition: {name}` names no condition of the template"
+            )),
+        }
+    }
+
     fn reference(&self, name: &str) -> Val {
+        if name == "AWS::NoValue" {
+            return Val::Null;
+        }
         if let Some(v) = self.parameters.get(name) {
             return v.clone();
         }
@@ -373,6 +488,17 @@ impl Scope<'_> {
                 }
                 Val::Str(out.join(sep))
             }
+            ("Fn::If", Json::Array(a)) if a.len() == 3 => match a[0].as_str() {
+                Some(name) => match self.conditions.get(name) {
+                    Some(Ok(true)) => self.resolve(&a[1]),
+                    Some(Ok(false)) => self.resolve(&a[2]),
+                    Some(Err(why)) => Val::Unknown(format!(
+                        "`Fn::If` on condition `{name}`, which has no value before deployment ({why})"
+                    )),
+                    None => Val::Unknown(format!("`Fn::If` names no condition `{name}`")),
+                },
+                None => Val::Unknown("malformed `Fn::If`".into()),
+            },
             ("Fn::Select", Json::Array(a)) if a.len() == 2 => {
                 match (self.resolve(&a[0]).int(), self.resolve(&a[1])) {
                     (Ok(i), Val::List(v)) => usize::try_from(i)
@@ -558,11 +684,63 @@ fn read_template(
         parameters,
         resources: resources.keys().cloned().collect(),
         stack_outputs: BTreeMap::new(),
+        conditions: BTreeMap::new(),
     };
+    if let Some(Json::Object(cs)) = doc.get("Conditions") {
+        let conditions = cs
+            .iter()
+            .map(|(name, c)| (name.clone(), scope.condition(c, cs, 0)))
+            .collect();
+        scope.conditions = conditions;
+    }
     let file = path.display().to_string();
+    let note = |rs: &mut RuleSet, what: &str, message: String| {
+        rs.unresolved.push(Unresolved {
+            origin: Origin {
+                file: file.clone(),
+                resource: format!("{prefix}{what}"),
+            },
+            message,
+        })
+    };
+    // A transform (a macro such as `AWS::LanguageExtensions` or `AWS::Serverless`)
+    // rewrites the template at deployment: what is written here is not what deploys.
+    if let Some(t) = doc.get("Transform") {
+        note(
+            rs,
+            "Transform",
+            format!("the template declares `Transform: {t}`, which verify does not expand: the deployed template is not this one"),
+        );
+    }
+    // Only a template whose text names a transform can hold one (`!Transform` too).
+    let named = artifact
+        .get(path)
+        .is_none_or(|text| memchr::memmem::find(text.as_bytes(), b"Transform").is_some());
+    if let Some(at) = named.then(|| transform_inside(&doc)).flatten() {
+        note(
+            rs,
+            &at,
+            "`Fn::Transform` runs a macro at deployment, which verify does not expand".into(),
+        );
+    }
+    // Whether CloudFormation creates the resource: its condition, when it has one.
+    let exists = |rs: &mut RuleSet, scope: &Scope, id: &str, r: &Json| -> bool {
+        let Some(c) = r.get("Condition") else {
+            return true;
+        };
+        match scope.exists(c) {
+            Ok(b) => b,
+            Err(why) => {
+                note(rs, id, why);
+                true
+            }
+        }
+    };
     // Nested stacks first, so that the parent's `GetAtt Stack.Outputs.X` resolve.
     for (id, r) in resources {
-        if r.get("Type").and_then(Json::as_str) != Some("AWS::CloudFormation::Stack") {
+        if r.get("Type").and_then(Json::as_str) != Some("AWS::CloudFormation::Stack")
+            || !exists(rs, &scope, id, r)
+        {
             continue;
         }
         let origin = Origin {
@@ -578,20 +756,28 @@ fn read_template(
                 continue;
             }
         };
-        let child = relative(scope.path, &url);
-        if let Some(message) = nesting.refuse(artifact, &child) {
-            rs.unresolved.push(crate::verify::model::Unresolved {
-                origin,
-                message: format!("nested stack `{url}` {message}"),
-            });
-            continue;
-        }
         if url.contains("://") || nesting.chain.len() > MAX_DEPTH {
             rs.unresolved.push(crate::verify::model::Unresolved {
                 origin,
                 message: format!(
                     "nested stack `{url}` is not a relative path inside the artifact (or nests too deep)"
                 ),
+            });
+            continue;
+        }
+        let Some(child) = relative(scope.path, &url) else {
+            rs.unresolved.push(crate::verify::model::Unresolved {
+                origin,
+                message: format!(
+                    "nested stack `{url}` leaves the artifact's folder: verify reads only the artifact's own files"
+                ),
+            });
+            continue;
+        };
+        if let Some(message) = nesting.refuse(artifact, &child) {
+            rs.unresolved.push(crate::verify::model::Unresolved {
+                origin,
+                message: format!("nested stack `{url}` {message}"),
             });
             continue;
         }
@@ -613,9 +799,14 @@ fn read_template(
     }
     for (id, r) in resources {
         let Some(ty) = r.get("Type").and_then(Json::as_str) else {
+            note(
+                rs,
+                id,
+                "a resource without a `Type` (CloudFormation rejects the template)".into(),
+            );
             continue;
         };
-        if ty == "AWS::CloudFormation::Stack" {
+        if ty == "AWS::CloudFormation::Stack" || !exists(rs, &scope, id, r) {
             continue;
         }
         let origin = Origin {
@@ -636,6 +827,22 @@ fn read_template(
         }
     }
     Ok(outputs)
+}
+
+/// Where a `Fn::Transform` sits in the template, if anywhere (it may share a map with
+/// other keys, so the resolver alone would not see it).
+fn transform_inside(doc: &Json) -> Option<String> {
+    match doc {
+        Json::Object(m) => m.iter().find_map(|(k, v)| {
+            if k == "Fn::Transform" {
+                Some(k.clone())
+            } else {
+                transform_inside(v).map(|at| format!("{k}/{at}"))
+            }
+        }),
+        Json::Array(a) => a.iter().find_map(transform_inside),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -805,6 +1012,57 @@ Resources:
             "{:?}",
             rs.unresolved
         );
+    }
+
+    #[test]
+    fn literal_conditions_decide_and_others_are_unresolved() {
+        let rs = read_one(
+            "t.yaml",
+            r#"
+Parameters:
+  Env: {Type: String, Default: prod}
+Conditions:
+  Always: !Equals [a, a]
+  Never: !Not [!Condition Always]
+  Both: !And [!Condition Always, !Or [!Condition Never, !Equals [1, "1"]]]
+  ByInput: !Equals [!Ref Env, prod]
+Resources:
+  Kept:
+    Type: AWS::EC2::ClientVpnRoute
+    Condition: Both
+    Properties:
+      DestinationCidrBlock: !If [Never, 10.9.0.0/16, 10.8.0.0/16]
+      TargetVpcSubnetId: subnet-1
+      Description: !Ref AWS::NoValue
+  Dropped:
+    Type: AWS::EC2::ClientVpnRoute
+    Condition: Never
+    Properties: {DestinationCidrBlock: 10.7.0.0/16, TargetVpcSubnetId: subnet-1}
+  Maybe:
+    Type: AWS::EC2::ClientVpnRoute
+    Condition: ByInput
+    Properties: {DestinationCidrBlock: 10.6.0.0/16, TargetVpcSubnetId: subnet-1}
+"#,
+        );
+        let routes: Vec<String> = rs.routes.iter().map(|r| r.cidr.to_string()).collect();
+        assert_eq!(routes, ["10.8.0.0/16", "10.6.0.0/16"]);
+        assert_eq!(rs.unresolved.len(), 1, "{:?}", rs.unresolved);
+        assert!(rs.unresolved[0].message.contains("`ByInput`"));
+    }
+
+    #[test]
+    fn template_urls_resolve_exactly_and_stay_inside() {
+        let p = Path::new("stacks/parent.yaml");
+        assert_eq!(
+            relative(p, "../child.yaml"),
+            Some(PathBuf::from("child.yaml"))
+        );
+        assert_eq!(
+            relative(p, "./nested/../c.yaml"),
+            Some(PathBuf::from("stacks/c.yaml"))
+        );
+        assert_eq!(relative(Path::new("parent.yaml"), "../child.yaml"), None);
+        assert_eq!(relative(Path::new("parent.yaml"), "/etc/child.yaml"), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod snapshot;
 pub mod terraform;
 pub mod terraform_hcl;
 pub mod terraform_json;
+pub mod terraform_module;
 pub mod tfplan;
 mod value;
 
@@ -64,25 +65,19 @@ pub fn detect(artifact: &Artifact) -> Result<(Syntax, Vec<PathBuf>), ReadError> 
     }
     let names: Vec<&PathBuf> = artifact.files.keys().collect();
     let ends = |p: &PathBuf, ext: &str| p.to_string_lossy().ends_with(ext);
-    // Terraform reads only the top directory of a module.
+    // Terraform reads only the top directory of a module, `.tf` and `.tf.json` alike.
     let top = |p: &&&PathBuf| p.components().count() == 1;
     let tf: Vec<PathBuf> = names
         .iter()
         .filter(top)
-        .filter(|p| ends(p, ".tf"))
+        .filter(|p| ends(p, ".tf") || ends(p, ".tf.json") || terraform_module::is_tfvars(p))
         .map(|p| (*p).clone())
         .collect();
-    if !tf.is_empty() {
+    if tf.iter().any(|p| ends(p, ".tf")) {
         return Ok((Syntax::TerraformHcl, tf));
     }
-    let tf_json: Vec<PathBuf> = names
-        .iter()
-        .filter(top)
-        .filter(|p| ends(p, ".tf.json"))
-        .map(|p| (*p).clone())
-        .collect();
-    if !tf_json.is_empty() {
-        return Ok((Syntax::TerraformJson, tf_json));
+    if tf.iter().any(|p| ends(p, ".tf.json")) {
+        return Ok((Syntax::TerraformJson, tf));
     }
     // CloudFormation: the top-level templates that are not someone's nested stack.
     let cfn: Vec<PathBuf> = names
@@ -121,8 +116,7 @@ pub fn read_for(
         Syntax::TerraformPlanJson => tfplan::read(artifact, &files)?,
         Syntax::AwsSnapshot => snapshot::read(artifact, endpoint)?,
         Syntax::CloudFormation => cloudformation::read_all(artifact, &files)?,
-        Syntax::TerraformHcl => terraform_hcl::read(artifact, &files)?,
-        Syntax::TerraformJson => terraform_json::read(artifact, &files)?,
+        Syntax::TerraformHcl | Syntax::TerraformJson => terraform_module::read(artifact, &files)?,
     };
     Ok((syntax, rs))
 }

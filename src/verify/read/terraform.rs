@@ -51,6 +51,9 @@ pub struct Module {
     pub variables: Vec<Variable>,
     pub locals: Vec<(String, String, Node)>,
     pub resources: Vec<Resource>,
+    /// What the module holds that verify does not read (`module` calls, overrides it
+    /// cannot merge): each an unresolved finding.
+    pub unread: Vec<Unresolved>,
 }
 
 /// Arguments that steer Terraform rather than describe the resource.
@@ -93,6 +96,8 @@ struct Env<'a> {
     resources: &'a BTreeMap<(Mode, String, String), Instances>,
     each: Option<(&'a Val, &'a Val)>,
     count: Option<i64>,
+    /// The iterators of the `dynamic` blocks being expanded: name, key, value.
+    iters: &'a [(String, Val, Val)],
 }
 
 fn address(mode: Mode, ty: &str, name: &str) -> String {
@@ -135,6 +140,14 @@ impl Env<'_> {
             Node::Map(m) => {
                 let mut out = BTreeMap::new();
                 for (k, x) in m {
+                    // A nested block's own `dynamic` blocks (an object that merely has
+                    // a `dynamic` key has no labelled `content`).
+                    if k == DYNAMIC && is_dynamic(x) {
+                        for (label, v) in self.dynamic(x).map_err(Fail::Error)? {
+                            append_block(&mut out, label, v);
+                        }
+                        continue;
+                    }
                     // A nested block may repeat: collect repeats into a list.
                     let v = match self.node(x) {
                         Err(Fail::Error(e)) => Val::Unknown(e),
@@ -236,6 +249,15 @@ impl Env<'_> {
             Some((TraversalOperator::GetAttr(a), rest)) => (Some(a.as_str()), rest),
             _ => (None, ops),
         };
+        if let Some((_, key, value)) = self.iters.iter().rev().find(|(n, _, _)| n == name) {
+            return match first {
+                Some("key") => self.walk_ref(key, rest),
+                Some("value") => self.walk_ref(value, rest),
+                _ => err(format!(
+                    "`{name}` of a dynamic block has only `key` and `value`"
+                )),
+            };
+        }
         match (name, first) {
             ("var", Some(v)) => match self.vars.get(v) {
                 Some(val) => self.walk_ref(val, rest),
@@ -313,6 +335,85 @@ impl Env<'_> {
         }
     }
 
+    /// A resource's `dynamic "label" { for_each, iterator, content }` blocks, expanded
+    /// into one `label` block per element, as Terraform does; a `for_each` that does not
+    /// evaluate to a known collection is an error (the blocks cannot be known).
+    fn dynamic(&self, spec: &Node) -> Result<Vec<(String, Val)>, String> {
+        let mut out = Vec::new();
+        let labelled: Vec<&(String, Node)> = match spec {
+            Node::Map(m) => m.iter().collect(),
+            Node::List(l) => l
+                .iter()
+                .flat_map(|x| match x {
+                    Node::Map(m) => m.iter().collect(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+            _ => return Err("a `dynamic` block must be labelled".into()),
+        };
+        for (label, body) in labelled {
+            let Node::Map(body) = body else {
+                return Err(format!("dynamic \"{label}\" is not a block"));
+            };
+            let get = |k: &str| body.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+            let collection = match get("for_each").map(|n| self.node(n)) {
+                None => return Err(format!("dynamic \"{label}\" has no `for_each`")),
+                Some(Err(Fail::Pending)) => {
+                    return Err(format!("dynamic \"{label}\": `for_each` does not resolve"))
+                }
+                Some(Err(Fail::Error(e))) => {
+                    return Err(format!("dynamic \"{label}\": `for_each`: {e}"))
+                }
+                Some(Ok(v)) => v,
+            };
+            let elements: Vec<(Val, Val)> = match collection {
+                Val::Map(m) => m.into_iter().map(|(k, v)| (Val::Str(k), v)).collect(),
+                Val::List(l) => l
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (Val::Num(i as f64), v))
+                    .collect(),
+                Val::Null => Vec::new(),
+                Val::Sym(i) => {
+                    return Err(format!(
+                    "dynamic \"{label}\": `for_each` is {i}, which has no value before deployment"
+                ))
+                }
+                other => {
+                    return Err(format!(
+                        "dynamic \"{label}\": `for_each` is {}, not a map or a list",
+                        other.kind()
+                    ))
+                }
+            };
+            let name = match get("iterator") {
+                None => label.clone(),
+                Some(Node::Expr(Expression::Variable(v))) => v.to_string(),
+                Some(Node::Literal(Val::Str(s))) => s.clone(),
+                Some(_) => return Err(format!("dynamic \"{label}\": bad `iterator`")),
+            };
+            let content =
+                get("content").ok_or_else(|| format!("dynamic \"{label}\" has no `content`"))?;
+            for (key, value) in elements {
+                let mut iters = self.iters.to_vec();
+                iters.push((name.clone(), key, value));
+                let env = Env {
+                    iters: &iters,
+                    ..*self
+                };
+                let v = match env.node(content) {
+                    Ok(v) => v,
+                    Err(Fail::Pending) => {
+                        return Err(format!("dynamic \"{label}\": content does not resolve"))
+                    }
+                    Err(Fail::Error(e)) => return Err(format!("dynamic \"{label}\": {e}")),
+                };
+                out.push((label.clone(), v));
+            }
+        }
+        Ok(out)
+    }
+
     fn key(&self, op: &TraversalOperator) -> R {
         match op {
             TraversalOperator::GetAttr(a) => Ok(Val::Str(a.to_string())),
@@ -373,7 +474,10 @@ impl Env<'_> {
 
 /// Evaluates the module and maps its AWS resources to rules.
 pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
-    let mut rs = RuleSet::default();
+    let mut rs = RuleSet {
+        unresolved: module.unread.clone(),
+        ..RuleSet::default()
+    };
     let empty_vars = BTreeMap::new();
     let empty_locals = BTreeMap::new();
     let empty_res = BTreeMap::new();
@@ -383,6 +487,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
         resources: &empty_res,
         each: None,
         count: None,
+        iters: &[],
     };
     let mut vars = BTreeMap::new();
     for v in &module.variables {
@@ -400,6 +505,18 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
     let mut resources: BTreeMap<(Mode, String, String), Instances> = BTreeMap::new();
     let mut failures: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut pass = 0usize;
+    let mut declared = std::collections::BTreeSet::new();
+    for r in &module.resources {
+        if !declared.insert((r.mode, &r.ty, &r.name)) {
+            failures.insert(
+                address(r.mode, &r.ty, &r.name),
+                (
+                    r.file.clone(),
+                    "declared more than once: Terraform rejects a duplicate resource (only override files merge)".into(),
+                ),
+            );
+        }
+    }
     loop {
         let mut progress = false;
         // Passes alternate direction: locals declared in dependency order, or in its
@@ -420,6 +537,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                 resources: &resources,
                 each: None,
                 count: None,
+                iters: &[],
             };
             match env.node(node) {
                 Ok(v) => {
@@ -445,6 +563,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                 resources: &resources,
                 each: None,
                 count: None,
+                iters: &[],
             };
             let inst = match (&r.for_each, &r.count) {
                 (Some(fe), _) => match env.node(fe) {
@@ -484,19 +603,23 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                     }
                 },
                 (None, Some(c)) => match env.node(c).map(|v| v.int()) {
-                    Ok(Ok(n)) if n > MAX_COUNT => {
+                    Ok(Ok(n)) if n > MAX_COUNT || n < 0 => {
                         failures.insert(
                             address(r.mode, &r.ty, &r.name),
                             (
                                 r.file.clone(),
-                                format!(
-                                    "count asks for more than {MAX_COUNT} instances, more than verify reads"
-                                ),
+                                if n < 0 {
+                                    format!("count = {n}: Terraform rejects a negative count")
+                                } else {
+                                    format!(
+                                        "count asks for more than {MAX_COUNT} instances, more than verify reads"
+                                    )
+                                },
                             ),
                         );
                         Some(Instances::Counted(0))
                     }
-                    Ok(Ok(n)) => Some(Instances::Counted(n.max(0))),
+                    Ok(Ok(n)) => Some(Instances::Counted(n)),
                     Err(Fail::Pending) => None,
                     Ok(Err(e)) | Err(Fail::Error(e)) => {
                         failures.insert(
@@ -584,9 +707,27 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                 resources: &resources,
                 each: each.as_ref().map(|(k, v)| (k, *v)),
                 count: *count,
+                iters: &[],
             };
             let mut attrs = BTreeMap::new();
             for (k, n) in &r.body {
+                if k == DYNAMIC {
+                    match env.dynamic(n) {
+                        Ok(blocks) => {
+                            for (label, v) in blocks {
+                                append_block(&mut attrs, label, v);
+                            }
+                        }
+                        Err(message) => rs.unresolved.push(Unresolved {
+                            origin: Origin {
+                                file: r.file.clone(),
+                                resource: addr.clone(),
+                            },
+                            message,
+                        }),
+                    }
+                    continue;
+                }
                 let v = match env.node(n) {
                     Ok(v) => v,
                     Err(Fail::Pending) => {
@@ -622,6 +763,40 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
         }
     }
     Ok(rs)
+}
+
+/// The key under which both syntaxes keep a body's `dynamic` blocks, by label.
+pub const DYNAMIC: &str = "dynamic";
+
+/// The shape both syntaxes give `dynamic` blocks: labels, each with a `content`.
+fn is_dynamic(n: &Node) -> bool {
+    let labelled = |m: &Vec<(String, Node)>| {
+        m.iter().all(|(_, spec)| match spec {
+            Node::Map(body) => body.iter().any(|(k, _)| k == "content"),
+            _ => false,
+        })
+    };
+    match n {
+        Node::Map(m) => labelled(m),
+        Node::List(l) => l.iter().all(|x| matches!(x, Node::Map(m) if labelled(m))),
+        _ => false,
+    }
+}
+
+/// One more nested block of kind `label`: repeated blocks are a list.
+fn append_block(attrs: &mut BTreeMap<String, Val>, label: String, v: Val) {
+    match attrs.entry(label) {
+        Entry::Vacant(slot) => {
+            slot.insert(Val::List(vec![v]));
+        }
+        Entry::Occupied(mut slot) => match slot.get_mut() {
+            Val::List(prev) => prev.push(v),
+            prev => {
+                let first = std::mem::replace(prev, Val::Null);
+                *prev = Val::List(vec![first, v]);
+            }
+        },
+    }
 }
 
 /// JSON strings and HCL quoted strings share the template parser.

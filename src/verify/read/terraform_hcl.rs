@@ -1,40 +1,59 @@
-//! Terraform HCL (`*.tf`): a module directory read as a whole, parsed with hcl-rs.
+//! Terraform HCL (`*.tf`): one file of a module, parsed with hcl-rs into the module.
 
-use super::artifact::Artifact;
 use super::hcl_items::{items, Item};
 use super::hcl_scan;
-use super::terraform::{evaluate, Mode, Module, Node, Resource, Variable, META};
+use super::terraform::{Mode, Module, Node, Resource, Variable, DYNAMIC, META};
 use super::ReadError;
-use crate::verify::model::RuleSet;
+use crate::verify::model::{Origin, Unresolved};
 use hcl::edit::parser::parse_body;
-use std::path::PathBuf;
 
-pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError> {
-    let mut module = Module::default();
-    for f in files {
-        let text = artifact.get(f).unwrap_or("");
-        if let Some(offset) = super::hcl_depth::too_deep(text) {
+/// Adds one `.tf` file's variables, locals and resources to the module.
+pub fn add_file(module: &mut Module, path: &str, text: &str) -> Result<(), ReadError> {
+    check_depth(path, text)?;
+    let items = match hcl_scan::parse(text) {
+        Some(items) => items,
+        // hcl-edit's tree, converted here: building hcl-rs's `Body` re-inserts every
+        // object key with a linear search, quadratic in a generated module's large maps.
+        None => items(&parse_body(text).map_err(|e| ReadError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?),
+    };
+    add(module, items, path);
+    Ok(())
+}
+
+/// A variable values file (`*.tfvars`): its top-level assignments.
+pub fn assignments(path: &str, text: &str) -> Result<Vec<(String, Node)>, ReadError> {
+    check_depth(path, text)?;
+    let body = parse_body(text).map_err(|e| ReadError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(items(&body)
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Attribute(k, v) => Some((k, v)),
+            Item::Block { .. } => None,
+        })
+        .collect())
+}
+
+/// Refuses HCL nested deeper than hcl-edit parses, before it recurses into it.
+fn check_depth(path: &str, text: &str) -> Result<(), ReadError> {
+    match super::hcl_depth::too_deep(text) {
+        Some(offset) => {
             let line = text[..offset].matches('\n').count() + 1;
-            return Err(ReadError::Parse {
-                path: f.display().to_string(),
+            Err(ReadError::Parse {
+                path: path.to_string(),
                 message: format!(
                     "nests deeper than {} levels at line {line}",
                     super::hcl_depth::MAX_DEPTH
                 ),
-            });
+            })
         }
-        let items = match hcl_scan::parse(text) {
-            Some(items) => items,
-            // hcl-edit's tree, converted here: building hcl-rs's `Body` re-inserts every
-            // object key with a linear search, quadratic in a generated module's large maps.
-            None => items(&parse_body(text).map_err(|e| ReadError::Parse {
-                path: f.display().to_string(),
-                message: e.to_string(),
-            })?),
-        };
-        add(&mut module, items, &f.display().to_string());
+        None => Ok(()),
     }
-    evaluate(&module)
 }
 
 fn add(module: &mut Module, body: Vec<Item>, file: &str) {
@@ -60,6 +79,12 @@ fn add(module: &mut Module, body: Vec<Item>, file: &str) {
                 }
             }
             ("resource", [ty, name]) => {
+                let provisioned = body
+                    .iter()
+                    .any(|i| matches!(i, Item::Block { ident, .. } if ident == "provisioner"));
+                if provisioned {
+                    module.unread.push(provisioner(file, ty, name));
+                }
                 module
                     .resources
                     .push(resource(Mode::Managed, ty, name, body, file))
@@ -69,6 +94,7 @@ fn add(module: &mut Module, body: Vec<Item>, file: &str) {
                     .resources
                     .push(resource(Mode::Data, ty, name, body, file))
             }
+            ("module", [name]) => module.unread.push(module_call(file, name)),
             _ => {}
         }
     }
@@ -103,10 +129,53 @@ fn resource(mode: Mode, ty: &str, name: &str, body: Vec<Item>, file: &str) -> Re
     }
 }
 
+/// A resource with a `provisioner`: commands run at apply time, unseen by verify.
+pub fn provisioner(file: &str, ty: &str, name: &str) -> Unresolved {
+    Unresolved {
+        origin: Origin {
+            file: file.to_string(),
+            resource: format!("{ty}.{name}"),
+        },
+        message: "a `provisioner` runs commands at apply time that verify does not read: they may change the rules".into(),
+    }
+}
+
+/// A `module` call: its resources are another module's, which verify does not follow.
+pub fn module_call(file: &str, name: &str) -> Unresolved {
+    Unresolved {
+        origin: Origin {
+            file: file.to_string(),
+            resource: format!("module.{name}"),
+        },
+        message: format!(
+            "module `{name}` is not followed by verify: the rules it creates are not read"
+        ),
+    }
+}
+
 /// An argument as a node, a nested block as a map (repeats are listed by the
-/// evaluator); meta-arguments dropped.
+/// evaluator); meta-arguments dropped. `dynamic "label"` blocks are kept whole, under
+/// `dynamic` and their label, for the evaluator to expand.
 fn argument(i: Item) -> Option<(String, Node)> {
     match i {
+        Item::Block {
+            ident,
+            labels,
+            body,
+        } if ident == DYNAMIC => {
+            let spec = body
+                .into_iter()
+                .map(|i| match i {
+                    Item::Attribute(k, v) => (k, v),
+                    Item::Block { ident, body, .. } => (
+                        ident,
+                        Node::Map(body.into_iter().filter_map(argument).collect()),
+                    ),
+                })
+                .collect();
+            let label = labels.into_iter().next().unwrap_or_default();
+            Some((ident, Node::Map(vec![(label, Node::Map(spec))])))
+        }
         Item::Attribute(k, v) => (!META.contains(&k.as_str())).then_some((k, v)),
         Item::Block { ident, body, .. } => (!META.contains(&ident.as_str())).then(|| {
             (
@@ -119,14 +188,15 @@ fn argument(i: Item) -> Option<(String, Node)> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::verify::model::{Ident, Proto, SgPeer};
+    use crate::verify::model::{Ident, Proto, RuleSet, SgPeer};
+    use crate::verify::read::Artifact;
     use std::collections::BTreeMap;
+    use std::path::PathBuf;
 
     fn read_text(text: &str) -> RuleSet {
         let mut files = BTreeMap::new();
         files.insert(PathBuf::from("main.tf"), text.to_string());
-        read(
+        crate::verify::read::terraform_module::read(
             &Artifact::from_files("m", files),
             &[PathBuf::from("main.tf")],
         )

@@ -1,29 +1,37 @@
 //! Terraform JSON (`*.tf.json`): the same module semantics as HCL; `"${…}"` strings are
 //! parsed as HCL templates, so a string that is one interpolation keeps its value's type.
 
-use super::artifact::Artifact;
-use super::terraform::{evaluate, template_node, Mode, Module, Node, Resource, Variable, META};
+use super::terraform::{template_node, Mode, Module, Node, Resource, Variable, META};
+use super::terraform_hcl::{module_call, provisioner};
 use super::value::Val;
 use super::ReadError;
-use crate::verify::model::RuleSet;
 use serde_json::Value as Json;
-use std::path::PathBuf;
 
-pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError> {
-    let mut module = Module::default();
-    for f in files {
-        let path = f.display().to_string();
-        let text = artifact.get(f).unwrap_or("");
-        let doc: Json = serde_json::from_str(text).map_err(|e| ReadError::Parse {
-            path: path.clone(),
+/// Adds one `.tf.json` file's variables, locals and resources to the module.
+pub fn add_file(module: &mut Module, path: &str, text: &str) -> Result<(), ReadError> {
+    let doc: Json = serde_json::from_str(text).map_err(|e| ReadError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
+    add(module, &doc, path).map_err(|message| ReadError::Format {
+        path: path.to_string(),
+        message,
+    })
+}
+
+/// A variable values file in JSON (`*.tfvars.json`): literal values, no templates.
+pub fn assignments(path: &str, text: &str) -> Result<Vec<(String, Node)>, ReadError> {
+    match serde_json::from_str(text) {
+        Ok(Json::Object(m)) => Ok(m.iter().map(|(k, v)| (k.clone(), literal(v))).collect()),
+        Ok(_) => Err(ReadError::Format {
+            path: path.to_string(),
+            message: "a variable values file must be an object".into(),
+        }),
+        Err(e) => Err(ReadError::Parse {
+            path: path.to_string(),
             message: e.to_string(),
-        })?;
-        add(&mut module, &doc, &path).map_err(|message| ReadError::Format {
-            path: path.clone(),
-            message,
-        })?;
+        }),
     }
-    evaluate(&module)
 }
 
 /// Terraform JSON allows a block to be an object or an array of objects.
@@ -71,6 +79,9 @@ fn add(module: &mut Module, doc: &Json, file: &str) -> Result<(), String> {
                         for by_name in objects(named) {
                             for (name, body) in by_name {
                                 for b in objects(body) {
+                                    if mode == Mode::Managed && b.contains_key("provisioner") {
+                                        module.unread.push(provisioner(file, ty, name));
+                                    }
                                     module.resources.push(Resource {
                                         mode,
                                         ty: ty.clone(),
@@ -87,6 +98,13 @@ fn add(module: &mut Module, doc: &Json, file: &str) -> Result<(), String> {
                                 }
                             }
                         }
+                    }
+                }
+            }
+            "module" => {
+                for m in objects(v) {
+                    for name in m.keys() {
+                        module.unread.push(module_call(file, name));
                     }
                 }
             }
@@ -123,9 +141,10 @@ fn node(v: &Json) -> Node {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::verify::model::{Ident, SgPeer};
+    use crate::verify::read::Artifact;
     use std::collections::BTreeMap;
+    use std::path::PathBuf;
 
     #[test]
     fn interpolations_keep_references() {
@@ -145,7 +164,7 @@ mod tests {
 }"#;
         let mut files = BTreeMap::new();
         files.insert(PathBuf::from("main.tf.json"), text.to_string());
-        let rs = read(
+        let rs = crate::verify::read::terraform_module::read(
             &Artifact::from_files("m", files),
             &[PathBuf::from("main.tf.json")],
         )

@@ -103,7 +103,7 @@ impl Val {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &'static str {
         match self {
             Val::Null => "null",
             Val::Bool(_) => "a boolean",
