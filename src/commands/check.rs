@@ -2,36 +2,13 @@
 
 use super::{load_and_plan, Context};
 use crate::cli::Outcome;
-use crate::diagnostic::{self};
+use crate::diagnostic;
+use crate::findings::{self, Format, Report};
 use std::path::Path;
 
-pub fn run(ctx: &Context, path: &Path, json: bool) -> anyhow::Result<Outcome> {
-    if json {
-        let source = super::read_source(path)?;
-        let (diags, ok) = match crate::intent::load(&source) {
-            Err(d) => (d, false),
-            Ok(loaded) => match crate::plan::plan(&loaded.intent) {
-                Ok(plan) => {
-                    let mut w = loaded.warnings;
-                    w.extend(plan.warnings);
-                    crate::intent::locate(&mut w, &loaded.spans);
-                    (w, true)
-                }
-                Err(mut e) => {
-                    crate::intent::locate(&mut e, &loaded.spans);
-                    let mut w = loaded.warnings;
-                    w.extend(e);
-                    (w, false)
-                }
-            },
-        };
-        let v = serde_json::json!({ "valid": ok, "diagnostics": diagnostic::to_json(&diags, Some(&source)) });
-        println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(if ok {
-            Outcome::Success
-        } else {
-            Outcome::Failure
-        });
+pub fn run(ctx: &Context, path: &Path, format: Format) -> anyhow::Result<Outcome> {
+    if format != Format::Text {
+        return machine(path, format);
     }
     let Some(planned) = load_and_plan(ctx, path)? else {
         return Ok(Outcome::Failure);
@@ -44,4 +21,31 @@ pub fn run(ctx: &Context, path: &Path, json: bool) -> anyhow::Result<Outcome> {
     );
     super::exit_without_freeing(planned);
     Ok(Outcome::Success)
+}
+
+/// `--format json|sarif|junit`: every diagnostic on stdout, nothing on stderr.
+fn machine(path: &Path, format: Format) -> anyhow::Result<Outcome> {
+    let (source, diags, ok) = match super::load(path)? {
+        Ok(p) => (p.source, p.warnings, true),
+        Err(invalid) => (invalid.source, invalid.diagnostics, false),
+    };
+    let mut report = Report::new("check");
+    report.findings = super::intent_findings(&diags, &source);
+    if format == Format::Json {
+        let v = serde_json::json!({
+            "valid": ok,
+            "diagnostics": diagnostic::to_json(&diags, Some(&source)),
+            "findings": findings::json::findings(&report),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        let suite = super::intent_suite(&report, 0, &source);
+        report.suites.push(suite);
+        super::print_report(&report, format);
+    }
+    Ok(if ok {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
 }

@@ -5,6 +5,7 @@ use super::model::*;
 use super::ports::{parse_port, parse_range};
 use super::spans::SpanMap;
 use crate::diagnostic::Diagnostic;
+use crate::findings::Rule;
 use crate::net::{contains, overlaps};
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,6 +34,12 @@ struct Ctx<'a> {
 struct Recorded<'a>(&'a mut Diagnostic);
 
 impl Recorded<'_> {
+    /// Names the rule, where the path's section does not (`docs/findings.md`).
+    fn rule(self, rule: Rule) -> Self {
+        self.0.rule = Some(rule);
+        self
+    }
+
     fn help(self, help: impl Into<String>) {
         self.0.help = Some(help.into());
     }
@@ -90,6 +97,7 @@ impl Ctx<'_> {
             Ok(net) => {
                 let fixed = net.trunc();
                 self.error(path, format!("`{text}` has host bits set"))
+                    .rule(Rule::InvalidCidr)
                     .help(format!(
                         "write the network address: `{fixed}`, or `{}/32` for the single host",
                         net.addr()
@@ -105,6 +113,7 @@ impl Ctx<'_> {
                     "write an IPv4 CIDR such as `10.0.0.0/16`".to_string()
                 };
                 self.error(path, format!("`{text}` is not an IPv4 CIDR"))
+                    .rule(Rule::InvalidCidr)
                     .help(help);
                 None
             }
@@ -113,7 +122,9 @@ impl Ctx<'_> {
 
     fn name(&mut self, path: impl Display, name: &str, what: &str) {
         if !valid_name(name) {
-            self.error(path, format!("{what} `{name}` is not a valid name")).help(
+            self.error(path, format!("{what} `{name}` is not a valid name"))
+                .rule(Rule::InvalidName)
+                .help(
                 "use 1-40 characters: a lowercase letter, then lowercase letters, digits or `-`; \
                  names become resource names and rule descriptions",
             );
@@ -123,6 +134,7 @@ impl Ctx<'_> {
     fn aws_id(&mut self, path: impl Display, id: &str, prefix: &str) {
         if !valid_id(id, prefix) {
             self.error(path, format!("`{id}` is not a {prefix} ID"))
+                .rule(Rule::InvalidAwsId)
                 .help(format!(
                 "AWS IDs look like `{prefix}0123456789abcdef0` ({prefix} and 8 or 17 hex digits)"
             ));
@@ -200,6 +212,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
         let path = format!("subnets.{name}");
         if !valid_name(name) {
             let d = Diagnostic::error(format!("subnet name `{name}` is not a valid name"))
+                .rule(Rule::InvalidName)
                 .at(path.clone())
                 .with_span(cx.spans.key(&path))
                 .help("use 1-40 characters: a lowercase letter, then lowercase letters, digits or `-`");
@@ -299,6 +312,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             // Every target network must keep 20 free addresses (a requirement of the plan);
             // in a /26 or /27 that leaves little room for anything else, so say it here.
             cx.warning(&path, format!("target network `{name}` ({}) is small: AWS needs at least 20 free IP addresses in it at all times", sn.cidr))
+                .rule(Rule::SmallTargetNetwork)
                 .help("keep other workloads out of it, or associate a larger subnet");
         }
         match &sn.az {
@@ -535,6 +549,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             } {
                 if c.prefix_len() > 0 && overlaps(&c, &cc) {
                     cx.error(format_args!("{p}.cidr"), format!("destination `{c}` overlaps the client CIDR `{cc}`"))
+                        .rule(Rule::ClientCidr)
                         .help("client addresses and destinations must not overlap; pick another client CIDR");
                 }
             }
@@ -556,6 +571,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
                             pp,
                             format!("target `{}` opens every protocol and port", t.name),
                         )
+                        .rule(Rule::AllProtocols)
                         .help("list the ports the service needs; `all` is rarely least privilege");
                     }
                     services.extend(s);
@@ -606,6 +622,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             "endpoint.split_tunnel",
             "full tunnel without a 0.0.0.0/0 target: clients lose internet access while connected",
         )
+        .rule(Rule::FullTunnelWithoutInternet)
         .help("add a target with `cidr: 0.0.0.0/0`, or set `split_tunnel: true`");
     }
     if e.split_tunnel && covers_all {
@@ -613,6 +630,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             "endpoint.split_tunnel",
             "a 0.0.0.0/0 target with split tunnel: all client traffic is tunnelled anyway",
         )
+        .rule(Rule::SplitTunnelCoversAll)
         .help("set `split_tunnel: false` to say so, or narrow the target");
     }
 

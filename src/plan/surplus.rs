@@ -55,6 +55,7 @@ pub fn analyse(
                     if via.is_empty() { String::new() } else { format!(" (for {})", via.join(", ")) }
                 ))
                 .at(format!("targets[{i}]"))
+                .rule(crate::findings::Rule::ImpliedSurplus)
                 .help(
                     "security groups and NACLs cannot tell user groups apart (source NAT); give the targets `hosts:` \
                      so each group is authorized only for its own servers, or split the subnet",

@@ -20,7 +20,7 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     let mut out: Vec<Finding> = rs
         .unresolved
         .iter()
-        .map(|u| Finding::new(Kind::Unresolved, u.message.clone()).rule(u.origin.to_string()))
+        .map(|u| Finding::new(Kind::Unresolved, u.message.clone()).origins([&u.origin]))
         .collect();
     for (id, what) in &bind.unbound {
         out.push(Finding::new(
