@@ -25,10 +25,11 @@ pub enum Color {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate an intent file and print its warnings.
+    /// Validate intent files and print their warnings.
     Check {
-        /// Intent file (YAML or JSON), or `-` for stdin.
-        intent: PathBuf,
+        /// Intent files (YAML or JSON), or `-` for stdin.
+        #[arg(required = true, num_args = 1..)]
+        intent: Vec<PathBuf>,
         /// Print diagnostics as JSON on stdout (the same as `--format json`).
         #[arg(long, conflicts_with = "format")]
         json: bool,
