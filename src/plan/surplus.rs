@@ -1,21 +1,25 @@
-//! SPEC §5.4: flows that the plan lets through but the intent does not ask for.
-//! Security groups and NACLs only ever see the endpoint's ENIs (source NAT), so the
-//! only per-group control is authorization; a group authorized for a CIDR reaches
-//! every target inside it.
+//! Flows that the plan lets through but the intent does not ask for (see
+//! docs/semantics.md, "Surplus"). Security groups and NACLs only ever see the endpoint's
+//! ENIs (source NAT), so the only per-group control is authorization; a group authorized
+//! for a CIDR reaches every target inside it. Outside targets own only what they yield
+//! nothing of (`TargetPlan::owned`).
 
 use super::{AuthorizationRule, TargetPlan};
+use crate::aws::auth::decide;
 use crate::diagnostic::Diagnostic;
+use crate::net::{contains, CidrSet};
 use ipnet::Ipv4Net;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-// The longest-prefix evaluation is verify's, so that `check`, `plan` and `verify` agree
-// on who reaches what (issue 5, item 4).
+// The longest-prefix evaluation is the shared AWS semantics, so that `check`, `plan`
+// and `verify` agree on who reaches what.
 pub use crate::aws::auth::{auth_table, lpm_winners, Admitted, AuthTable};
 
 /// Surplus warnings for the plan, one per (target, admitted group) with the fix.
 pub fn analyse(
     authorization_rules: &[AuthorizationRule],
     targets: &[TargetPlan],
+    vpc: &[Ipv4Net],
 ) -> Vec<Diagnostic> {
     let table = auth_table(
         authorization_rules
@@ -28,7 +32,7 @@ pub fn analyse(
             continue; // open to all users: nobody is surplus
         }
         let mut extra: BTreeSet<(String, Ipv4Net)> = BTreeSet::new();
-        for c in &y.cidrs {
+        for c in y.owned() {
             for (prefix, admitted) in lpm_winners(&table, c) {
                 if admitted.all_users {
                     extra.insert(("all users".to_string(), prefix));
@@ -63,5 +67,163 @@ pub fn analyse(
             );
         }
     }
+    out.extend(vpc_exposure(authorization_rules, targets, vpc, &table));
+    out.extend(open_protocols(targets));
     out
+}
+
+/// An outside target that serves every protocol, around a narrower outside target that
+/// does not: carve-out denies close TCP, UDP and ICMP, but a NACL cannot deny "every
+/// other protocol" in one entry, so those still pass into the narrower range for the
+/// users authorization admits there (docs/semantics.md, "Carve-out denies").
+fn open_protocols(targets: &[TargetPlan]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, x) in targets.iter().enumerate() {
+        if x.subnet.is_some() || !x.services.iter().any(|s| s == "all") {
+            continue;
+        }
+        for z in targets
+            .iter()
+            .filter(|z| z.subnet.is_none() && x.yields_to.contains(&z.name))
+            .filter(|z| !z.services.iter().any(|s| s == "all"))
+        {
+            out.push(
+                Diagnostic::warning(format!(
+                    "surplus: target `{}` serves every protocol, and its network ACL row still passes IP protocols other than TCP, UDP and ICMP into the range of target `{}`, which intends only {}",
+                    x.name,
+                    z.name,
+                    z.services.join(", ")
+                ))
+                .at(format!("targets[{i}]"))
+                .help("a network ACL cannot deny every other protocol in one entry: give the wider target explicit ports instead of `all`, or give the narrower target `all`"),
+            );
+        }
+    }
+    out
+}
+
+/// An all-users authorization for an outside CIDR that covers VPC addresses no target
+/// names: longest-prefix match gives those addresses to that rule, and the endpoint NATs
+/// clients to VPC addresses, so every user reaches any host there whose security group
+/// trusts the VPC CIDR (docs/semantics.md, "VPC exposure").
+fn vpc_exposure(
+    rules: &[AuthorizationRule],
+    targets: &[TargetPlan],
+    vpc: &[Ipv4Net],
+    table: &AuthTable,
+) -> Vec<Diagnostic> {
+    let in_vpc = |c: &Ipv4Net| vpc.iter().any(|v| contains(v, c));
+    // Only an all-users rule for an outside CIDR around a VPC CIDR can expose it: the
+    // usual intent has none and skips the cut of the VPC at every rule boundary.
+    if !rules
+        .iter()
+        .any(|r| r.group.is_none() && !in_vpc(&r.cidr) && vpc.iter().any(|v| contains(&r.cidr, v)))
+    {
+        return Vec::new();
+    }
+    // Winning outside rules for all users → the VPC pieces they decide.
+    let mut exposed: BTreeMap<Ipv4Net, Vec<Ipv4Net>> = BTreeMap::new();
+    for v in vpc {
+        for (piece, winner) in decide(table, v) {
+            if let Some((prefix, admitted)) = winner {
+                if admitted.all_users && !in_vpc(&prefix) {
+                    exposed.entry(prefix).or_default().push(piece);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (prefix, pieces) in exposed {
+        let set = CidrSet::from_nets(&pieces);
+        let by: Vec<&str> = rules
+            .iter()
+            .filter(|r| r.cidr == prefix && r.group.is_none())
+            .flat_map(|r| r.reasons.iter().map(|x| x.target.as_str()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let at = targets
+            .iter()
+            .position(|t| by.contains(&t.name.as_str()) && t.cidrs.contains(&prefix));
+        let vpcs: Vec<String> = vpc
+            .iter()
+            .filter(|v| set.nets().iter().any(|p| contains(v, p)))
+            .map(ToString::to_string)
+            .collect();
+        let mut d = Diagnostic::warning(format!(
+            "the all-users authorization for {prefix}{} also decides the VPC addresses that no target names ({} outside the targets' own ranges, {} addresses): every user reaches any host there whose security group trusts the VPC CIDR, because the endpoint translates clients to VPC addresses",
+            if by.is_empty() { String::new() } else { format!(" (for {})", by.join(", ")) },
+            vpcs.join(", "),
+            set.size(),
+        ))
+        .help(
+            "narrow those hosts' security groups to the endpoint security group or to named sources, \
+             or add a target for each such subnet so that its own groups own the range",
+        );
+        if let Some(i) = at {
+            d = d.at(format!("targets[{i}]"));
+        }
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Source;
+
+    fn warnings(targets: &str) -> Vec<String> {
+        let text = format!(
+            "version: 1\nname: t\nvpc: {{cidr: 10.0.0.0/16}}\nendpoint: {{client_cidr: 172.31.0.0/22, split_tunnel: true, authentication: saml}}\n\
+             subnets:\n  vpn-a: {{cidr: 10.0.0.0/24, az: ap-northeast-1a}}\n  app: {{cidr: 10.0.1.0/24}}\n\
+             target_networks: [vpn-a]\ntargets:\n{targets}"
+        );
+        let loaded = match crate::intent::load(&Source {
+            name: "t.yaml".into(),
+            text,
+        }) {
+            Ok(l) => l,
+            Err(d) => panic!("{d:?}"),
+        };
+        match crate::plan::plan(&loaded.intent) {
+            Ok(p) => p.warnings.into_iter().map(|w| w.message).collect(),
+            Err(d) => panic!("{d:?}"),
+        }
+    }
+
+    #[test]
+    fn group_subnets_inside_an_outside_target_stay_with_their_groups() {
+        let w = warnings(
+            "  - {name: corp, cidr: 192.168.0.0/16, ports: [https]}\n\
+             \x20 - {name: ops, cidr: 192.168.5.0/24, ports: [rdp], groups: [ops]}\n\
+             \x20 - {name: app, subnet: app, ports: [ssh], groups: [eng]}\n",
+        );
+        assert!(w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn every_protocol_around_a_narrower_target_is_reported() {
+        let w = warnings(
+            "  - {name: corp, cidr: 192.168.0.0/16, ports: [all]}\n\
+             \x20 - {name: ops, cidr: 192.168.5.0/24, ports: [rdp], groups: [ops]}\n",
+        );
+        assert!(
+            w.iter()
+                .any(|m| m.contains("other than TCP, UDP and ICMP") && m.contains("`ops`")),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn all_users_outside_rule_over_the_vpc_is_reported() {
+        let w = warnings(
+            "  - {name: internet, cidr: 0.0.0.0/0, ports: [https]}\n\
+             \x20 - {name: app, subnet: app, ports: [ssh], groups: [eng]}\n",
+        );
+        assert!(
+            w.iter()
+                .any(|m| m.contains("also decides the VPC addresses that no target names")),
+            "{w:?}"
+        );
+    }
 }
