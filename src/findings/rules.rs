@@ -31,6 +31,8 @@ pub enum Rule {
     SplitTunnelCoversAll,
     ImpliedSurplus,
     AwsQuota,
+    VpcExposure,
+    OpenProtocols,
     MissingFlow,
     SurplusFlow,
     ExcessRule,
@@ -41,7 +43,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in ID order.
-    pub const ALL: [Rule; 28] = [
+    pub const ALL: [Rule; 30] = [
         Rule::IntentSyntax,
         Rule::IntentSchema,
         Rule::UnsupportedVersion,
@@ -64,6 +66,8 @@ impl Rule {
         Rule::SplitTunnelCoversAll,
         Rule::ImpliedSurplus,
         Rule::AwsQuota,
+        Rule::VpcExposure,
+        Rule::OpenProtocols,
         Rule::MissingFlow,
         Rule::SurplusFlow,
         Rule::ExcessRule,
@@ -207,6 +211,18 @@ impl Rule {
                 "aws-quota",
                 W,
                 "The plan exceeds an AWS default quota",
+            ),
+            Rule::VpcExposure => (
+                "SHB056",
+                "vpc-exposure",
+                W,
+                "An all-users authorization also decides VPC addresses that no target names",
+            ),
+            Rule::OpenProtocols => (
+                "SHB057",
+                "open-protocols",
+                W,
+                "An `all` outside target passes other IP protocols into a narrower target's range",
             ),
             Rule::MissingFlow => (
                 "SHB101",

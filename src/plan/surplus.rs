@@ -95,6 +95,7 @@ fn open_protocols(targets: &[TargetPlan]) -> Vec<Diagnostic> {
                     z.services.join(", ")
                 ))
                 .at(format!("targets[{i}]"))
+                .rule(crate::findings::Rule::OpenProtocols)
                 .help("a network ACL cannot deny every other protocol in one entry: give the wider target explicit ports instead of `all`, or give the narrower target `all`"),
             );
         }
@@ -156,6 +157,7 @@ fn vpc_exposure(
             vpcs.join(", "),
             set.size(),
         ))
+        .rule(crate::findings::Rule::VpcExposure)
         .help(
             "narrow those hosts' security groups to the endpoint security group or to named sources, \
              or add a target for each such subnet so that its own groups own the range",
