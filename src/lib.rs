@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod explain;
 pub mod fast_hash;
 pub mod findings;
+pub mod import;
 pub mod intent;
 pub mod net;
 pub mod parallel;

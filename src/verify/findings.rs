@@ -17,6 +17,9 @@ pub enum Kind {
     Excess,
     /// A reference the reader could not resolve: never guessed, always a failure.
     Unresolved,
+    /// Something the intent names that the deployed artifact does not hold (or holds
+    /// differently), or something the endpoint uses that the intent does not name.
+    Unmapped,
 }
 
 impl Kind {
@@ -27,6 +30,7 @@ impl Kind {
             Kind::Surplus => Rule::SurplusFlow,
             Kind::Excess => Rule::ExcessRule,
             Kind::Unresolved => Rule::Unresolved,
+            Kind::Unmapped => Rule::Unmapped,
         }
     }
 }
@@ -38,6 +42,7 @@ impl fmt::Display for Kind {
             Kind::Surplus => "surplus",
             Kind::Excess => "excess",
             Kind::Unresolved => "unresolved",
+            Kind::Unmapped => "unmapped",
         })
     }
 }
@@ -208,7 +213,7 @@ impl Finding {
                 f.locations.push(at_intent(&path));
                 f.locations.extend(artifacts);
             }
-            Kind::Excess | Kind::Unresolved => {
+            Kind::Excess | Kind::Unresolved | Kind::Unmapped => {
                 f.locations.extend(artifacts);
                 if !path.is_empty() {
                     f.locations.push(at_intent(&path));

@@ -1,10 +1,9 @@
-//! Command-line definitions and dispatch. Exit codes: 0 success; 1 invalid intent,
-//! verification failure or drift; 2 usage or I/O error.
+//! The command line as clap types, and how a command ended. The commands read these; they
+//! import nothing else from `cli`, so `cli` (which calls them) and `commands` form no circle.
 
 pub use crate::findings::Format;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
 #[command(name = "shibori", version, about = "Least-privilege AWS Client VPN rules from a small intent file", long_about = None)]
@@ -69,7 +68,8 @@ pub enum Command {
         /// Intent file (YAML or JSON), or `-` for stdin.
         intent: PathBuf,
         /// A rendered artifact to read back (CloudFormation YAML/JSON, Terraform HCL or JSON, or a
-        /// module directory). Without it, every format is rendered in memory and verified.
+        /// module directory), a `terraform show -json` plan or state, or an AWS snapshot
+        /// directory. Without it, every format is rendered in memory and verified.
         #[arg(long)]
         artifact: Option<PathBuf>,
         /// Print the findings as JSON (the same as `--format json`).
@@ -90,6 +90,26 @@ pub enum Command {
         /// Flush the file and its directory to disk before exiting (survives a power cut).
         #[arg(long, requires = "out")]
         fsync: bool,
+    },
+    /// Write a commented starter intent from an AWS snapshot of an existing endpoint.
+    Import {
+        /// Directory of AWS CLI describe output (see `snapshot-commands`).
+        snapshot: PathBuf,
+        /// The Client VPN endpoint to import (`cvpn-endpoint-…`).
+        #[arg(long)]
+        endpoint: String,
+        /// File to write (atomically); stdout without it.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Print the AWS CLI commands that write a snapshot of an endpoint for `verify` and `import`.
+    SnapshotCommands {
+        /// The Client VPN endpoint (`cvpn-endpoint-…`).
+        #[arg(long)]
+        endpoint: String,
+        /// AWS Region (the CLI's default without it).
+        #[arg(long)]
+        region: Option<String>,
     },
     /// Print the JSON Schema of the intent file.
     Schema,
@@ -148,31 +168,4 @@ pub enum Outcome {
     Success,
     /// Invalid intent, verification failure or drift.
     Failure,
-}
-
-pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
-    };
-    let color = match cli.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            use std::io::IsTerminal;
-            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-        }
-    };
-    let ctx = crate::commands::Context { color };
-    match crate::commands::run(&ctx, cli.command) {
-        Ok(Outcome::Success) => ExitCode::SUCCESS,
-        Ok(Outcome::Failure) => ExitCode::from(1),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
 }
