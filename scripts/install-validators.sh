@@ -3,6 +3,8 @@
 # Idempotent, and fast when everything is already there.
 #   cfn-lint (PyPI, pinned)        -> .venv/ in the repo (gitignored)
 #   botocore (PyPI, pinned)        -> .venv/ (its EC2 model checks the AWS snapshot fixtures)
+#   pre-commit (PyPI, pinned)      -> .venv/
+#   checkov (PyPI, pinned)         -> .venv-checkov/ (gitignored; its pins clash with cfn-lint's)
 #   npm ci in every tools/*/ with a package-lock.json (e.g. tools/cdk: aws-cdk-lib + aws-cdk CLI)
 #   graphviz (Debian) when `dot` is missing
 #   chromium (Debian) when missing: scripts/checks/handout.sh renders the HTML handouts
@@ -56,6 +58,27 @@ else
     failures=$((failures + 1))
   fi
 fi
+# --- pre-commit (PyPI, pinned) into .venv; checkov (PyPI, pinned) into .venv-checkov ------
+# checkov pins old networkx and botocore, which would downgrade cfn-lint's in .venv: it gets
+# a virtual environment of its own.
+PRE_COMMIT_VERSION="4.7.0"
+CHECKOV_VERSION="3.3.30"
+pip_tool() { # pip_tool VENV PACKAGE VERSION
+  local venv="$1" package="$2" version="$3"
+  if [[ -x "$venv/bin/python" ]] \
+    && [[ "$("$venv/bin/python" -c "import importlib.metadata as m; print(m.version('$package'))" 2>/dev/null)" == "$version" ]]; then
+    log "$package $version: already installed in $(basename "$venv")"
+    return 0
+  fi
+  log "$package $version: installing into $(basename "$venv")"
+  [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
+  if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$package==$version"; then
+    err "could not install $package==$version into $venv"
+    failures=$((failures + 1))
+  fi
+}
+pip_tool "$venv" pre-commit "$PRE_COMMIT_VERSION"
+pip_tool "$SHIBORI_ROOT/.venv-checkov" checkov "$CHECKOV_VERSION"
 
 # --- npm ci in tools/*/ -------------------------------------------------------------------
 if compgen -G "tools/*/package-lock.json" >/dev/null; then

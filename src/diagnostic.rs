@@ -1,22 +1,21 @@
-//! One diagnostic model for every user-facing finding, and its renderers
-//! (terminal text in the rustc style, JSON). Knows nothing about AWS.
+//! Diagnostics: what the intent side (parse, validate, plan) finds about the user's
+//! intent, and how each becomes a [`Finding`] of the one findings model
+//! (`crate::findings`), which prints it. Knows nothing about AWS.
 
-use annotate_snippets::{Level, Renderer, Snippet};
+use crate::findings::{self, Finding, Location, Position, Rule};
 use serde::Serialize;
-use std::fmt::Write as _;
 use std::ops::Range;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
+pub use crate::findings::Severity;
 
 /// A finding about the user's intent. `path` is the YAML path (`targets[1].ports[0]`);
 /// `span` is the byte range of the offending value in the source, when known.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// The rule, when the producer names it; else it follows from `path`
+    /// ([`Rule::for_intent_path`]).
+    #[serde(skip)]
+    pub rule: Option<Rule>,
     pub severity: Severity,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -30,6 +29,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
+            rule: None,
             severity: Severity::Error,
             message: message.into(),
             path: None,
@@ -40,6 +40,7 @@ impl Diagnostic {
 
     pub fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
+            rule: None,
             severity: Severity::Warning,
             message: message.into(),
             path: None,
@@ -63,8 +64,39 @@ impl Diagnostic {
         self
     }
 
+    /// Names the rule this diagnostic reports under.
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.rule = Some(rule);
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The rule: the producer's, or the one of the intent section the path is in.
+    pub fn rule_id(&self) -> Rule {
+        self.rule
+            .unwrap_or_else(|| Rule::for_intent_path(self.path.as_deref()))
+    }
+
+    /// This diagnostic in the findings model, positioned in `source`.
+    pub fn to_finding(&self, source: &Source) -> Finding {
+        let path = self.path.clone().unwrap_or_default();
+        let mut f = Finding::new(self.rule_id(), self.message.clone());
+        f.severity = self.severity;
+        f.help = self.help.clone();
+        f.subject = format!("{path}\0{}", self.message);
+        f.locations.push(Location::Intent {
+            file: source.name.clone(),
+            path,
+            start: self.span.as_ref().map(|s| {
+                let (line, column) = source.line_col(s.start);
+                Position { line, column }
+            }),
+            span: self.span.clone(),
+        });
+        f
     }
 }
 
@@ -79,26 +111,11 @@ impl Source {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let before = &self.text[..findings::text::floor_char_boundary(&self.text, offset)];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         (line, before[line_start..].chars().count() + 1)
     }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn title(d: &Diagnostic) -> String {
-    let title = match &d.path {
-        Some(p) if !p.is_empty() => format!("{p}: {}", d.message),
-        _ => d.message.clone(),
-    };
-    visible(&title).0
 }
 
 /// The visible stand-in for a terminal control character (C0 but tab and line feed, a
@@ -135,7 +152,7 @@ pub fn visible(text: &str) -> (String, Vec<(usize, usize)>) {
 }
 
 /// A byte offset of the original text in the text [`visible`] made of it.
-fn shifted(offset: usize, moved: &[(usize, usize)]) -> usize {
+pub fn shifted(offset: usize, moved: &[(usize, usize)]) -> usize {
     offset
         + moved
             .iter()
@@ -147,46 +164,35 @@ fn shifted(offset: usize, moved: &[(usize, usize)]) -> usize {
 /// Renders diagnostics for a terminal: `error: path: message`, `--> file:line:col`,
 /// the offending line with a marker, `= help: …`.
 pub fn render_text(diagnostics: &[Diagnostic], source: Option<&Source>, color: bool) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
+    let fallback = Source {
+        name: String::new(),
+        text: String::new(),
     };
-    let mut out = String::new();
-    let shown = source.map(|s| visible(&s.text));
-    for d in diagnostics {
-        let level = match d.severity {
-            Severity::Error => Level::Error,
-            Severity::Warning => Level::Warning,
-        };
-        let title = title(d);
-        let help = d.help.as_deref().map(|h| visible(h).0);
-        let mut message = level.title(&title);
-        if let (Some(src), Some(span), Some((text, moved))) =
-            (source, d.span.clone(), shown.as_ref())
-        {
-            let end = span.end.min(src.text.len());
-            let start = span.start.min(end);
-            let span = shifted(floor_char_boundary(&src.text, start), moved)
-                ..shifted(floor_char_boundary(&src.text, end), moved);
-            message = message.snippet(
-                Snippet::source(text)
-                    .line_start(1)
-                    .origin(&src.name)
-                    .fold(true)
-                    .annotation(level.span(span)),
-            );
-        }
-        if let Some(help) = &help {
-            message = message.footer(Level::Help.title(help));
-        }
-        let _ = writeln!(out, "{}", renderer.render(message));
-    }
-    out
+    let src = source.unwrap_or(&fallback);
+    let found: Vec<Finding> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut f = d.to_finding(src);
+            if source.is_none() {
+                f.locations.clear();
+                if let Some(p) = &d.path {
+                    f.locations.push(Location::Intent {
+                        file: String::new(),
+                        path: p.clone(),
+                        start: None,
+                        span: None,
+                    });
+                }
+            }
+            f
+        })
+        .collect();
+    findings::text::render(&found, &src.name, &src.text, color)
 }
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
+    rule: &'static str,
     #[serde(flatten)]
     diagnostic: &'a Diagnostic,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -207,6 +213,7 @@ pub fn to_json(diagnostics: &[Diagnostic], source: Option<&Source>) -> serde_jso
                 _ => None,
             };
             serde_json::to_value(JsonDiagnostic {
+                rule: d.rule_id().id(),
                 diagnostic: d,
                 file: source.map(|s| s.name.as_str()),
                 line: pos.map(|p| p.0),

@@ -1,6 +1,7 @@
 //! The command line as clap types, and how a command ended. The commands read these; they
 //! import nothing else from `cli`, so `cli` (which calls them) and `commands` form no circle.
 
+pub use crate::findings::Format;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -23,13 +24,16 @@ pub enum Color {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate an intent file and print its warnings.
+    /// Validate intent files and print their warnings.
     Check {
-        /// Intent file (YAML or JSON), or `-` for stdin.
-        intent: PathBuf,
-        /// Print diagnostics as JSON on stdout.
-        #[arg(long)]
+        /// Intent files (YAML or JSON), or `-` for stdin.
+        #[arg(required = true, num_args = 1..)]
+        intent: Vec<PathBuf>,
+        /// Print diagnostics as JSON on stdout (the same as `--format json`).
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        #[command(flatten)]
+        report: Report,
     },
     /// Show the planned rules, per layer, with the reasons each exists.
     Plan {
@@ -55,6 +59,9 @@ pub enum Command {
         /// a few ms per file). Files are always replaced atomically.
         #[arg(long, requires = "out", conflicts_with = "check")]
         fsync: bool,
+        /// How `--check` reports drift: text (stderr), json, sarif or junit (stdout).
+        #[arg(long, value_enum, requires = "check", default_value_t = Format::Text)]
+        check_format: Format,
     },
     /// Prove that rendered rules allow exactly the intended flows (nothing missing, nothing surplus).
     Verify {
@@ -65,9 +72,11 @@ pub enum Command {
         /// directory. Without it, every format is rendered in memory and verified.
         #[arg(long)]
         artifact: Option<PathBuf>,
-        /// Print the findings as JSON.
-        #[arg(long)]
+        /// Print the findings as JSON (the same as `--format json`).
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        #[command(flatten)]
+        report: Report,
     },
     /// Write the design-workshop handout: diagram, NAT address table, one reason per rule.
     Explain {
@@ -109,6 +118,26 @@ pub enum Command {
         #[arg(value_enum)]
         shell: Shell,
     },
+}
+
+/// How `check` and `verify` report what they find (`docs/findings.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct Report {
+    /// text (for a terminal), json, sarif (SARIF 2.1.0, for code scanning) or junit (JUnit
+    /// XML, for CI test viewers); all but text go to stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+impl Report {
+    /// `--json` is the older spelling of `--format json`.
+    pub fn format(self, json: bool) -> Format {
+        if json {
+            Format::Json
+        } else {
+            self.format
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

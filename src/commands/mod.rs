@@ -14,6 +14,8 @@ pub mod verify;
 
 use crate::cli::args::{Command, Outcome};
 use crate::diagnostic::{self, Diagnostic, Source};
+use crate::findings::{self, Case, Finding, Format, Location, Position, Report, Suite};
+use crate::intent::spans::SpanMap;
 use crate::intent::{self, Intent};
 use crate::plan::Plan;
 use anyhow::Context as _;
@@ -26,7 +28,11 @@ pub struct Context {
 
 pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Outcome> {
     match command {
-        Command::Check { intent, json } => check::run(ctx, &intent, json),
+        Command::Check {
+            intent,
+            json,
+            report,
+        } => check::run(ctx, &intent, report.format(json)),
         Command::Plan { intent, json } => plan::run(ctx, &intent, json),
         Command::Render {
             intent,
@@ -34,19 +40,21 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Outcome> {
             out,
             check,
             fsync,
+            check_format,
         } => render::run(
             ctx,
             &intent,
             format,
             out.as_deref(),
-            check,
+            check.then_some(check_format),
             durability(fsync),
         ),
         Command::Verify {
             intent,
             artifact,
             json,
-        } => verify::run(ctx, &intent, artifact.as_deref(), json),
+            report,
+        } => verify::run(ctx, &intent, artifact.as_deref(), report.format(json)),
         Command::Explain {
             intent,
             format,
@@ -123,17 +131,38 @@ pub struct Planned {
     pub plan: Plan,
     /// Validation and plan warnings, positioned.
     pub warnings: Vec<Diagnostic>,
+    /// Where each item of the intent is, for findings about it.
+    pub spans: SpanMap,
+}
+
+/// An intent that did not validate or plan, with every diagnostic (errors and warnings).
+pub struct Invalid {
+    pub source: Source,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Read, validate and plan. `Ok(None)` means the intent was invalid and its
 /// diagnostics have been printed (exit 1).
 pub fn load_and_plan(ctx: &Context, path: &Path) -> anyhow::Result<Option<Planned>> {
+    Ok(match load(path)? {
+        Ok(planned) => Some(planned),
+        Err(invalid) => {
+            report_invalid(ctx, &invalid.diagnostics, &invalid.source);
+            None
+        }
+    })
+}
+
+/// Read, validate and plan, printing nothing.
+pub fn load(path: &Path) -> anyhow::Result<Result<Planned, Invalid>> {
     let source = read_source(path)?;
     let loaded = match intent::load(&source) {
         Ok(l) => l,
-        Err(diags) => {
-            report_invalid(ctx, &diags, &source);
-            return Ok(None);
+        Err(diagnostics) => {
+            return Ok(Err(Invalid {
+                source,
+                diagnostics,
+            }))
         }
     };
     match crate::plan::plan(&loaded.intent) {
@@ -141,19 +170,92 @@ pub fn load_and_plan(ctx: &Context, path: &Path) -> anyhow::Result<Option<Planne
             let mut warnings = loaded.warnings;
             warnings.extend(plan.warnings.iter().cloned());
             intent::locate(&mut warnings, &loaded.spans);
-            Ok(Some(Planned {
+            Ok(Ok(Planned {
                 source,
                 intent: loaded.intent,
                 plan,
                 warnings,
+                spans: loaded.spans,
             }))
         }
         Err(mut errors) => {
             intent::locate(&mut errors, &loaded.spans);
-            let mut all = loaded.warnings;
-            all.extend(errors);
-            report_invalid(ctx, &all, &source);
-            Ok(None)
+            let mut diagnostics = loaded.warnings;
+            diagnostics.extend(errors);
+            Ok(Err(Invalid {
+                source,
+                diagnostics,
+            }))
+        }
+    }
+}
+
+/// Diagnostics as findings, in the order they appear in the file (unplaced ones last).
+pub fn intent_findings(diagnostics: &[Diagnostic], source: &Source) -> Vec<Finding> {
+    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+    sorted.sort_by_key(|d| d.span.as_ref().map_or(usize::MAX, |s| s.start));
+    sorted.into_iter().map(|d| d.to_finding(source)).collect()
+}
+
+/// JUnit's view of an intent's diagnostics: one case per item of the intent that has
+/// any (its YAML path), in file order; a valid intent without warnings is one passing
+/// case.
+pub fn intent_suite(report: &Report, first: usize, source: &Source) -> Suite {
+    let mut cases: Vec<Case> = Vec::new();
+    for (i, f) in report.findings.iter().enumerate().skip(first) {
+        let path = match f.locations.first() {
+            Some(Location::Intent { path, .. }) if !path.is_empty() => path.clone(),
+            _ => "(document)".to_string(),
+        };
+        match cases.iter_mut().find(|c| c.name == path) {
+            Some(c) => c.findings.push(i),
+            None => cases.push(Case {
+                classname: format!("intent.{}", source.name),
+                name: path,
+                findings: vec![i],
+            }),
+        }
+    }
+    if cases.is_empty() {
+        cases.push(Case {
+            classname: format!("intent.{}", source.name),
+            name: "the intent is valid".to_string(),
+            findings: Vec::new(),
+        });
+    }
+    Suite {
+        name: format!("intent {}", source.name),
+        cases,
+    }
+}
+
+/// A machine-readable report on stdout (SARIF or JUnit); JSON and text are the
+/// command's own.
+pub fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Sarif => output::print(&findings::sarif::render(report)),
+        Format::Junit => output::print(&findings::junit::render(report)),
+        Format::Json | Format::Text => Ok(()),
+    }
+}
+
+/// Positions a YAML path of the intent.
+pub fn at_intent<'a>(source: &'a Source, spans: &'a SpanMap) -> impl Fn(&str) -> Location + 'a {
+    move |path: &str| {
+        // The intent as a whole is its first line.
+        let span = if path.is_empty() {
+            Some(0..0)
+        } else {
+            spans.value(path)
+        };
+        Location::Intent {
+            file: source.name.clone(),
+            path: path.to_string(),
+            start: span.as_ref().map(|s| {
+                let (line, column) = source.line_col(s.start);
+                Position { line, column }
+            }),
+            span,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! `shibori render`: plan, render in memory, then write atomically, print, or compare.
 
 use super::Context;
-use crate::cli::args::{Outcome, RenderFormat};
+use crate::cli::{Outcome, RenderFormat};
+use crate::findings::{self, Finding, Format, Location, Report, Rule};
 use crate::render::{self, write};
 use anyhow::Context as _;
 use std::io::Write as _;
@@ -12,7 +13,7 @@ pub fn run(
     intent: &Path,
     format: RenderFormat,
     out: Option<&Path>,
-    check: bool,
+    check: Option<Format>,
     durability: write::Durability,
 ) -> anyhow::Result<Outcome> {
     if out.is_none() && !format.is_single_file() {
@@ -21,13 +22,90 @@ pub fn run(
             format.name()
         );
     }
-    let Some(planned) = super::load_and_plan(ctx, intent)? else {
-        return Ok(Outcome::Failure);
+    let machine = check.filter(|f| *f != Format::Text);
+    let planned = match machine {
+        None => {
+            let Some(planned) = super::load_and_plan(ctx, intent)? else {
+                return Ok(Outcome::Failure);
+            };
+            super::print_diagnostics(ctx, &planned.warnings, &planned.source);
+            planned
+        }
+        Some(report_format) => match super::load(intent)? {
+            Ok(planned) => planned,
+            Err(invalid) => {
+                let mut report = Report::new("render-check");
+                report.findings = super::intent_findings(&invalid.diagnostics, &invalid.source);
+                let suite = super::intent_suite(&report, 0, &invalid.source);
+                report.suites.push(suite);
+                print_machine(&report, report_format, false)?;
+                return Ok(Outcome::Failure);
+            }
+        },
     };
-    super::print_diagnostics(ctx, &planned.warnings, &planned.source);
+    if let (Some(report_format), Some(dir)) = (machine, out) {
+        let rendering = render::rendering(&planned.plan, format)
+            .with_context(|| format!("cannot render {}", format.name()))?;
+        let drift = write::check(dir, &rendering.files)?;
+        let mut report = Report::new("render-check");
+        report.findings = super::intent_findings(&planned.warnings, &planned.source);
+        let suite = super::intent_suite(&report, 0, &planned.source);
+        report.suites.push(suite);
+        let first = report.findings.len();
+        for d in &drift {
+            let (what, fix) = match d {
+                write::Drift::Missing(_) => ("is missing", "render again"),
+                write::Drift::Differs(_) => ("differs from what render writes", "render again"),
+                write::Drift::Extra(_) => (
+                    "was left by an earlier render and is no longer written",
+                    "render again (it removes the files it no longer writes)",
+                ),
+            };
+            let file = d.path().display().to_string();
+            let mut f = Finding::new(Rule::RenderDrift, format!("{file} {what}"));
+            f.help = Some(format!(
+                "{fix}: `shibori render {} --format {} --out {}`",
+                planned.source.name,
+                format.name(),
+                dir.display()
+            ));
+            f.subject = file.clone();
+            f.locations.push(Location::File { file });
+            report.push(f);
+        }
+        // One case per file render writes: the drift check of that file.
+        let cases = rendering
+            .files
+            .iter()
+            .map(|rf| {
+                let path = dir.join(&rf.path);
+                findings::Case {
+                    classname: format!("render.{}", format.name()),
+                    name: path.display().to_string(),
+                    findings: drift
+                        .iter()
+                        .position(|d| d.path() == path)
+                        .map(|k| vec![first + k])
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        report.suites.push(findings::Suite {
+            name: format!("render --check {}", format.name()),
+            cases,
+        });
+        print_machine(&report, report_format, drift.is_empty())?;
+        super::exit_without_freeing(rendering);
+        super::exit_without_freeing(planned);
+        return Ok(if drift.is_empty() {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        });
+    }
     let rendering = render::rendering(&planned.plan, format)
         .with_context(|| format!("cannot render {}", format.name()))?;
-    let outcome = emit(&rendering.files, format, out, check, durability);
+    let outcome = emit(&rendering.files, format, out, check.is_some(), durability);
     super::exit_without_freeing(rendering);
     super::exit_without_freeing(planned);
     outcome
@@ -81,4 +159,17 @@ fn emit(
             Ok(Outcome::Success)
         }
     }
+}
+
+fn print_machine(report: &Report, format: Format, current: bool) -> anyhow::Result<()> {
+    if format == Format::Json {
+        let v = serde_json::json!({
+            "current": current,
+            "findings": findings::json::findings(report),
+        });
+        super::output::print(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
+    } else {
+        super::print_report(report, format)?;
+    }
+    Ok(())
 }

@@ -1,32 +1,62 @@
-//! `shibori verify INTENT [--artifact PATH] [--json]`: read rendered artifacts back and
-//! prove them (SPEC §5). Exit 0 only without findings; 1 with any; 2 when an artifact
-//! cannot be read.
+//! `shibori verify INTENT [--artifact PATH] [--format F]`: read rendered artifacts back
+//! and prove them (`docs/semantics.md`). Exit 0 only without findings; 1 with any; 2 when
+//! an artifact cannot be read.
 
 use super::{load_and_plan, Context};
-use crate::cli::args::Outcome;
+use crate::cli::Outcome;
+use crate::findings::{self, Format, Location, Report};
 use crate::intent::Intent;
-use crate::verify::findings::{Finding, Kind};
+use crate::verify::findings::{resource_line, Finding, Kind};
+use crate::verify::model::Origin;
 use crate::verify::read::{self, Artifact};
 use anyhow::Context as _;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// One verified artifact.
 pub struct Verified {
     pub format: String,
     pub label: String,
     pub findings: Vec<Finding>,
+    /// The declaring line of each artifact rule the findings name, by (file, resource).
+    pub lines: BTreeMap<(String, String), usize>,
 }
 
 pub fn run(
     ctx: &Context,
     intent_path: &Path,
     artifact: Option<&Path>,
-    json: bool,
+    format: Format,
 ) -> anyhow::Result<Outcome> {
-    let Some(planned) = load_and_plan(ctx, intent_path)? else {
-        return Ok(Outcome::Failure);
+    let planned = if format == Format::Text {
+        let Some(planned) = load_and_plan(ctx, intent_path)? else {
+            return Ok(Outcome::Failure);
+        };
+        super::print_diagnostics(ctx, &planned.warnings, &planned.source);
+        planned
+    } else {
+        match super::load(intent_path)? {
+            Ok(planned) => planned,
+            Err(invalid) => {
+                let mut report = Report::new("verify");
+                report.findings = super::intent_findings(&invalid.diagnostics, &invalid.source);
+                if format == Format::Json {
+                    let v = serde_json::json!({
+                        "clean": false,
+                        "valid": false,
+                        "artifacts": [],
+                        "findings": findings::json::findings(&report),
+                    });
+                    super::output::print(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
+                } else {
+                    let suite = super::intent_suite(&report, 0, &invalid.source);
+                    report.suites.push(suite);
+                    super::print_report(&report, format)?;
+                }
+                return Ok(Outcome::Failure);
+            }
+        }
     };
-    super::print_diagnostics(ctx, &planned.warnings, &planned.source);
     let intent = &planned.intent;
     let results: Vec<Verified> = match artifact {
         Some(p) => {
@@ -39,7 +69,10 @@ pub fn run(
         None => verify_rendered(&planned.plan, intent)?,
     };
     let clean = results.iter().all(|r| r.findings.is_empty());
-    if json {
+    let report = (format != Format::Text).then(|| report(&planned, &results, artifact));
+    if let Some(report) = report.as_ref().filter(|_| format != Format::Json) {
+        super::print_report(report, format)?;
+    } else if let Some(report) = &report {
         let v: Vec<serde_json::Value> = results
             .iter()
             .map(|r| {
@@ -53,7 +86,11 @@ pub fn run(
             .collect();
         super::output::print(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&serde_json::json!({ "clean": clean, "artifacts": v }))?
+            serde_json::to_string_pretty(&serde_json::json!({
+                "clean": clean,
+                "artifacts": v,
+                "findings": findings::json::findings(report),
+            }))?
         ))?;
     } else {
         super::output::print(&crate::diagnostic::visible(&text(&results)).0)?;
@@ -80,10 +117,24 @@ fn prove(
     let (syntax, rs) = read::read_for(a, intent.endpoint.id.as_deref())
         .with_context(|| format!("cannot read artifact {}", a.label))?;
     let findings = crate::verify::verify(intent, &rs);
+    let mut lines = BTreeMap::new();
+    for o in findings.iter().flat_map(|f| f.origins.iter()) {
+        let key = (o.file.clone(), o.resource.clone());
+        if lines.contains_key(&key) {
+            continue;
+        }
+        if let Some(n) = a
+            .get(Path::new(&o.file))
+            .and_then(|text| resource_line(&o.file, text, &o.resource))
+        {
+            lines.insert(key, n);
+        }
+    }
     let verified = Verified {
         format: syntax.name().to_string(),
         label: a.label.clone(),
         findings,
+        lines,
     };
     Ok((verified, rs))
 }
@@ -113,11 +164,8 @@ fn verify_rendered(plan: &crate::plan::Plan, intent: &Intent) -> anyhow::Result<
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    (Ok(()), Err(anyhow::anyhow!("verification thread panicked")))
-                })
-            })
+            // A panic is a bug: it ends the run with the bug-report request and exit 101.
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
     let (renders, proofs): (Vec<_>, Vec<_>) = outcomes.into_iter().unzip();
@@ -181,4 +229,48 @@ fn text(results: &[Verified]) -> String {
         }
     }
     s
+}
+
+/// Every finding of the run in the findings model: the intent's warnings, then each
+/// artifact's findings, located in the intent and in the artifact's files. A file of an
+/// artifact read with `--artifact` is named as the user would (below that path); one
+/// rendered in memory has no file on disk and is named by the resource alone.
+fn report(planned: &super::Planned, results: &[Verified], artifact: Option<&Path>) -> Report {
+    let mut report = Report::new("verify");
+    report.findings = super::intent_findings(&planned.warnings, &planned.source);
+    let intent_suite = super::intent_suite(&report, 0, &planned.source);
+    report.suites.push(intent_suite);
+    let root: Option<PathBuf> = artifact.map(|p| {
+        if p.is_dir() {
+            p.to_path_buf()
+        } else {
+            p.parent().map(Path::to_path_buf).unwrap_or_default()
+        }
+    });
+    let at_intent = super::at_intent(&planned.source, &planned.spans);
+    for r in results {
+        let at_artifact = |o: &Origin| Location::Artifact {
+            file: match &root {
+                Some(dir) => dir.join(&o.file).display().to_string(),
+                None => o.file.clone(),
+            },
+            resource: o.resource.clone(),
+            line: r.lines.get(&(o.file.clone(), o.resource.clone())).copied(),
+            on_disk: root.is_some(),
+        };
+        let first = report.findings.len();
+        for f in &r.findings {
+            let found = f.to_finding(&planned.intent, &at_intent, &at_artifact);
+            report.push(found);
+        }
+        let suite = crate::verify::findings::junit_suite(
+            &planned.intent,
+            &format!("{} {}", r.format, r.label),
+            &r.format,
+            &r.findings,
+            first,
+        );
+        report.suites.push(suite);
+    }
+    report
 }

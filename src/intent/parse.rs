@@ -6,6 +6,7 @@
 use super::file::IntentFile;
 use super::spans::SpanMap;
 use crate::diagnostic::{Diagnostic, Source};
+use crate::findings::Rule;
 use crate::yaml::guard::GuardError;
 use serde::Deserialize as _;
 
@@ -44,6 +45,7 @@ pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
     if blank {
         return Err(Box::new(
             Diagnostic::error("the intent file is empty")
+                .rule(Rule::IntentSyntax)
                 .help("start from one of the examples, or run `shibori schema` for the format"),
         ));
     }
@@ -119,7 +121,27 @@ fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap)
     let span = span
         .or_else(|| offset.map(|o| o..o + 1))
         .or_else(|| spans.value(path));
-    let mut d = Diagnostic::error(message.to_string()).with_span(span);
+    // A message of serde's about the document's shape is a schema problem; anything
+    // else (the YAML or JSON scanner's) is one of syntax.
+    let schema = [
+        "unknown field",
+        "missing field",
+        "duplicate field",
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "unknown variant",
+    ]
+    .iter()
+    .any(|m| message.contains(m));
+    let rule = if schema {
+        Rule::IntentSchema
+    } else {
+        Rule::IntentSyntax
+    };
+    let mut d = Diagnostic::error(message.to_string())
+        .rule(rule)
+        .with_span(span);
     if !path.is_empty() {
         d = d.at(path);
     }

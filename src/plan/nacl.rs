@@ -540,6 +540,7 @@ pub fn plan(
                     settings.rule_step
                 ))
                 .at("nacl.rule_start")
+                .rule(crate::findings::Rule::NaclCapacity)
                 .help("lower `nacl.rule_start` or `nacl.rule_step`"),
             );
         }
@@ -605,6 +606,7 @@ fn quota_error(
         "network ACL `{acl}` needs {count} {direction} entries; quota {quota} allows {limit} (one is the default deny)"
     ))
     .at("nacl.quota")
+    .rule(crate::findings::Rule::NaclCapacity)
     .help(options.join("; or "))
 }
 

@@ -325,6 +325,7 @@ fn quota_warnings(rules: &[SecurityGroupRule]) -> Vec<Diagnostic> {
                     quotas::SG_RULES_PER_DIRECTION
                 ))
                 .at("targets")
+                .rule(crate::findings::Rule::AwsQuota)
                 .help("ask AWS to raise `Inbound or outbound rules per security group`, or merge port ranges in the intent"),
             );
         }

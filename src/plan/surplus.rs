@@ -59,6 +59,7 @@ pub fn analyse(
                     if via.is_empty() { String::new() } else { format!(" (for {})", via.join(", ")) }
                 ))
                 .at(format!("targets[{i}]"))
+                .rule(crate::findings::Rule::ImpliedSurplus)
                 .help(
                     "security groups and NACLs cannot tell user groups apart (source NAT); give the targets `hosts:` \
                      so each group is authorized only for its own servers, or split the subnet",
@@ -94,6 +95,7 @@ fn open_protocols(targets: &[TargetPlan]) -> Vec<Diagnostic> {
                     z.services.join(", ")
                 ))
                 .at(format!("targets[{i}]"))
+                .rule(crate::findings::Rule::OpenProtocols)
                 .help("a network ACL cannot deny every other protocol in one entry: give the wider target explicit ports instead of `all`, or give the narrower target `all`"),
             );
         }
@@ -155,6 +157,7 @@ fn vpc_exposure(
             vpcs.join(", "),
             set.size(),
         ))
+        .rule(crate::findings::Rule::VpcExposure)
         .help(
             "narrow those hosts' security groups to the endpoint security group or to named sources, \
              or add a target for each such subnet so that its own groups own the range",

@@ -152,6 +152,7 @@ pub fn authorization_rules(
                 quotas::AUTHORIZATION_RULES
             ))
             .at("targets")
+            .rule(crate::findings::Rule::AwsQuota)
             .help("request a quota increase for `Authorization rules per Client VPN endpoint`, or group targets under fewer CIDRs"),
         );
     }
@@ -243,6 +244,7 @@ pub fn routes(intent: &Intent, names: &Names, warnings: &mut Vec<Diagnostic>) ->
                 quotas::ROUTES_PER_TARGET_NETWORK
             ))
             .at("targets")
+            .rule(crate::findings::Rule::AwsQuota)
             .help("request a quota increase for `Routes per Client VPN endpoint`, or summarise outside destinations into fewer CIDRs"),
         );
     }

@@ -62,6 +62,8 @@ pub enum Item<'a> {
     Attr(Text<'a>, Expr<'a>),
     Block(Block<'a>),
     Blank,
+    /// A `# …` line in HCL; Terraform JSON has no comments and leaves it out.
+    Comment(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +163,7 @@ fn write_block(out: &mut String, b: &Block<'_>, level: usize) {
             Item::Attr(k, v) => Line::Attr(hcl_key(k), v),
             Item::Block(b) => Line::Block(b),
             Item::Blank => Line::Blank,
+            Item::Comment(c) => Line::Comment(c),
         })
         .collect();
     write_body(out, &items, level + 1);
@@ -174,6 +177,7 @@ enum Line<'m> {
     Attr(Cow<'m, str>, &'m Expr<'m>),
     Block(&'m Block<'m>),
     Blank,
+    Comment(&'m str),
 }
 
 /// A multi-line value opens a bracket on its first line; `terraform fmt` leaves such a
@@ -189,6 +193,13 @@ fn write_body(out: &mut String, items: &[Line], level: usize) {
     while i < items.len() {
         match &items[i] {
             Line::Blank => {
+                out.push('\n');
+                i += 1;
+            }
+            Line::Comment(c) => {
+                indent(out, level);
+                out.push_str("# ");
+                out.push_str(c);
                 out.push('\n');
                 i += 1;
             }
@@ -351,7 +362,7 @@ fn body_json<'m>(items: &'m [Item<'m>]) -> Vec<(Cow<'m, str>, Json<'m>)> {
     let mut m: Vec<(Cow<'m, str>, Json<'m>)> = Vec::with_capacity(items.len());
     for it in items {
         match it {
-            Item::Blank => {}
+            Item::Blank | Item::Comment(_) => {}
             Item::Attr(k, v) => {
                 let value = if k == "depends_on" {
                     Json::References(v)

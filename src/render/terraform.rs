@@ -6,7 +6,7 @@
 
 use super::cloudformation::{groups as index_groups, Groups};
 use super::escape::markdown_cell;
-use super::hcl::{Block, Expr, File, Text};
+use super::hcl::{Block, Expr, File, Item, Text};
 use super::{FastMap, RenderError, RenderedFile};
 use crate::intent::Protocol;
 use crate::plan::{Action, Direction, InputKind, Peer, Plan};
@@ -203,6 +203,9 @@ fn each(attrs: &[&'static str]) -> Vec<(Text<'static>, Expr<'static>)> {
         .collect()
 }
 
+/// The caller attaches the destination groups to the targets' instances.
+const CHECKOV_SKIP_SG_ATTACHMENT: &str = "checkov:skip=CKV2_AWS_5:the caller attaches these groups to the targets' instances, through the target_security_group_ids output";
+
 fn for_each_resource<'a>(
     ty: &'static str,
     local: &str,
@@ -368,7 +371,14 @@ fn security_groups(plan: &Plan) -> File<'_> {
                 ("security_group_ingress_rules", rules(Direction::Ingress)),
                 ("security_group_egress_rules", rules(Direction::Egress)),
             ]),
-            for_each_resource("aws_security_group", "security_groups", sg_body),
+            // checkov's CKV2_AWS_5 ("attached to another resource") cannot see the
+            // attachment: the caller attaches the destination groups to the targets'
+            // instances, through the `target_security_group_ids` output.
+            {
+                let mut sg = for_each_resource("aws_security_group", "security_groups", sg_body);
+                sg.body.insert(0, Item::Comment(CHECKOV_SKIP_SG_ATTACHMENT));
+                sg
+            },
             rule_resource(
                 "aws_vpc_security_group_ingress_rule",
                 "security_group_ingress_rules",

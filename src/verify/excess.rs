@@ -42,7 +42,7 @@ pub fn check(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index) -> Vec<F
                         ),
                     )
                     .layer(Layer::Association)
-                    .rule(a.origin.to_string()),
+                    .origins([&a.origin]),
                 );
             }
         }
@@ -137,7 +137,7 @@ fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &
                         ),
                     )
                     .layer(layer)
-                    .rule(r.origin.to_string()),
+                    .origins([&r.origin]),
                 );
             }
         }
@@ -182,7 +182,7 @@ fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &
                             ),
                         )
                         .layer(layer_of(n.egress, &n.acl, intent))
-                        .rule(r.origin.to_string()),
+                        .origins([&r.origin]),
                     );
                 }
             }
@@ -206,7 +206,7 @@ fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Findin
         let finding = |msg: String, layer: Layer| {
             Finding::new(Kind::Excess, msg)
                 .layer(layer)
-                .rule(r.origin.to_string())
+                .origins([&r.origin])
         };
         if is_endpoint(&r.group) {
             match r.direction {
@@ -387,7 +387,7 @@ fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
                     ),
                 )
                 .layer(Layer::Authorization)
-                .rule(r.origin.to_string()),
+                .origins([&r.origin]),
             );
         }
     }
@@ -419,7 +419,7 @@ fn route_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Fin
                     format!("Client VPN route to {} via {}: {why}", r.cidr, r.subnet),
                 )
                 .layer(Layer::Route)
-                .rule(r.origin.to_string()),
+                .origins([&r.origin]),
             );
         }
     }

@@ -6,7 +6,7 @@
 use super::bind::Binding;
 use super::expect::{audience, intended_auth, intent_admits, packet, Packet};
 use super::findings::{who, Finding, Kind, Layer};
-use super::model::{Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule, Span};
+use super::model::{Direction, Ident, NaclRule, Origin, Proto, RuleSet, SgPeer, SgRule, Span};
 use crate::aws::auth::{auth_table, winner, Admitted, AuthTable};
 use crate::aws::cut::pieces;
 use crate::aws::nacl;
@@ -27,7 +27,7 @@ pub struct Index<'a> {
     pub intent: &'a Intent,
     pub bind: &'a Binding,
     pub auth: AuthTable,
-    pub auth_origin: BTreeMap<Ipv4Net, Vec<String>>,
+    pub auth_origin: BTreeMap<Ipv4Net, Vec<Origin>>,
     /// Route CIDRs per target network (subnet index).
     pub routes: BTreeMap<usize, Vec<Ipv4Net>>,
     /// The same CIDRs in address order, for the range query of those inside a target.
@@ -135,12 +135,12 @@ impl<'a> Index<'a> {
             .map(|e| e.nets)
             .collect();
         let peers = peers(intent, bind, &cidrs);
-        let mut auth_origin: BTreeMap<Ipv4Net, Vec<String>> = BTreeMap::new();
+        let mut auth_origin: BTreeMap<Ipv4Net, Vec<Origin>> = BTreeMap::new();
         for r in &rs.auth_rules {
             auth_origin
                 .entry(r.cidr)
                 .or_default()
-                .push(r.origin.to_string());
+                .push(r.origin.clone());
         }
         Index {
             intent,
@@ -447,7 +447,7 @@ fn acl_name(a: &AclRef) -> String {
 }
 
 /// Why a NACL layer does not cover `span`: the deciding rule of its first uncovered port.
-fn nacl_why(o: &Outcome, span: Span, acl: &AclRef, dir: &str) -> (String, Option<String>) {
+fn nacl_why(o: &Outcome, span: Span, acl: &AclRef, dir: &str) -> (String, Vec<Origin>) {
     let missing = set(span).difference(&o.allowed);
     let port = missing.ranges().first().map_or(span.from, |r| r.from);
     match o.decider(port) {
@@ -458,7 +458,7 @@ fn nacl_why(o: &Outcome, span: Span, acl: &AclRef, dir: &str) -> (String, Option
                 r.number,
                 describe(&missing)
             ),
-            Some(r.origin.to_string()),
+            vec![r.origin.clone()],
         ),
         None => (
             format!(
@@ -466,7 +466,7 @@ fn nacl_why(o: &Outcome, span: Span, acl: &AclRef, dir: &str) -> (String, Option
                 acl_name(acl),
                 describe(&missing)
             ),
-            None,
+            Vec::new(),
         ),
     }
 }
@@ -478,12 +478,12 @@ fn first_block(
     p: &Packet,
     d: &Ipv4Net,
     s: &Ipv4Net,
-) -> Option<(Layer, String, Option<String>)> {
+) -> Option<(Layer, String, Vec<Origin>)> {
     if !v.route {
         return Some((
             Layer::Route,
             format!("no Client VPN route covers {d} on this target network"),
-            None,
+            Vec::new(),
         ));
     }
     if !covers(&v.endpoint, p.request) {
@@ -495,7 +495,7 @@ fn first_block(
                 p.proto,
                 p.request
             ),
-            None,
+            Vec::new(),
         ));
     }
     let (a_t, a_s) = (path.a_t, path.a_s);
@@ -520,7 +520,7 @@ fn first_block(
                 ),
                 None => "the target's destination security group is not in the artifact".into(),
             };
-            return Some((Layer::DestinationSecurityGroup, m, None));
+            return Some((Layer::DestinationSecurityGroup, m, Vec::new()));
         }
     }
     if let (Some(o), Some(a)) = (&v.rep_out, a_s) {
@@ -691,7 +691,7 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                                         who(*g)
                                     ),
                                 },
-                                admitted.as_ref().and_then(|(p, _)| ix.auth_origin.get(p)).map(|v| v.join(", ")),
+                                admitted.as_ref().and_then(|(p, _)| ix.auth_origin.get(p)).cloned().unwrap_or_default(),
                             ))
                         } else {
                             verdicts
@@ -715,9 +715,7 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                             .target(&x.name)
                             .service(svc.canonical())
                             .network(tname);
-                            if let Some(r) = rule {
-                                f = f.rule(r);
-                            }
+                            f = f.origins(&rule);
                             out.push(f);
                         }
                     }
@@ -784,7 +782,7 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                                 .service(&label);
                             if let Some(o) = ix.auth_origin.get(prefix) {
                                 if layer == Layer::Authorization {
-                                    f = f.rule(o.join(", "));
+                                    f = f.origins(o);
                                 }
                             }
                             if implied {

@@ -29,7 +29,7 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
         .unresolved
         .iter()
         .chain(rs.unresolved_in.iter().map(|(_, u)| u))
-        .map(|u| Finding::new(Kind::Unresolved, u.message.clone()).rule(u.origin.to_string()))
+        .map(|u| Finding::new(Kind::Unresolved, u.message.clone()).origins([&u.origin]))
         .collect();
     out.extend(map::unmapped(intent, rs, &bind.endpoint_groups));
     let unbound_kind = if rs.describes_more {

@@ -17,6 +17,12 @@ pub(super) struct Ctx<'a> {
 pub(super) struct Recorded<'a>(&'a mut Diagnostic);
 
 impl Recorded<'_> {
+    /// Names the rule, where the path's section does not (`docs/findings.md`).
+    pub(super) fn rule(self, rule: crate::findings::Rule) -> Self {
+        self.0.rule = Some(rule);
+        self
+    }
+
     pub(super) fn help(self, help: impl Into<String>) {
         self.0.help = Some(help.into());
     }
@@ -106,6 +112,7 @@ impl Ctx<'_> {
             Ok(net) => {
                 let fixed = net.trunc();
                 self.error(path, format!("`{text}` has host bits set"))
+                    .rule(crate::findings::Rule::InvalidCidr)
                     .help(format!(
                         "write the network address: `{fixed}`, or `{}/32` for the single host",
                         net.addr()
@@ -121,6 +128,7 @@ impl Ctx<'_> {
                     "write an IPv4 CIDR such as `10.0.0.0/16`".to_string()
                 };
                 self.error(path, format!("`{text}` is not an IPv4 CIDR"))
+                    .rule(crate::findings::Rule::InvalidCidr)
                     .help(help);
                 None
             }
@@ -129,7 +137,9 @@ impl Ctx<'_> {
 
     pub(super) fn name(&mut self, path: impl Display, name: &str, what: &str) {
         if !valid_name(name) {
-            self.error(path, format!("{what} `{name}` is not a valid name")).help(
+            self.error(path, format!("{what} `{name}` is not a valid name"))
+                .rule(crate::findings::Rule::InvalidName)
+                .help(
                 "use 1-40 characters: a lowercase letter, then lowercase letters, digits or `-`; \
                  names become resource names and rule descriptions",
             );
@@ -139,6 +149,7 @@ impl Ctx<'_> {
     pub(super) fn aws_id(&mut self, path: impl Display, id: &str, prefix: &str) {
         if !valid_id(id, prefix) {
             self.error(path, format!("`{id}` is not a {prefix} ID"))
+                .rule(crate::findings::Rule::InvalidAwsId)
                 .help(format!(
                 "AWS IDs look like `{prefix}0123456789abcdef0` ({prefix} and 8 or 17 hex digits)"
             ));

@@ -154,6 +154,7 @@ pub(super) fn tunnel_shape(e: &EndpointFile, targets: &[Target], cx: &mut Ctx) {
             "endpoint.split_tunnel",
             "full tunnel without a 0.0.0.0/0 target: clients lose internet access while connected",
         )
+        .rule(crate::findings::Rule::FullTunnelWithoutInternet)
         .help("add a target with `cidr: 0.0.0.0/0`, or set `split_tunnel: true`");
     }
     if e.split_tunnel && covers_all {
@@ -161,6 +162,7 @@ pub(super) fn tunnel_shape(e: &EndpointFile, targets: &[Target], cx: &mut Ctx) {
             "endpoint.split_tunnel",
             "a 0.0.0.0/0 target with split tunnel: all client traffic is tunnelled anyway",
         )
+        .rule(crate::findings::Rule::SplitTunnelCoversAll)
         .help("set `split_tunnel: false` to say so, or narrow the target");
     }
 }

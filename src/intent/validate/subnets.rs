@@ -51,6 +51,7 @@ pub(super) fn check<'f>(f: &'f IntentFile, cx: &mut Ctx, vpc_cidrs: &[Ipv4Net]) 
         let path = format!("subnets.{name}");
         if !valid_name(name) {
             let d = Diagnostic::error(format!("subnet name `{name}` is not a valid name"))
+                .rule(crate::findings::Rule::InvalidName)
                 .at(path.clone())
                 .with_span(cx.spans.key(&path))
                 .help("use 1-40 characters: a lowercase letter, then lowercase letters, digits or `-`");

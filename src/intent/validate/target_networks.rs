@@ -43,6 +43,7 @@ pub(super) fn check(f: &IntentFile, cx: &mut Ctx, subnets: &Subnets) -> Vec<usiz
             // Every target network must keep 20 free addresses (a requirement of the plan);
             // in a /26 or /27 that leaves little room for anything else, so say it here.
             cx.warning(&path, format!("target network `{name}` ({}) is small: AWS needs at least 20 free IP addresses in it at all times", sn.cidr))
+                .rule(crate::findings::Rule::SmallTargetNetwork)
                 .help("keep other workloads out of it, or associate a larger subnet");
         }
         match &sn.az {

@@ -125,6 +125,7 @@ pub(super) fn check(
             } {
                 if c.prefix_len() > 0 && overlaps(&c, &cc) {
                     cx.error(format_args!("{p}.cidr"), format!("destination `{c}` overlaps the client CIDR `{cc}`"))
+                        .rule(crate::findings::Rule::ClientCidr)
                         .help("client addresses and destinations must not overlap; pick another client CIDR");
                 }
             }
@@ -146,6 +147,7 @@ pub(super) fn check(
                             pp,
                             format!("target `{}` opens every protocol and port", t.name),
                         )
+                        .rule(crate::findings::Rule::AllProtocols)
                         .help("list the ports the service needs; `all` is rarely least privilege");
                     }
                     services.extend(s);
