@@ -1,5 +1,5 @@
 //! The validated intent: typed, resolved (names → indexes), ready to plan.
-//! Only `validate` builds it, so the planner may rely on every invariant of SPEC §2.2.
+//! Only `validate` builds it, so the planner may rely on every invariant of docs/semantics.md#validation.
 
 use super::file::{Authentication, Egress, Transport};
 use crate::net::PortRange;

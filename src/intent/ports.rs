@@ -1,4 +1,4 @@
-//! The port syntax of SPEC §2.1.
+//! The port syntax of docs/semantics.md#ports.
 
 use super::model::{Protocol, Service};
 use crate::net::PortRange;

@@ -1,4 +1,4 @@
-//! SPEC §4.6, §7: every ID the intent does not know becomes an input (a Terraform
+//! docs/semantics.md#the-endpoint and #renderers: every ID the intent does not know becomes an input (a Terraform
 //! variable, a CloudFormation parameter). Only inputs that some resource uses are
 //! listed, because CloudFormation warns about unused parameters.
 

@@ -426,7 +426,7 @@ pub struct Requirement {
     pub text: String,
 }
 
-/// AWS quotas the plan is checked against (SPEC §9).
+/// AWS quotas the plan is checked against (docs/semantics.md#aws-facts).
 pub mod quotas {
     pub const AUTHORIZATION_RULES: usize = 200;
     pub const ROUTES_PER_TARGET_NETWORK: usize = 100;
@@ -467,7 +467,7 @@ pub fn acl_key(acl: &AclRef) -> String {
     }
 }
 
-/// Derives the plan (SPEC §4). Errors (NACL numbering and quota) come back as diagnostics
+/// Derives the plan (docs/semantics.md#what-the-planner-derives). Errors (NACL numbering and quota) come back as diagnostics
 /// that carry a YAML path; the caller places them in the source.
 pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
     let names = Names::new(intent);

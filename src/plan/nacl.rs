@@ -45,7 +45,7 @@ impl Why {
     }
 }
 
-/// The four rows of SPEC §4.3 for every target network and target (two for outside ones),
+/// The four rows of docs/semantics.md#network-acl-entries for every target network and target (two for outside ones),
 /// gathered into their distinct rectangles as they are made: at scale most needs share
 /// a rectangle (every target behind the same subnet, per port), so they are never kept
 /// one by one. Returns the ACL names in name order (which the groups' ACL ranks index),

@@ -1,4 +1,4 @@
-//! What the user must do outside what shibori manages (SPEC §4.2, §4.5, §4.6).
+//! What the user must do outside what shibori manages (docs/semantics.md#destination-security-groups, #routes, #the-endpoint).
 
 use super::{Plan, Requirement, RequirementKind as K};
 use crate::intent::{AclRef, Destination, Intent};

@@ -1,4 +1,4 @@
-//! SPEC §4.1–4.2: the dedicated endpoint security group and the destination groups
+//! docs/semantics.md#endpoint-security-group and #destination-security-groups: the dedicated endpoint security group and the destination groups
 //! that admit it. Because of the source NAT, the endpoint SG is the only identity a
 //! destination can see, so destinations reference it rather than any address.
 

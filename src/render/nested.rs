@@ -428,7 +428,7 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, syntax: Syntax) -> Vec<Stack<'
         match k.as_ref() {
             "Resources" => {
                 // Relative TemplateURLs are what `aws cloudformation package` expects
-                // (SPEC §7); cfn-lint warns about exactly that by design.
+                // (docs/semantics.md#renderers); cfn-lint warns about exactly that by design.
                 parent.push((
                     "Metadata".into(),
                     map! { "cfn-lint" => map! { "config" => map! {

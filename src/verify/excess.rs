@@ -1,4 +1,4 @@
-//! SPEC §5.3: rules that permit more than the intended flows need at their layer's
+//! docs/semantics.md#excess: rules that permit more than the intended flows need at their layer's
 //! granularity, judged one layer at a time (even where another layer blocks the flow).
 //! Not excess by design: `egress: all` on the endpoint group, NACL entries at subnet-CIDR
 //! granularity, the ephemeral range on reply entries.

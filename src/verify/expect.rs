@@ -1,4 +1,4 @@
-//! What the intent needs at each layer, derived from SPEC §4 directly (not from the
+//! What the intent needs at each layer, derived from docs/semantics.md#what-the-planner-derives directly (not from the
 //! planner), so that verify judges the artifact against the contract itself.
 
 use super::model::{Proto, Span};
@@ -57,7 +57,7 @@ pub fn packet(intent: &Intent, s: &Service) -> Packet {
     }
 }
 
-/// One needed NACL rectangle (SPEC §4.3's four-row table).
+/// One needed NACL rectangle (docs/semantics.md#network-acl-entries's four-row table).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct NaclNeed {
     pub acl: AclRef,

@@ -47,7 +47,7 @@ impl fmt::Display for Kind {
     }
 }
 
-/// The hops of SPEC §5.1, in path order.
+/// The hops of docs/semantics.md#flows, in path order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Layer {

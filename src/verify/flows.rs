@@ -1,4 +1,4 @@
-//! SPEC §5.1–5.2: every (group, target, service, target network) flow, end to end.
+//! docs/semantics.md#flows, #missing and #surplus: every (group, target, service, target network) flow, end to end.
 //! Missing: an intended flow some layer blocks (for some address of the target or some
 //! address of the ENI's subnet). Surplus: a flow every layer lets through that the
 //! intent does not ask for — another group, all users, or other ports.

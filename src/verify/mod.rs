@@ -1,5 +1,5 @@
 //! verify: read rendered artifacts back into a rule set of their own and prove that
-//! they allow exactly the intended flows (SPEC §5). Only the intent and the artifact
+//! they allow exactly the intended flows (docs/semantics.md#verification-model). Only the intent and the artifact
 //! are inputs: nothing here reads the planner's data.
 
 pub mod bind;

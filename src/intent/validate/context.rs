@@ -123,7 +123,7 @@ impl Ctx<'_> {
                 let help = if text.parse::<Ipv4Addr>().is_ok() {
                     format!("add a prefix length: `{text}/32` for one host")
                 } else if text.contains(':') {
-                    "IPv6 is not supported yet (SPEC §10); use an IPv4 CIDR".to_string()
+                    "IPv6 is not supported yet; use an IPv4 CIDR".to_string()
                 } else {
                     "write an IPv4 CIDR such as `10.0.0.0/16`".to_string()
                 };
