@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod explain;
 pub mod fast_hash;
 pub mod intent;
+pub mod merge;
 pub mod net;
 pub mod parallel;
 pub mod plan;

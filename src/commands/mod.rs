@@ -4,6 +4,7 @@
 pub mod check;
 pub mod completions;
 pub mod explain;
+pub mod merge;
 pub mod plan;
 pub mod render;
 pub mod schema;
@@ -29,6 +30,7 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Outcome> {
             intent,
             format,
             out,
+            snippet,
             check,
             fsync,
         } => render::run(
@@ -36,9 +38,11 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Outcome> {
             &intent,
             format,
             out.as_deref(),
+            &snippet,
             check,
             durability(fsync),
         ),
+        Command::Merge { host, snippet, out } => merge::run(&host, &snippet, out.as_deref()),
         Command::Verify {
             intent,
             artifact,
