@@ -186,10 +186,9 @@ fn check(host: &Doc, h: &Host, snip: &Snippet) -> Result<(), MergeError> {
         .references()
         .into_iter()
         .filter(|r| {
-            !own.contains(r.as_str())
-                && !r.starts_with("AWS::")
-                && !h.parameters.contains(r)
-                && !(h.resources.contains(r) && !h.owned_resources.contains(r))
+            let host_has = h.parameters.contains(r)
+                || (h.resources.contains(r) && !h.owned_resources.contains(r));
+            !own.contains(r.as_str()) && !r.starts_with("AWS::") && !host_has
         })
         .map(|r| format!("`{r}`"))
         .collect();
@@ -210,4 +209,91 @@ fn check(host: &Doc, h: &Host, snip: &Snippet) -> Result<(), MergeError> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SNIPPET: &str = "Metadata:
+  shibori:
+    demo:
+      bindings: {VpcId: '!Ref Vpc'}
+      resources: [CvpnSg]
+      outputs: [CvpnSgId]
+Resources:
+  CvpnSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: d, VpcId: {Ref: Vpc}}
+Outputs:
+  CvpnSgId:
+    Value: {Ref: CvpnSg}
+";
+
+    fn run(host: &str, snippet: &str) -> Result<String, MergeError> {
+        merge(
+            &Doc::new(Path::new("host.yaml"), host),
+            &Doc::new(Path::new("s.yaml"), snippet),
+        )
+    }
+
+    #[test]
+    fn four_space_host_without_metadata_or_outputs() {
+        let host = "# team header\nResources:\n    Vpc:   # ours\n        Type: AWS::EC2::VPC\n        Properties: {CidrBlock: 10.0.0.0/16}\n\n# trailing comment\n";
+        let once = run(host, SNIPPET).unwrap_or_default();
+        // A comment right above `Resources:` stays with it.
+        assert!(once.starts_with("Metadata:\n    shibori:\n"), "{once}");
+        assert!(
+            once.contains("\n\n# team header\nResources:\n    Vpc:   # ours\n"),
+            "{once}"
+        );
+        assert!(
+            once.contains("\n    CvpnSg:\n        Type: AWS::EC2::SecurityGroup\n"),
+            "{once}"
+        );
+        assert!(
+            once.contains("\n\n# trailing comment\nOutputs:\n"),
+            "{once}"
+        );
+        // Merging again changes nothing: the same entries are replaced by themselves.
+        assert_eq!(run(&once, SNIPPET).unwrap_or_default(), once);
+        let parsed = Doc::new(Path::new("m.yaml"), &once).parse().ok();
+        assert!(parsed.is_some_and(|p| p.pointer("/Outputs/CvpnSgId").is_some()));
+    }
+
+    #[test]
+    fn other_intents_records_are_kept() {
+        let host = "Metadata:\n  shibori:\n    other: {resources: [X], outputs: []}\nResources:\n  X: {Type: AWS::SNS::Topic}\n  Vpc: {Type: AWS::EC2::VPC}\n";
+        let out = run(host, SNIPPET).unwrap_or_default();
+        assert!(out.contains("    other:\n"), "{out}");
+        assert!(out.contains("    demo:\n"), "{out}");
+        assert!(out.contains("  X: {Type: AWS::SNS::Topic}\n"), "{out}");
+    }
+
+    #[test]
+    fn flow_style_resources_are_refused() {
+        let err = run("Resources: {Vpc: {Type: AWS::EC2::VPC}}\n", SNIPPET).err();
+        assert!(err.is_some_and(|e| e.to_string().contains("flow style")));
+    }
+
+    #[test]
+    fn json_host_keeps_order_and_indent() {
+        let host = "{\n    \"Resources\": {\n        \"Vpc\": {\"Type\": \"AWS::EC2::VPC\"},\n        \"Zed\": {\"Type\": \"AWS::SNS::Topic\"}\n    }\n}\n";
+        let out = merge(
+            &Doc::new(Path::new("h.json"), host),
+            &Doc::new(Path::new("s.yaml"), SNIPPET),
+        )
+        .unwrap_or_default();
+        let vpc = out.find("\"Vpc\"").unwrap_or(usize::MAX);
+        let zed = out.find("\"Zed\"").unwrap_or(0);
+        let sg = out.find("\"CvpnSg\"").unwrap_or(0);
+        assert!(vpc < zed && zed < sg, "{out}");
+        assert!(out.contains("\n        \"Vpc\": {\n"), "{out}");
+        let again = merge(
+            &Doc::new(Path::new("h.json"), &out),
+            &Doc::new(Path::new("s.yaml"), SNIPPET),
+        )
+        .unwrap_or_default();
+        assert_eq!(again, out);
+    }
 }

@@ -96,14 +96,18 @@ struct Edit {
 
 /// Cuts the entries named `owned` (and shibori's marker comment) out of section `s`,
 /// and inserts `text` where the last of the remaining content ends.
+/// What shibori owns in a section: entry keys and its marker comment.
+struct Owned<'o> {
+    keys: &'o BTreeSet<String>,
+    marker: &'o str,
+}
+
 fn edit_section(
     host: &Doc,
     ls: &[Line],
-    name: &str,
-    s: Section,
+    (name, s): (&str, Section),
     indent: usize,
-    owned: &BTreeSet<String>,
-    marker: &str,
+    owned: Owned,
     text: String,
 ) -> Result<Edit, MergeError> {
     let after = key_of(ls[s.key].text).map_or("", |(_, rest)| rest.trim());
@@ -117,7 +121,7 @@ fn edit_section(
     let body = s.key + 1..s.end;
     for i in body.clone() {
         let l = &ls[i];
-        if l.comment && l.indent == indent && l.text.trim() == marker.trim() {
+        if l.comment && l.indent == indent && l.text.trim() == owned.marker.trim() {
             drop.insert(i);
             continue;
         }
@@ -127,7 +131,7 @@ fn edit_section(
         let Some((k, _)) = key_of(l.text) else {
             continue;
         };
-        if !owned.contains(k) {
+        if !owned.keys.contains(k) {
             continue;
         }
         // The entry runs to the next line at its own indentation or less; trailing
@@ -210,11 +214,12 @@ pub fn merge(
     edits.push(edit_section(
         host,
         &ls,
-        "Resources",
-        resources,
+        ("Resources", resources),
         indent,
-        &h.owned_resources,
-        &marker,
+        Owned {
+            keys: &h.owned_resources,
+            marker: &marker,
+        },
         marker.clone() + &block(snip.resources.iter().map(|(k, v)| (k, v)), indent),
     )?);
     let outputs = block(snip.outputs.iter().map(|(k, v)| (k, v)), indent);
@@ -229,11 +234,12 @@ pub fn merge(
             edits.push(edit_section(
                 host,
                 &ls,
-                "Outputs",
-                s,
+                ("Outputs", s),
                 oi,
-                &h.owned_outputs,
-                &marker,
+                Owned {
+                    keys: &h.owned_outputs,
+                    marker: &marker,
+                },
                 text,
             )?);
         }
@@ -251,11 +257,12 @@ pub fn merge(
             edits.push(edit_section(
                 host,
                 &ls,
-                "Metadata",
-                s,
+                ("Metadata", s),
                 mi,
-                &owned,
-                "",
+                Owned {
+                    keys: &owned,
+                    marker: "",
+                },
                 block(owner.iter(), mi),
             )?);
         }
@@ -267,7 +274,7 @@ pub fn merge(
             edits.push(Edit {
                 drop: BTreeSet::new(),
                 at,
-                text: format!("Metadata:\n{}", block(owner.iter(), indent)),
+                text: format!("Metadata:\n{}\n", block(owner.iter(), indent)),
             });
         }
     }

@@ -104,6 +104,8 @@ pub enum SnippetError {
     },
     #[error("`{name}` is not an input of this intent\n{listing}")]
     Unknown { name: String, listing: String },
+    #[error("`{a}` and `{b}` are both bound to `{to}`, but the intent describes two different objects\n  help: bind each to its own subnet or ACL of the host; subnets that share one ACL need its ID in the intent (`network_acl:`)")]
+    SameObject { a: String, b: String, to: String },
     #[error(
         "invalid prefix `{0}`: logical IDs are letters and digits only, starting with a letter"
     )]

@@ -1,7 +1,10 @@
 //! Which artifact names stand for which intent objects. Literal IDs match the intent's
 //! IDs; inputs match by the name a renderer derives from the subnet's name
 //! (`subnet_vpn_a_id`, `VpnASubnetId`, `subnet_ids["vpn-a"]`, `network_acl_vpn_a_id`, …);
-//! destination groups by the name SPEC §4.2 gives them (`<name>-<target>`). Anything
+//! destination groups by the name SPEC §4.2 gives them (`<name>-<target>`). In a
+//! host template with a merged snippet (docs/snippets.md), the host's resources bind
+//! through the snippet's recorded bindings, a subnet's literal CIDR, or the subnet
+//! whose ACL association names them. Anything
 //! that matches nothing, or more than one thing, stays unbound and is reported.
 
 use super::model::{Ident, RuleSet};
@@ -77,7 +80,80 @@ fn input_subnet(intent: &Intent, input: &str, words: &[&str]) -> Option<usize> {
     }
 }
 
+/// What the inputs of this intent's merged snippet were bound to in a host template
+/// (docs/snippets.md): (input name, what the artifact calls it).
+fn host_bindings<'r>(intent: &Intent, rs: &'r RuleSet) -> Vec<(&'r str, &'r Ident)> {
+    rs.host
+        .snippets
+        .iter()
+        .filter(|s| s.intent == intent.name)
+        .flat_map(|s| s.bindings.iter().map(|(n, i)| (n.as_str(), i)))
+        .collect()
+}
+
+/// The intent subnet `id` stands for: by literal ID, by an input named after the
+/// subnet, by the host binding of such an input, or by a host subnet's literal CIDR.
+fn subnet_of(intent: &Intent, rs: &RuleSet, host: &[(&str, &Ident)], id: &Ident) -> Option<usize> {
+    let direct = match id {
+        Ident::Id(s) => intent
+            .subnets
+            .iter()
+            .position(|x| x.id.as_deref() == Some(s)),
+        Ident::Input(name) => {
+            input_subnet(intent, name, SUBNET_WORDS).filter(|&i| intent.subnets[i].id.is_none())
+        }
+        Ident::Resource(_) => None,
+    };
+    direct
+        .or_else(|| {
+            host.iter()
+                .filter(|(_, b)| *b == id)
+                .find_map(|(input, _)| input_subnet(intent, input, SUBNET_WORDS))
+                .filter(|&i| intent.subnets[i].id.is_none())
+        })
+        .or_else(|| {
+            let cidr = rs.host.subnets.iter().find(|(s, _)| s == id)?.1;
+            intent.subnets.iter().position(|s| s.cidr == cidr)
+        })
+}
+
+/// The intent ACL `id` stands for: by literal ID, by an input named after a subnet, by
+/// the host binding of such an input, or by a host association with a bound subnet.
+fn acl_of(intent: &Intent, rs: &RuleSet, host: &[(&str, &Ident)], id: &Ident) -> Option<AclKey> {
+    let as_input = |name: &str| {
+        input_subnet(intent, name, ACL_WORDS)
+            .map(|i| intent.subnets[i].acl.clone())
+            .filter(|a| matches!(a, AclRef::InputOf(_)))
+    };
+    let direct = match id {
+        Ident::Id(s) => intent
+            .subnets
+            .iter()
+            .find(|x| x.acl == AclRef::Existing(s.clone()))
+            .map(|x| x.acl.clone()),
+        Ident::Input(name) => as_input(name),
+        Ident::Resource(_) => None,
+    };
+    direct
+        .or_else(|| {
+            host.iter()
+                .filter(|(_, b)| *b == id)
+                .find_map(|(input, _)| as_input(input))
+        })
+        .or_else(|| {
+            rs.host
+                .acl_associations
+                .iter()
+                .filter(|(_, acl)| acl == id)
+                .find_map(|(subnet, _)| {
+                    let i = subnet_of(intent, rs, host, subnet)?;
+                    Some(intent.subnets[i].acl.clone()).filter(|a| matches!(a, AclRef::InputOf(_)))
+                })
+        })
+}
+
 pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
+    let host = host_bindings(intent, rs);
     let mut b = Binding {
         subnets: BTreeMap::new(),
         acls: BTreeMap::new(),
@@ -94,17 +170,7 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         if b.subnets.contains_key(id) {
             continue;
         }
-        let hit = match id {
-            Ident::Id(s) => intent
-                .subnets
-                .iter()
-                .position(|x| x.id.as_deref() == Some(s)),
-            Ident::Input(name) => {
-                input_subnet(intent, name, SUBNET_WORDS).filter(|&i| intent.subnets[i].id.is_none())
-            }
-            Ident::Resource(_) => None,
-        };
-        match hit {
+        match subnet_of(intent, rs, &host, id) {
             Some(i) => {
                 b.subnets.insert(id.clone(), i);
             }
@@ -115,18 +181,7 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         if b.acls.contains_key(&r.acl) || b.unbound.iter().any(|(u, _)| *u == r.acl) {
             continue;
         }
-        let hit = match &r.acl {
-            Ident::Id(s) => intent
-                .subnets
-                .iter()
-                .find(|x| x.acl == AclRef::Existing(s.clone()))
-                .map(|x| x.acl.clone()),
-            Ident::Input(name) => input_subnet(intent, name, ACL_WORDS)
-                .map(|i| intent.subnets[i].acl.clone())
-                .filter(|a| matches!(a, AclRef::InputOf(_))),
-            Ident::Resource(_) => None,
-        };
-        match hit {
+        match acl_of(intent, rs, &host, &r.acl) {
             Some(a) => {
                 b.acls.insert(r.acl.clone(), a);
             }

@@ -7,6 +7,7 @@ pub mod excess;
 pub mod expect;
 pub mod findings;
 pub mod flows;
+pub mod host;
 pub mod model;
 pub mod read;
 
@@ -16,6 +17,8 @@ use model::RuleSet;
 
 /// Every finding for one artifact, in a stable order.
 pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
+    let scoped = host::scope(intent, rs);
+    let rs = scoped.as_ref();
     let bind = bind::bind(intent, rs);
     let mut out: Vec<Finding> = rs
         .unresolved
@@ -185,6 +188,7 @@ targets:
                 subnet: Ident::Id("subnet-0aaaaaaaaaaaaaaaa".into()),
             }],
             unresolved: vec![],
+            host: HostFacts::default(),
         }
     }
 

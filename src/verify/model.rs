@@ -183,6 +183,28 @@ pub struct RuleSet {
     pub routes: Vec<VpnRoute>,
     pub associations: Vec<Association>,
     pub unresolved: Vec<Unresolved>,
+    /// What a host template with merged snippets says around them (docs/snippets.md).
+    pub host: HostFacts,
+}
+
+/// A host template's facts that bind shibori's resources to the intent: the snippets
+/// merged into it (from its `Metadata`), its subnets and their ACLs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HostFacts {
+    pub snippets: Vec<MergedSnippet>,
+    /// `AWS::EC2::Subnet` resources whose CIDR is a literal.
+    pub subnets: Vec<(Ident, Ipv4Net)>,
+    /// `AWS::EC2::SubnetNetworkAclAssociation`: (subnet, ACL).
+    pub acl_associations: Vec<(Ident, Ident)>,
+}
+
+/// One snippet merged into a host template: its intent's name, the resources it owns
+/// (logical IDs as read), and what each of its inputs was bound to.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MergedSnippet {
+    pub intent: String,
+    pub resources: Vec<String>,
+    pub bindings: Vec<(String, Ident)>,
 }
 
 impl RuleSet {
@@ -196,5 +218,10 @@ impl RuleSet {
         self.routes.extend(other.routes);
         self.associations.extend(other.associations);
         self.unresolved.extend(other.unresolved);
+        self.host.snippets.extend(other.host.snippets);
+        self.host.subnets.extend(other.host.subnets);
+        self.host
+            .acl_associations
+            .extend(other.host.acl_associations);
     }
 }

@@ -1,0 +1,410 @@
+//! Snippets for an existing stack: `render --snippet`, `shibori merge`, and `verify` of
+//! the merged host template (docs/snippets.md). The host is a VPC stack written the way
+//! teams write them (tests/fixtures/host/vpc-stack.yaml, and its JSON form).
+
+mod common;
+
+use common::{read, root, shibori, Run};
+use std::path::Path;
+use std::process::Command;
+
+const HOST_YAML: &str = "tests/fixtures/host/vpc-stack.yaml";
+const HOST_JSON: &str = "tests/fixtures/host/vpc-stack.json";
+const CERT: &str =
+    "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
+
+/// Each example's inputs bound to the host: its resources and parameters where the host
+/// has them, literal IDs where it does not.
+fn bindings(example: &str) -> Vec<String> {
+    let mut b: Vec<&str> = vec!["ServerCertificateArn=!Ref ServerCertificateArn"];
+    let client_ca = format!("ClientRootCertificateChainArn={CERT}");
+    match example {
+        "seed-ssh" => b.push(&client_ca),
+        "same-subnet" => b.extend(["VpcId=!Ref Vpc", "SubnetIdAppC=!Ref AppSubnetA", &client_ca]),
+        "full-tunnel" => b.extend([
+            "VpcId=!Ref Vpc",
+            "SubnetIdVpnA=!Ref VpnSubnetA",
+            "SubnetIdVpnB=!Ref VpnSubnetB",
+            "NetworkAclIdTools=!Ref AppAcl",
+            "NetworkAclIdVpnA=!Ref VpnAclA",
+            "NetworkAclIdVpnB=!Ref VpnAclB",
+            "ActiveDirectoryId=d-0123456789",
+        ]),
+        "multi-az-saml" => b.extend([
+            "VpcId=!Ref Vpc",
+            "SubnetIdVpnA=!Ref VpnSubnetA",
+            "SubnetIdVpnB=!Ref VpnSubnetB",
+            "NetworkAclIdData=!Ref DataAcl",
+            "SamlProviderArn=arn:aws:iam::123456789012:saml-provider/Okta",
+        ]),
+        "merge-economy" => b.extend([
+            "VpcId=!Ref Vpc",
+            "SubnetIdVpnA=!Ref VpnSubnetA",
+            "SubnetIdVpnB=!Ref VpnSubnetB",
+            "SubnetIdVpnC=subnet-0c0c0c0c0c0c0c0c3",
+            "SubnetIdVpnD=subnet-0d0d0d0d0d0d0d0d4",
+            "ActiveDirectoryId=d-0123456789",
+        ]),
+        other => panic!("no host bindings for example `{other}`: add them here"),
+    }
+    b.into_iter().map(|s| format!("--bind={s}")).collect()
+}
+
+fn snippet(intent: &str, format: &str, extra: &[String]) -> Run {
+    let mut args: Vec<&str> = vec!["render", intent, "--format", format, "--snippet"];
+    args.extend(extra.iter().map(String::as_str));
+    shibori(&args)
+}
+
+fn example_snippet(name: &str, format: &str) -> String {
+    let mut extra = bindings(name);
+    extra.push("--prefix=Cvpn".into());
+    let r = snippet(&format!("examples/{name}/intent.yaml"), format, &extra);
+    assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+    r.stdout
+}
+
+/// Merges `snippet` into the host text; returns the run and the merged text.
+fn merge(dir: &Path, host_name: &str, host: &str, snippet: &str) -> (Run, String) {
+    let ext = if host_name.ends_with(".json") {
+        "json"
+    } else {
+        "yaml"
+    };
+    let h = dir.join(host_name);
+    let s = dir.join(format!("snippet.{ext}"));
+    let out = dir.join(format!("merged.{ext}"));
+    std::fs::write(&h, host).unwrap();
+    std::fs::write(&s, snippet).unwrap();
+    let r = shibori(&[
+        "merge",
+        h.to_str().unwrap(),
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let merged = std::fs::read_to_string(&out).unwrap_or_default();
+    (r, merged)
+}
+
+fn verify(intent: &str, artifact: &Path) -> Run {
+    shibori(&["verify", intent, "--artifact", artifact.to_str().unwrap()])
+}
+
+fn cfn_lint(path: &Path) {
+    let venv = root().join(".venv/bin/cfn-lint");
+    let tool = if venv.is_file() {
+        venv.display().to_string()
+    } else {
+        "cfn-lint".to_string()
+    };
+    let Ok(out) = Command::new(&tool).arg(path).output() else {
+        eprintln!(
+            "SKIPPED: cfn-lint not installed (scripts/install-validators.sh); CI installs it"
+        );
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "cfn-lint findings for {}:\n{}{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every line of `host` survives, in order, in `merged`.
+fn host_lines_kept(host: &str, merged: &str) {
+    let mut rest = merged.lines();
+    for (n, line) in host.lines().enumerate() {
+        assert!(
+            rest.any(|m| m == line),
+            "host line {} lost or reordered: {line:?}",
+            n + 1
+        );
+    }
+}
+
+#[test]
+fn every_example_merges_into_the_yaml_host_lints_and_verifies() {
+    let host = read(HOST_YAML);
+    for (name, intent) in common::examples() {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, merged) = merge(
+            dir.path(),
+            "host.yaml",
+            &host,
+            &example_snippet(&name, "cloudformation"),
+        );
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        host_lines_kept(&host, &merged);
+        assert!(merged.contains("CidrBlock: !Select [1, !Cidr [!GetAtt Vpc.CidrBlock, 16, 8]]"));
+        let path = dir.path().join("merged.yaml");
+        cfn_lint(&path);
+        let v = verify(&intent, &path);
+        assert_eq!(
+            v.code, 0,
+            "{name}: verify of the merged host:\n{}{}",
+            v.stdout, v.stderr
+        );
+    }
+}
+
+#[test]
+fn every_cdk_json_snippet_merges_into_the_json_host() {
+    let host = read(HOST_JSON);
+    for (name, intent) in common::examples() {
+        let dir = tempfile::tempdir().unwrap();
+        let (r, _) = merge(
+            dir.path(),
+            "host.json",
+            &host,
+            &example_snippet(&name, "cdk-json"),
+        );
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let path = dir.path().join("merged.json");
+        cfn_lint(&path);
+        let v = verify(&intent, &path);
+        assert_eq!(
+            v.code, 0,
+            "{name}: verify of the merged host:\n{}{}",
+            v.stdout, v.stderr
+        );
+    }
+}
+
+#[test]
+fn remerge_after_an_intent_change_replaces_only_shiboris_entries() {
+    let host = read(HOST_YAML);
+    let dir = tempfile::tempdir().unwrap();
+    let (r, first) = merge(
+        dir.path(),
+        "host.yaml",
+        &host,
+        &example_snippet("full-tunnel", "cloudformation"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The intent changes: the RDP target also gets SSH, the internet target loses ICMP.
+    let changed = read("examples/full-tunnel/intent.yaml")
+        .replace("ports: [rdp]", "ports: [rdp, ssh]")
+        .replace(
+            "ports: [http, https, dns, icmp]",
+            "ports: [http, https, dns]",
+        );
+    let intent = dir.path().join("intent.yaml");
+    std::fs::write(&intent, &changed).unwrap();
+    let mut extra = bindings("full-tunnel");
+    extra.push("--prefix=Cvpn".into());
+    let s = snippet(intent.to_str().unwrap(), "cloudformation", &extra);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    let (r, second) = merge(dir.path(), "host.yaml", &first, &s.stdout);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Exactly what merging the new snippet into the pristine host gives.
+    let (_, fresh) = merge(dir.path(), "host.yaml", &host, &s.stdout);
+    assert_eq!(second, fresh);
+    host_lines_kept(&host, &second);
+    assert!(second.contains("Tcp22"), "the new SSH rules are in");
+    assert!(!second.contains("Icmp"), "the old ICMP rules are gone");
+    assert_eq!(
+        second.matches("# shibori office-vpn").count(),
+        2,
+        "one marker per section"
+    );
+    let path = dir.path().join("merged.yaml");
+    let v = verify(intent.to_str().unwrap(), &path);
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    // And the old intent no longer verifies against it.
+    let old = verify("examples/full-tunnel/intent.yaml", &path);
+    assert_eq!(old.code, 1, "{}", old.stdout);
+}
+
+#[test]
+fn host_that_opens_a_managed_acl_to_the_world_is_excess() {
+    let host = read(HOST_YAML).replace(
+        "  VpnSubnetAAcl:\n",
+        "  AppAclInAll:   # \"temporary\", from an incident in 2024\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref AppAcl\n      RuleNumber: 50\n      Protocol: -1\n      RuleAction: allow\n      CidrBlock: 0.0.0.0/0\n  VpnSubnetAAcl:\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (r, _) = merge(
+        dir.path(),
+        "host.yaml",
+        &host,
+        &example_snippet("full-tunnel", "cloudformation"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = verify(
+        "examples/full-tunnel/intent.yaml",
+        &dir.path().join("merged.yaml"),
+    );
+    assert_eq!(v.code, 1, "{}", v.stdout);
+    assert!(v.stdout.contains("excess"), "{}", v.stdout);
+    assert!(v.stdout.contains("AppAclInAll"), "{}", v.stdout);
+    // The public ACL's own 0.0.0.0/0 entries are not the intent's business.
+    assert!(!v.stdout.contains("PublicAcl"), "{}", v.stdout);
+}
+
+#[test]
+fn host_rule_on_a_destination_group_is_excess() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, merged) = merge(
+        dir.path(),
+        "host.yaml",
+        &read(HOST_YAML),
+        &example_snippet("full-tunnel", "cloudformation"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let extra = merged.replace(
+        "  AppFromLoadBalancer:\n",
+        "  RdpFromOffice:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !GetAtt CvpnTargetSecurityGroupRdp.GroupId\n      IpProtocol: tcp\n      FromPort: 3389\n      ToPort: 3389\n      CidrIp: 10.0.0.0/8\n  AppFromLoadBalancer:\n",
+    );
+    let path = dir.path().join("tampered.yaml");
+    std::fs::write(&path, extra).unwrap();
+    let v = verify("examples/full-tunnel/intent.yaml", &path);
+    assert_eq!(v.code, 1, "{}", v.stdout);
+    assert!(v.stdout.contains("RdpFromOffice"), "{}", v.stdout);
+}
+
+#[test]
+fn collision_with_a_host_logical_id_is_refused() {
+    // The host has its own `ClientVpnEndpoint`; the snippet is rendered without a prefix.
+    let host = read(HOST_YAML).replace(
+        "  InternetGateway:\n",
+        "  ClientVpnEndpoint:\n    Type: AWS::EC2::InternetGateway\n  InternetGateway:\n",
+    );
+    let s = snippet(
+        "examples/full-tunnel/intent.yaml",
+        "cloudformation",
+        &bindings("full-tunnel"),
+    );
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let (r, merged) = merge(dir.path(), "host.yaml", &host, &s.stdout);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(merged.is_empty(), "nothing written");
+    assert!(r.stderr.contains("`ClientVpnEndpoint`"), "{}", r.stderr);
+    assert!(r.stderr.contains("--prefix"), "{}", r.stderr);
+}
+
+#[test]
+fn binding_to_what_the_host_lacks_is_refused() {
+    let mut extra = bindings("same-subnet");
+    extra.push("--bind=SubnetIdAppC=!Ref NoSuchSubnet".into());
+    let s = snippet("examples/same-subnet/intent.yaml", "cloudformation", &extra);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let (r, _) = merge(dir.path(), "host.yaml", &read(HOST_YAML), &s.stdout);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("`NoSuchSubnet`"), "{}", r.stderr);
+}
+
+#[test]
+fn unbound_inputs_are_listed_with_what_they_are() {
+    let r = snippet(
+        "examples/full-tunnel/intent.yaml",
+        "cloudformation",
+        &["--bind=VpcId=!Ref Vpc".into()],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    for input in [
+        "SubnetIdVpnA",
+        "SubnetIdVpnB",
+        "NetworkAclIdTools",
+        "ServerCertificateArn",
+        "ActiveDirectoryId",
+    ] {
+        assert!(
+            r.stderr.contains(input),
+            "{input} missing from:\n{}",
+            r.stderr
+        );
+    }
+    assert!(
+        r.stderr.contains("7 input(s) of the intent are not bound"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("ID of subnet `vpn-a` (172.30.0.0/24)"),
+        "{}",
+        r.stderr
+    );
+    let listed = shibori(&[
+        "render",
+        "examples/full-tunnel/intent.yaml",
+        "--list-inputs",
+    ]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert_eq!(listed.stdout.lines().count(), 8, "{}", listed.stdout);
+    assert!(listed.stdout.contains("NetworkAclIdVpnB"));
+}
+
+#[test]
+fn bad_bindings_are_usage_errors() {
+    for (arg, says) in [
+        ("--bind=VpcId", "no `=`"),
+        ("--bind=VpcId=!Sub ${Vpc}", "only `!Ref` and `!GetAtt`"),
+        ("--bind=Nope=!Ref Vpc", "`Nope` is not an input"),
+        ("--prefix=C-vpn", "invalid prefix"),
+        (
+            "--bind=NetworkAclIdVpnA=!Ref VpnAclA",
+            "both bound to `!Ref VpnAclA`",
+        ),
+    ] {
+        let mut extra = bindings("full-tunnel");
+        extra.push(arg.to_string());
+        if arg.contains("NetworkAclIdVpnA") {
+            extra.push("--bind=NetworkAclIdVpnB=!Ref VpnAclA".into());
+        }
+        let r = snippet("examples/full-tunnel/intent.yaml", "cloudformation", &extra);
+        assert_eq!(r.code, 2, "{arg}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{arg}: {}", r.stderr);
+    }
+    let r = shibori(&[
+        "render",
+        "examples/seed-ssh/intent.yaml",
+        "-f",
+        "terraform",
+        "--snippet",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn bind_file_and_snippet_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bindings.yaml");
+    std::fs::write(
+        &file,
+        format!("ServerCertificateArn: !Ref ServerCertificateArn\nclient_root_certificate_chain_arn: {CERT}\n"),
+    )
+    .unwrap();
+    let r = shibori(&[
+        "render",
+        "examples/seed-ssh/intent.yaml",
+        "-f",
+        "cloudformation",
+        "--snippet",
+        "--bind-file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("Parameters"));
+    assert!(r
+        .stdout
+        .starts_with("Metadata:\n  shibori:\n    tokyo-ssh:\n"));
+    assert!(r
+        .stdout
+        .contains("ServerCertificateArn:\n        Ref: ServerCertificateArn\n"));
+    // Whole-template output is unaffected by snippet mode's existence.
+    let whole = shibori(&[
+        "render",
+        "examples/seed-ssh/intent.yaml",
+        "-f",
+        "cloudformation",
+    ]);
+    assert_eq!(
+        whole.stdout,
+        read("examples/seed-ssh/cloudformation/tokyo-ssh.yaml")
+    );
+}
