@@ -248,7 +248,7 @@ Outputs:
             "{once}"
         );
         assert!(
-            once.contains("\n    CvpnSg:\n        Type: AWS::EC2::SecurityGroup\n"),
+            once.contains("\n    CvpnSg:\n      Type: AWS::EC2::SecurityGroup\n"),
             "{once}"
         );
         assert!(
