@@ -5,6 +5,8 @@
 mod common;
 
 use common::{read, root, shibori, Run};
+use proptest::prelude::*;
+use shibori::merge::{merge as merge_docs, Doc};
 use std::path::Path;
 use std::process::Command;
 
@@ -99,6 +101,10 @@ fn cfn_lint(path: &Path) {
         "cfn-lint".to_string()
     };
     let Ok(out) = Command::new(&tool).arg(path).output() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "cfn-lint is missing under CI=true (scripts/install-validators.sh installs it)"
+        );
         eprintln!(
             "SKIPPED: cfn-lint not installed (scripts/install-validators.sh); CI installs it"
         );
@@ -407,4 +413,126 @@ fn bind_file_and_snippet_shape() {
         whole.stdout,
         read("examples/seed-ssh/cloudformation/tokyo-ssh.yaml")
     );
+}
+
+// ---------------------------------------------------------------- merge, by property
+
+/// A host written in one of the ways teams write them: 2- or 4-space indentation,
+/// comments between and inside entries, blank lines, flow maps, short-form intrinsics,
+/// with or without `Outputs` and `Metadata`.
+fn host_text(indent: usize, entries: &[(u8, bool, bool)], outputs: bool, metadata: bool) -> String {
+    let p = " ".repeat(indent);
+    let mut t = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\n# the network stack\n");
+    if metadata {
+        t += &format!("Metadata:\n{p}Team: {{owner: platform}}\n\n");
+    }
+    t += &format!(
+        "Resources:\n{p}Vpc:\n{p}{p}Type: AWS::EC2::VPC\n{p}{p}Properties: {{CidrBlock: 10.0.0.0/16}}\n"
+    );
+    for (i, (kind, comment, blank)) in entries.iter().enumerate() {
+        if *comment {
+            t += &format!("{p}# entry {i}\n");
+        }
+        t += &match kind % 3 {
+            0 => format!("{p}Topic{i}: {{Type: AWS::SNS::Topic}}\n"),
+            1 => format!("{p}Sg{i}:   # app tier\n{p}{p}Type: AWS::EC2::SecurityGroup\n{p}{p}Properties:\n{p}{p}{p}GroupDescription: !Sub \"${{AWS::StackName}}-{i}\"\n{p}{p}{p}VpcId: !Ref Vpc\n"),
+            _ => format!("{p}Subnet{i}:\n{p}{p}Type: AWS::EC2::Subnet\n{p}{p}Properties:\n{p}{p}{p}VpcId: !Ref Vpc\n\n{p}{p}{p}CidrBlock: !Select [{i}, !Cidr [!GetAtt Vpc.CidrBlock, 32, 8]]\n"),
+        };
+        if *blank {
+            t += "\n";
+        }
+    }
+    if outputs {
+        t += &format!("# exported\nOutputs:\n{p}VpcId:\n{p}{p}Value: !Ref Vpc\n");
+    }
+    t
+}
+
+const SMALL_SNIPPET: &str = "Metadata:
+  shibori:
+    demo:
+      bindings:
+        VpcId: '!Ref Vpc'
+      resources: [CvpnSg, CvpnIn]
+      outputs: [CvpnSgId]
+Resources:
+  CvpnSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: d
+      VpcId:
+        Ref: Vpc
+  CvpnIn:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId:
+        Fn::GetAtt:
+        - CvpnSg
+        - GroupId
+      IpProtocol: tcp
+      FromPort: 22
+      ToPort: 22
+      SourceSecurityGroupId:
+        Fn::GetAtt:
+        - CvpnSg
+        - GroupId
+Outputs:
+  CvpnSgId:
+    Value:
+      Ref: CvpnSg
+";
+
+/// The same snippet after an intent change: the ingress rule is gone.
+const CHANGED_SNIPPET: &str = "Metadata:
+  shibori:
+    demo:
+      bindings:
+        VpcId: '!Ref Vpc'
+      resources: [CvpnSg]
+      outputs: [CvpnSgId]
+Resources:
+  CvpnSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: d
+      VpcId:
+        Ref: Vpc
+Outputs:
+  CvpnSgId:
+    Value:
+      Ref: CvpnSg
+";
+
+fn merge_text(host: &str, snippet: &str) -> String {
+    merge_docs(
+        &Doc::new(Path::new("host.yaml"), host),
+        &Doc::new(Path::new("snippet.yaml"), snippet),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{host}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Merging keeps every host line in order, parses to the host's resources plus the
+    /// snippet's, and a second merge (of the same or a changed snippet) equals a first
+    /// merge into the pristine host.
+    #[test]
+    fn merge_keeps_the_host_and_is_stable(
+        indent in prop_oneof![Just(2usize), Just(4usize)],
+        entries in prop::collection::vec((any::<u8>(), any::<bool>(), any::<bool>()), 0..8),
+        outputs in any::<bool>(),
+        metadata in any::<bool>(),
+    ) {
+        let host = host_text(indent, &entries, outputs, metadata);
+        let once = merge_text(&host, SMALL_SNIPPET);
+        host_lines_kept(&host, &once);
+        let doc: serde_yaml::Value =
+            serde_yaml::from_str(&once).unwrap_or_else(|e| panic!("{e}\n{once}"));
+        let count = |s: &str| doc.get(s).and_then(|r| r.as_mapping()).map_or(0, |m| m.len());
+        prop_assert_eq!(count("Resources"), 1 + entries.len() + 2);
+        prop_assert_eq!(count("Outputs"), usize::from(outputs) + 1);
+        prop_assert_eq!(merge_text(&once, SMALL_SNIPPET), once.clone());
+        prop_assert_eq!(merge_text(&once, CHANGED_SNIPPET), merge_text(&host, CHANGED_SNIPPET));
+    }
 }
