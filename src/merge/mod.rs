@@ -7,6 +7,7 @@
 //! key order and indentation.
 
 mod json;
+mod parse;
 mod snippet;
 mod yaml;
 
@@ -59,13 +60,9 @@ impl<'a> Doc<'a> {
     }
 
     fn parse(&self) -> Result<Json, MergeError> {
-        crate::verify::read::cloudformation::parse(
-            Path::new(if self.json { "t.json" } else { "t.yaml" }),
-            self.text,
-        )
-        .map_err(|e| MergeError::Parse {
+        parse::parse(self.json, self.text).map_err(|why| MergeError::Parse {
             path: self.path.clone(),
-            why: e.to_string(),
+            why,
         })
     }
 
