@@ -259,6 +259,15 @@ Outputs:
     }
 
     #[test]
+    fn crlf_host_stays_crlf() {
+        let host = "Resources:\r\n  Vpc:\r\n    Type: AWS::EC2::VPC\r\n";
+        let out = run(host, SNIPPET).unwrap_or_default();
+        assert!(out.starts_with("Metadata:\r\n"), "{out:?}");
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+        assert_eq!(run(&out, SNIPPET).unwrap_or_default(), out);
+    }
+
+    #[test]
     fn other_intents_records_are_kept() {
         let host = "Metadata:\n  shibori:\n    other: {resources: [X], outputs: []}\nResources:\n  X: {Type: AWS::SNS::Topic}\n  Vpc: {Type: AWS::EC2::VPC}\n";
         let out = run(host, SNIPPET).unwrap_or_default();

@@ -278,6 +278,13 @@ pub fn merge(
             });
         }
     }
+    // What is inserted ends its lines as the host does.
+    if host.text.contains("\r\n") {
+        for e in &mut edits {
+            e.text = e.text.replace('\n', "\r\n");
+        }
+        append = append.replace('\n', "\r\n");
+    }
     let mut out = String::with_capacity(host.text.len() + 64 * 1024);
     let dropped: BTreeSet<usize> = edits.iter().flat_map(|e| e.drop.iter().copied()).collect();
     for (i, l) in ls.iter().enumerate() {
@@ -288,17 +295,21 @@ pub fn merge(
             out.push_str(l.text);
         }
     }
-    for e in edits.iter().filter(|e| e.at >= ls.len()) {
+    let newline = if host.text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    for text in edits
+        .iter()
+        .filter(|e| e.at >= ls.len())
+        .map(|e| &e.text)
+        .chain(Some(&append).filter(|a| !a.is_empty()))
+    {
         if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
+            out.push_str(newline);
         }
-        out.push_str(&e.text);
-    }
-    if !append.is_empty() {
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push_str(&append);
+        out.push_str(text);
     }
     Ok(out)
 }
