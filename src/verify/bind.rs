@@ -232,6 +232,67 @@ impl Binding {
 mod tests {
     use super::*;
 
+    /// A template that names the host's subnets and ACLs by logical ID, with no
+    /// recorded bindings: subnets bind by their literal CIDR, ACLs by the association
+    /// of a bound subnet.
+    #[test]
+    fn host_objects_bind_by_cidr_and_acl_association() {
+        use crate::diagnostic::Source;
+        use crate::verify::read::{self, Artifact};
+        let intent = crate::intent::load(&Source {
+            name: "i.yaml".into(),
+            text: "version: 1
+name: demo
+vpc: {cidr: 10.0.0.0/16}
+endpoint: {client_cidr: 172.31.0.0/22, split_tunnel: true, authentication: certificate}
+subnets:
+  vpn-a: {cidr: 10.0.1.0/24, az: us-east-1a}
+  app: {cidr: 10.0.2.0/24}
+target_networks: [vpn-a]
+targets:
+  - {name: ssh, subnet: app, ports: [ssh]}
+"
+            .into(),
+        })
+        .map(|l| l.intent);
+        let Ok(intent) = intent else {
+            panic!("intent does not load");
+        };
+        let template = "Resources:
+  VpnSubnet: {Type: AWS::EC2::Subnet, Properties: {VpcId: vpc-1, CidrBlock: 10.0.1.0/24}}
+  AppSubnet: {Type: AWS::EC2::Subnet, Properties: {VpcId: vpc-1, CidrBlock: 10.0.2.0/24}}
+  OtherSubnet: {Type: AWS::EC2::Subnet, Properties: {VpcId: vpc-1, CidrBlock: 10.0.9.0/24}}
+  AppAcl: {Type: AWS::EC2::NetworkAcl, Properties: {VpcId: vpc-1}}
+  AppAssoc:
+    Type: AWS::EC2::SubnetNetworkAclAssociation
+    Properties: {SubnetId: !Ref AppSubnet, NetworkAclId: !Ref AppAcl}
+  Assoc:
+    Type: AWS::EC2::ClientVpnTargetNetworkAssociation
+    Properties: {ClientVpnEndpointId: cvpn-endpoint-1, SubnetId: !Ref VpnSubnet}
+  Entry:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref AppAcl
+      RuleNumber: 100
+      Protocol: 6
+      RuleAction: allow
+      CidrBlock: 10.0.1.0/24
+      PortRange: {From: 22, To: 22}
+";
+        let files = [(std::path::PathBuf::from("t.yaml"), template.to_string())].into();
+        let Ok((_, rs)) = read::read(&Artifact::from_files("t", files)) else {
+            panic!("template does not read");
+        };
+        let b = bind(&intent, &rs);
+        let vpn_a = intent.subnets.iter().position(|s| s.name == "vpn-a");
+        assert_eq!(b.subnet(&Ident::Resource("VpnSubnet".into())), vpn_a);
+        assert_eq!(
+            b.acls.get(&Ident::Resource("AppAcl".into())),
+            Some(&AclRef::InputOf("app".into()))
+        );
+        assert!(b.unbound.is_empty(), "{:?}", b.unbound);
+    }
+
     #[test]
     fn input_naming_conventions() {
         assert!(input_names("subnet_vpn_a_id", "vpn-a", SUBNET_WORDS));
