@@ -1,6 +1,6 @@
 //! `shibori merge HOST SNIPPET`: insert a snippet into a host template (docs/snippets.md).
 
-use crate::cli::Outcome;
+use crate::cli::args::Outcome;
 use anyhow::Context as _;
 use std::io::Write as _;
 use std::path::Path;
