@@ -12,6 +12,7 @@ pub mod fast_hash;
 pub mod findings;
 pub mod import;
 pub mod intent;
+pub mod merge;
 pub mod net;
 pub mod parallel;
 pub mod plan;

@@ -47,11 +47,13 @@ pub enum Command {
     Render {
         /// Intent file (YAML or JSON), or `-` for stdin.
         intent: PathBuf,
-        #[arg(long, short, value_enum)]
-        format: RenderFormat,
+        #[arg(long, short, value_enum, required_unless_present = "list_inputs")]
+        format: Option<RenderFormat>,
         /// Directory to write into (created if missing). Without it, single-file formats go to stdout.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        snippet: SnippetArgs,
         /// Write nothing; exit 1 if the files on disk differ from what would be written.
         #[arg(long, requires = "out")]
         check: bool,
@@ -62,6 +64,17 @@ pub enum Command {
         /// How `--check` reports drift: text (stderr), json, sarif or junit (stdout).
         #[arg(long, value_enum, requires = "check", default_value_t = Format::Text)]
         check_format: Format,
+    },
+    /// Insert a snippet (`render --snippet`) into an existing CloudFormation template, replacing
+    /// what an earlier merge of the same intent put there and nothing else.
+    Merge {
+        /// The host template (YAML or JSON).
+        host: PathBuf,
+        /// The snippet written by `render --format cloudformation|cdk-json --snippet`.
+        snippet: PathBuf,
+        /// File to write (atomically; may be the host itself). Without it, stdout.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     },
     /// Prove that rendered rules allow exactly the intended flows (nothing missing, nothing surplus).
     Verify {
@@ -138,6 +151,26 @@ impl Report {
             self.format
         }
     }
+}
+
+/// `render` in snippet mode: a fragment for an existing stack (docs/snippets.md).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SnippetArgs {
+    /// Write Resources and Outputs only, every input bound (cloudformation, cdk-json).
+    #[arg(long, requires = "format", conflicts_with = "check")]
+    pub snippet: bool,
+    /// Bind an input: `NAME=!Ref LogicalId`, `NAME=!GetAtt LogicalId.Attr` or `NAME=value`.
+    #[arg(long = "bind", value_name = "NAME=BINDING", requires = "snippet")]
+    pub bind: Vec<String>,
+    /// A YAML map of bindings (input name → `!Ref X`, `!GetAtt X.Y` or a value).
+    #[arg(long, value_name = "FILE", requires = "snippet")]
+    pub bind_file: Option<PathBuf>,
+    /// Prefix for every logical ID and output name of the snippet (letters and digits).
+    #[arg(long, requires = "snippet")]
+    pub prefix: Option<String>,
+    /// Print the intent's inputs (what a snippet must bind) and exit.
+    #[arg(long, conflicts_with_all = ["out", "check", "snippet"])]
+    pub list_inputs: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod explain;
 pub mod import;
+pub mod merge;
 pub mod output;
 pub mod plan;
 pub mod render;
@@ -38,6 +39,7 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Outcome> {
             intent,
             format,
             out,
+            snippet,
             check,
             fsync,
             check_format,
@@ -46,9 +48,11 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Outcome> {
             &intent,
             format,
             out.as_deref(),
+            &snippet,
             check.then_some(check_format),
             durability(fsync),
         ),
+        Command::Merge { host, snippet, out } => merge::run(&host, &snippet, out.as_deref()),
         Command::Verify {
             intent,
             artifact,

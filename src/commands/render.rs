@@ -1,7 +1,7 @@
 //! `shibori render`: plan, render in memory, then write atomically, print, or compare.
 
 use super::Context;
-use crate::cli::{Outcome, RenderFormat};
+use crate::cli::args::{Outcome, RenderFormat, SnippetArgs};
 use crate::findings::{self, Finding, Format, Location, Report, Rule};
 use crate::render::{self, write};
 use anyhow::Context as _;
@@ -11,11 +11,21 @@ use std::path::Path;
 pub fn run(
     ctx: &Context,
     intent: &Path,
-    format: RenderFormat,
+    format: Option<RenderFormat>,
     out: Option<&Path>,
+    snippet: &SnippetArgs,
     check: Option<Format>,
     durability: write::Durability,
 ) -> anyhow::Result<Outcome> {
+    if snippet.list_inputs {
+        return list_inputs(ctx, intent);
+    }
+    let Some(format) = format else {
+        anyhow::bail!("give `--format`");
+    };
+    if snippet.snippet {
+        return render_snippet(ctx, intent, format, out, snippet, durability);
+    }
     if out.is_none() && !format.is_single_file() {
         anyhow::bail!(
             "`--format {}` writes several files: give a directory with `--out DIR`",
@@ -172,4 +182,59 @@ fn print_machine(report: &Report, format: Format, current: bool) -> anyhow::Resu
         super::print_report(report, format)?;
     }
     Ok(())
+}
+
+/// `render --list-inputs`: what a snippet must bind.
+fn list_inputs(ctx: &Context, intent: &Path) -> anyhow::Result<Outcome> {
+    let Some(planned) = super::load_and_plan(ctx, intent)? else {
+        return Ok(Outcome::Failure);
+    };
+    let text = if planned.plan.inputs.is_empty() {
+        "the intent has no inputs: every ID is in the intent\n".to_string()
+    } else {
+        render::snippet::list_inputs(&planned.plan)
+    };
+    super::output::print(&text)?;
+    Ok(Outcome::Success)
+}
+
+/// `render --snippet`: one file, to stdout or into `--out DIR`.
+fn render_snippet(
+    ctx: &Context,
+    intent: &Path,
+    format: RenderFormat,
+    out: Option<&Path>,
+    args: &SnippetArgs,
+    durability: write::Durability,
+) -> anyhow::Result<Outcome> {
+    if !matches!(format, RenderFormat::Cloudformation | RenderFormat::CdkJson) {
+        anyhow::bail!(
+            "`--snippet` is for `--format cloudformation` or `--format cdk-json`, not `{}`",
+            format.name()
+        );
+    }
+    let mut opts = render::snippet::Options {
+        prefix: args.prefix.clone().unwrap_or_default(),
+        ..Default::default()
+    };
+    if let Some(file) = &args.bind_file {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        opts.bindings.extend(render::snippet::parse_bind_file(
+            &file.display().to_string(),
+            &text,
+        )?);
+    }
+    // `--bind` wins over the file.
+    for b in &args.bind {
+        let (name, bound) = render::snippet::parse_bind(b)?;
+        opts.bindings.insert(name, bound);
+    }
+    let Some(planned) = super::load_and_plan(ctx, intent)? else {
+        return Ok(Outcome::Failure);
+    };
+    super::print_diagnostics(ctx, &planned.warnings, &planned.source);
+    // A missing or unknown binding is a usage error (exit 2), like a missing flag.
+    let file = render::snippet(&planned.plan, format, &opts)?;
+    emit(&[file], format, out, false, durability)
 }

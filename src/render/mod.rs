@@ -7,6 +7,7 @@ pub mod escape;
 pub mod hcl;
 pub mod manifest;
 pub mod nested;
+pub mod snippet;
 mod templates;
 pub mod terraform;
 pub mod terraform_json;
@@ -36,6 +37,8 @@ pub enum RenderError {
     Yaml(String),
     #[error("cannot serialize JSON: {0}")]
     Json(String),
+    #[error(transparent)]
+    Snippet(#[from] snippet::SnippetError),
 }
 
 impl RenderFormat {
@@ -101,4 +104,26 @@ pub fn rendering(plan: &Plan, format: RenderFormat) -> Result<Rendering<'_>, Ren
     };
     rendering.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(rendering)
+}
+
+/// `render --snippet`: the plan as one snippet file for an existing stack (docs/snippets.md):
+/// YAML for `cloudformation`, JSON for `cdk-json`.
+pub fn snippet(
+    plan: &Plan,
+    format: RenderFormat,
+    opts: &snippet::Options,
+) -> Result<RenderedFile, RenderError> {
+    let doc = snippet::template(plan, opts)?;
+    let (ext, contents) = match format {
+        RenderFormat::CdkJson => {
+            let mut text = tree::to_json_pretty(&doc, 64 * 1024);
+            text.push('\n');
+            (".snippet.template.json", text)
+        }
+        _ => (".snippet.yaml", tree::to_yaml(&doc, 64 * 1024)),
+    };
+    Ok(RenderedFile {
+        path: PathBuf::from(format!("{}{ext}", plan.name)),
+        contents,
+    })
 }

@@ -2,7 +2,10 @@
 //! IDs; inputs match by the name a renderer derives from the subnet's name
 //! (`subnet_vpn_a_id`, `VpnASubnetId`, `subnet_ids["vpn-a"]`, `network_acl_vpn_a_id`, …);
 //! deployed subnets and ACLs without a matching ID through `map` (by CIDR, by association);
-//! destination groups by the name shibori gives them (`<name>-<target>`). Anything
+//! destination groups by the name shibori gives them (`<name>-<target>`). In a host
+//! template with a merged snippet (docs/snippets.md), the host's resources bind through
+//! the snippet's recorded bindings, a subnet's literal CIDR, or the subnet whose ACL
+//! association names them. Anything
 //! that matches nothing, or more than one thing, stays unbound and is reported.
 
 use super::model::{Ident, RuleSet};
@@ -81,7 +84,80 @@ fn input_subnet(intent: &Intent, input: &str, words: &[&str]) -> Option<usize> {
     }
 }
 
+/// What the inputs of this intent's merged snippet were bound to in a host template
+/// (docs/snippets.md): (input name, what the artifact calls it).
+fn host_bindings<'r>(intent: &Intent, rs: &'r RuleSet) -> Vec<(&'r str, &'r Ident)> {
+    rs.host
+        .snippets
+        .iter()
+        .filter(|s| s.intent == intent.name)
+        .flat_map(|s| s.bindings.iter().map(|(n, i)| (n.as_str(), i)))
+        .collect()
+}
+
+/// The intent subnet `id` stands for: by literal ID, by an input named after the
+/// subnet, by the host binding of such an input, or by a host subnet's literal CIDR.
+fn subnet_of(intent: &Intent, rs: &RuleSet, host: &[(&str, &Ident)], id: &Ident) -> Option<usize> {
+    let direct = match id {
+        Ident::Id(s) => intent
+            .subnets
+            .iter()
+            .position(|x| x.id.as_deref() == Some(s)),
+        Ident::Input(name) => {
+            input_subnet(intent, name, SUBNET_WORDS).filter(|&i| intent.subnets[i].id.is_none())
+        }
+        Ident::Resource(_) => None,
+    };
+    direct
+        .or_else(|| {
+            host.iter()
+                .filter(|(_, b)| *b == id)
+                .find_map(|(input, _)| input_subnet(intent, input, SUBNET_WORDS))
+                .filter(|&i| intent.subnets[i].id.is_none())
+        })
+        .or_else(|| {
+            let cidr = rs.host.subnets.iter().find(|(s, _)| s == id)?.1;
+            intent.subnets.iter().position(|s| s.cidr == cidr)
+        })
+}
+
+/// The intent ACL `id` stands for: by literal ID, by an input named after a subnet, by
+/// the host binding of such an input, or by a host association with a bound subnet.
+fn acl_of(intent: &Intent, rs: &RuleSet, host: &[(&str, &Ident)], id: &Ident) -> Option<AclKey> {
+    let as_input = |name: &str| {
+        input_subnet(intent, name, ACL_WORDS)
+            .map(|i| intent.subnets[i].acl.clone())
+            .filter(|a| matches!(a, AclRef::InputOf(_)))
+    };
+    let direct = match id {
+        Ident::Id(s) => intent
+            .subnets
+            .iter()
+            .find(|x| x.acl == AclRef::Existing(s.clone()))
+            .map(|x| x.acl.clone()),
+        Ident::Input(name) => as_input(name),
+        Ident::Resource(_) => None,
+    };
+    direct
+        .or_else(|| {
+            host.iter()
+                .filter(|(_, b)| *b == id)
+                .find_map(|(input, _)| as_input(input))
+        })
+        .or_else(|| {
+            rs.host
+                .acl_associations
+                .iter()
+                .filter(|(_, acl)| acl == id)
+                .find_map(|(subnet, _)| {
+                    let i = subnet_of(intent, rs, host, subnet)?;
+                    Some(intent.subnets[i].acl.clone()).filter(|a| matches!(a, AclRef::InputOf(_)))
+                })
+        })
+}
+
 pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
+    let host = host_bindings(intent, rs);
     let mut b = Binding {
         subnets: BTreeMap::new(),
         acls: BTreeMap::new(),
@@ -100,17 +176,7 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         if b.subnets.contains_key(id) {
             continue;
         }
-        let hit = match id {
-            Ident::Id(s) => intent
-                .subnets
-                .iter()
-                .position(|x| x.id.as_deref() == Some(s)),
-            Ident::Input(name) => {
-                input_subnet(intent, name, SUBNET_WORDS).filter(|&i| intent.subnets[i].id.is_none())
-            }
-            Ident::Resource(_) => None,
-        }
-        .or_else(|| super::map::subnet(intent, rs, id));
+        let hit = subnet_of(intent, rs, &host, id).or_else(|| super::map::subnet(intent, rs, id));
         match hit {
             Some(i) => {
                 b.subnets.insert(id.clone(), i);
@@ -130,18 +196,7 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         {
             continue;
         }
-        let hit = match acl {
-            Ident::Id(s) => intent
-                .subnets
-                .iter()
-                .find(|x| x.acl == AclRef::Existing(s.clone()))
-                .map(|x| x.acl.clone()),
-            Ident::Input(name) => input_subnet(intent, name, ACL_WORDS)
-                .map(|i| intent.subnets[i].acl.clone())
-                .filter(|a| matches!(a, AclRef::InputOf(_))),
-            Ident::Resource(_) => None,
-        }
-        .or_else(|| super::map::acl(intent, rs, acl));
+        let hit = acl_of(intent, rs, &host, acl).or_else(|| super::map::acl(intent, rs, acl));
         match hit {
             Some(a) => {
                 b.acls.insert(acl.clone(), a);
@@ -194,6 +249,67 @@ impl Binding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A template that names the host's subnets and ACLs by logical ID, with no
+    /// recorded bindings: subnets bind by their literal CIDR, ACLs by the association
+    /// of a bound subnet.
+    #[test]
+    fn host_objects_bind_by_cidr_and_acl_association() {
+        use crate::diagnostic::Source;
+        use crate::verify::read::{self, Artifact};
+        let intent = crate::intent::load(&Source {
+            name: "i.yaml".into(),
+            text: "version: 1
+name: demo
+vpc: {cidr: 10.0.0.0/16}
+endpoint: {client_cidr: 172.31.0.0/22, split_tunnel: true, authentication: certificate}
+subnets:
+  vpn-a: {cidr: 10.0.1.0/24, az: us-east-1a}
+  app: {cidr: 10.0.2.0/24}
+target_networks: [vpn-a]
+targets:
+  - {name: ssh, subnet: app, ports: [ssh]}
+"
+            .into(),
+        })
+        .map(|l| l.intent);
+        let Ok(intent) = intent else {
+            panic!("intent does not load");
+        };
+        let template = "Resources:
+  VpnSubnet: {Type: AWS::EC2::Subnet, Properties: {VpcId: vpc-1, CidrBlock: 10.0.1.0/24}}
+  AppSubnet: {Type: AWS::EC2::Subnet, Properties: {VpcId: vpc-1, CidrBlock: 10.0.2.0/24}}
+  OtherSubnet: {Type: AWS::EC2::Subnet, Properties: {VpcId: vpc-1, CidrBlock: 10.0.9.0/24}}
+  AppAcl: {Type: AWS::EC2::NetworkAcl, Properties: {VpcId: vpc-1}}
+  AppAssoc:
+    Type: AWS::EC2::SubnetNetworkAclAssociation
+    Properties: {SubnetId: !Ref AppSubnet, NetworkAclId: !Ref AppAcl}
+  Assoc:
+    Type: AWS::EC2::ClientVpnTargetNetworkAssociation
+    Properties: {ClientVpnEndpointId: cvpn-endpoint-1, SubnetId: !Ref VpnSubnet}
+  Entry:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref AppAcl
+      RuleNumber: 100
+      Protocol: 6
+      RuleAction: allow
+      CidrBlock: 10.0.1.0/24
+      PortRange: {From: 22, To: 22}
+";
+        let files = [(std::path::PathBuf::from("t.yaml"), template.to_string())].into();
+        let Ok((_, rs)) = read::read(&Artifact::from_files("t", files)) else {
+            panic!("template does not read");
+        };
+        let b = bind(&intent, &rs);
+        let vpn_a = intent.subnets.iter().position(|s| s.name == "vpn-a");
+        assert_eq!(b.subnet(&Ident::Resource("VpnSubnet".into())), vpn_a);
+        assert_eq!(
+            b.acls.get(&Ident::Resource("AppAcl".into())),
+            Some(&AclRef::InputOf("app".into()))
+        );
+        assert!(b.unbound.is_empty(), "{:?}", b.unbound);
+    }
 
     #[test]
     fn input_naming_conventions() {

@@ -7,6 +7,7 @@ pub mod excess;
 pub mod expect;
 pub mod findings;
 pub mod flows;
+pub mod host;
 pub mod map;
 pub mod model;
 pub mod read;
@@ -17,6 +18,8 @@ use model::RuleSet;
 
 /// Every finding for one artifact, in a stable order.
 pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
+    let scoped = host::scope(intent, rs);
+    let rs = scoped.as_ref();
     let bind = bind::bind(intent, rs);
     let scoped;
     let rs = if rs.describes_more {

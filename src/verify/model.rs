@@ -214,6 +214,28 @@ pub struct RuleSet {
     /// The artifact lists every subnet of the VPC (a snapshot), so an intent subnet it lacks
     /// is unmapped; a plan may use subnets it does not manage.
     pub complete_inventory: bool,
+    /// What a host template with merged snippets says around them (docs/snippets.md).
+    pub host: HostFacts,
+}
+
+/// A host template's facts that bind shibori's resources to the intent: the snippets
+/// merged into it (from its `Metadata`), its subnets and their ACLs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HostFacts {
+    pub snippets: Vec<MergedSnippet>,
+    /// `AWS::EC2::Subnet` resources whose CIDR is a literal.
+    pub subnets: Vec<(Ident, Ipv4Net)>,
+    /// `AWS::EC2::SubnetNetworkAclAssociation`: (subnet, ACL).
+    pub acl_associations: Vec<(Ident, Ident)>,
+}
+
+/// One snippet merged into a host template: its intent's name, the resources it owns
+/// (logical IDs as read), and what each of its inputs was bound to.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MergedSnippet {
+    pub intent: String,
+    pub resources: Vec<String>,
+    pub bindings: Vec<(String, Ident)>,
 }
 
 impl RuleSet {
@@ -232,5 +254,10 @@ impl RuleSet {
         self.subnet_facts.extend(other.subnet_facts);
         self.describes_more |= other.describes_more;
         self.complete_inventory |= other.complete_inventory;
+        self.host.snippets.extend(other.host.snippets);
+        self.host.subnets.extend(other.host.subnets);
+        self.host
+            .acl_associations
+            .extend(other.host.acl_associations);
     }
 }

@@ -817,6 +817,7 @@ fn read_template(
         let me = Ident::Resource(format!("{prefix}{id}"));
         aws::cloudformation(rs, &origin, ty, &props, me);
     }
+    host_facts(&doc, &scope, rs);
     let mut outputs = BTreeMap::new();
     if let Some(Json::Object(os)) = doc.get("Outputs") {
         for (name, o) in os {
@@ -842,6 +843,76 @@ fn transform_inside(doc: &Json) -> Option<String> {
         }),
         Json::Array(a) => a.iter().find_map(transform_inside),
         _ => None,
+    }
+}
+
+/// What a host template with merged snippets says around them (docs/snippets.md): the
+/// `Metadata.shibori` records, the subnets with a literal CIDR, the subnets' ACLs.
+fn host_facts(doc: &Json, scope: &Scope, rs: &mut RuleSet) {
+    use crate::verify::model::MergedSnippet;
+    if let Some(Json::Object(records)) = doc.pointer("/Metadata/shibori") {
+        for (intent, r) in records {
+            let resources = r
+                .get("resources")
+                .and_then(Json::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Json::as_str)
+                        .map(|id| format!("{}{id}", scope.prefix))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut bindings = Vec::new();
+            if let Some(Json::Object(bs)) = r.get("bindings") {
+                for (input, b) in bs {
+                    let Some(text) = b.as_str().map(str::trim) else {
+                        continue;
+                    };
+                    // The spelling of `render --snippet --bind`.
+                    let v = if let Some(id) = text.strip_prefix("!Ref ") {
+                        scope.reference(id.trim())
+                    } else if let Some(att) = text.strip_prefix("!GetAtt ") {
+                        match att.trim().split_once('.') {
+                            Some((r, a)) => scope.get_att(r, a),
+                            None => continue,
+                        }
+                    } else {
+                        Val::Str(text.to_string())
+                    };
+                    if let Ok(id) = v.ident() {
+                        bindings.push((input.clone(), id));
+                    }
+                }
+            }
+            rs.host.snippets.push(MergedSnippet {
+                intent: intent.clone(),
+                resources,
+                bindings,
+            });
+        }
+    }
+    let Some(Json::Object(resources)) = doc.get("Resources") else {
+        return;
+    };
+    for (id, r) in resources {
+        let props = || scope.resolve(r.get("Properties").unwrap_or(&Json::Null));
+        match r.get("Type").and_then(Json::as_str) {
+            Some("AWS::EC2::Subnet") => {
+                let cidr = props().get("CidrBlock").and_then(|c| c.text().ok());
+                if let Some(net) = cidr.and_then(|c| c.parse().ok()) {
+                    let me = Ident::Resource(format!("{}{id}", scope.prefix));
+                    rs.host.subnets.push((me, net));
+                }
+            }
+            Some("AWS::EC2::SubnetNetworkAclAssociation") => {
+                let p = props();
+                let ident = |k: &str| p.get(k).and_then(|v| v.ident().ok());
+                if let (Some(subnet), Some(acl)) = (ident("SubnetId"), ident("NetworkAclId")) {
+                    rs.host.acl_associations.push((subnet, acl));
+                }
+            }
+            _ => {}
+        }
     }
 }
 

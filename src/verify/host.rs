@@ -1,0 +1,45 @@
+//! A host template with a merged snippet (docs/snippets.md): verify proves the intent
+//! from shibori's resources and judges the host's own only where they change the
+//! verdict — entries in an ACL the intent manages, rules on the endpoint's or a
+//! destination's security group, rules that admit the endpoint's group — exactly as it
+//! would judge them anywhere. Everything else of the host (its other ACLs, security
+//! groups and their rules) is not the intent's business and is left out.
+
+use super::bind;
+use super::model::{RuleSet, SgPeer};
+use crate::intent::Intent;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+/// The rule set to prove: `rs` itself unless a snippet of this intent was merged into it.
+pub fn scope<'r>(intent: &Intent, rs: &'r RuleSet) -> Cow<'r, RuleSet> {
+    let owned: BTreeSet<&str> = rs
+        .host
+        .snippets
+        .iter()
+        .filter(|s| s.intent == intent.name)
+        .flat_map(|s| s.resources.iter().map(String::as_str))
+        .collect();
+    if owned.is_empty() {
+        return Cow::Borrowed(rs);
+    }
+    let mine = |resource: &str| owned.contains(resource);
+    // Security groups the host declares are its own; shibori's are listed.
+    let mut scoped = rs.clone();
+    scoped.security_groups.retain(|g| mine(&g.origin.resource));
+    let b = bind::bind(intent, &scoped);
+    let managed: BTreeSet<_> = b
+        .endpoint_groups
+        .iter()
+        .chain(b.target_groups.iter().flatten())
+        .collect();
+    scoped
+        .nacl_rules
+        .retain(|r| mine(&r.origin.resource) || b.acls.contains_key(&r.acl));
+    scoped.sg_rules.retain(|r| {
+        mine(&r.origin.resource)
+            || managed.contains(&r.group)
+            || matches!(&r.peer, SgPeer::Group(g) if managed.contains(g))
+    });
+    Cow::Owned(scoped)
+}
