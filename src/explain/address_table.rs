@@ -180,9 +180,16 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
             plan.routes
                 .iter()
                 .filter(|r| {
-                    r.target_network == *tn_name && r.reasons.iter().any(|re| re.target == t.name)
+                    r.target_network.as_ref() == Some(tn_name)
+                        && r.reasons.iter().any(|re| re.target == t.name)
                 })
-                .map(|r| format!("Client VPN route {} via {}", r.cidr, r.target_network)),
+                .map(|r| {
+                    format!(
+                        "Client VPN route {} via {}",
+                        r.cidr,
+                        r.target_network.as_deref().unwrap_or("the transit gateway")
+                    )
+                }),
         );
     }
     hops.push(Hop {
@@ -215,7 +222,7 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
         .security_group_rules
         .iter()
         .filter(|r| {
-            r.security_group == plan.endpoint.security_group
+            Some(&r.security_group) == plan.endpoint.security_group.as_ref()
                 && r.direction == Direction::Egress
                 && serves(&r.reasons, &t.name, &service, None, Role::Request)
         })

@@ -172,7 +172,10 @@ pub fn build(h: &Handout) -> Graph {
                 format!("endpoint ENI in {}", tn.name),
                 format!("{} · {}", tn.cidr, tn.az.as_deref().unwrap_or("?")),
                 "source NAT: targets see this subnet's addresses".into(),
-                format!("endpoint SG {}", h.sg_name(&e.security_group)),
+                format!(
+                    "endpoint SG {}",
+                    h.sg_name(e.security_group.as_deref().unwrap_or_default())
+                ),
             ],
             true,
         );
@@ -240,7 +243,7 @@ pub fn build(h: &Handout) -> Graph {
                         .routes
                         .iter()
                         .filter(|r| r.reasons.iter().any(|re| re.target == x.name))
-                        .map(|r| r.target_network.as_str())
+                        .map(|r| r.target_network.as_deref().unwrap_or("transit gateway"))
                         .collect();
                     let cidr = x.cidrs.first().map(ToString::to_string).unwrap_or_default();
                     g.node(

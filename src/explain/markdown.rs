@@ -39,7 +39,11 @@ fn overview(h: &Handout, out: &mut String) {
             md(&e.authentication),
             e.transport,
             e.vpn_port,
-            code(&h.sg_name(&e.security_group)),
+            e.security_group
+                .as_deref()
+                .map_or("none (transit gateway attachment)".to_string(), |g| code(
+                    &h.sg_name(g)
+                )),
         ),
         format!(
             "**VPC**: {}{}",
@@ -236,7 +240,9 @@ fn quota_table(h: &Handout, out: &mut String) {
     let plan = h.plan;
     let mut routes: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &plan.routes {
-        *routes.entry(r.target_network.as_str()).or_default() += 1;
+        *routes
+            .entry(r.target_network.as_deref().unwrap_or("transit gateway"))
+            .or_default() += 1;
     }
     let mut nacl: BTreeMap<(&str, bool), usize> = BTreeMap::new();
     for n in &plan.nacl_entries {

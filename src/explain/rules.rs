@@ -101,7 +101,7 @@ pub fn render(h: &Handout, out: &mut String) {
             .iter()
             .map(|r| {
                 vec![
-                    code(&r.target_network),
+                    code(r.target_network.as_deref().unwrap_or("(transit gateway)")),
                     code(&r.cidr.to_string()),
                     serves(&r.reasons),
                 ]
@@ -170,7 +170,8 @@ pub fn render(h: &Handout, out: &mut String) {
         &rows,
     );
     let has_outbound = plan.security_group_rules.iter().any(|r| {
-        r.direction == Direction::Egress && r.security_group != plan.endpoint.security_group
+        r.direction == Direction::Egress
+            && Some(&r.security_group) != plan.endpoint.security_group.as_ref()
     });
     if !has_outbound {
         out.push_str("\nDestination groups have no outbound rules: security groups are stateful, replies need none.\n");

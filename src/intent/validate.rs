@@ -1,6 +1,6 @@
 //! SPEC §2.2 and §4.6: every rule checked, every problem reported at once.
 
-use super::file::{Authentication, IntentFile};
+use super::file::{self, Authentication, IntentFile};
 use super::model::*;
 use super::ports::{parse_port, parse_range};
 use super::spans::SpanMap;
@@ -14,6 +14,8 @@ use std::net::Ipv4Addr;
 /// AWS's limits and defaults that validation enforces (SPEC §9).
 pub mod limits {
     pub const MAX_TARGET_NETWORKS: usize = 5;
+    /// Availability Zones of a transit gateway attachment.
+    pub const MAX_TGW_AVAILABILITY_ZONES: usize = 5;
     pub const MIN_TARGET_NETWORK_PREFIX: u8 = 27;
     pub const CLIENT_CIDR_PREFIX: std::ops::RangeInclusive<u8> = 12..=22;
     pub const MAX_DNS_SERVERS: usize = 2;
@@ -193,6 +195,9 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
         }
     }
 
+    let tgw = f.endpoint.attachment == file::Attachment::TransitGateway;
+    let further_vpcs = further_vpcs(f, tgw, &mut vpc_cidrs, cx);
+
     // --- Subnets
     let mut subnets: Vec<Subnet> = Vec::new();
     let mut subnet_index: BTreeMap<&str, usize> = BTreeMap::new();
@@ -236,6 +241,10 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             Some(id) => AclRef::Existing(id.clone()),
             None => AclRef::InputOf(name.clone()),
         };
+        let vpc_id = further_vpcs
+            .iter()
+            .find(|(_, cidrs)| cidrs.iter().any(|v| contains(v, &cidr)))
+            .map(|(id, _)| id.clone());
         subnet_index.insert(name.as_str(), subnets.len());
         subnets.push(Subnet {
             name: name.clone(),
@@ -243,6 +252,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             cidr,
             az: s.az.clone(),
             acl,
+            vpc_id,
         });
     }
     let declared: Vec<&str> = f.subnets.keys().map(String::as_str).collect();
@@ -266,7 +276,15 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
 
     // --- Target networks
     let mut target_networks = Vec::new();
-    if f.target_networks.is_empty() || f.target_networks.len() > limits::MAX_TARGET_NETWORKS {
+    if tgw && !f.target_networks.is_empty() {
+        cx.error(
+            "target_networks",
+            "a transit-gateway-attached endpoint has no target networks",
+        )
+        .help("remove `target_networks`: the endpoint reaches the VPCs through the transit gateway (list its Availability Zones under `endpoint.transit_gateway.availability_zones`)");
+    } else if !tgw
+        && (f.target_networks.is_empty() || f.target_networks.len() > limits::MAX_TARGET_NETWORKS)
+    {
         cx.error(
             "target_networks",
             format!(
@@ -321,6 +339,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
     if let Some(id) = &e.id {
         cx.aws_id("endpoint.id", id, "cvpn-endpoint-");
     }
+    let attachment = attachment(f, cx);
     let client_cidr = cx.cidr("endpoint.client_cidr", &e.client_cidr);
     if let Some(c) = client_cidr {
         if !limits::CLIENT_CIDR_PREFIX.contains(&c.prefix_len()) {
@@ -672,6 +691,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
                 stream: l.stream.clone(),
             }),
             client_connect_handler: e.client_connect_handler.clone(),
+            attachment: attachment?,
         },
         subnets,
         target_networks,
@@ -683,4 +703,125 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             quota: n.quota,
         },
     })
+}
+
+/// `vpcs`: the further VPCs of a transit-gateway-attached endpoint, as (ID, CIDRs). Their
+/// CIDRs join `vpc_cidrs`, since everything the intent calls "in a VPC" lies in one.
+fn further_vpcs(
+    f: &IntentFile,
+    tgw: bool,
+    vpc_cidrs: &mut Vec<Ipv4Net>,
+    cx: &mut Ctx,
+) -> Vec<(String, Vec<Ipv4Net>)> {
+    let mut out = Vec::new();
+    if !tgw && !f.vpcs.is_empty() {
+        cx.error("vpcs", "further VPCs need `endpoint.attachment: transit-gateway`")
+            .help("an endpoint associated with target networks reaches one VPC (and what its route tables lead to): declare destinations in other VPCs as `cidr:` targets, or attach the endpoint to a transit gateway");
+        return out;
+    }
+    for (i, v) in f.vpcs.iter().enumerate() {
+        let p = Index("vpcs", i);
+        let id = match &v.id {
+            Some(id) => {
+                cx.aws_id(Field(p, "id"), id, "vpc-");
+                id.clone()
+            }
+            None => {
+                cx.error(p, "a further VPC needs its `id`").help(
+                    "security groups created for targets in this VPC are created in it by ID",
+                );
+                continue;
+            }
+        };
+        if f.vpc.id.as_deref() == Some(id.as_str())
+            || f.vpcs[..i]
+                .iter()
+                .any(|o| o.id.as_deref() == Some(id.as_str()))
+        {
+            cx.error(Field(p, "id"), format!("VPC `{id}` is declared twice"))
+                .help("declare each VPC once, with all its CIDRs");
+        }
+        let mut cidrs = Vec::new();
+        let texts = std::iter::once((Field(p, "cidr").to_string(), &v.cidr)).chain(
+            v.secondary_cidrs
+                .iter()
+                .enumerate()
+                .map(|(j, c)| (Index(Field(p, "secondary_cidrs"), j).to_string(), c)),
+        );
+        for (path, text) in texts {
+            let Some(c) = cx.cidr(&path, text) else {
+                continue;
+            };
+            if let Some(o) = vpc_cidrs.iter().find(|o| overlaps(o, &c)) {
+                let o = *o;
+                cx.error(&path, format!("`{c}` overlaps VPC CIDR `{o}`"))
+                    .help("VPCs connected through one transit gateway need distinct CIDRs");
+            } else {
+                vpc_cidrs.push(c);
+                cidrs.push(c);
+            }
+        }
+        out.push((id, cidrs));
+    }
+    out
+}
+
+/// `endpoint.attachment` and `endpoint.transit_gateway`, and what a transit gateway
+/// attachment rules out (`docs/semantics.md`, transit gateway attachment).
+fn attachment(f: &IntentFile, cx: &mut Ctx) -> Option<Attachment> {
+    let e = &f.endpoint;
+    match (e.attachment, &e.transit_gateway) {
+        (file::Attachment::Vpc, None) => Some(Attachment::Vpc),
+        (file::Attachment::Vpc, Some(_)) => {
+            cx.error(
+                "endpoint.transit_gateway",
+                "`transit_gateway` needs `endpoint.attachment: transit-gateway`",
+            )
+            .help("AWS does not mix VPC and transit gateway associations: set `attachment: transit-gateway` (and remove `target_networks`), or remove `transit_gateway`");
+            None
+        }
+        (file::Attachment::TransitGateway, None) => {
+            cx.error(
+                "endpoint.attachment",
+                "a transit-gateway attachment needs `endpoint.transit_gateway`",
+            )
+            .help("add `transit_gateway: {id: tgw-…, availability_zones: [...]}` to `endpoint`");
+            None
+        }
+        (file::Attachment::TransitGateway, Some(t)) => {
+            cx.aws_id("endpoint.transit_gateway.id", &t.id, "tgw-");
+            let n = t.availability_zones.len();
+            if n == 0 || n > limits::MAX_TGW_AVAILABILITY_ZONES {
+                cx.error(
+                    "endpoint.transit_gateway.availability_zones",
+                    format!(
+                        "{n} Availability Zones given; a transit gateway attachment has 1 to 5"
+                    ),
+                )
+                .help("list the Availability Zones the endpoint serves clients from, at most 5");
+            }
+            let mut seen = BTreeSet::new();
+            for (i, az) in t.availability_zones.iter().enumerate() {
+                let path = Index("endpoint.transit_gateway.availability_zones", i);
+                if az.trim().is_empty() {
+                    cx.error(path, "empty Availability Zone name");
+                } else if !seen.insert(az.as_str()) {
+                    cx.error(path, format!("`{az}` is listed twice"))
+                        .help("list each Availability Zone once");
+                }
+            }
+            // What an attachment without ENIs or security groups cannot have.
+            if cx.spans.has("endpoint.egress") {
+                cx.error(
+                    "endpoint.egress",
+                    "a transit-gateway-attached endpoint has no security group, so no egress rules",
+                )
+                .help("remove `egress`: destinations admit the client CIDR in their own security groups");
+            }
+            Some(Attachment::TransitGateway(TransitGateway {
+                id: t.id.clone(),
+                availability_zones: t.availability_zones.clone(),
+            }))
+        }
+    }
 }
