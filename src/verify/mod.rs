@@ -9,6 +9,7 @@ pub mod findings;
 pub mod flows;
 pub mod model;
 pub mod read;
+pub mod tgw;
 
 use crate::intent::Intent;
 use findings::{Finding, Kind};
@@ -44,6 +45,12 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
             );
         }
     }
+    let attached_to_tgw = intent.endpoint.transit_gateway().is_some();
+    if attached_to_tgw {
+        out.extend(tgw::check(intent, rs, &bind));
+        sort(&mut out);
+        return out;
+    }
     if bind.endpoint_groups.is_empty() {
         out.push(Finding::new(
             Kind::Unresolved,
@@ -53,12 +60,16 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     let ix = flows::Index::new(intent, rs, &bind);
     out.extend(flows::check(&ix));
     out.extend(excess::check(intent, rs, &bind, &ix));
+    sort(&mut out);
+    out
+}
+
+fn sort(out: &mut Vec<Finding>) {
     out.sort_by(|a, b| {
         (a.kind, &a.target, &a.who, &a.service, &a.message)
             .cmp(&(b.kind, &b.target, &b.who, &b.service, &b.message))
     });
     out.dedup();
-    out
 }
 
 #[cfg(test)]
