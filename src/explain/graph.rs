@@ -160,6 +160,20 @@ pub fn build(h: &Handout) -> Graph {
         false,
     );
 
+    if e.transit_gateway.is_some() {
+        // The box holds every VPC behind the transit gateway.
+        g.vpc_label = format!(
+            "VPCs {}",
+            plan.vpc
+                .cidrs
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        transit_gateway_paths(h, &mut g);
+        return g;
+    }
     for (i, tn_name) in plan.target_networks.iter().enumerate() {
         let Some(tn) = h.subnet(tn_name) else {
             continue;
@@ -278,6 +292,86 @@ pub fn build(h: &Handout) -> Graph {
         }
     }
     g
+}
+
+/// A transit gateway attachment: from the endpoint through the transit gateway straight
+/// to the destination subnets' ACLs and security groups (no ENI, no source NAT).
+fn transit_gateway_paths(h: &Handout, g: &mut Graph) {
+    let plan = h.plan;
+    let Some(t) = &plan.endpoint.transit_gateway else {
+        return;
+    };
+    let routes: Vec<String> = plan.routes.iter().map(|r| r.cidr.to_string()).collect();
+    g.node(
+        "tgw".into(),
+        Shape::Route,
+        vec![
+            format!("transit gateway {}", t.id),
+            format!("in {}", t.availability_zones.join(", ")),
+            "no source NAT: targets see client addresses".into(),
+        ],
+        false,
+    );
+    g.edge(
+        "cvpn",
+        "tgw",
+        &[format!("Client VPN routes {}", routes.join(", "))],
+        false,
+    );
+    for (j, x) in plan.targets.iter().enumerate() {
+        let ports = x.services.clone();
+        let target = format!("t{j}");
+        g.node(
+            target.clone(),
+            Shape::Target,
+            target_lines(h, j),
+            x.subnet.is_some(),
+        );
+        let (Some(s), Some(sg_key)) = (&x.subnet, &x.security_group) else {
+            // Outside the VPCs: the transit gateway's route tables carry it on.
+            g.edge("tgw", &target, &ports, false);
+            continue;
+        };
+        let Some(dest) = h.subnet(s) else {
+            continue;
+        };
+        let sg = format!("sg{}", sg_index(h, sg_key));
+        let mut lines = sg_lines(h, sg_key);
+        if let Some(l) = lines.get_mut(1) {
+            *l = format!(
+                "inbound: from the client CIDR {}",
+                plan.endpoint.client_cidr
+            );
+        }
+        g.node(sg.clone(), Shape::SecurityGroup, lines, true);
+        let nacl_in = format!("acl{}in", acl_index(h, &dest.network_acl));
+        g.node(
+            nacl_in.clone(),
+            Shape::Nacl,
+            nacl_lines(h, &dest.network_acl, false),
+            true,
+        );
+        g.edge("tgw", &nacl_in, &ports, false);
+        g.edge(&nacl_in, &sg, &ports, false);
+        g.edge(&sg, &target, &ports, false);
+        let replies: Vec<String> = plan
+            .nacl_entries
+            .iter()
+            .filter(|n| {
+                n.egress
+                    && n.reasons
+                        .iter()
+                        .any(|r| r.role == Role::Reply && r.target == x.name)
+            })
+            .map(|n| match (n.ports, n.icmp_type) {
+                (Some(p), _) => format!("reply {}/{}", n.protocol, p),
+                (None, Some(0)) => "reply icmp echo reply".to_string(),
+                (None, Some(t)) => format!("reply icmp type {t}"),
+                (None, None) => format!("reply {}", n.protocol),
+            })
+            .collect();
+        g.edge(&nacl_in, "tgw", &replies, true);
+    }
 }
 
 fn target_lines(h: &Handout, j: usize) -> Vec<String> {

@@ -112,6 +112,25 @@ fn overview(h: &Handout, out: &mut String) {
         out.push_str(&format!("- {i}\n"));
     }
 
+    if let Some(t) = &e.transit_gateway {
+        out.push_str(&format!(
+            "\nAttached to transit gateway {} in {}: no target networks, no ENIs in the VPCs, no endpoint security group, and no source NAT: the destinations see the clients' own addresses from {}.\n",
+            code(&t.id),
+            t.availability_zones
+                .iter()
+                .map(|z| code(z))
+                .collect::<Vec<_>>()
+                .join(", "),
+            code(&e.client_cidr.to_string())
+        ));
+    } else {
+        target_networks(h, out);
+    }
+    targets(h, out);
+}
+
+fn target_networks(h: &Handout, out: &mut String) {
+    let plan = h.plan;
     out.push_str(
         "\nTarget networks (the endpoint's ENIs live here, one per Availability Zone):\n\n",
     );
@@ -129,7 +148,10 @@ fn overview(h: &Handout, out: &mut String) {
         })
         .collect();
     table(out, &["subnet", "CIDR", "AZ", "network ACL"], &rows);
+}
 
+fn targets(h: &Handout, out: &mut String) {
+    let plan = h.plan;
     out.push_str("\nTargets:\n\n");
     let rows: Vec<Vec<String>> = plan
         .targets
@@ -186,6 +208,10 @@ fn diagram(h: &Handout, out: &mut String) {
     out.push_str("\n## The path\n\n```mermaid\n");
     out.push_str(&mermaid::render(&graph::build(h)));
     out.push_str("```\n\n");
+    if h.plan.endpoint.transit_gateway.is_some() {
+        out.push_str("Solid arrows carry requests, labelled with the ports allowed; dashed arrows are the replies that the stateless network ACLs must let back. Through the transit gateway the clients keep their addresses (no source NAT), so the destination subnets' network ACLs and the destination security groups admit the client CIDR itself; they still cannot tell users apart (any client may hold any address of the pool): separating user groups happens at authorization alone.\n");
+        return;
+    }
     out.push_str("Solid arrows carry requests, labelled with the ports allowed; dashed arrows are the replies that the stateless network ACLs must let back. Because the endpoint translates every client address to its ENI's address (source NAT), security groups and network ACLs only ever see the target networks' addresses, never a user: separating user groups happens at authorization alone.\n");
 }
 

@@ -42,6 +42,7 @@ resource "aws_ec2_client_vpn_endpoint" "this" {
   split_tunnel           = true
   transport_protocol     = "udp"
   vpn_port               = 443
+
   transit_gateway_configuration {
     transit_gateway_id = "tgw-0123456789abcdef0"
     availability_zones = ["ap-northeast-1a", "ap-northeast-1c"]
