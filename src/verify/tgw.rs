@@ -154,16 +154,21 @@ impl<'a> Index<'a> {
 }
 
 /// One in-VPC target's layers for one client piece and protocol.
-struct Layers {
-    req_in: PortSet,
+struct Layers<'a> {
+    req_in: nacl::Outcome<'a, NaclRule>,
     dest: PortSet,
-    /// The reply gets out for every reply port of the packet class.
-    rep_out: PortSet,
+    rep_out: nacl::Outcome<'a, NaclRule>,
 }
 
-fn layers(ix: &Index, acl: &AclRef, group: Option<&Ident>, s: &Ipv4Net, proto: Proto) -> Layers {
-    let req_in = nacl::evaluate(ix.acl(acl, false), s, proto).allowed;
-    let rep_out = nacl::evaluate(ix.acl(acl, true), s, proto).allowed;
+fn layers<'a>(
+    ix: &Index<'a>,
+    acl: &AclRef,
+    group: Option<&Ident>,
+    s: &Ipv4Net,
+    proto: Proto,
+) -> Layers<'a> {
+    let req_in = nacl::evaluate(ix.acl(acl, false), s, proto);
+    let rep_out = nacl::evaluate(ix.acl(acl, true), s, proto);
     let no_groups: [Ident; 0] = [];
     let dest = group
         .and_then(|g| ix.sg_in.get(g))
@@ -390,13 +395,10 @@ fn first_block(
     reply: Span,
 ) -> Option<(Layer, String)> {
     let l = layers(ix, acl, group, s, proto);
-    if !covers(&l.req_in, request) {
+    if !covers(&l.req_in.allowed, request) {
         return Some((
             Layer::NaclRequestIn,
-            format!(
-                "the network ACL of {d} lets in only `{}` of {proto} {request} from {s}",
-                describe(&l.req_in)
-            ),
+            nacl_why(&l.req_in, request, acl, &format!("ingress from {s} to {d}")),
         ));
     }
     if !covers(&l.dest, request) {
@@ -411,16 +413,35 @@ fn first_block(
             },
         ));
     }
-    if !covers(&l.rep_out, reply) {
+    if !covers(&l.rep_out.allowed, reply) {
         return Some((
             Layer::NaclReplyOut,
-            format!(
-                "the network ACL of {d} lets out only `{}` of the {proto} replies {reply} to {s}",
-                describe(&l.rep_out)
-            ),
+            nacl_why(&l.rep_out, reply, acl, &format!("egress (reply) to {s}")),
         ));
     }
     None
+}
+
+/// Why a NACL layer does not cover `span`: the deciding rule of its first uncovered port.
+fn nacl_why(o: &nacl::Outcome<NaclRule>, span: Span, acl: &AclRef, dir: &str) -> String {
+    let missing = set(span).difference(&o.allowed);
+    let port = missing.ranges().first().map_or(span.from, |r| r.from);
+    let name = match acl {
+        AclRef::Existing(id) => id.clone(),
+        AclRef::InputOf(s) => format!("the network ACL of `{s}` (input)"),
+    };
+    match o.decider(port) {
+        Some(r) => format!(
+            "{name} {dir} rule {} denies {} ({})",
+            r.number,
+            describe(&missing),
+            r.origin
+        ),
+        None => format!(
+            "no rule of {name} {dir} allows {} (default deny)",
+            describe(&missing)
+        ),
+    }
 }
 
 /// Request "ports" of `proto` that pass every in-VPC layer for some client piece.
@@ -443,10 +464,10 @@ fn through(
     let mut out = PortSet::new();
     for s in sps {
         let l = layers(ix, acl, group, s, proto);
-        if inter(&l.rep_out, &set(reply)).is_empty() {
+        if inter(&l.rep_out.allowed, &set(reply)).is_empty() {
             continue;
         }
-        out = out.union(&inter(&l.req_in, &l.dest));
+        out = out.union(&inter(&l.req_in.allowed, &l.dest));
     }
     out
 }
@@ -572,12 +593,13 @@ fn nacl_excess(ix: &Index, rs: &RuleSet, out: &mut Vec<Finding>) {
         }
     }
     for r in &rs.nacl_rules {
-        if r.action != Action::Allow {
-            continue; // a deny that blocks an intended flow is a missing flow
-        }
         let Some(acl) = ix.bind.acls.get(&r.acl) else {
             continue;
         };
+        if r.action != Action::Allow {
+            deny_excess(r, needs.get(&(acl, r.egress)), client, out);
+            continue;
+        }
         let layer = if r.egress {
             Layer::NaclReplyOut
         } else {
@@ -625,7 +647,7 @@ fn nacl_excess(ix: &Index, rs: &RuleSet, out: &mut Vec<Finding>) {
                 Finding::new(
                     Kind::Excess,
                     format!(
-                        "network ACL {} {} rule {}: {why}",
+                        "network ACL {} {} rule {} allows more than the intended flows need: {why}",
                         r.acl,
                         r.direction(),
                         r.number
@@ -635,6 +657,55 @@ fn nacl_excess(ix: &Index, rs: &RuleSet, out: &mut Vec<Finding>) {
                 .rule(r.origin.to_string()),
             );
         }
+    }
+}
+
+/// A deny that covers part of a needed rectangle (the client CIDR × needed ports) changes
+/// the outcome of an intended flow, whatever its number.
+fn deny_excess(
+    r: &NaclRule,
+    need: Option<&Vec<(Proto, Span)>>,
+    client: Ipv4Net,
+    out: &mut Vec<Finding>,
+) {
+    let Some(need) = need else {
+        return;
+    };
+    if !crate::net::overlaps(&r.cidr, &client) {
+        return;
+    }
+    let hit = need.iter().any(|(proto, s)| {
+        let same = *proto == r.protocol || r.protocol == Proto::All || *proto == Proto::All;
+        let span = if r.protocol == Proto::All {
+            universe(*proto)
+        } else {
+            r.span
+        };
+        same && !set(span)
+            .difference(&set(span).difference(&set(*s)))
+            .is_empty()
+    });
+    if hit {
+        out.push(
+            Finding::new(
+                Kind::Excess,
+                format!(
+                    "network ACL {} {} rule {} denies {} {} for {}, which intended flows need: it changes the outcome of a needed flow",
+                    r.acl,
+                    r.direction(),
+                    r.number,
+                    r.protocol,
+                    describe(&set(r.span)),
+                    r.cidr
+                ),
+            )
+            .layer(if r.egress {
+                Layer::NaclReplyOut
+            } else {
+                Layer::NaclRequestIn
+            })
+            .rule(r.origin.to_string()),
+        );
     }
 }
 
