@@ -47,7 +47,7 @@ pub struct Endpoint {
     pub attachment: Attachment,
 }
 
-/// Where the endpoint attaches (`docs/semantics.md`, transit gateway attachment).
+/// Where the endpoint attaches (`docs/transit-gateway.md`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attachment {
     /// Target network associations: ENIs in the target networks, source NAT.

@@ -767,7 +767,7 @@ fn further_vpcs(
 }
 
 /// `endpoint.attachment` and `endpoint.transit_gateway`, and what a transit gateway
-/// attachment rules out (`docs/semantics.md`, transit gateway attachment).
+/// attachment rules out (`docs/transit-gateway.md`).
 fn attachment(f: &IntentFile, cx: &mut Ctx) -> Option<Attachment> {
     let e = &f.endpoint;
     match (e.attachment, &e.transit_gateway) {

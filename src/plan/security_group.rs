@@ -313,7 +313,7 @@ fn destination_group(intent: &Intent, t: &Target) -> SecurityGroup {
 
 /// A transit gateway attachment has no endpoint security group and does not NAT: the
 /// destination groups admit the client CIDR itself, on the targets' ports
-/// (`docs/semantics.md`, transit gateway attachment).
+/// (`docs/transit-gateway.md`).
 fn transit_gateway_plan(
     intent: &Intent,
     names: &Names,

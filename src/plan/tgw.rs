@@ -1,4 +1,4 @@
-//! The transit gateway attachment (`docs/semantics.md`, transit gateway attachment): an
+//! The transit gateway attachment (`docs/transit-gateway.md`): an
 //! endpoint with no target networks, no ENIs in the VPCs and no security group, whose
 //! clients keep their own addresses (no source NAT). What changes against the VPC model:
 //! - NACL rows only at the destination subnets: ingress from the client CIDR on the
@@ -244,7 +244,7 @@ pub fn requirements(intent: &Intent, out: &mut Vec<Requirement>) {
     push(
         K::TransitGatewayAttachment,
         format!(
-            "the owner of transit gateway {} must accept the endpoint's Client VPN attachment (it stays `pending-acceptance` until then) unless the gateway accepts shared attachments automatically",
+            "transit gateway {} needs an assigned CIDR block before the attachment can be created, and its owner must accept the endpoint's Client VPN attachment (it stays `pending-acceptance` until then) unless the gateway accepts shared attachments automatically",
             tgw.id
         ),
     );

@@ -80,7 +80,7 @@ pub fn module(plan: &Plan) -> Module<'_> {
 /// 2026-08-09, `internal/service/ec2/vpnclient_route.go`); it comes after
 /// `transit_gateway_configuration` on `aws_ec2_client_vpn_endpoint` (pull request 47635,
 /// merged 2026-05-04, `internal/service/ec2/vpnclient_endpoint.go`). The number is the
-/// first weekly release after that merge; see `docs/semantics.md`.
+/// first weekly release after that merge; see `docs/transit-gateway.md`.
 pub const TRANSIT_GATEWAY_PROVIDER: &str = ">= 6.59";
 
 /// The oldest hashicorp/aws release that knows every argument the module uses:
