@@ -128,6 +128,7 @@ targets:
         RuleSet {
             endpoint_groups: vec![ep.clone()],
             creates_endpoint: true,
+            transit_gateways: vec![],
             security_groups: vec![
                 SgDecl {
                     origin: o("Ep"),
