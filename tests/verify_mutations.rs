@@ -123,17 +123,24 @@ fn is_reply(p: &Value) -> bool {
     p["PortRange"]["From"] == json!(1024) || p["Icmp"]["Type"] == json!(0)
 }
 
+/// A carve-out deny: the allow-shaped mutations leave these alone.
+fn is_deny(p: &Value) -> bool {
+    p["RuleAction"] == json!("deny")
+}
+
 fn cfn_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>) -> bool {
     let mut c = Cfn::load(files);
     const NACL: &str = "AWS::EC2::NetworkAclEntry";
     let applied = match m {
         "delete-nacl-reply" => c
-            .find(NACL, is_reply)
+            .find(NACL, |p| is_reply(p) && !is_deny(p))
             .map(|id| c.resources().remove(&id))
             .is_some(),
         "widen-nacl-ports" => c
             .find(NACL, |p| {
-                !is_reply(p) && p["PortRange"]["To"].as_i64().is_some_and(|t| t < 65535)
+                !is_reply(p)
+                    && !is_deny(p)
+                    && p["PortRange"]["To"].as_i64().is_some_and(|t| t < 65535)
             })
             .map(|id| {
                 let p = c.props(&id);
@@ -142,14 +149,14 @@ fn cfn_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>) -> bool {
             })
             .is_some(),
         "widen-nacl-cidr" => c
-            .find(NACL, |p| p["CidrBlock"] != "0.0.0.0/0")
+            .find(NACL, |p| p["CidrBlock"] != "0.0.0.0/0" && !is_deny(p))
             .map(|id| {
                 let p = c.props(&id);
                 p["CidrBlock"] = json!(supernet8(p["CidrBlock"].as_str().unwrap()));
             })
             .is_some(),
         "deny-in-front" => c
-            .find(NACL, |p| !is_reply(p))
+            .find(NACL, |p| !is_reply(p) && !is_deny(p))
             .map(|id| {
                 let mut r = c.resources()[&id].clone();
                 r["Properties"]["RuleNumber"] = json!(1);
@@ -209,6 +216,22 @@ fn cfn_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>) -> bool {
             })
             .map(|id| {
                 c.props(&id)["CidrIp"] = json!("0.0.0.0/0");
+            })
+            .is_some(),
+        "delete-carve-out-deny" => c
+            .find(NACL, is_deny)
+            .map(|id| c.resources().remove(&id))
+            .is_some(),
+        "auth-add-all-users" => c
+            .find("AWS::EC2::ClientVpnAuthorizationRule", |p| {
+                p.get("AccessGroupId").is_some()
+            })
+            .map(|id| {
+                let mut r = c.resources()[&id].clone();
+                let p = r["Properties"].as_object_mut().unwrap();
+                p.remove("AccessGroupId");
+                p.insert("AuthorizeAllGroups".into(), json!(true));
+                c.resources().insert("MutationAllUsers".into(), r);
             })
             .is_some(),
         _ => unreachable!("{m}"),
@@ -391,20 +414,53 @@ fn tf_is_reply(e: &Entry) -> bool {
     e.attrs.get("from_port") == Some(&json!(1024)) || e.attrs.get("icmp_type") == Some(&json!(0))
 }
 
+fn tf_is_deny(e: &Entry) -> bool {
+    e.attrs.get("rule_action") == Some(&json!("deny"))
+}
+
+/// Adds an entry next to an existing one of the same map.
+fn tf_insert(
+    files: &mut BTreeMap<PathBuf, String>,
+    map: &str,
+    after: &str,
+    new: &Entry,
+    json_syntax: bool,
+) {
+    if json_syntax {
+        tf_set(files, map, &new.key, Some(new), true);
+        return;
+    }
+    let (p, _, b, _) = hcl_entries(files, map)
+        .into_iter()
+        .find(|e| e.3.key == after)
+        .unwrap();
+    let text = files[&p].clone();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = lines[..=b].iter().map(|s| s.to_string()).collect();
+    out.push(format!("    \"{}\" = {{", new.key));
+    for (k, v) in &new.attrs {
+        out.push(format!("      {k} = {}", hcl_literal(v)));
+    }
+    out.push("    }".into());
+    out.extend(lines[b + 1..].iter().map(|s| s.to_string()));
+    files.insert(p, out.join("\n") + "\n");
+}
+
 fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
     let nacl = tf_entries(files, "network_acl_rules", js);
     match m {
-        "delete-nacl-reply" => match nacl.iter().find(|e| tf_is_reply(e)) {
+        "delete-nacl-reply" => match nacl.iter().find(|e| tf_is_reply(e) && !tf_is_deny(e)) {
             Some(e) => {
                 tf_set(files, "network_acl_rules", &e.key, None, js);
                 true
             }
             None => false,
         },
-        "widen-nacl-ports" => match nacl
-            .into_iter()
-            .find(|e| !tf_is_reply(e) && e.attrs["to_port"].as_i64().is_some_and(|t| t < 65535))
-        {
+        "widen-nacl-ports" => match nacl.into_iter().find(|e| {
+            !tf_is_reply(e)
+                && !tf_is_deny(e)
+                && e.attrs["to_port"].as_i64().is_some_and(|t| t < 65535)
+        }) {
             Some(mut e) => {
                 let to = e.attrs["to_port"].as_i64().unwrap();
                 e.attrs.insert("to_port".into(), json!(to + 1));
@@ -415,7 +471,7 @@ fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
         },
         "widen-nacl-cidr" => match nacl
             .into_iter()
-            .find(|e| e.attrs["cidr_block"] != "0.0.0.0/0")
+            .find(|e| e.attrs["cidr_block"] != "0.0.0.0/0" && !tf_is_deny(e))
         {
             Some(mut e) => {
                 let c = supernet8(e.attrs["cidr_block"].as_str().unwrap());
@@ -425,7 +481,7 @@ fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
             }
             None => false,
         },
-        "deny-in-front" => match nacl.into_iter().find(|e| !tf_is_reply(e)) {
+        "deny-in-front" => match nacl.into_iter().find(|e| !tf_is_reply(e) && !tf_is_deny(e)) {
             Some(e) => {
                 let a = &e.attrs;
                 tf_add(
@@ -550,6 +606,33 @@ fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
                 None => false,
             }
         }
+        "delete-carve-out-deny" => match nacl.iter().find(|e| tf_is_deny(e)) {
+            Some(e) => {
+                tf_set(files, "network_acl_rules", &e.key, None, js);
+                true
+            }
+            None => false,
+        },
+        "auth-add-all-users" => {
+            let rules = tf_entries(files, "authorization_rules", js);
+            match rules
+                .into_iter()
+                .find(|e| e.attrs["access_group_id"].is_string())
+            {
+                Some(e) => {
+                    let mut attrs = e.attrs.clone();
+                    attrs.insert("access_group_id".into(), Value::Null);
+                    attrs.insert("authorize_all_groups".into(), json!(true));
+                    let new = Entry {
+                        key: format!("{}.mutation", e.key),
+                        attrs,
+                    };
+                    tf_insert(files, "authorization_rules", &e.key, &new, js);
+                    true
+                }
+                None => false,
+            }
+        }
         _ => unreachable!("{m}"),
     }
 }
@@ -618,6 +701,19 @@ const MUTATIONS: &[(&str, &[&str])] = &[
     (
         "auth-remove",
         &["missing:", "blocked by authorization rules"],
+    ),
+    (
+        "delete-carve-out-deny",
+        &["surplus:", "can reach target", "tcp/443"],
+    ),
+    (
+        "auth-add-all-users",
+        &[
+            "surplus:",
+            "all users can reach target",
+            "excess:",
+            "needed by no target",
+        ],
     ),
 ];
 

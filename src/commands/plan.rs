@@ -235,6 +235,18 @@ pub fn tables(plan: &Plan) -> String {
         })
         .collect();
     table(&mut out, &["CIDR", "GROUP", "WHY"], &rows);
+    // Outside targets that yield ranges to the VPC or narrower targets: printed only when
+    // there are any, so plans without carve-outs read as before.
+    for t in &plan.targets {
+        if let Some(except) = t.carve_outs(&plan.vpc.cidrs) {
+            let _ = writeln!(
+                out,
+                "  ({}: {} except {except}: longest-prefix match gives those to their own rules)",
+                t.name,
+                cidrs(&t.cidrs)
+            );
+        }
+    }
 
     let _ = writeln!(out, "\nroutes ({})", plan.routes.len());
     let rows: Vec<Vec<String>> = plan

@@ -56,12 +56,15 @@ fn host(net: &Ipv4Net, offset: u32) -> Ipv4Addr {
 
 fn server_address(t: &TargetPlan) -> Option<Ipv4Addr> {
     let net = t.cidrs.first()?;
+    // An outside target's sample address lies in what it owns, not in a range it
+    // yields to the VPC or a narrower target.
+    let owned = t.owned();
     Some(if t.subnet.is_some() {
         host(net, AWS_RESERVED)
-    } else if net.prefix_len() <= 8 && net.contains(&DOCUMENTATION_HOST) {
+    } else if net.prefix_len() <= 8 && owned.iter().any(|n| n.contains(&DOCUMENTATION_HOST)) {
         DOCUMENTATION_HOST
     } else {
-        host(net, 1)
+        host(owned.first().unwrap_or(net), 1)
     })
 }
 

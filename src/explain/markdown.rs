@@ -166,9 +166,13 @@ fn targets(h: &Handout, out: &mut String) {
                         .map(|c| code(&c.to_string()))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    match &t.subnet {
-                        Some(s) => format!("in {}", code(s)),
-                        None => "outside the VPC".to_string(),
+                    match (&t.subnet, t.carve_outs(&plan.vpc.cidrs)) {
+                        (Some(s), _) => format!("in {}", code(s)),
+                        (None, None) => "outside the VPC".to_string(),
+                        (None, Some(except)) => format!(
+                            "outside the VPC, except {} (longest-prefix match gives those to their own rules)",
+                            md(&except)
+                        ),
                     }
                 ),
                 t.services

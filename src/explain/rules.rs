@@ -32,6 +32,9 @@ fn serves(reasons: &[Reason]) -> String {
 fn half(n: &NaclEntry) -> (&'static str, &'static str) {
     let why = match (n.half(), n.egress) {
         (Half::Both, _) => "both halves share this entry",
+        (Half::CarveOut, _) => {
+            "closes a wider outside row's ports inside a narrower target's range, ahead of the allow it cuts"
+        }
         (Half::Reply, true) => "reply leaves the destination subnet",
         (Half::Reply, false) => "reply enters the ENI's subnet",
         (Half::Request, true) => "request leaves the ENI's subnet",

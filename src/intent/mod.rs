@@ -1,5 +1,6 @@
 //! The intent file: parse (YAML/JSON with positions), the typed model, validation.
 
+pub mod destinations;
 pub mod file;
 pub mod model;
 pub mod parse;

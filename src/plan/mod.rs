@@ -13,6 +13,7 @@ pub mod text;
 pub mod tgw;
 pub mod vpn;
 
+pub use crate::aws::Action;
 use crate::diagnostic::Diagnostic;
 use crate::intent::{AclRef, Destination, Intent, Protocol};
 use crate::net::PortRange;
@@ -117,6 +118,8 @@ pub enum Role {
     LpmClosure,
     /// Client VPN route to a destination outside the VPC.
     Route,
+    /// NACL deny that keeps a wider outside row out of a narrower target's range.
+    CarveOut,
 }
 
 /// Why a rule exists: the intent items it serves.
@@ -201,6 +204,9 @@ pub struct NaclEntry {
     pub logical_id: String,
     pub network_acl: String,
     pub egress: bool,
+    /// `deny` for carve-out denies; absent (allow) otherwise, as in earlier plans.
+    #[serde(skip_serializing_if = "is_allow")]
+    pub action: Action,
     pub rule_number: u32,
     pub protocol: Protocol,
     pub cidr: Ipv4Net,
@@ -213,6 +219,10 @@ pub struct NaclEntry {
     pub reasons: Vec<Reason>,
 }
 
+fn is_allow(a: &Action) -> bool {
+    *a == Action::Allow
+}
+
 /// Which half of the stateless request/reply pair a NACL entry carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Half {
@@ -220,6 +230,8 @@ pub enum Half {
     Reply,
     /// One entry serves both (e.g. an `all` rule whose request and reply rows coincide).
     Both,
+    /// A carve-out deny: keeps a wider outside row out of a narrower target's range.
+    CarveOut,
 }
 
 impl Half {
@@ -228,12 +240,16 @@ impl Half {
             Half::Request => "request",
             Half::Reply => "reply",
             Half::Both => "request + reply",
+            Half::CarveOut => "carve-out deny",
         }
     }
 }
 
 impl NaclEntry {
     pub fn half(&self) -> Half {
+        if self.action == Action::Deny {
+            return Half::CarveOut;
+        }
         let request = self.reasons.iter().any(|r| r.role == Role::Request);
         let reply = self.reasons.iter().any(|r| r.role == Role::Reply);
         match (request, reply) {
@@ -280,13 +296,58 @@ pub struct TargetPlan {
     pub name: String,
     /// Subnet name for in-VPC targets.
     pub subnet: Option<String>,
+    /// The destination as written: the subnet CIDR or hosts, or the outside CIDR.
     pub cidrs: Vec<Ipv4Net>,
+    /// Outside targets that yield to the VPC or narrower targets: the addresses they
+    /// own (`cidrs` minus `except`). Absent when the target owns `cidrs` whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<Vec<Ipv4Net>>,
+    /// The CIDRs an outside target yields (VPC CIDRs, narrower outside targets).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<Ipv4Net>,
+    /// The targets whose destinations lie inside an outside target's CIDR.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub yields_to: Vec<String>,
     pub services: Vec<String>,
     pub groups: Vec<String>,
     /// Key of the security group its instances must carry (in-VPC targets).
     pub security_group: Option<String>,
     /// Unique alphanumeric name (CloudFormation outputs about this target).
     pub logical_id: String,
+}
+
+impl TargetPlan {
+    /// The addresses the target owns: `effective` when it yields some, else `cidrs`.
+    pub fn owned(&self) -> &[Ipv4Net] {
+        self.effective.as_deref().unwrap_or(&self.cidrs)
+    }
+
+    /// What an outside target yields, in words: `the VPC (10.0.0.0/16) and app-ssh, pg`
+    /// (at most six names). `None` when it yields nothing.
+    pub fn carve_outs(&self, vpc: &[Ipv4Net]) -> Option<String> {
+        if self.except.is_empty() && self.yields_to.is_empty() {
+            return None;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        let vpc_cidrs: Vec<String> = self
+            .except
+            .iter()
+            .filter(|c| vpc.contains(c))
+            .map(ToString::to_string)
+            .collect();
+        if !vpc_cidrs.is_empty() {
+            parts.push(format!("the VPC ({})", vpc_cidrs.join(", ")));
+        }
+        if !self.yields_to.is_empty() {
+            const SHOWN: usize = 6;
+            let mut names = self.yields_to[..self.yields_to.len().min(SHOWN)].join(", ");
+            if self.yields_to.len() > SHOWN {
+                names.push_str(&format!(" and {} more", self.yields_to.len() - SHOWN));
+            }
+            parts.push(names);
+        }
+        Some(parts.join(" and "))
+    }
 }
 
 /// An ID that becomes a Terraform variable (`name`) / CloudFormation parameter
@@ -446,7 +507,7 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
             ids::name_authorization_rules(&mut rules);
             let mut targets = targets(intent);
             ids::name_targets(&mut targets);
-            let surplus = surplus::analyse(&rules, &targets);
+            let surplus = surplus::analyse(&rules, &targets, &intent.vpc.cidrs);
             (nacls, rules, targets, warnings, surplus)
         },
         || {
@@ -565,13 +626,22 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
 
 /// What the plan says about each target (its logical ID is given by `ids`).
 fn targets(intent: &Intent) -> Vec<TargetPlan> {
+    let effective = intent.effective_destinations();
     intent
         .targets
         .iter()
-        .map(|t| TargetPlan {
+        .zip(effective)
+        .map(|(t, e)| TargetPlan {
             name: t.name.clone(),
             subnet: t.subnet().map(|i| intent.subnets[i].name.clone()),
             cidrs: t.cidrs(),
+            effective: (!e.except.is_empty()).then_some(e.nets),
+            except: e.except,
+            yields_to: e
+                .yields_to
+                .iter()
+                .map(|&i| intent.targets[i].name.clone())
+                .collect(),
             services: t
                 .services
                 .iter()

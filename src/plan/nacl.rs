@@ -1,4 +1,6 @@
-//! SPEC §4.3: paired, stateless NACL entries at subnet-CIDR granularity.
+//! Paired, stateless NACL entries at subnet-CIDR granularity, and the carve-out denies
+//! that keep an outside target's rows out of the narrower targets inside it (see
+//! docs/semantics.md, "Network ACL entries").
 //!
 //! Each needed (peer CIDR × port range) rectangle comes from one row of the four-row
 //! table. Per ACL, direction and protocol they are merged exactly: the port axis is
@@ -7,11 +9,12 @@
 //! the union of the needs, never more.
 
 use super::{acl_key, Name, Names, Reason, Role};
+use crate::aws::Action;
 use crate::diagnostic::Diagnostic;
 use crate::fast_hash::FastMap;
 use crate::intent::validate::limits::NACL_MAX_RULE_NUMBER;
 use crate::intent::{Destination, Intent, Protocol};
-use crate::net::{aggregate, contains, PortRange};
+use crate::net::{aggregate, contains, PortRange, PortSet};
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 
@@ -86,7 +89,7 @@ fn needs(intent: &Intent) -> (Vec<Name>, Vec<Rect>, usize) {
                 };
                 let mut push = |acl_rank: usize, egress: bool, cidr: Ipv4Net, ports, role| {
                     count += 1;
-                    let group = (acl_rank, egress, svc.protocol);
+                    let group = (acl_rank, egress, Action::Allow, svc.protocol);
                     let i = *index
                         .entry(rect_key(group, &cidr, &ports))
                         .or_insert_with(|| {
@@ -114,15 +117,143 @@ fn needs(intent: &Intent) -> (Vec<Name>, Vec<Rect>, usize) {
             }
         }
     }
+    carve_out_denies(intent, &ranks, &mut index, &mut rects);
     // Stable: within a group, rectangles stay in first-seen order (merge and the
     // reasons' sort do not depend on it, but the order stays deterministic anyway).
     rects.sort_by_key(|r| r.group);
     (order.into_iter().cloned().collect(), rects, count)
 }
 
+/// Carve-out denies (docs/semantics.md, "Carve-out denies"). An outside target `x`
+/// yields the outside ranges of narrower targets `z` inside it, but its request row at
+/// each target network's ACL (its whole CIDR × its ports) still passes them: a user whom
+/// authorization admits at `z` would reach `z`'s range on `x`'s ports too. So for each
+/// such pair, deny `z`'s effective range × the ports of `x` that no target at `z`'s CIDR
+/// intends, in every target network's ACL, egress. The VPC needs none: destination
+/// subnets' ACLs and security groups close it.
+fn carve_out_denies(
+    intent: &Intent,
+    ranks: &[usize],
+    index: &mut FastMap<(usize, usize, usize, usize), usize>,
+    rects: &mut Vec<Rect>,
+) {
+    let outside: Vec<bool> = intent
+        .targets
+        .iter()
+        .map(|t| matches!(t.destination, Destination::Outside { .. }))
+        .collect();
+    if outside.iter().filter(|o| **o).count() < 2 {
+        return; // nothing to nest: the common case costs one pass
+    }
+    let effective = intent.effective_destinations();
+    for (xi, x) in intent.targets.iter().enumerate() {
+        let Destination::Outside { cidr: e } = x.destination else {
+            continue;
+        };
+        for &zi in &effective[xi].yields_to {
+            let Destination::Outside { cidr: f } = intent.targets[zi].destination else {
+                continue;
+            };
+            if f == e {
+                continue;
+            }
+            // What every target at exactly `f` intends there.
+            let mut open = Open::default();
+            for w in intent.targets.iter() {
+                if matches!(w.destination, Destination::Outside { cidr } if cidr == f) {
+                    for svc in &w.services {
+                        open.add(svc.protocol, svc.ports);
+                    }
+                }
+            }
+            for (si, svc) in x.services.iter().enumerate() {
+                for (protocol, ports) in open.closing(svc.protocol, svc.ports) {
+                    for &ti in &intent.target_networks {
+                        for net in &effective[zi].nets {
+                            let group = (ranks[ti], true, Action::Deny, protocol);
+                            let i =
+                                *index
+                                    .entry(rect_key(group, net, &ports))
+                                    .or_insert_with(|| {
+                                        rects.push(Rect {
+                                            group,
+                                            cidr: *net,
+                                            ports,
+                                            whys: Vec::new(),
+                                        });
+                                        rects.len() - 1
+                                    });
+                            rects[i].whys.push(Why {
+                                target: xi as u32,
+                                service: si as u32,
+                                target_network: ti as u32,
+                                role: Role::CarveOut,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What the targets at one outside CIDR intend, per protocol.
+#[derive(Default)]
+struct Open {
+    tcp: PortSet,
+    udp: PortSet,
+    icmp: bool,
+    all: bool,
+}
+
+impl Open {
+    fn add(&mut self, protocol: Protocol, ports: PortRange) {
+        match protocol {
+            Protocol::Tcp => self.tcp.insert(ports),
+            Protocol::Udp => self.udp.insert(ports),
+            Protocol::Icmp => self.icmp = true,
+            Protocol::All => self.all = true,
+        }
+    }
+
+    /// The (protocol, ports) of a wider row's service that these targets do not
+    /// intend: what a carve-out deny must close. ICMP denies close the echo request.
+    /// An `all` row is closed on TCP, UDP and ICMP; other IP protocols cannot be denied
+    /// one by one, and the planner warns about them.
+    fn closing(&self, protocol: Protocol, ports: PortRange) -> Vec<(Protocol, PortRange)> {
+        if self.all {
+            return Vec::new();
+        }
+        let rest = |open: &PortSet, proto: Protocol, ports: PortRange| {
+            PortSet::from_ranges([ports])
+                .difference(open)
+                .ranges()
+                .iter()
+                .map(|r| (proto, *r))
+                .collect::<Vec<_>>()
+        };
+        let echo = || (Protocol::Icmp, PortRange::single(ICMP_ECHO_REQUEST));
+        match protocol {
+            Protocol::Tcp => rest(&self.tcp, Protocol::Tcp, ports),
+            Protocol::Udp => rest(&self.udp, Protocol::Udp, ports),
+            Protocol::Icmp if self.icmp => Vec::new(),
+            Protocol::Icmp => vec![echo()],
+            Protocol::All => {
+                let mut out = rest(&self.tcp, Protocol::Tcp, PortRange::ALL);
+                out.extend(rest(&self.udp, Protocol::Udp, PortRange::ALL));
+                if !self.icmp {
+                    out.push(echo());
+                }
+                out
+            }
+        }
+    }
+}
+
 /// A merged entry before numbering.
 #[derive(Debug, Clone)]
 pub struct Merged {
+    pub action: Action,
     pub protocol: Protocol,
     pub cidr: Ipv4Net,
     pub ports: PortRange,
@@ -219,8 +350,8 @@ pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
         .collect()
 }
 
-/// Which ACL, direction and protocol a need is merged within; orders the groups.
-type GroupKey = (usize, bool, Protocol);
+/// Which ACL, direction, action and protocol a need is merged within; orders the groups.
+type GroupKey = (usize, bool, Action, Protocol);
 
 /// One distinct rectangle of a group and every need that asks for it. At scale many
 /// needs share a rectangle (every target behind the same subnet, per port), so merging
@@ -235,11 +366,12 @@ struct Rect {
 /// A need's group and rectangle as plain words: FxHash takes a word in one step, while
 /// the fields' own `Hash` goes through byte slices.
 fn rect_key(
-    (acl_rank, egress, protocol): GroupKey,
+    (acl_rank, egress, action, protocol): GroupKey,
     cidr: &Ipv4Net,
     ports: &PortRange,
 ) -> (usize, usize, usize, usize) {
-    let group = acl_rank << 3 | usize::from(egress) << 2 | protocol as usize;
+    let deny = usize::from(action == Action::Deny);
+    let group = acl_rank << 4 | deny << 3 | usize::from(egress) << 2 | protocol as usize;
     let net = u32::from(cidr.addr()) as usize;
     let ports = usize::from(ports.from) << 16 | usize::from(ports.to);
     (group, net, usize::from(cidr.prefix_len()), ports)
@@ -261,13 +393,13 @@ fn reasons_of(rects: &[Rect], cidr: &Ipv4Net, ports: &PortRange) -> Vec<Why> {
 
 /// Entries per (ACL, egress), merged, with reasons, in a stable order. `acls` are the
 /// ACL names that the rectangles' ACL ranks index.
-fn merged(rects: &[Rect], acls: &[Name]) -> BTreeMap<(Name, bool), Vec<Merged>> {
+fn merged(rects: &[Rect], acls: &[Name], vpc: &[Ipv4Net]) -> BTreeMap<(Name, bool), Vec<Merged>> {
     let mut out: BTreeMap<(Name, bool), Vec<Merged>> = BTreeMap::new();
     for group in rects.chunk_by(|a, b| a.group == b.group) {
         let Some(first) = group.first() else {
             continue;
         };
-        let (rank, egress, protocol) = first.group;
+        let (rank, egress, action, protocol) = first.group;
         let Some(acl) = acls.get(rank) else {
             continue;
         };
@@ -275,6 +407,7 @@ fn merged(rects: &[Rect], acls: &[Name]) -> BTreeMap<(Name, bool), Vec<Merged>> 
         let list = out.entry((acl.clone(), egress)).or_default();
         for (cidr, ports) in merge(&pairs) {
             list.push(Merged {
+                action,
                 protocol,
                 cidr,
                 ports,
@@ -286,7 +419,7 @@ fn merged(rects: &[Rect], acls: &[Name]) -> BTreeMap<(Name, bool), Vec<Merged>> 
     for list in out.values_mut() {
         let all: Vec<Ipv4Net> = list
             .iter()
-            .filter(|m| m.protocol == Protocol::All)
+            .filter(|m| m.protocol == Protocol::All && m.action == Action::Allow)
             .map(|m| m.cidr)
             .collect();
         if all.is_empty() {
@@ -294,7 +427,7 @@ fn merged(rects: &[Rect], acls: &[Name]) -> BTreeMap<(Name, bool), Vec<Merged>> 
         }
         let mut moved: Vec<(Ipv4Net, Vec<Why>)> = Vec::new();
         list.retain(|m| {
-            if m.protocol == Protocol::All {
+            if m.protocol == Protocol::All || m.action == Action::Deny {
                 return true;
             }
             match all.iter().find(|a| contains(a, &m.cidr)) {
@@ -308,7 +441,7 @@ fn merged(rects: &[Rect], acls: &[Name]) -> BTreeMap<(Name, bool), Vec<Merged>> 
         for (a, reasons) in moved {
             if let Some(m) = list
                 .iter_mut()
-                .find(|m| m.protocol == Protocol::All && m.cidr == a)
+                .find(|m| m.protocol == Protocol::All && m.action == Action::Allow && m.cidr == a)
             {
                 m.reasons.extend(reasons);
                 m.reasons.sort();
@@ -317,7 +450,18 @@ fn merged(rects: &[Rect], acls: &[Name]) -> BTreeMap<(Name, bool), Vec<Merged>> 
         }
     }
     for list in out.values_mut() {
-        list.sort_by_key(|m| (m.cidr, m.protocol, m.ports));
+        if list.iter().all(|m| m.action == Action::Allow) {
+            list.sort_by_key(|m| (m.cidr, m.protocol, m.ports));
+        } else {
+            // First match decides: a carve-out deny goes before every outside allow it
+            // cuts. In-VPC allows first, then the denies, then the outside allows.
+            let class = |m: &Merged| match m.action {
+                Action::Deny => 1,
+                Action::Allow if vpc.iter().any(|v| contains(v, &m.cidr)) => 0,
+                Action::Allow => 2,
+            };
+            list.sort_by_key(|m| (class(m), m.cidr, m.protocol, m.ports));
+        }
     }
     out
 }
@@ -332,7 +476,7 @@ pub fn plan(
     let mut entries = Vec::new();
     let mut errors = Vec::new();
     let (acls, rects, unmerged) = needs(intent);
-    for ((acl, egress), list) in merged(&rects, &acls) {
+    for ((acl, egress), list) in merged(&rects, &acls, &intent.vpc.cidrs) {
         let direction = if egress { "egress" } else { "ingress" };
         let limit = settings.quota.saturating_sub(1) as usize;
         let last = u64::from(settings.rule_start)
@@ -360,8 +504,13 @@ pub fn plan(
                 Protocol::Icmp => format!("icmp-type-{}", m.ports.from),
                 Protocol::All => "all".to_string(),
             };
+            let action = match m.action {
+                Action::Allow => "",
+                Action::Deny => "deny.",
+            };
             entries.push(super::NaclEntry {
-                key: format!("{acl}.{direction}.{svc}.{}", m.cidr),
+                key: format!("{acl}.{direction}.{action}{svc}.{}", m.cidr),
+                action: m.action,
                 logical_id: String::new(),
                 network_acl: acl.to_string(),
                 egress,

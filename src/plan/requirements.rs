@@ -81,7 +81,7 @@ pub fn derive(intent: &Intent, plan: &Plan) -> Vec<Requirement> {
         push(
             K::ExistingEndpoint,
             format!(
-                "endpoint {id} exists: associate target networks {} with it, and apply the endpoint security group to it (replacing any default VPC security group)",
+                "endpoint {id} exists with its target network associations ({}), which shibori takes as given: apply the endpoint security group to the endpoint (replacing any default VPC security group)",
                 tn_names.join(", ")
             ),
         );

@@ -1,21 +1,25 @@
-//! SPEC §5.4: flows that the plan lets through but the intent does not ask for.
-//! Security groups and NACLs only ever see the endpoint's ENIs (source NAT), so the
-//! only per-group control is authorization; a group authorized for a CIDR reaches
-//! every target inside it.
+//! Flows that the plan lets through but the intent does not ask for (see
+//! docs/semantics.md, "Surplus"). Security groups and NACLs only ever see the endpoint's
+//! ENIs (source NAT), so the only per-group control is authorization; a group authorized
+//! for a CIDR reaches every target inside it. Outside targets own only what they yield
+//! nothing of (`TargetPlan::owned`).
 
 use super::{AuthorizationRule, TargetPlan};
+use crate::aws::auth::decide;
 use crate::diagnostic::Diagnostic;
+use crate::net::{contains, CidrSet};
 use ipnet::Ipv4Net;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-// The longest-prefix evaluation is verify's, so that `check`, `plan` and `verify` agree
-// on who reaches what (issue 5, item 4).
+// The longest-prefix evaluation is the shared AWS semantics, so that `check`, `plan`
+// and `verify` agree on who reaches what.
 pub use crate::aws::auth::{auth_table, lpm_winners, Admitted, AuthTable};
 
 /// Surplus warnings for the plan, one per (target, admitted group) with the fix.
 pub fn analyse(
     authorization_rules: &[AuthorizationRule],
     targets: &[TargetPlan],
+    vpc: &[Ipv4Net],
 ) -> Vec<Diagnostic> {
     let table = auth_table(
         authorization_rules
@@ -28,7 +32,7 @@ pub fn analyse(
             continue; // open to all users: nobody is surplus
         }
         let mut extra: BTreeSet<(String, Ipv4Net)> = BTreeSet::new();
-        for c in &y.cidrs {
+        for c in y.owned() {
             for (prefix, admitted) in lpm_winners(&table, c) {
                 if admitted.all_users {
                     extra.insert(("all users".to_string(), prefix));
@@ -61,6 +65,65 @@ pub fn analyse(
                 ),
             );
         }
+    }
+    out.extend(vpc_exposure(authorization_rules, targets, vpc, &table));
+    out
+}
+
+/// An all-users authorization for an outside CIDR that covers VPC addresses no target
+/// names: longest-prefix match gives those addresses to that rule, and the endpoint NATs
+/// clients to VPC addresses, so every user reaches any host there whose security group
+/// trusts the VPC CIDR (docs/semantics.md, "VPC exposure").
+fn vpc_exposure(
+    rules: &[AuthorizationRule],
+    targets: &[TargetPlan],
+    vpc: &[Ipv4Net],
+    table: &AuthTable,
+) -> Vec<Diagnostic> {
+    let in_vpc = |c: &Ipv4Net| vpc.iter().any(|v| contains(v, c));
+    // Winning outside rules for all users → the VPC pieces they decide.
+    let mut exposed: BTreeMap<Ipv4Net, Vec<Ipv4Net>> = BTreeMap::new();
+    for v in vpc {
+        for (piece, winner) in decide(table, v) {
+            if let Some((prefix, admitted)) = winner {
+                if admitted.all_users && !in_vpc(&prefix) {
+                    exposed.entry(prefix).or_default().push(piece);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (prefix, pieces) in exposed {
+        let set = CidrSet::from_nets(&pieces);
+        let by: Vec<&str> = rules
+            .iter()
+            .filter(|r| r.cidr == prefix && r.group.is_none())
+            .flat_map(|r| r.reasons.iter().map(|x| x.target.as_str()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let at = targets
+            .iter()
+            .position(|t| by.contains(&t.name.as_str()) && t.cidrs.contains(&prefix));
+        let vpcs: Vec<String> = vpc
+            .iter()
+            .filter(|v| set.nets().iter().any(|p| contains(v, p)))
+            .map(ToString::to_string)
+            .collect();
+        let mut d = Diagnostic::warning(format!(
+            "the all-users authorization for {prefix}{} also decides the VPC addresses that no target names ({} outside the targets' own ranges, {} addresses): every user reaches any host there whose security group trusts the VPC CIDR, because the endpoint translates clients to VPC addresses",
+            if by.is_empty() { String::new() } else { format!(" (for {})", by.join(", ")) },
+            vpcs.join(", "),
+            set.size(),
+        ))
+        .help(
+            "narrow those hosts' security groups to the endpoint security group or to named sources, \
+             or add a target for each such subnet so that its own groups own the range",
+        );
+        if let Some(i) = at {
+            d = d.at(format!("targets[{i}]"));
+        }
+        out.push(d);
     }
     out
 }

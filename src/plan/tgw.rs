@@ -147,6 +147,7 @@ pub fn nacl_entries(
                 logical_id: String::new(),
                 network_acl: acl.clone(),
                 egress,
+                action: super::Action::Allow,
                 rule_number,
                 protocol,
                 cidr: client,

@@ -1,5 +1,6 @@
-//! SPEC §4.4–4.5: authorization rules (closed under longest-prefix match) and Client
-//! VPN routes (identical on every target network).
+//! Authorization rules (closed under longest-prefix match inside the VPC; outside
+//! targets yield to narrower ones) and Client VPN routes (identical on every target
+//! network). See docs/semantics.md.
 
 use super::{quotas, text, AuthorizationRule, Name, Names, Reason, Role, Route};
 use crate::diagnostic::Diagnostic;
@@ -56,8 +57,12 @@ pub fn intended_access(intent: &Intent, names: &Names) -> BTreeMap<Ipv4Net, (Acc
 }
 
 /// AWS picks the longest matching prefix across all rules, so a narrower rule hides a
-/// broader one. Give every narrower CIDR the access of every broader CIDR around it.
-pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>) {
+/// broader one. Inside the VPC both targets are literal (admins who reach every server
+/// of a subnet still reach the host that developers reach): give every narrower CIDR the
+/// access of every broader in-VPC CIDR around it. An outside target's CIDR yields to the
+/// narrower targets inside it instead (`Intent::effective_destinations`): no closure
+/// from it. See docs/semantics.md, "Authorization rules".
+pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>, vpc: &[Ipv4Net]) {
     let mut cidrs: Vec<Ipv4Net> = map.keys().copied().collect();
     // Broader first: when a CIDR is closed, every CIDR around it already is.
     cidrs.sort_by_key(|c| (c.prefix_len(), *c));
@@ -73,7 +78,9 @@ pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>) {
             .rev()
             .filter(|&len| lengths[usize::from(len)])
             .filter_map(|len| Ipv4Net::new(n.network(), len).ok())
-            .filter_map(|b| map.get(&b.trunc()).cloned())
+            .map(|b| b.trunc())
+            .filter(|b| vpc.iter().any(|v| contains(v, b)))
+            .filter_map(|b| map.get(&b).cloned())
             .collect();
         if let Some(entry) = map.get_mut(&n) {
             for (access, reasons) in broader {
@@ -105,7 +112,7 @@ pub fn authorization_rules(
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<AuthorizationRule> {
     let mut map = intended_access(intent, names);
-    close_under_lpm(&mut map);
+    close_under_lpm(&mut map, &intent.vpc.cidrs);
     let mut rules = Vec::new();
     for (cidr, (access, mut reasons)) in map {
         reasons.sort();

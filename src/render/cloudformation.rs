@@ -12,7 +12,7 @@ use super::tree::{self, map, Key, Node};
 use super::FastMap;
 use crate::intent::Protocol;
 use crate::plan::text::concat;
-use crate::plan::{Direction, InputKind, Peer, Plan, SecurityGroup};
+use crate::plan::{Action, Direction, InputKind, Peer, Plan, SecurityGroup};
 use std::borrow::Cow;
 
 /// The egress rule AWS CDK declares for `allowAllOutbound: false`: ICMP type 252 code 86
@@ -225,7 +225,14 @@ fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
         p.push(("NetworkAclId".into(), acl_id(plan, &e.network_acl)));
         p.push(("RuleNumber".into(), e.rule_number.into()));
         p.push(("Protocol".into(), Node::Int(e.protocol.number().into())));
-        p.push(("RuleAction".into(), "allow".into()));
+        p.push((
+            "RuleAction".into(),
+            match e.action {
+                Action::Allow => "allow",
+                Action::Deny => "deny",
+            }
+            .into(),
+        ));
         p.push(("Egress".into(), e.egress.into()));
         p.push(("CidrBlock".into(), e.cidr.to_string().into()));
         if let Some(ports) = e.ports {

@@ -9,7 +9,7 @@ use super::escape::markdown_cell;
 use super::hcl::{Block, Expr, File, Text};
 use super::{FastMap, RenderError, RenderedFile};
 use crate::intent::Protocol;
-use crate::plan::{Direction, InputKind, Peer, Plan};
+use crate::plan::{Action, Direction, InputKind, Peer, Plan};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -406,6 +406,9 @@ fn security_groups(plan: &Plan) -> File<'_> {
 // ------------------------------------------------------------ network ACLs
 
 fn network_acls(plan: &Plan) -> File<'_> {
+    // Carve-out denies make the action vary; without them every entry allows, and the
+    // module says so once.
+    let any_deny = plan.nacl_entries.iter().any(|e| e.action == Action::Deny);
     let entries = plan
         .nacl_entries
         .iter()
@@ -418,27 +421,34 @@ fn network_acls(plan: &Plan) -> File<'_> {
                 Some(t) => (Expr::Num(i64::from(t)), Expr::Num(-1)),
                 None => (Expr::Null, Expr::Null),
             };
-            (
-                Cow::Borrowed(e.key.as_str()),
-                Expr::Object(vec![
-                    ("network_acl_id".into(), acl_id(plan, &e.network_acl)),
-                    ("rule_number".into(), Expr::Num(i64::from(e.rule_number))),
-                    ("egress".into(), Expr::Bool(e.egress)),
-                    (
-                        "protocol".into(),
-                        Expr::str(e.protocol.number().to_string()),
-                    ),
-                    ("cidr_block".into(), Expr::str(e.cidr.to_string())),
-                    ("from_port".into(), from),
-                    ("to_port".into(), to),
-                    ("icmp_type".into(), icmp_type),
-                    ("icmp_code".into(), icmp_code),
-                ]),
-            )
+            let mut fields = vec![
+                ("network_acl_id".into(), acl_id(plan, &e.network_acl)),
+                ("rule_number".into(), Expr::Num(i64::from(e.rule_number))),
+                ("egress".into(), Expr::Bool(e.egress)),
+                (
+                    "protocol".into(),
+                    Expr::str(e.protocol.number().to_string()),
+                ),
+            ];
+            if any_deny {
+                fields.push(("rule_action".into(), Expr::str(action_word(e.action))));
+            }
+            fields.extend([
+                ("cidr_block".into(), Expr::str(e.cidr.to_string())),
+                ("from_port".into(), from),
+                ("to_port".into(), to),
+                ("icmp_type".into(), icmp_type),
+                ("icmp_code".into(), icmp_code),
+            ]);
+            (Cow::Borrowed(e.key.as_str()), Expr::Object(fields))
         })
         .collect();
     let mut body = each(&["network_acl_id", "rule_number", "egress", "protocol"]);
-    body.push(("rule_action".into(), Expr::str("allow")));
+    if any_deny {
+        body.extend(each(&["rule_action"]));
+    } else {
+        body.push(("rule_action".into(), Expr::str("allow")));
+    }
     body.extend(each(&[
         "cidr_block",
         "from_port",
@@ -451,6 +461,13 @@ fn network_acls(plan: &Plan) -> File<'_> {
             locals(vec![("network_acl_rules", Expr::Map(entries))]),
             for_each_resource("aws_network_acl_rule", "network_acl_rules", body),
         ],
+    }
+}
+
+fn action_word(a: Action) -> &'static str {
+    match a {
+        Action::Allow => "allow",
+        Action::Deny => "deny",
     }
 }
 

@@ -113,7 +113,7 @@ fn beyond_needs(r: &NaclRule, needs: &[&NaclNeed]) -> Option<String> {
 }
 
 fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &mut Vec<Finding>) {
-    let needs = nacl_needs(intent);
+    let needs = nacl_needs(intent, false);
     let mut by_acl: BTreeMap<(&AclRef, bool), Vec<&NaclNeed>> = BTreeMap::new();
     for n in &needs {
         by_acl.entry((&n.acl, n.egress)).or_default().push(n);
@@ -144,8 +144,11 @@ fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &
     }
     // A lower-numbered rule that changes the outcome for a needed rectangle: a deny in
     // front of the allow (the flow is blocked), reported at the rule itself.
+    // Outside targets' needs cover only what they own: a carve-out deny in front of a
+    // wider allow is by design.
+    let owned = nacl_needs(intent, true);
     let mut reported: Vec<&str> = Vec::new();
-    for n in &needs {
+    for n in &owned {
         let rules = ix
             .nacl
             .get(&(n.acl.clone(), n.egress))
@@ -344,7 +347,8 @@ fn strict_egress_excess(
     })
 }
 
-fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
+/// Authorization is the same layer for both attachments (`verify::tgw` uses it too).
+pub(super) fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
     let mut by_cidr: BTreeMap<Ipv4Net, Vec<usize>> = BTreeMap::new();
     for (i, t) in intent.targets.iter().enumerate() {
         for c in t.cidrs() {
@@ -353,14 +357,18 @@ fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
     }
     for r in &rs.auth_rules {
         // Needed: a target's own CIDR, for a group of that target or of a broader
-        // target around it (the longest-prefix closure of SPEC §4.4).
+        // in-VPC target around it (the longest-prefix closure inside the VPC; outside
+        // targets yield instead: docs/semantics.md, "Authorization rules").
         let needed = by_cidr.contains_key(&r.cidr)
             && std::iter::once(r.cidr)
                 .chain(supernets(&r.cidr))
-                .filter_map(|c| by_cidr.get(&c))
-                .flatten()
-                .any(|&zi| {
+                .filter_map(|c| by_cidr.get(&c).map(|zs| (c, zs)))
+                .flat_map(|(c, zs)| zs.iter().map(move |&zi| (c, zi)))
+                .any(|(c, zi)| {
                     let z = &intent.targets[zi];
+                    if c != r.cidr && z.subnet().is_none() {
+                        return false;
+                    }
                     match &r.group {
                         None => z.groups.is_empty(),
                         Some(g) => audience(z, Some(g)) && !z.groups.is_empty(),

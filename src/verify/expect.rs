@@ -69,21 +69,37 @@ pub struct NaclNeed {
 
 /// Deduplicated: many targets share a subnet, so their rows coincide. Rows are first
 /// collected by subnet index (cheap to hash), and only the distinct ones name their ACL.
-pub fn nacl_needs(intent: &Intent) -> Vec<NaclNeed> {
+///
+/// With `owned`, an outside target's rows cover only the addresses it owns (its CIDR
+/// minus the VPC and narrower targets): what a flow needs. Without, its whole CIDR: what
+/// an allow entry may cover without being excess (docs/semantics.md, "Excess").
+pub fn nacl_needs(intent: &Intent, owned: bool) -> Vec<NaclNeed> {
     let mut rows: crate::fast_hash::FastSet<(usize, bool, Proto, Ipv4Net, Span)> =
         Default::default();
+    let effective = if owned {
+        intent.effective_destinations()
+    } else {
+        Vec::new()
+    };
     for &t in &intent.target_networks {
         let tn = &intent.subnets[t];
-        for x in &intent.targets {
-            let (peer, dest_subnet) = match &x.destination {
+        for (xi, x) in intent.targets.iter().enumerate() {
+            let (peers, dest_subnet) = match &x.destination {
                 Destination::Subnet { subnet, .. } if *subnet == t => continue,
-                Destination::Subnet { subnet, .. } => (intent.subnets[*subnet].cidr, Some(*subnet)),
-                Destination::Outside { cidr } => (*cidr, None),
+                Destination::Subnet { subnet, .. } => {
+                    (vec![intent.subnets[*subnet].cidr], Some(*subnet))
+                }
+                Destination::Outside { cidr } => match effective.get(xi) {
+                    Some(e) => (e.nets.clone(), None),
+                    None => (vec![*cidr], None),
+                },
             };
             for svc in &x.services {
                 let p = packet(intent, svc);
-                rows.insert((t, true, p.proto, peer, p.request));
-                rows.insert((t, false, p.proto, peer, p.reply));
+                for &peer in &peers {
+                    rows.insert((t, true, p.proto, peer, p.request));
+                    rows.insert((t, false, p.proto, peer, p.reply));
+                }
                 if let Some(d) = dest_subnet {
                     rows.insert((d, false, p.proto, tn.cidr, p.request));
                     rows.insert((d, true, p.proto, tn.cidr, p.reply));
@@ -111,8 +127,9 @@ pub fn audience(t: &Target, group: Option<&str>) -> bool {
     t.groups.is_empty() || group.is_some_and(|g| t.groups.iter().any(|x| x == g))
 }
 
-/// The authorization the intent asks for, closed under longest-prefix match (SPEC
-/// §4.4): every target CIDR with its groups and those of every broader target CIDR.
+/// The authorization the intent asks for, closed under longest-prefix match inside the
+/// VPC: every target CIDR with its groups and those of every broader in-VPC target CIDR
+/// (docs/semantics.md, "Authorization rules").
 pub fn intended_auth(intent: &Intent) -> AuthTable {
     let rules = intended_rules(intent);
     auth_table(rules.iter().map(|(c, g)| (*c, g.as_deref())))
@@ -122,11 +139,13 @@ fn intended_rules(intent: &Intent) -> Vec<(Ipv4Net, Option<String>)> {
     let cidrs: Vec<Ipv4Net> = intent.targets.iter().flat_map(Target::cidrs).collect();
     let mut out: Vec<(Ipv4Net, Option<String>)> = Vec::new();
     for c in &cidrs {
-        for z in intent
-            .targets
-            .iter()
-            .filter(|z| z.cidrs().iter().any(|zc| contains(zc, c)))
-        {
+        for z in intent.targets.iter().filter(|z| {
+            // Inside the VPC both targets are literal; an outside target yields to
+            // narrower ones (docs/semantics.md, "Authorization rules").
+            z.cidrs()
+                .iter()
+                .any(|zc| zc == c || (z.subnet().is_some() && contains(zc, c)))
+        }) {
             if z.groups.is_empty() {
                 out.push((*c, None));
             } else {

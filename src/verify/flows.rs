@@ -13,8 +13,8 @@ use crate::aws::nacl;
 use crate::aws::sg::{self, Peer};
 use crate::aws::{covers, describe, set};
 use crate::fast_hash::FastMap;
-use crate::intent::{AclRef, Destination, Intent, Target};
-use crate::net::{contains, within, CidrSet, PortSet};
+use crate::intent::{AclRef, Destination, Intent};
+use crate::net::{contains, within, PortSet};
 use ipnet::Ipv4Net;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -128,7 +128,12 @@ impl<'a> Index<'a> {
             .iter()
             .map(|l| l.iter().map(|r| (r.cidr, ())).collect())
             .collect();
-        let cidrs: Vec<Vec<Ipv4Net>> = intent.targets.iter().map(Target::cidrs).collect();
+        // Outside targets own their CIDR minus the VPC and narrower targets.
+        let cidrs: Vec<Vec<Ipv4Net>> = intent
+            .effective_destinations()
+            .into_iter()
+            .map(|e| e.nets)
+            .collect();
         let peers = peers(intent, bind, &cidrs);
         let mut auth_origin: BTreeMap<Ipv4Net, Vec<String>> = BTreeMap::new();
         for r in &rs.auth_rules {
@@ -144,10 +149,21 @@ impl<'a> Index<'a> {
             auth_origin,
             routes,
             route_cidrs,
+            // An existing endpoint comes with its associations: the artifact creates
+            // none, and the intent's target networks are taken as associated.
             associated: rs
                 .associations
                 .iter()
                 .filter_map(|a| bind.subnet(&a.subnet))
+                .chain(
+                    intent
+                        .endpoint
+                        .id
+                        .is_some()
+                        .then(|| intent.target_networks.iter().copied())
+                        .into_iter()
+                        .flatten(),
+                )
                 .collect(),
             nacl,
             sg: sgs,
@@ -238,7 +254,7 @@ fn dir_index(d: Direction) -> usize {
 struct Path<'i, 'a> {
     ix: &'i Index<'a>,
     t: usize,
-    x: &'i Target,
+    xi: usize,
     /// Destination security group of an in-VPC target (None: not found or outside).
     dest_sg: Option<&'i Ident>,
     /// ACLs crossed: (a_t, a_s); none inside one subnet, only a_t for outside targets.
@@ -293,7 +309,7 @@ impl<'i, 'a> Path<'i, 'a> {
             dest_rules: dest_sg.and_then(|g| ix.sg_rules(g, Direction::Ingress)),
             ix,
             t,
-            x,
+            xi,
             dest_groups: dest_sg.cloned().into_iter().collect(),
             dest_sg,
             a_t,
@@ -303,14 +319,10 @@ impl<'i, 'a> Path<'i, 'a> {
     }
 
     /// The target's addresses; for an outside target, without the VPC's own addresses
-    /// (a `0.0.0.0/0` target does not reach in-VPC servers through the outside path).
+    /// and those of narrower targets (a `0.0.0.0/0` target does not reach in-VPC servers
+    /// or a partner network with its own target through the outside path).
     fn dest_addresses(&self) -> Vec<Ipv4Net> {
-        let cidrs = self.x.cidrs();
-        if self.in_vpc {
-            return cidrs;
-        }
-        let vpc = CidrSet::from_nets(&self.ix.intent.vpc.cidrs);
-        CidrSet::from_nets(&cidrs).difference(&vpc).nets().to_vec()
+        self.ix.cidrs[self.xi].clone()
     }
 
     fn dest_pieces(&self) -> Vec<Ipv4Net> {

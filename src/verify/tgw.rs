@@ -20,7 +20,7 @@ use crate::aws::nacl::{self, universe};
 use crate::aws::sg::{self, Peer};
 use crate::aws::{covers, describe, set};
 use crate::intent::{AclRef, Destination, Intent};
-use crate::net::{contains, CidrSet, PortSet};
+use crate::net::{contains, PortSet};
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,6 +33,7 @@ pub fn check(intent: &Intent, rs: &RuleSet, bind: &Binding) -> Vec<Finding> {
     sg_excess(&ix, rs, &mut out);
     nacl_excess(&ix, rs, &mut out);
     route_excess(intent, rs, &mut out);
+    super::excess::auth_excess(intent, rs, &mut out);
     out
 }
 
@@ -99,6 +100,9 @@ struct Index<'a> {
     auth: AuthTable,
     auth_origin: BTreeMap<Ipv4Net, Vec<String>>,
     routes: Vec<Ipv4Net>,
+    /// Each target's effective destination (an outside target yields the VPCs' and
+    /// narrower targets' addresses).
+    dests: Vec<Vec<Ipv4Net>>,
     /// Rules per (ACL, egress), by ascending rule number.
     nacl: BTreeMap<(AclRef, bool), Vec<&'a NaclRule>>,
     /// Ingress rules per destination group.
@@ -137,6 +141,11 @@ impl<'a> Index<'a> {
             auth: auth_table(rs.auth_rules.iter().map(|r| (r.cidr, r.group.as_deref()))),
             auth_origin,
             routes: rs.routes.iter().map(|r| r.cidr).collect(),
+            dests: intent
+                .effective_destinations()
+                .into_iter()
+                .map(|e| e.nets)
+                .collect(),
             nacl,
             sg_in,
         }
@@ -189,15 +198,10 @@ fn layers<'a>(
     }
 }
 
-/// The destination addresses of target `xi`, cut at every authorization and route
-/// boundary; an outside target without the VPCs' addresses.
+/// The effective destination of target `xi`, cut at every authorization and route
+/// boundary.
 fn dest_pieces(ix: &Index, xi: usize) -> Vec<Ipv4Net> {
-    let x = &ix.intent.targets[xi];
-    let mut cidrs = x.cidrs();
-    if x.subnet().is_none() {
-        let vpc = CidrSet::from_nets(&ix.intent.vpc.cidrs);
-        cidrs = CidrSet::from_nets(&cidrs).difference(&vpc).nets().to_vec();
-    }
+    let cidrs = ix.dests.get(xi).cloned().unwrap_or_default();
     let bounds: Vec<Ipv4Net> = ix
         .auth
         .keys()
