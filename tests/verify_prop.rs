@@ -173,7 +173,10 @@ const NESTED: &[&str] = &[
 /// Targets: (destination, ports, groups). A destination below `NESTED.len()` is an
 /// outside CIDR (each at most once), else in-VPC subnet `d - NESTED.len()` (each at most
 /// once): no two groups share an in-VPC range, the one case that implies surplus.
-fn nested_gen() -> impl Strategy<Value = (bool, Vec<(usize, Vec<&'static str>, u8)>)> {
+/// Generated nested targets: (destination, ports, groups).
+type NestedTargets = Vec<(usize, Vec<&'static str>, u8)>;
+
+fn nested_gen() -> impl Strategy<Value = (bool, NestedTargets)> {
     (
         any::<bool>(),
         proptest::sample::subsequence((0..NESTED.len() + 3).collect::<Vec<_>>(), 2..5),
