@@ -173,10 +173,10 @@ const NESTED: &[&str] = &[
 /// Targets: (destination, ports, groups). A destination below `NESTED.len()` is an
 /// outside CIDR (each at most once), else in-VPC subnet `d - NESTED.len()` (each at most
 /// once): no two groups share an in-VPC range, the one case that implies surplus.
-/// Generated nested targets: (destination, ports, groups).
-type NestedTargets = Vec<(usize, Vec<&'static str>, u8)>;
+/// One generated target: destination index, ports, groups (0: all users, 1: a, 2: b).
+type NestedTarget = (usize, Vec<&'static str>, u8);
 
-fn nested_gen() -> impl Strategy<Value = (bool, NestedTargets)> {
+fn nested_gen() -> impl Strategy<Value = (bool, Vec<NestedTarget>)> {
     (
         any::<bool>(),
         proptest::sample::subsequence((0..NESTED.len() + 3).collect::<Vec<_>>(), 2..5),
@@ -192,7 +192,7 @@ fn nested_gen() -> impl Strategy<Value = (bool, NestedTargets)> {
         })
 }
 
-fn nested_yaml(split: bool, targets: &[(usize, Vec<&'static str>, u8)]) -> String {
+fn nested_yaml(split: bool, targets: &[NestedTarget]) -> String {
     let mut s = format!(
         "version: 1\nname: nested\nvpc:\n  cidr: 10.0.0.0/16\nendpoint:\n  client_cidr: 172.16.0.0/22\n  split_tunnel: {split}\n  authentication: saml\nsubnets:\n  vpn-a:\n    cidr: 10.0.100.0/24\n    az: eu-west-1a\n  vpn-b:\n    cidr: 10.0.101.0/24\n    az: eu-west-1b\n    network_acl: acl-00000000000000001\n"
     );

@@ -67,6 +67,37 @@ pub fn analyse(
         }
     }
     out.extend(vpc_exposure(authorization_rules, targets, vpc, &table));
+    out.extend(open_protocols(targets));
+    out
+}
+
+/// An outside target that serves every protocol, around a narrower outside target that
+/// does not: carve-out denies close TCP, UDP and ICMP, but a NACL cannot deny "every
+/// other protocol" in one entry, so those still pass into the narrower range for the
+/// users authorization admits there (docs/semantics.md, "Carve-out denies").
+fn open_protocols(targets: &[TargetPlan]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, x) in targets.iter().enumerate() {
+        if x.subnet.is_some() || !x.services.iter().any(|s| s == "all") {
+            continue;
+        }
+        for z in targets
+            .iter()
+            .filter(|z| z.subnet.is_none() && x.yields_to.contains(&z.name))
+            .filter(|z| !z.services.iter().any(|s| s == "all"))
+        {
+            out.push(
+                Diagnostic::warning(format!(
+                    "surplus: target `{}` serves every protocol, and its network ACL row still passes IP protocols other than TCP, UDP and ICMP into the range of target `{}`, which intends only {}",
+                    x.name,
+                    z.name,
+                    z.services.join(", ")
+                ))
+                .at(format!("targets[{i}]"))
+                .help("a network ACL cannot deny every other protocol in one entry: give the wider target explicit ports instead of `all`, or give the narrower target `all`"),
+            );
+        }
+    }
     out
 }
 
@@ -126,4 +157,64 @@ fn vpc_exposure(
         out.push(d);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Source;
+
+    fn warnings(targets: &str) -> Vec<String> {
+        let text = format!(
+            "version: 1\nname: t\nvpc: {{cidr: 10.0.0.0/16}}\nendpoint: {{client_cidr: 172.31.0.0/22, split_tunnel: true, authentication: saml}}\n\
+             subnets:\n  vpn-a: {{cidr: 10.0.0.0/24, az: ap-northeast-1a}}\n  app: {{cidr: 10.0.1.0/24}}\n\
+             target_networks: [vpn-a]\ntargets:\n{targets}"
+        );
+        let loaded = match crate::intent::load(&Source {
+            name: "t.yaml".into(),
+            text,
+        }) {
+            Ok(l) => l,
+            Err(d) => panic!("{d:?}"),
+        };
+        match crate::plan::plan(&loaded.intent) {
+            Ok(p) => p.warnings.into_iter().map(|w| w.message).collect(),
+            Err(d) => panic!("{d:?}"),
+        }
+    }
+
+    #[test]
+    fn group_subnets_inside_an_outside_target_stay_with_their_groups() {
+        let w = warnings(
+            "  - {name: corp, cidr: 192.168.0.0/16, ports: [https]}\n\
+             \x20 - {name: ops, cidr: 192.168.5.0/24, ports: [rdp], groups: [ops]}\n\
+             \x20 - {name: app, subnet: app, ports: [ssh], groups: [eng]}\n",
+        );
+        assert!(w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn every_protocol_around_a_narrower_target_is_reported() {
+        let w = warnings(
+            "  - {name: corp, cidr: 192.168.0.0/16, ports: [all]}\n\
+             \x20 - {name: ops, cidr: 192.168.5.0/24, ports: [rdp], groups: [ops]}\n",
+        );
+        assert!(
+            w.iter()
+                .any(|m| m.contains("other than TCP, UDP and ICMP") && m.contains("`ops`")),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn all_users_outside_rule_over_the_vpc_is_reported() {
+        let w = warnings(
+            "  - {name: internet, cidr: 0.0.0.0/0, ports: [https]}\n\
+             \x20 - {name: app, subnet: app, ports: [ssh], groups: [eng]}\n",
+        );
+        assert!(
+            w.iter()
+                .any(|m| m.contains("also decides the VPC addresses that no target names")),
+            "{w:?}"
+        );
+    }
 }
