@@ -300,3 +300,117 @@ pub fn requirements(intent: &Intent, out: &mut Vec<Requirement>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Source;
+    use crate::plan::{plan, Direction, Peer, SgRole};
+
+    const HUB: &str = r#"
+version: 1
+name: hub
+vpc: {id: vpc-0a1a1a1a1a1a1a1a1, cidr: 10.10.0.0/16}
+vpcs:
+  - {id: vpc-0b2b2b2b2b2b2b2b2, cidr: 10.20.0.0/16}
+endpoint:
+  attachment: transit-gateway
+  transit_gateway: {id: tgw-0123456789abcdef0, availability_zones: [eu-west-1a]}
+  client_cidr: 172.16.0.0/22
+  authentication: saml
+subnets:
+  app: {cidr: 10.10.1.0/24, network_acl: acl-0a1a1a1a1a1a1a1a1}
+  web: {cidr: 10.10.2.0/24, network_acl: acl-0a1a1a1a1a1a1a1a1}
+  db: {cidr: 10.20.2.0/24, network_acl: acl-0b2b2b2b2b2b2b2b2}
+targets:
+  - {name: app, subnet: app, ports: [ssh, icmp], groups: [dev]}
+  - {name: web, subnet: web, ports: [https], groups: [dev]}
+  - {name: db, subnet: db, hosts: [10.20.2.10/32], ports: [postgres], groups: [dba]}
+  - {name: corp, cidr: 10.50.0.0/16, ports: [https]}
+  - {name: team, cidr: 10.50.1.0/24, ports: [rdp], groups: [dev]}
+"#;
+
+    fn hub() -> crate::plan::Plan {
+        let loaded = crate::intent::load(&Source {
+            name: "hub".into(),
+            text: HUB.into(),
+        })
+        .map_err(|d| format!("{d:?}"))
+        .unwrap();
+        plan(&loaded.intent).map_err(|d| format!("{d:?}")).unwrap()
+    }
+
+    #[test]
+    fn no_endpoint_group_and_destinations_admit_the_client_cidr() {
+        let p = hub();
+        assert!(p.endpoint.security_group.is_none());
+        assert!(p
+            .security_groups
+            .iter()
+            .all(|g| g.role == SgRole::Destination));
+        let client: ipnet::Ipv4Net = "172.16.0.0/22".parse().unwrap();
+        assert!(p
+            .security_group_rules
+            .iter()
+            .all(|r| r.direction == Direction::Ingress && r.peer == Peer::Cidr(client)));
+        // The group of a target in the further VPC is created there.
+        let db = p.security_groups.iter().find(|g| g.key == "db").unwrap();
+        assert_eq!(db.vpc_id.as_deref(), Some("vpc-0b2b2b2b2b2b2b2b2"));
+        let app = p.security_groups.iter().find(|g| g.key == "app").unwrap();
+        assert_eq!(app.vpc_id, None);
+        assert!(p.associations.is_empty() && p.target_networks.is_empty());
+    }
+
+    #[test]
+    fn nacl_rows_only_at_destination_acls_to_the_client_cidr() {
+        let p = hub();
+        let client: ipnet::Ipv4Net = "172.16.0.0/22".parse().unwrap();
+        assert!(p.nacl_entries.iter().all(|e| e.cidr == client));
+        let shared = |egress: bool| -> Vec<String> {
+            p.nacl_entries
+                .iter()
+                .filter(|e| e.network_acl == "acl-0a1a1a1a1a1a1a1a1" && e.egress == egress)
+                .map(|e| match (e.ports, e.icmp_type) {
+                    (Some(r), _) => format!("{}/{r}@{}", e.protocol, e.rule_number),
+                    (None, t) => format!("{}:{t:?}@{}", e.protocol, e.rule_number),
+                })
+                .collect()
+        };
+        // ssh and https share the ACL: touching nothing, two ingress rows plus echo request.
+        assert_eq!(
+            shared(false),
+            ["tcp/22@100", "tcp/443@110", "icmp:Some(8)@120"]
+        );
+        assert_eq!(shared(true), ["tcp/1024-65535@100", "icmp:Some(0)@110"]);
+        // Outside targets have no rows: no ACL of the plan sees them.
+        assert_eq!(p.nacl_entries.len(), 7);
+    }
+
+    #[test]
+    fn routes_cover_vpc_cidrs_and_outermost_outside_destinations_without_subnet() {
+        let p = hub();
+        let routes: Vec<String> = p.routes.iter().map(|r| r.cidr.to_string()).collect();
+        assert_eq!(routes, ["10.10.0.0/16", "10.20.0.0/16", "10.50.0.0/16"]);
+        assert!(p.routes.iter().all(|r| r.target_network.is_none()));
+        let corp = p
+            .routes
+            .iter()
+            .find(|r| r.cidr.to_string() == "10.50.0.0/16")
+            .unwrap();
+        let served: Vec<&str> = corp.reasons.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(served, ["corp", "team"]);
+    }
+
+    #[test]
+    fn requirements_name_acceptance_propagation_and_return_routes() {
+        let p = hub();
+        use crate::plan::RequirementKind as K;
+        for kind in [
+            K::TransitGatewayAttachment,
+            K::TransitGatewayPropagation,
+            K::VpcReturnRoute,
+        ] {
+            assert!(p.requirements.iter().any(|r| r.kind == kind), "{kind:?}");
+        }
+        assert!(!p.requirements.iter().any(|r| r.kind == K::VpcCidr));
+    }
+}
