@@ -106,6 +106,9 @@ fn serves(reasons: &[Reason], target: &str, service: &str, tn: Option<&str>, rol
 }
 
 pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
+    if h.plan.endpoint.transit_gateway.is_some() {
+        return super::tgw_flow::sample_flow(h);
+    }
     let plan = h.plan;
     let (ti, service) = choose(h)?;
     let t = &plan.targets[ti];

@@ -224,13 +224,24 @@ fn address_table(h: &Handout, out: &mut String) {
         return;
     };
     out.push_str("\n## One flow, address by address\n\n");
-    out.push_str(&format!(
+    let tgw = h.plan.endpoint.transit_gateway.is_some();
+    if tgw {
+        out.push_str(&format!(
+            "A sample packet to {} ({}) through the {}. **The addresses and the client port are examples**, derived from the plan's CIDRs: the first host of the client CIDR, {}. Without source NAT the destination sees the client's own source address and port; AWS gives each connecting client an address from the client CIDR, which is why the rules name the whole client CIDR.\n\n",
+            code(&f.target),
+            code(&f.service),
+            f.target_network,
+            f.server_note
+        ));
+    } else {
+        out.push_str(&format!(
         "A sample packet to {} ({}) through {}. **The addresses and the client port are examples**, derived from the plan's CIDRs: the first host of the client CIDR, the first address AWS leaves free in a subnet (the first four are reserved), {}. AWS replaces ENIs and their addresses change, which is why no rule names one.\n\n",
         code(&f.target),
         code(&f.service),
         code(&f.target_network),
         f.server_note
     ));
+    }
     let rows: Vec<Vec<String>> = f
         .hops
         .iter()
@@ -258,7 +269,12 @@ fn address_table(h: &Handout, out: &mut String) {
         &["#", "where", "source", "destination", "checked by"],
         &rows,
     );
-    if let Some(p) = f.client_port {
+    if let (true, Some(p)) = (tgw, f.client_port) {
+        out.push_str(&format!(
+            "\nThe reply goes back to port {p}, the client's own source port: the reply entries therefore allow the whole range {}.\n",
+            code(&h.nacl.ephemeral.to_string())
+        ));
+    } else if let Some(p) = f.client_port {
         out.push_str(&format!(
             "\nThe reply goes back to port {p}, the (possibly translated) source port after the NAT: the reply entries therefore allow the whole range {}.\n",
             code(&h.nacl.ephemeral.to_string())

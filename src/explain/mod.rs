@@ -10,6 +10,7 @@ mod markdown;
 mod mermaid;
 mod rules;
 mod text;
+mod tgw_flow;
 
 use crate::diagnostic::Diagnostic;
 use crate::intent::NaclSettings;
