@@ -112,6 +112,14 @@ fn vpc_exposure(
     table: &AuthTable,
 ) -> Vec<Diagnostic> {
     let in_vpc = |c: &Ipv4Net| vpc.iter().any(|v| contains(v, c));
+    // Only an all-users rule for an outside CIDR around a VPC CIDR can expose it: the
+    // usual intent has none and skips the cut of the VPC at every rule boundary.
+    if !rules
+        .iter()
+        .any(|r| r.group.is_none() && !in_vpc(&r.cidr) && vpc.iter().any(|v| contains(&r.cidr, v)))
+    {
+        return Vec::new();
+    }
     // Winning outside rules for all users → the VPC pieces they decide.
     let mut exposed: BTreeMap<Ipv4Net, Vec<Ipv4Net>> = BTreeMap::new();
     for v in vpc {
