@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shibori against `cdk synth` of the same resources, in one run (issue 7).
+# shibori against `cdk synth` of the same resources, in one run (docs/benchmarks.md#against-cdk-synth).
 #
 # For each size (targets; default 1 and 1024) it generates an intent with
 # benches/gen_large_intent.py, then times, with the release binary:
@@ -14,7 +14,7 @@
 #     resources; the run fails otherwise.
 #   - with --flat, also cdk synth of ONE stack with every resource (the nested templates
 #     merged by tools/cdk/flatten.js; CDK's 500-resource check off with
-#     -c @aws-cdk/core:stackResourceLimit=0), as the issue's author measured. Slow.
+#     -c @aws-cdk/core:stackResourceLimit=0), the app a CDK user would first write. Slow.
 # and prints resources, templates, times and the ratios cdk synth / shibori.
 #
 #   bash scripts/bench-vs-cdk.sh                      # 1 and 1024 targets

@@ -2,6 +2,8 @@
 //! own identifiers: the planner's logical-ID table and the renderers' lookups, tens of
 //! thousands per large plan. SipHash's resistance to crafted collisions buys nothing
 //! for one's own intent file.
+//!
+//! Kept because it pays: see docs/benchmarks.md#fxhash.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};

@@ -1,5 +1,5 @@
 // A compiler allocates a great many small strings and frees them in bulk; mimalloc
-// does that markedly faster than the system allocator (see the benchmark notes).
+// does that markedly faster than the system allocator (docs/benchmarks.md#the-allocator).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,6 +1,8 @@
 //! The few places that work side by side: how many cores there are, and an ordered
 //! parallel map over scoped threads (results in input order, so output stays
 //! byte-identical whatever the scheduling).
+//!
+//! Hand-written rather than a thread pool because it pays: see docs/benchmarks.md#threads.
 
 use std::sync::OnceLock;
 

@@ -36,7 +36,7 @@ fn plan_is_deterministic() {
     }
 }
 
-/// The first seed, exactly as the issue states it.
+/// The seed example (one SSH server behind the endpoint), with its exact rule counts.
 #[test]
 fn seed_ssh_plans_exactly() {
     let run = shibori(&["plan", "examples/seed-ssh/intent.yaml", "--json"]);
@@ -227,7 +227,8 @@ fn exit_codes_for_usage_and_io() {
     assert_eq!(shibori(&["--version"]).code, 0);
 }
 
-/// Issue: rule economy. The merge example needs at least 3× fewer entries than naive.
+/// Rule economy (docs/semantics.md#network-acl-entries): the merge example needs at least
+/// 3× fewer entries than naive.
 #[test]
 fn merge_example_reduces_nacl_entries() {
     let run = shibori(&["plan", "examples/merge-economy/intent.yaml", "--json"]);

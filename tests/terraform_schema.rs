@@ -1,7 +1,8 @@
 //! Checks the rendered Terraform (`examples/*/terraform/*.tf`, read back with hcl-rs, and
 //! `examples/*/terraform-json/*.tf.json`) against the hashicorp/aws 6.25.0 provider schema in
-//! `../shared/terraform-schema/` — offline, because `terraform init`/`validate` need the
-//! provider binary, which cannot be downloaded on these machines.
+//! `tests/data/terraform-schema/` (vendored; its README there gives the provenance) — offline,
+//! because `terraform init`/`validate` need the provider binary, which cannot be downloaded on
+//! these machines.
 //!
 //! For every `resource` and `data` block it reports: an unknown resource type, an unknown
 //! argument, a missing required argument, an attribute written as a block, a block written as
@@ -31,7 +32,7 @@ use serde_json::Value;
 // The provider schema
 // ---------------------------------------------------------------------------------------------
 
-const SCHEMA_RELATIVE_PATH: &str = "../shared/terraform-schema/aws-6.25.0-schema.json.gz";
+const SCHEMA_RELATIVE_PATH: &str = "tests/data/terraform-schema/aws-6.25.0-schema.json.gz";
 const PROVIDER_VERSION: [u64; 3] = [6, 25, 0];
 
 /// The type of one argument, as the schema file writes it.
@@ -131,8 +132,8 @@ fn schema_path() -> PathBuf {
 fn load_schema_from(path: &Path) -> Result<Schema, String> {
     let file = std::fs::File::open(path).map_err(|e| {
         format!(
-            "the Terraform provider schema is missing: expected {} ({e}); it lives in \
-             shared/terraform-schema/ beside the repository (see its README.md)",
+            "the Terraform provider schema is missing: expected {} ({e}); it is vendored in \
+             tests/data/terraform-schema/ (see its README.md)",
             path.display()
         )
     })?;
@@ -2395,7 +2396,7 @@ output "vpc_cidr" {
             "{err}"
         );
         assert!(err.contains("missing"), "{err}");
-        assert!(schema_path().ends_with("shared/terraform-schema/aws-6.25.0-schema.json.gz"));
+        assert!(schema_path().ends_with("tests/data/terraform-schema/aws-6.25.0-schema.json.gz"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Mutation tests (issue 5): every example's rendered artifact, in every format, verifies
+//! Mutation tests: every example's rendered artifact, in every format, verifies
 //! clean; each mutation of its text/structure is caught with exit 1, naming the flow or
 //! rule and the layer. Mutations edit the artifact, never the plan.
 

@@ -1,4 +1,4 @@
-//! Property test (issue 5): for generated valid intents — several subnets, shared and
+//! Property test: for generated valid intents — several subnets, shared and
 //! separate ACLs, groups, outside destinations, port ranges — `verify` of every rendered
 //! format is clean. Intents whose own authorization implies surplus are left to
 //! `intent_implied_surplus` in `verify_cli.rs`.
@@ -115,7 +115,8 @@ proptest! {
         let plan = shibori::plan::plan(&loaded.intent);
         prop_assume!(plan.is_ok());
         let plan = plan.unwrap();
-        // Intents that imply surplus cannot verify clean by design (SPEC §5.4).
+        // Intents that imply surplus cannot verify clean by design
+        // (docs/semantics.md#surplus-warnings-in-check-and-plan).
         prop_assume!(!plan.warnings.iter().any(|w| w.message.contains("surplus")));
         for format in RenderFormat::ALL {
             let files = shibori::render::render(&plan, format).unwrap();

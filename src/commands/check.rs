@@ -1,7 +1,7 @@
 //! `shibori check`: validate, print warnings, exit 0/1.
 
 use super::{load_and_plan, Context};
-use crate::cli::Outcome;
+use crate::cli::args::Outcome;
 use crate::diagnostic::{self};
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! `shibori completions SHELL`: a completion script generated from the clap definitions,
 //! so it always matches the commands and flags of this binary.
 
-use crate::cli::{Cli, Outcome, Shell};
+use crate::cli::args::{Cli, Outcome, Shell};
 use clap::CommandFactory as _;
 use clap_complete::Shell as Target;
 use std::io::Write as _;

@@ -1,7 +1,7 @@
 //! `shibori explain`: the design-workshop handout on stdout or, atomically, in a file.
 
 use super::{load_and_plan, Context};
-use crate::cli::{ExplainFormat, Outcome};
+use crate::cli::args::{ExplainFormat, Outcome};
 use crate::explain::{self, Handout};
 use crate::render::write::{self, Durability};
 use crate::render::RenderedFile;

@@ -9,7 +9,7 @@ pub mod render;
 pub mod schema;
 pub mod verify;
 
-use crate::cli::{Command, Outcome};
+use crate::cli::args::{Command, Outcome};
 use crate::diagnostic::{self, Diagnostic, Source};
 use crate::intent::{self, Intent};
 use crate::plan::Plan;

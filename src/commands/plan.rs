@@ -1,7 +1,7 @@
 //! `shibori plan`: the rules as tables for people, or as JSON for tools.
 
 use super::{load_and_plan, Context};
-use crate::cli::Outcome;
+use crate::cli::args::Outcome;
 use crate::plan::{Peer, Plan, Reason, Role};
 use std::fmt::Write as _;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `shibori render`: plan, render in memory, then write atomically, print, or compare.
 
 use super::Context;
-use crate::cli::{Outcome, RenderFormat};
+use crate::cli::args::{Outcome, RenderFormat};
 use crate::render::{self, write};
 use anyhow::Context as _;
 use std::io::Write as _;

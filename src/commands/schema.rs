@@ -1,6 +1,6 @@
 //! `shibori schema`: the JSON Schema of the intent file on stdout.
 
-use crate::cli::Outcome;
+use crate::cli::args::Outcome;
 use std::io::Write as _;
 
 pub fn run() -> anyhow::Result<Outcome> {

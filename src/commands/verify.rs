@@ -3,7 +3,7 @@
 //! cannot be read.
 
 use super::{load_and_plan, Context};
-use crate::cli::Outcome;
+use crate::cli::args::Outcome;
 use crate::intent::Intent;
 use crate::verify::findings::{Finding, Kind};
 use crate::verify::read::{self, Artifact};

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 pub use crate::fast_hash::{FastMap, FastSet};
 pub(crate) use crate::parallel::par_map;
 
-pub use crate::cli::RenderFormat;
+pub use crate::cli::args::RenderFormat;
 
 /// One file of a rendering, with a path relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,6 +5,8 @@
 //! `verify`'s reading time on them. [`from_str`] reads that kind directly and gives up
 //! on anything else, so the caller falls back to serde_yaml for the rest of YAML and
 //! for every error message.
+//!
+//! Kept because it pays: see docs/benchmarks.md#the-yaml-reader.
 
 pub mod block;
 mod de;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Usage: node flatten.js PARENT.template.json OUT.template.json
 // Merges shibori's nested output back into one flat template, for the benchmark's "flat"
-// mode (one CDK stack with every resource, as the issue's author measured): the parent's
+// mode (one CDK stack with every resource, the app a CDK user would first write): the parent's
 // resources except its AWS::CloudFormation::Stack resources, plus every resource and output
 // of each nested template (relative TemplateURL), where a `Ref` to a nested parameter becomes
 // the value the parent passes it. Such a stack is above CloudFormation's 500 resources, so

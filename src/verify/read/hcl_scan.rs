@@ -8,22 +8,13 @@
 //! conditionals, `for`, templates, heredocs, …) has that expression parsed by hcl-edit,
 //! and anything unusual at the structure level, or anything invalid, returns `None` so
 //! that the caller parses the whole file with hcl-edit (and reports its errors).
+//!
+//! Kept because it pays: see docs/benchmarks.md#the-hcl-reader.
 
+use super::hcl_items::{node, Item};
 use super::terraform::Node;
-use super::terraform_hcl::node;
 use crate::fast_hash::FastSet;
 use hcl::expr::{Expression, Traversal, Variable};
-
-/// A body item, as the reader consumes it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Item {
-    Attribute(String, Node),
-    Block {
-        ident: String,
-        labels: Vec<String>,
-        body: Vec<Item>,
-    },
-}
 
 /// The file's items, or `None` when it is not (all) in the subset read here.
 pub fn parse(text: &str) -> Option<Vec<Item>> {
@@ -519,7 +510,7 @@ impl<'t> Parser<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verify::read::terraform_hcl::items;
+    use crate::verify::read::hcl_items::items;
 
     /// hcl-edit's reading of `text`, the oracle.
     fn oracle(text: &str) -> Option<Vec<Item>> {

@@ -4,6 +4,7 @@
 mod artifact;
 mod aws;
 pub mod cloudformation;
+mod hcl_items;
 mod hcl_scan;
 pub mod terraform;
 pub mod terraform_hcl;

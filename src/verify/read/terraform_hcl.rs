@@ -1,13 +1,12 @@
 //! Terraform HCL (`*.tf`): a module directory read as a whole, parsed with hcl-rs.
 
 use super::artifact::Artifact;
-use super::hcl_scan::{self, Item};
+use super::hcl_items::{items, Item};
+use super::hcl_scan;
 use super::terraform::{evaluate, Mode, Module, Node, Resource, Variable, META};
 use super::ReadError;
 use crate::verify::model::RuleSet;
-use hcl::edit::expr::{Expression as EditExpr, ObjectKey};
 use hcl::edit::parser::parse_body;
-use hcl::edit::structure::{Body, Structure};
 use std::path::PathBuf;
 
 pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError> {
@@ -26,20 +25,6 @@ pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError
         add(&mut module, items, &f.display().to_string());
     }
     evaluate(&module)
-}
-
-/// hcl-edit's body as the items the reader consumes.
-pub(super) fn items(body: &Body) -> Vec<Item> {
-    body.iter()
-        .map(|s| match s {
-            Structure::Attribute(a) => Item::Attribute(a.key.as_str().to_string(), node(&a.value)),
-            Structure::Block(b) => Item::Block {
-                ident: b.ident.as_str().to_string(),
-                labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
-                body: items(&b.body),
-            },
-        })
-        .collect()
 }
 
 fn add(module: &mut Module, body: Vec<Item>, file: &str) {
@@ -84,28 +69,6 @@ fn attr(body: Vec<Item>, key: &str) -> Option<Node> {
         Item::Attribute(k, v) if k == key => Some(v),
         _ => None,
     })
-}
-
-/// Objects and arrays become nodes of their own; everything else an hcl-rs expression.
-pub(super) fn node(e: &EditExpr) -> Node {
-    match e {
-        EditExpr::Object(o) => {
-            let mut items = Vec::new();
-            for (k, v) in o.iter() {
-                let key = match k {
-                    ObjectKey::Ident(i) => i.as_str().to_string(),
-                    ObjectKey::Expression(EditExpr::String(s)) => s.as_str().to_string(),
-                    ObjectKey::Expression(_) => {
-                        return Node::Expr(hcl::Expression::from(e.clone()))
-                    }
-                };
-                items.push((key, node(v.expr())));
-            }
-            Node::Map(items)
-        }
-        EditExpr::Array(a) => Node::List(a.iter().map(node).collect()),
-        other => Node::Expr(hcl::Expression::from(other.clone())),
-    }
 }
 
 fn resource(mode: Mode, ty: &str, name: &str, body: Vec<Item>, file: &str) -> Resource {

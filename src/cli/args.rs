@@ -1,9 +1,8 @@
-//! Command-line definitions and dispatch. Exit codes: 0 success; 1 invalid intent,
-//! verification failure or drift; 2 usage or I/O error.
+//! The command line as clap types, and how a command ended. The commands read these; they
+//! import nothing else from `cli`, so `cli` (which calls them) and `commands` form no circle.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
 #[command(name = "shibori", version, about = "Least-privilege AWS Client VPN rules from a small intent file", long_about = None)]
@@ -119,31 +118,4 @@ pub enum Outcome {
     Success,
     /// Invalid intent, verification failure or drift.
     Failure,
-}
-
-pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
-    };
-    let color = match cli.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            use std::io::IsTerminal;
-            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-        }
-    };
-    let ctx = crate::commands::Context { color };
-    match crate::commands::run(&ctx, cli.command) {
-        Ok(Outcome::Success) => ExitCode::SUCCESS,
-        Ok(Outcome::Failure) => ExitCode::from(1),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
 }

@@ -1,0 +1,139 @@
+//! What every section's checks share: the diagnostics collected so far, paths written out
+//! only when a diagnostic needs them, and the checks of a CIDR, a name and an AWS ID.
+
+use super::super::spans::SpanMap;
+use crate::diagnostic::Diagnostic;
+use ipnet::Ipv4Net;
+use std::fmt::Display;
+use std::net::Ipv4Addr;
+
+/// The diagnostics found so far, and the positions to give them.
+pub(super) struct Ctx<'a> {
+    pub(super) spans: &'a SpanMap,
+    pub(super) diags: Vec<Diagnostic>,
+}
+
+/// A diagnostic just recorded, to which a `help:` line may be added.
+pub(super) struct Recorded<'a>(&'a mut Diagnostic);
+
+impl Recorded<'_> {
+    pub(super) fn help(self, help: impl Into<String>) {
+        self.0.help = Some(help.into());
+    }
+}
+
+/// `parent[i]`: a path written out only when a diagnostic needs it, since a valid
+/// intent of a thousand targets would otherwise format thousands of them for nothing.
+#[derive(Clone, Copy)]
+pub(super) struct Index<P>(pub(super) P, pub(super) usize);
+
+impl<P: Display> Display for Index<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.0, self.1)
+    }
+}
+
+/// `parent.field`, written out on demand like [`Index`].
+#[derive(Clone, Copy)]
+pub(super) struct Field<P>(pub(super) P, pub(super) &'static str);
+
+impl<P: Display> Display for Field<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, d: Diagnostic) -> Recorded<'_> {
+        self.diags.push(d);
+        let last = self.diags.len() - 1;
+        Recorded(&mut self.diags[last])
+    }
+
+    // Paths are `impl Display` so that the common, valid case never formats them.
+    pub(super) fn error(&mut self, path: impl Display, message: impl Into<String>) -> Recorded<'_> {
+        let path = path.to_string();
+        let d = Diagnostic::error(message)
+            .at(&path)
+            .with_span(self.spans.value(&path));
+        self.push(d)
+    }
+
+    pub(super) fn warning(
+        &mut self,
+        path: impl Display,
+        message: impl Into<String>,
+    ) -> Recorded<'_> {
+        let path = path.to_string();
+        let d = Diagnostic::warning(message)
+            .at(&path)
+            .with_span(self.spans.value(&path));
+        self.push(d)
+    }
+
+    pub(super) fn cidr(&mut self, path: impl Display, text: &str) -> Option<Ipv4Net> {
+        let text = text.trim();
+        match text.parse::<Ipv4Net>() {
+            Ok(net) if net == net.trunc() => Some(net),
+            Ok(net) => {
+                let fixed = net.trunc();
+                self.error(path, format!("`{text}` has host bits set"))
+                    .help(format!(
+                        "write the network address: `{fixed}`, or `{}/32` for the single host",
+                        net.addr()
+                    ));
+                None
+            }
+            Err(_) => {
+                let help = if text.parse::<Ipv4Addr>().is_ok() {
+                    format!("add a prefix length: `{text}/32` for one host")
+                } else if text.contains(':') {
+                    "IPv6 is not supported yet (SPEC §10); use an IPv4 CIDR".to_string()
+                } else {
+                    "write an IPv4 CIDR such as `10.0.0.0/16`".to_string()
+                };
+                self.error(path, format!("`{text}` is not an IPv4 CIDR"))
+                    .help(help);
+                None
+            }
+        }
+    }
+
+    pub(super) fn name(&mut self, path: impl Display, name: &str, what: &str) {
+        if !valid_name(name) {
+            self.error(path, format!("{what} `{name}` is not a valid name")).help(
+                "use 1-40 characters: a lowercase letter, then lowercase letters, digits or `-`; \
+                 names become resource names and rule descriptions",
+            );
+        }
+    }
+
+    pub(super) fn aws_id(&mut self, path: impl Display, id: &str, prefix: &str) {
+        if !valid_id(id, prefix) {
+            self.error(path, format!("`{id}` is not a {prefix} ID"))
+                .help(format!(
+                "AWS IDs look like `{prefix}0123456789abcdef0` ({prefix} and 8 or 17 hex digits)"
+            ));
+        }
+    }
+}
+
+pub fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && name.len() <= 40
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+pub(super) fn valid_id(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix).is_some_and(|hex| {
+        (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| c.is_ascii_hexdigit())
+    })
+}
+
+pub(super) fn list(nets: &[Ipv4Net]) -> String {
+    nets.iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
