@@ -2,6 +2,7 @@
 # Installs the real tools that scripts/checks/*.sh run against the rendered examples.
 # Idempotent, and fast when everything is already there.
 #   cfn-lint (PyPI, pinned)        -> .venv/ in the repo (gitignored)
+#   botocore (PyPI, pinned)        -> .venv/ (its EC2 model checks the AWS snapshot fixtures)
 #   npm ci in every tools/*/ with a package-lock.json (e.g. tools/cdk: aws-cdk-lib + aws-cdk CLI)
 #   graphviz (Debian) when `dot` is missing
 #   terraform: cannot be downloaded here; checked, and reported loudly when absent
@@ -30,6 +31,27 @@ else
     log "cfn-lint: $("$venv/bin/cfn-lint" --version)"
   else
     err "could not install cfn-lint==$CFN_LINT_VERSION into $venv"
+    failures=$((failures + 1))
+  fi
+fi
+
+# --- botocore ------------------------------------------------------------------------------
+BOTOCORE_VERSION="1.44.8"
+have_botocore_version() {
+  [[ -x "$venv/bin/python" ]] && [[ "$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("botocore"))' 2>/dev/null)" == "$BOTOCORE_VERSION" ]]
+}
+if have_botocore_version; then
+  log "botocore $BOTOCORE_VERSION: already installed in .venv"
+else
+  log "botocore $BOTOCORE_VERSION: installing into .venv"
+  if [[ ! -x "$venv/bin/python" ]]; then
+    python3 -m venv "$venv"
+  fi
+  if "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "botocore==$BOTOCORE_VERSION" \
+    && have_botocore_version; then
+    log "botocore: $BOTOCORE_VERSION"
+  else
+    err "could not install botocore==$BOTOCORE_VERSION into $venv"
     failures=$((failures + 1))
   fi
 fi

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod diagnostic;
 pub mod explain;
 pub mod fast_hash;
+pub mod import;
 pub mod intent;
 pub mod net;
 pub mod parallel;

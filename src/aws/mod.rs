@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cut;
 pub mod nacl;
 mod packet;
+pub mod route;
 pub mod sg;
 
 pub use packet::{Action, Proto, Span};

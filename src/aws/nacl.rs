@@ -5,6 +5,10 @@ use super::{set, Action, Proto, Span};
 use crate::net::{contains, PortSet};
 use ipnet::Ipv4Net;
 
+/// The number AWS gives the `*` entry of every ACL and direction: deny everything. It is
+/// the default deny that evaluation ends in anyway, so readers of deployed ACLs drop it.
+pub const DEFAULT_ENTRY_NUMBER: u32 = 32767;
+
 /// One network ACL entry as AWS evaluates it.
 pub trait AclEntry {
     fn action(&self) -> Action;

@@ -61,7 +61,8 @@ pub enum Command {
         /// Intent file (YAML or JSON), or `-` for stdin.
         intent: PathBuf,
         /// A rendered artifact to read back (CloudFormation YAML/JSON, Terraform HCL or JSON, or a
-        /// module directory). Without it, every format is rendered in memory and verified.
+        /// module directory), a `terraform show -json` plan or state, or an AWS snapshot
+        /// directory. Without it, every format is rendered in memory and verified.
         #[arg(long)]
         artifact: Option<PathBuf>,
         /// Print the findings as JSON.
@@ -80,6 +81,26 @@ pub enum Command {
         /// Flush the file and its directory to disk before exiting (survives a power cut).
         #[arg(long, requires = "out")]
         fsync: bool,
+    },
+    /// Write a commented starter intent from an AWS snapshot of an existing endpoint.
+    Import {
+        /// Directory of AWS CLI describe output (see `snapshot-commands`).
+        snapshot: PathBuf,
+        /// The Client VPN endpoint to import (`cvpn-endpoint-…`).
+        #[arg(long)]
+        endpoint: String,
+        /// File to write (atomically); stdout without it.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Print the AWS CLI commands that write a snapshot of an endpoint for `verify` and `import`.
+    SnapshotCommands {
+        /// The Client VPN endpoint (`cvpn-endpoint-…`).
+        #[arg(long)]
+        endpoint: String,
+        /// AWS Region (the CLI's default without it).
+        #[arg(long)]
+        region: Option<String>,
     },
     /// Print the JSON Schema of the intent file.
     Schema,

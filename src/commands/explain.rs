@@ -43,7 +43,7 @@ pub fn run(
 
 /// The handout goes through the renderers' writer: temporary file and rename, so
 /// readers see the old handout or the new one, never half of one.
-fn write_file(path: &Path, text: String, durability: Durability) -> anyhow::Result<()> {
+pub(super) fn write_file(path: &Path, text: String, durability: Durability) -> anyhow::Result<()> {
     let name = path
         .file_name()
         .with_context(|| format!("{} is not a file path", path.display()))?;

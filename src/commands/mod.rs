@@ -4,9 +4,11 @@
 pub mod check;
 pub mod completions;
 pub mod explain;
+pub mod import;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod snapshot_commands;
 pub mod verify;
 
 use crate::cli::args::{Command, Outcome};
@@ -50,6 +52,14 @@ pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Outcome> {
             out,
             fsync,
         } => explain::run(ctx, &intent, format, out.as_deref(), durability(fsync)),
+        Command::Import {
+            snapshot,
+            endpoint,
+            out,
+        } => import::run(ctx, &snapshot, &endpoint, out.as_deref()),
+        Command::SnapshotCommands { endpoint, region } => {
+            snapshot_commands::run(&endpoint, region.as_deref())
+        }
         Command::Schema => schema::run(),
         Command::Completions { shell } => completions::run(shell),
     }

@@ -77,8 +77,8 @@ fn prove(
     intent: &Intent,
     a: &Artifact,
 ) -> anyhow::Result<(Verified, crate::verify::model::RuleSet)> {
-    let (syntax, rs) =
-        read::read(a).with_context(|| format!("cannot read artifact {}", a.label))?;
+    let (syntax, rs) = read::read_for(a, intent.endpoint.id.as_deref())
+        .with_context(|| format!("cannot read artifact {}", a.label))?;
     let findings = crate::verify::verify(intent, &rs);
     let verified = Verified {
         format: syntax.name().to_string(),
@@ -164,13 +164,17 @@ fn text(results: &[Verified]) -> String {
         }
         let _ = writeln!(
             s,
-            "{} {}: FAILED ({} missing, {} surplus, {} excess, {} unresolved)",
+            "{} {}: FAILED ({} missing, {} surplus, {} excess, {} unresolved{})",
             r.format,
             r.label,
             count(Kind::Missing),
             count(Kind::Surplus),
             count(Kind::Excess),
-            count(Kind::Unresolved)
+            count(Kind::Unresolved),
+            match count(Kind::Unmapped) {
+                0 => String::new(),
+                n => format!(", {n} unmapped"),
+            }
         );
         for f in &r.findings {
             let _ = writeln!(s, "  {}", f.to_string().replace('\n', "\n  "));

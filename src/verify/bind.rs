@@ -1,7 +1,8 @@
 //! Which artifact names stand for which intent objects. Literal IDs match the intent's
 //! IDs; inputs match by the name a renderer derives from the subnet's name
 //! (`subnet_vpn_a_id`, `VpnASubnetId`, `subnet_ids["vpn-a"]`, `network_acl_vpn_a_id`, …);
-//! destination groups by the name SPEC §4.2 gives them (`<name>-<target>`). Anything
+//! deployed subnets and ACLs without a matching ID through `map` (by CIDR, by association);
+//! destination groups by the name shibori gives them (`<name>-<target>`). Anything
 //! that matches nothing, or more than one thing, stays unbound and is reported.
 
 use super::model::{Ident, RuleSet};
@@ -19,6 +20,9 @@ pub struct Binding {
     pub endpoint_groups: Vec<Ident>,
     /// Idents that name nothing in the intent, with what they were expected to be.
     pub unbound: Vec<(Ident, &'static str)>,
+    /// ACLs of an artifact that describes more than the intent, mapped to nothing: out
+    /// of scope, not reported.
+    pub unbound_quiet: Vec<Ident>,
 }
 
 fn norm(s: &str) -> String {
@@ -84,6 +88,7 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         target_groups: Vec::new(),
         endpoint_groups: Vec::new(),
         unbound: Vec::new(),
+        unbound_quiet: Vec::new(),
     };
     let subnet_idents = rs
         .associations
@@ -103,7 +108,8 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
                 input_subnet(intent, name, SUBNET_WORDS).filter(|&i| intent.subnets[i].id.is_none())
             }
             Ident::Resource(_) => None,
-        };
+        }
+        .or_else(|| super::map::subnet(intent, rs, id));
         match hit {
             Some(i) => {
                 b.subnets.insert(id.clone(), i);
@@ -112,7 +118,10 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         }
     }
     for r in &rs.nacl_rules {
-        if b.acls.contains_key(&r.acl) || b.unbound.iter().any(|(u, _)| *u == r.acl) {
+        if b.acls.contains_key(&r.acl)
+            || b.unbound.iter().any(|(u, _)| *u == r.acl)
+            || b.unbound_quiet.contains(&r.acl)
+        {
             continue;
         }
         let hit = match &r.acl {
@@ -125,11 +134,14 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
                 .map(|i| intent.subnets[i].acl.clone())
                 .filter(|a| matches!(a, AclRef::InputOf(_))),
             Ident::Resource(_) => None,
-        };
+        }
+        .or_else(|| super::map::acl(intent, rs, &r.acl));
         match hit {
             Some(a) => {
                 b.acls.insert(r.acl.clone(), a);
             }
+            // A snapshot or a whole plan holds the ACLs of other subnets too.
+            None if rs.describes_more => b.unbound_quiet.push(r.acl.clone()),
             None => b.unbound.push((r.acl.clone(), "network ACL")),
         }
     }

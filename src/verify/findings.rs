@@ -13,6 +13,9 @@ pub enum Kind {
     Excess,
     /// A reference the reader could not resolve: never guessed, always a failure.
     Unresolved,
+    /// Something the intent names that the deployed artifact does not hold (or holds
+    /// differently), or something the endpoint uses that the intent does not name.
+    Unmapped,
 }
 
 impl fmt::Display for Kind {
@@ -22,6 +25,7 @@ impl fmt::Display for Kind {
             Kind::Surplus => "surplus",
             Kind::Excess => "excess",
             Kind::Unresolved => "unresolved",
+            Kind::Unmapped => "unmapped",
         })
     }
 }

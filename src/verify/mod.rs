@@ -7,6 +7,7 @@ pub mod excess;
 pub mod expect;
 pub mod findings;
 pub mod flows;
+pub mod map;
 pub mod model;
 pub mod read;
 pub mod tgw;
@@ -18,14 +19,28 @@ use model::RuleSet;
 /// Every finding for one artifact, in a stable order.
 pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     let bind = bind::bind(intent, rs);
+    let scoped;
+    let rs = if rs.describes_more {
+        scoped = scope(rs, &bind);
+        &scoped
+    } else {
+        rs
+    };
     let mut out: Vec<Finding> = rs
         .unresolved
         .iter()
+        .chain(rs.unresolved_in.iter().map(|(_, u)| u))
         .map(|u| Finding::new(Kind::Unresolved, u.message.clone()).rule(u.origin.to_string()))
         .collect();
+    out.extend(map::unmapped(intent, rs, &bind.endpoint_groups));
+    let unbound_kind = if rs.describes_more {
+        Kind::Unmapped
+    } else {
+        Kind::Unresolved
+    };
     for (id, what) in &bind.unbound {
         out.push(Finding::new(
-            Kind::Unresolved,
+            unbound_kind,
             format!(
                 "{id} names no {what} of the intent (by ID, or by an input named after the subnet)"
             ),
@@ -70,6 +85,40 @@ fn sort(out: &mut Vec<Finding>) {
             .cmp(&(b.kind, &b.target, &b.who, &b.service, &b.message))
     });
     out.dedup();
+}
+
+/// An artifact that describes more than the intent (a snapshot holds a whole VPC): only the
+/// security groups the endpoint and the targets use, and the ACLs mapped to the intent's,
+/// take part in the proof; the rest is out of scope.
+fn scope(rs: &RuleSet, bind: &bind::Binding) -> RuleSet {
+    let groups: std::collections::BTreeSet<&model::Ident> = bind
+        .endpoint_groups
+        .iter()
+        .chain(bind.target_groups.iter().flatten())
+        .collect();
+    let acl_in = |a: &model::Ident| bind.acls.contains_key(a);
+    let relevant = |i: &model::Ident| groups.contains(i) || acl_in(i);
+    RuleSet {
+        sg_rules: rs
+            .sg_rules
+            .iter()
+            .filter(|r| groups.contains(&r.group))
+            .cloned()
+            .collect(),
+        nacl_rules: rs
+            .nacl_rules
+            .iter()
+            .filter(|r| acl_in(&r.acl))
+            .cloned()
+            .collect(),
+        unresolved_in: rs
+            .unresolved_in
+            .iter()
+            .filter(|(i, _)| relevant(i))
+            .cloned()
+            .collect(),
+        ..rs.clone()
+    }
 }
 
 #[cfg(test)]
@@ -197,6 +246,7 @@ targets:
                 subnet: Ident::Id("subnet-0aaaaaaaaaaaaaaaa".into()),
             }],
             unresolved: vec![],
+            ..RuleSet::default()
         }
     }
 

@@ -170,6 +170,16 @@ pub struct Unresolved {
     pub message: String,
 }
 
+/// A subnet the artifact describes (a deployed subnet, or an `aws_subnet` of a plan): what
+/// lets an intent without IDs be mapped onto it by CIDR (see `docs/audit.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubnetFact {
+    pub subnet: Ident,
+    pub cidr: Option<Ipv4Net>,
+    /// The network ACL associated with the subnet, when the artifact says.
+    pub acl: Option<Ident>,
+}
+
 /// Everything one artifact says about the network path.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RuleSet {
@@ -186,6 +196,17 @@ pub struct RuleSet {
     pub routes: Vec<VpnRoute>,
     pub associations: Vec<Association>,
     pub unresolved: Vec<Unresolved>,
+    /// What could not be evaluated on one security group or network ACL: reported only
+    /// when that object is the intent's (a snapshot holds a whole VPC).
+    pub unresolved_in: Vec<(Ident, Unresolved)>,
+    /// Subnets (with their ACLs) the artifact describes.
+    pub subnet_facts: Vec<SubnetFact>,
+    /// The artifact holds objects outside the intent (an AWS snapshot, a whole Terraform
+    /// plan): those the intent maps to nothing are left out of the proof, not reported.
+    pub describes_more: bool,
+    /// The artifact lists every subnet of the VPC (a snapshot), so an intent subnet it lacks
+    /// is unmapped; a plan may use subnets it does not manage.
+    pub complete_inventory: bool,
 }
 
 impl RuleSet {
@@ -200,5 +221,9 @@ impl RuleSet {
         self.routes.extend(other.routes);
         self.associations.extend(other.associations);
         self.unresolved.extend(other.unresolved);
+        self.unresolved_in.extend(other.unresolved_in);
+        self.subnet_facts.extend(other.subnet_facts);
+        self.describes_more |= other.describes_more;
+        self.complete_inventory |= other.complete_inventory;
     }
 }

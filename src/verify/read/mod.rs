@@ -6,9 +6,11 @@ mod aws;
 pub mod cloudformation;
 mod hcl_items;
 mod hcl_scan;
+pub mod snapshot;
 pub mod terraform;
 pub mod terraform_hcl;
 pub mod terraform_json;
+pub mod tfplan;
 mod value;
 
 pub use artifact::Artifact;
@@ -32,6 +34,10 @@ pub enum Syntax {
     CloudFormation,
     TerraformHcl,
     TerraformJson,
+    /// `terraform show -json` of a plan or a state.
+    TerraformPlanJson,
+    /// A directory of AWS CLI describe output.
+    AwsSnapshot,
 }
 
 impl Syntax {
@@ -40,12 +46,21 @@ impl Syntax {
             Syntax::CloudFormation => "cloudformation",
             Syntax::TerraformHcl => "terraform",
             Syntax::TerraformJson => "terraform-json",
+            Syntax::TerraformPlanJson => "terraform-plan-json",
+            Syntax::AwsSnapshot => "aws-snapshot",
         }
     }
 }
 
 /// Recognizes the artifact's syntax from its file names and, for `.json`, its content.
 pub fn detect(artifact: &Artifact) -> Result<(Syntax, Vec<PathBuf>), ReadError> {
+    // What exists (a plan, a state, a snapshot) is recognised by content, before syntax.
+    if let Some(f) = tfplan::find(artifact) {
+        return Ok((Syntax::TerraformPlanJson, vec![f]));
+    }
+    if snapshot::looks_like_snapshot(artifact) {
+        return Ok((Syntax::AwsSnapshot, Vec::new()));
+    }
     let names: Vec<&PathBuf> = artifact.files.keys().collect();
     let ends = |p: &PathBuf, ext: &str| p.to_string_lossy().ends_with(ext);
     // Terraform reads only the top directory of a module.
@@ -92,8 +107,18 @@ fn looks_like_cfn(text: &str) -> bool {
 
 /// Reads an artifact into one rule set.
 pub fn read(artifact: &Artifact) -> Result<(Syntax, RuleSet), ReadError> {
+    read_for(artifact, None)
+}
+
+/// `read`, proving endpoint `endpoint` when the artifact describes several (a snapshot).
+pub fn read_for(
+    artifact: &Artifact,
+    endpoint: Option<&str>,
+) -> Result<(Syntax, RuleSet), ReadError> {
     let (syntax, files) = detect(artifact)?;
     let rs = match syntax {
+        Syntax::TerraformPlanJson => tfplan::read(artifact, &files)?,
+        Syntax::AwsSnapshot => snapshot::read(artifact, endpoint)?,
         Syntax::CloudFormation => cloudformation::read_all(artifact, &files)?,
         Syntax::TerraformHcl => terraform_hcl::read(artifact, &files)?,
         Syntax::TerraformJson => terraform_json::read(artifact, &files)?,
