@@ -5,6 +5,7 @@
 #   botocore (PyPI, pinned)        -> .venv/ (its EC2 model checks the AWS snapshot fixtures)
 #   npm ci in every tools/*/ with a package-lock.json (e.g. tools/cdk: aws-cdk-lib + aws-cdk CLI)
 #   graphviz (Debian) when `dot` is missing
+#   chromium (Debian) when missing: scripts/checks/handout.sh renders the HTML handouts
 #   terraform: cannot be downloaded here; checked, and reported loudly when absent
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -95,6 +96,24 @@ else
     log "graphviz: $(dot -V 2>&1)"
   else
     err "could not install graphviz (apt-get install graphviz needs root)"
+    failures=$((failures + 1))
+  fi
+fi
+
+# --- chromium -----------------------------------------------------------------------------
+if command -v chromium >/dev/null 2>&1; then
+  log "chromium: $(chromium --version 2>/dev/null)"
+else
+  log "chromium: missing, installing the Debian package"
+  sudo_cmd=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo -n); else sudo_cmd=(false); fi
+  fi
+  if "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq chromium >/dev/null \
+    && command -v chromium >/dev/null 2>&1; then
+    log "chromium: $(chromium --version 2>/dev/null)"
+  else
+    err "could not install chromium (apt-get install chromium needs root)"
     failures=$((failures + 1))
   fi
 fi

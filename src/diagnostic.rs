@@ -94,10 +94,54 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 fn title(d: &Diagnostic) -> String {
-    match &d.path {
+    let title = match &d.path {
         Some(p) if !p.is_empty() => format!("{p}: {}", d.message),
         _ => d.message.clone(),
+    };
+    visible(&title).0
+}
+
+/// The visible stand-in for a terminal control character (C0 but tab and line feed, a
+/// carriage return that does not end a line, DEL, C1), or `None` for any other.
+fn stand_in(c: char, next: Option<char>) -> Option<char> {
+    match c {
+        '\t' | '\n' => None,
+        '\r' if next == Some('\n') => None,
+        // Unicode's Control Pictures: U+2400 + the C0 code, U+2421 for DEL.
+        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32),
+        '\x7f' => Some('\u{2421}'),
+        '\u{80}'..='\u{9f}' => Some('\u{fffd}'),
+        _ => None,
     }
+}
+
+/// `text` with terminal control characters replaced by visible stand-ins, one character
+/// each (so columns stay), and where each replaced byte offset was, with the bytes it
+/// grew by: values from an intent must not move the cursor or recolour the terminal.
+pub fn visible(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut moved = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match stand_in(c, chars.peek().map(|&(_, n)| n)) {
+            Some(s) => {
+                out.push(s);
+                moved.push((i, s.len_utf8() - c.len_utf8()));
+            }
+            None => out.push(c),
+        }
+    }
+    (out, moved)
+}
+
+/// A byte offset of the original text in the text [`visible`] made of it.
+fn shifted(offset: usize, moved: &[(usize, usize)]) -> usize {
+    offset
+        + moved
+            .iter()
+            .take_while(|(at, _)| *at < offset)
+            .map(|(_, grew)| grew)
+            .sum::<usize>()
 }
 
 /// Renders diagnostics for a terminal: `error: path: message`, `--> file:line:col`,
@@ -109,26 +153,31 @@ pub fn render_text(diagnostics: &[Diagnostic], source: Option<&Source>, color: b
         Renderer::plain()
     };
     let mut out = String::new();
+    let shown = source.map(|s| visible(&s.text));
     for d in diagnostics {
         let level = match d.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
         };
         let title = title(d);
+        let help = d.help.as_deref().map(|h| visible(h).0);
         let mut message = level.title(&title);
-        if let (Some(src), Some(span)) = (source, d.span.clone()) {
+        if let (Some(src), Some(span), Some((text, moved))) =
+            (source, d.span.clone(), shown.as_ref())
+        {
             let end = span.end.min(src.text.len());
             let start = span.start.min(end);
-            let span = floor_char_boundary(&src.text, start)..floor_char_boundary(&src.text, end);
+            let span = shifted(floor_char_boundary(&src.text, start), moved)
+                ..shifted(floor_char_boundary(&src.text, end), moved);
             message = message.snippet(
-                Snippet::source(&src.text)
+                Snippet::source(text)
                     .line_start(1)
                     .origin(&src.name)
                     .fold(true)
                     .annotation(level.span(span)),
             );
         }
-        if let Some(help) = &d.help {
+        if let Some(help) = &help {
             message = message.footer(Level::Help.title(help));
         }
         let _ = writeln!(out, "{}", renderer.render(message));

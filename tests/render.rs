@@ -24,10 +24,12 @@ fn render_to_temp(intent: &str, format: &str) -> (tempfile::TempDir, String) {
         out.to_str().expect("utf-8 path"),
     ]);
     assert_eq!(run.code, 0, "render {intent} {format}: {}", run.stderr);
+    // The manifest lists the files snapshotted here; `render::manifest` tests it.
     let mut files: Vec<_> = std::fs::read_dir(&out)
         .expect("out dir")
         .filter_map(Result::ok)
         .map(|e| e.path())
+        .filter(|p| !p.ends_with(shibori::render::manifest::NAME))
         .collect();
     files.sort();
     let mut all = String::new();
@@ -535,6 +537,51 @@ fn large_intent(n: usize) -> String {
         );
     }
     s
+}
+
+/// A render of a smaller intent into a larger render's directory leaves exactly its own
+/// files (and the manifest); before it, `--check` names the leftovers as extra.
+#[test]
+fn rerendering_smaller_leaves_exactly_the_new_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let intent = dir.path().join("large.yaml");
+    std::fs::write(&intent, large_intent(300)).expect("write intent");
+    let out = dir.path().join("cfn");
+    let out = out.to_str().expect("utf-8");
+    let large = intent.to_str().expect("utf-8 path");
+    let small = "examples/seed-ssh/intent.yaml";
+    let run = shibori(&["render", large, "-f", "cloudformation", "-o", out]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::write(Path::new(out).join("notes.txt"), "mine\n").expect("write");
+    let run = shibori(&[
+        "render",
+        small,
+        "-f",
+        "cloudformation",
+        "-o",
+        out,
+        "--check",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("large.yaml (extra"), "{}", run.stderr);
+    let run = shibori(&["render", small, "-f", "cloudformation", "-o", out]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut left: Vec<String> = walk(Path::new(out))
+        .iter()
+        .map(|p| p.strip_prefix(out).expect("inside").display().to_string())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".shibori-manifest", "notes.txt", "tokyo-ssh.yaml"]);
+    let run = shibori(&[
+        "render",
+        small,
+        "-f",
+        "cloudformation",
+        "-o",
+        out,
+        "--check",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]

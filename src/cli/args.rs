@@ -123,6 +123,10 @@ pub enum RenderFormat {
 pub enum ExplainFormat {
     Markdown,
     Dot,
+    /// One self-contained page with SVG diagrams (no script, prints on A4).
+    Html,
+    /// The overview diagram alone.
+    Svg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -29,7 +29,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failure) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            crate::commands::output::eprint(&format!("error: {e:#}\n"));
             ExitCode::from(2)
         }
     }

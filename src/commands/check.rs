@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, path: &Path, json: bool) -> anyhow::Result<Outcome> {
             },
         };
         let v = serde_json::json!({ "valid": ok, "diagnostics": diagnostic::to_json(&diags, Some(&source)) });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        super::output::print(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
         return Ok(if ok {
             Outcome::Success
         } else {
@@ -37,11 +37,11 @@ pub fn run(ctx: &Context, path: &Path, json: bool) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Failure);
     };
     super::print_diagnostics(ctx, &planned.warnings, &planned.source);
-    eprintln!(
-        "{}: ok ({})",
+    super::output::eprint(&format!(
+        "{}: ok ({})\n",
         planned.source.name,
         super::summary_line(0, planned.warnings.len())
-    );
+    ));
     super::exit_without_freeing(planned);
     Ok(Outcome::Success)
 }

@@ -4,7 +4,6 @@
 use crate::cli::args::{Cli, Outcome, Shell};
 use clap::CommandFactory as _;
 use clap_complete::Shell as Target;
-use std::io::Write as _;
 
 pub fn run(shell: Shell) -> anyhow::Result<Outcome> {
     let target = match shell {
@@ -16,8 +15,6 @@ pub fn run(shell: Shell) -> anyhow::Result<Outcome> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(target, &mut cmd, "shibori", &mut buf);
-    let mut out = std::io::stdout().lock();
-    out.write_all(&buf)?;
-    out.flush()?;
+    super::output::print(&String::from_utf8_lossy(&buf))?;
     Ok(Outcome::Success)
 }

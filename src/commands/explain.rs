@@ -6,7 +6,6 @@ use crate::explain::{self, Handout};
 use crate::render::write::{self, Durability};
 use crate::render::RenderedFile;
 use anyhow::Context as _;
-use std::io::Write as _;
 use std::path::Path;
 
 pub fn run(
@@ -29,13 +28,13 @@ pub fn run(
     let text = match format {
         ExplainFormat::Markdown => explain::markdown(&handout),
         ExplainFormat::Dot => explain::dot(&handout),
+        ExplainFormat::Html => explain::html(&handout),
+        ExplainFormat::Svg => explain::svg(&handout),
     };
     match out {
         Some(path) => write_file(path, text, durability)?,
         None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            stdout.flush()?;
+            super::output::print(&text)?;
         }
     }
     Ok(Outcome::Success)

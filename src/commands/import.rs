@@ -6,7 +6,6 @@ use super::Context;
 use crate::cli::Outcome;
 use crate::verify::read::{snapshot, Artifact};
 use anyhow::Context as _;
-use std::io::Write as _;
 use std::path::Path;
 
 pub fn run(
@@ -23,14 +22,14 @@ pub fn run(
     match out {
         Some(path) => {
             super::explain::write_file(path, text, crate::render::write::Durability::Atomic)?;
-            eprintln!(
-                "wrote {}: review its `# check:` lines, then `shibori verify {} --artifact {}`",
+            super::output::eprint(&format!(
+                "wrote {}: review its `# check:` lines, then `shibori verify {} --artifact {}`\n",
                 path.display(),
                 path.display(),
                 dir.display()
-            );
+            ));
         }
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        None => super::output::print(&text)?,
     }
     Ok(Outcome::Success)
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod explain;
 pub mod import;
+pub mod output;
 pub mod plan;
 pub mod render;
 pub mod schema;
@@ -101,21 +102,18 @@ pub fn print_diagnostics(ctx: &Context, diagnostics: &[Diagnostic], source: &Sou
     }
     let mut sorted: Vec<Diagnostic> = diagnostics.to_vec();
     sorted.sort_by_key(|d| d.span.as_ref().map_or(usize::MAX, |s| s.start));
-    eprint!(
-        "{}",
-        diagnostic::render_text(&sorted, Some(source), ctx.color)
-    );
+    output::eprint(&diagnostic::render_text(&sorted, Some(source), ctx.color));
 }
 
 /// Prints the diagnostics of an invalid intent and the closing count.
 fn report_invalid(ctx: &Context, diagnostics: &[Diagnostic], source: &Source) {
     print_diagnostics(ctx, diagnostics, source);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    eprintln!(
-        "{}: invalid ({})",
+    output::eprint(&format!(
+        "{}: invalid ({})\n",
         source.name,
         summary_line(errors, diagnostics.len() - errors)
-    );
+    ));
 }
 
 /// Everything a command needs after a successful load and plan.

@@ -12,9 +12,13 @@ pub fn run(ctx: &Context, path: &Path, json: bool) -> anyhow::Result<Outcome> {
     };
     super::print_diagnostics(ctx, &planned.warnings, &planned.source);
     if json {
-        println!("{}", serde_json::to_string_pretty(&planned.plan)?);
+        super::output::print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&planned.plan)?
+        ))?;
     } else {
-        print!("{}", tables(&planned.plan));
+        // Group IDs and other values come from the intent: no raw control characters.
+        super::output::print(&crate::diagnostic::visible(&tables(&planned.plan)).0)?;
     }
     super::exit_without_freeing(planned);
     Ok(Outcome::Success)

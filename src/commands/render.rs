@@ -64,19 +64,20 @@ fn emit(
                 let what = match d {
                     write::Drift::Missing(_) => "missing",
                     write::Drift::Differs(_) => "differs",
+                    write::Drift::Extra(_) => "extra: left by an earlier render",
                 };
-                eprintln!("drift: {} ({what})", d.path().display());
+                super::output::eprint(&format!("drift: {} ({what})\n", d.path().display()));
             }
-            eprintln!(
-                "error: {} file(s) under {} are not what `shibori render --format {}` writes; render again",
+            super::output::eprint(&format!(
+                "error: {} file(s) under {} are not what `shibori render --format {}` writes; render again\n",
                 drift.len(),
                 dir.display(),
                 format.name()
-            );
+            ));
             Ok(Outcome::Failure)
         }
         Some(dir) => {
-            write::write_all(dir, files, durability)?;
+            write::write_rendering(dir, files, durability)?;
             Ok(Outcome::Success)
         }
     }

@@ -32,7 +32,7 @@ pub fn script(endpoint: &str, region: Option<&str>) -> String {
 }
 
 pub fn run(endpoint: &str, region: Option<&str>) -> anyhow::Result<Outcome> {
-    print!("{}", script(endpoint, region));
+    super::output::print(&script(endpoint, region))?;
     Ok(Outcome::Success)
 }
 

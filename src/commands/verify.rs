@@ -51,12 +51,12 @@ pub fn run(
                 })
             })
             .collect();
-        println!(
-            "{}",
+        super::output::print(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&serde_json::json!({ "clean": clean, "artifacts": v }))?
-        );
+        ))?;
     } else {
-        print!("{}", text(&results));
+        super::output::print(&crate::diagnostic::visible(&text(&results)).0)?;
     }
     super::exit_without_freeing(planned);
     Ok(if clean {

@@ -1,5 +1,5 @@
 //! One sample flow, hop by hop: the addresses a packet carries before and after the
-//! endpoint's source NAT, and the reply's way back on an ephemeral port (SPEC §1).
+//! endpoint's source NAT, and the reply's way back on an ephemeral port.
 //! Addresses are examples derived from the plan's CIDRs; the rules named at each hop are
 //! looked up in the plan by their reasons, never recomputed.
 
@@ -166,15 +166,26 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
     };
 
     let mut hops = Vec::new();
-    let auth: Vec<String> = plan
+    // Only the rules whose CIDR holds the sample address take part in its
+    // longest-prefix match; the longest of them decides.
+    let covering: Vec<_> = plan
         .authorization_rules
         .iter()
-        .filter(|a| a.reasons.iter().any(|r| r.target == t.name))
+        .filter(|a| a.cidr.contains(&server))
+        .collect();
+    let longest = covering.iter().map(|a| a.cidr.prefix_len()).max();
+    let auth: Vec<String> = covering
+        .iter()
         .map(|a| {
             format!(
-                "authorization {} for {}",
+                "authorization {} for {}{}",
                 a.cidr,
-                a.group.as_deref().unwrap_or("all users")
+                a.group.as_deref().unwrap_or("all users"),
+                if Some(a.cidr.prefix_len()) == longest && covering.len() > 1 {
+                    " (longest prefix: decides)"
+                } else {
+                    ""
+                }
             )
         })
         .collect();

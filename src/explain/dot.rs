@@ -68,6 +68,13 @@ pub fn render(g: &Graph, name: &str) -> String {
         }
         out.push_str("  }\n");
     }
+    if !g.legend.is_empty() {
+        let _ = writeln!(
+            out,
+            "  \"legend\" [label=\"{}\", shape=note, style=filled, fillcolor=\"#ffffff\"];",
+            label(&g.legend)
+        );
+    }
     for e in &g.edges {
         let mut attrs = Vec::new();
         if !e.labels.is_empty() {

@@ -2,6 +2,7 @@
 //! every rule with its reasons, quotas, warnings and what is left to the user.
 
 use super::address_table::sample_flow;
+use super::matrix::{self, Entry, Matrix};
 use super::text::{code, md, table};
 use super::{graph, mermaid, rules, Handout};
 use crate::diagnostic::Severity;
@@ -21,6 +22,101 @@ fn prose(s: &str) -> String {
         .enumerate()
         .map(|(i, p)| if i % 2 == 1 { code(p) } else { md(p) })
         .collect()
+}
+
+fn entry(e: &Entry) -> String {
+    if e.is_empty() {
+        return "-".to_string();
+    }
+    e.by_network
+        .iter()
+        .map(|(net, items)| {
+            let list = if items.is_empty() {
+                "-".to_string()
+            } else {
+                items
+                    .iter()
+                    .map(|i| {
+                        if i.surplus {
+                            format!("**{}** (surplus)", code(&i.label))
+                        } else {
+                            code(&i.label)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            match net {
+                Some(n) => format!("via {}: {list}", code(n)),
+                None => list,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+/// Groups beyond this many make the matrix a list: a column per group no longer fits
+/// a page.
+const MATRIX_COLUMNS: usize = 4;
+
+/// The room's first question, answered from the evaluated rules.
+fn reachability(m: &Matrix, out: &mut String) {
+    out.push_str(
+        "## Who can reach what
+
+",
+    );
+    out.push_str("What the rules actually let through, evaluated layer by layer as AWS does (longest-prefix authorization, routes, security groups, first-match network ACLs both ways), per user group and target. **Surplus** marks access the intent does not ask for.
+
+");
+    if m.users.len() <= MATRIX_COLUMNS {
+        let users: Vec<String> = m.users.iter().map(|u| md(u)).collect();
+        let mut head: Vec<&str> = vec!["target", "asked for"];
+        head.extend(users.iter().map(String::as_str));
+        let rows: Vec<Vec<String>> = m
+            .rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    format!("{}<br>{}", code(&r.target), code(&r.destination)),
+                    md(&r.intended),
+                ];
+                row.extend(r.entries.iter().map(entry));
+                row
+            })
+            .collect();
+        table(out, &head, &rows);
+    } else {
+        // Too many groups for columns: one row per target and group that reaches it.
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for r in &m.rows {
+            for (u, e) in m.users.iter().zip(&r.entries) {
+                if e.is_empty() {
+                    continue;
+                }
+                rows.push(vec![
+                    format!("{}<br>{}", code(&r.target), code(&r.destination)),
+                    md(&r.intended),
+                    md(u),
+                    entry(e),
+                ]);
+            }
+        }
+        table(out, &["target", "asked for", "who", "reaches"], &rows);
+    }
+    if !m.notes.is_empty() {
+        out.push('\n');
+        for n in &m.notes {
+            out.push_str(&format!(
+                "- **surplus**: {} reaches {} {}: {}\n",
+                md(&n.user),
+                code(&n.target),
+                code(&n.services),
+                prose(&n.why)
+            ));
+        }
+    }
+    out.push('\n');
 }
 
 fn overview(h: &Handout, out: &mut String) {
@@ -50,7 +146,7 @@ fn overview(h: &Handout, out: &mut String) {
             plan.vpc
                 .id
                 .as_deref()
-                .map_or("an input".to_string(), code),
+                .map_or("ID given when you deploy".to_string(), code),
             format!(
                 ", CIDRs {}",
                 plan.vpc
@@ -208,14 +304,21 @@ fn targets(h: &Handout, out: &mut String) {
     );
 }
 
-fn diagram(h: &Handout, out: &mut String) {
-    out.push_str("\n## The path\n\n```mermaid\n");
-    out.push_str(&mermaid::render(&graph::build(h)));
-    out.push_str("```\n\n");
-    if h.plan.endpoint.transit_gateway.is_some() {
-        out.push_str("Solid arrows carry requests, labelled with the ports allowed; dashed arrows are the replies that the stateless network ACLs must let back. Through the transit gateway the clients keep their addresses (no source NAT), so the destination subnets' network ACLs and the destination security groups admit the client CIDR itself; they still cannot tell users apart (any client may hold any address of the pool): separating user groups happens at authorization alone.\n");
+fn diagram(h: &Handout, m: &Matrix, out: &mut String) {
+    if let Some(t) = &h.plan.endpoint.transit_gateway {
+        // The overview diagram draws the VPC attachment's ENIs; this path has none.
+        out.push_str(&format!(
+            "\n## The path\n\nclient → Client VPN endpoint (authorization; routes without a target subnet) → transit gateway {} → the destination subnet's network ACL (in: requests from the client CIDR) → the destination security group (in: from the client CIDR) → target; replies go back out through the same network ACL and the transit gateway. Outside targets are reached through the transit gateway's route tables.\n\n",
+            code(&t.id)
+        ));
+        out.push_str("Through the transit gateway the clients keep their addresses (no source NAT), so the destination subnets' network ACLs and the destination security groups admit the client CIDR itself; they still cannot tell users apart (any client may hold any address of the pool): separating user groups happens at authorization alone. The overview drawing below is the one of a VPC attachment: its ENI and endpoint security group do not exist here.\n\n```mermaid\n");
+        out.push_str(&mermaid::render(&graph::build(h, m)));
+        out.push_str("```\n");
         return;
     }
+    out.push_str("\n## The path\n\n```mermaid\n");
+    out.push_str(&mermaid::render(&graph::build(h, m)));
+    out.push_str("```\n\n");
     out.push_str("Solid arrows carry requests, labelled with the ports allowed; dashed arrows are the replies that the stateless network ACLs must let back. Because the endpoint translates every client address to its ENI's address (source NAT), security groups and network ACLs only ever see the target networks' addresses, never a user: separating user groups happens at authorization alone.\n");
 }
 
@@ -395,14 +498,27 @@ fn requirements(h: &Handout, out: &mut String) {
 }
 
 pub fn render(h: &Handout) -> String {
+    let m = matrix::build(h);
+    let mut section = String::new();
+    diagram(h, &m, &mut section);
+    render_with(h, &m, &section)
+}
+
+/// The handout with `diagrams` (a whole section, heading included) after the overview.
+pub fn render_with(h: &Handout, m: &Matrix, diagrams: &str) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "# {}: AWS Client VPN access, rule by rule\n\n",
         code(&h.plan.name)
     ));
     out.push_str("Generated by `shibori explain` from the plan of the intent. The handout decides nothing: every rule in it is in the plan, listed with the intent items it exists for.\n\n");
+    if h.plan.endpoint.transit_gateway.is_none() {
+        reachability(m, &mut out);
+    } else {
+        out.push_str("## Who can reach what\n\nThe matrix is evaluated for endpoints associated with target networks; for this transit gateway attachment, `shibori verify` proves every group, target and port end to end, and the address table below follows one flow.\n\n");
+    }
     overview(h, &mut out);
-    diagram(h, &mut out);
+    out.push_str(diagrams);
     address_table(h, &mut out);
     out.push('\n');
     rules::render(h, &mut out);

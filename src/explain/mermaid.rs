@@ -70,6 +70,10 @@ pub fn render(g: &Graph) -> String {
             );
         }
     }
+    if !g.legend.is_empty() {
+        let _ = writeln!(out, "  legend[\"{}\"]", label(&g.legend));
+        out.push_str("  class legend legend\n");
+    }
     for n in &g.nodes {
         let class = match n.shape {
             Shape::Client | Shape::Endpoint => "vpn",
@@ -81,7 +85,7 @@ pub fn render(g: &Graph) -> String {
         let _ = writeln!(out, "  class {} {class}", n.id);
     }
     out.push_str(
-        "  classDef vpn fill:#eef5ff,stroke:#3b6fb6\n  classDef eni fill:#fff4e0,stroke:#c77d00\n  classDef nacl fill:#f3f3f3,stroke:#666\n  classDef sg fill:#e9f7ef,stroke:#2e8b57\n  classDef target fill:#fdf0f5,stroke:#b03a6f\n",
+        "  classDef vpn fill:#eef5ff,stroke:#3b6fb6\n  classDef eni fill:#fff4e0,stroke:#c77d00\n  classDef nacl fill:#f3f3f3,stroke:#666\n  classDef sg fill:#e9f7ef,stroke:#2e8b57\n  classDef target fill:#fdf0f5,stroke:#b03a6f\n  classDef legend fill:#ffffff,stroke:#999,stroke-dasharray:4 3\n",
     );
     out
 }

@@ -4,17 +4,24 @@
 //! that a sample packet meets, it looks that rule up in the plan by its reasons.
 
 mod address_table;
+mod diagrams;
 mod dot;
 mod graph;
+mod html;
+mod layout;
 mod markdown;
+mod matrix;
 mod mermaid;
+pub mod reach;
 mod rules;
+mod svg;
 mod text;
 mod tgw_flow;
 
 use crate::diagnostic::Diagnostic;
 use crate::intent::NaclSettings;
-use crate::plan::{Plan, SecurityGroup, SubnetPlan};
+use crate::plan::{Plan, SecurityGroup, SubnetPlan, TargetPlan};
+use ipnet::Ipv4Net;
 
 pub use address_table::{sample_flow, Hop, SampleFlow};
 
@@ -31,14 +38,24 @@ pub fn markdown(h: &Handout) -> String {
     markdown::render(h)
 }
 
+/// One self-contained HTML page: the handout with SVG diagrams and print CSS.
+pub fn html(h: &Handout) -> String {
+    html::render(h)
+}
+
+/// The overview diagram as a standalone SVG image.
+pub fn svg(h: &Handout) -> String {
+    html::overview_svg(h)
+}
+
 /// The flowchart for Graphviz.
 pub fn dot(h: &Handout) -> String {
-    dot::render(&graph::build(h), &h.plan.name)
+    dot::render(&graph::build(h, &matrix::build(h)), &h.plan.name)
 }
 
 /// The flowchart in Mermaid syntax (the block the Markdown handout embeds).
 pub fn mermaid(h: &Handout) -> String {
-    mermaid::render(&graph::build(h))
+    mermaid::render(&graph::build(h, &matrix::build(h)))
 }
 
 impl Handout<'_> {
@@ -69,14 +86,6 @@ impl Handout<'_> {
         }
     }
 
-    /// A network ACL as a diagram node names it.
-    fn acl_title(&self, key: &str) -> String {
-        match self.plan.network_acls.iter().find(|a| a.key == key) {
-            Some(a) if a.id.is_none() => format!("network ACL of {key} (an input)"),
-            _ => format!("network ACL {}", self.acl_name(key)),
-        }
-    }
-
     fn acl_subnets(&self, key: &str) -> Vec<String> {
         self.plan
             .network_acls
@@ -84,5 +93,36 @@ impl Handout<'_> {
             .find(|a| a.key == key)
             .map(|a| a.subnets.clone())
             .unwrap_or_default()
+    }
+}
+
+/// A small CIDR spelled out as its hosts: the planner merges adjacent `hosts` into one
+/// CIDR, and `10.0.1.10/31` reads as one network to a room that wrote two hosts.
+pub(crate) fn merged_hosts(c: &Ipv4Net) -> Option<String> {
+    let n = 1u64 << (32 - u32::from(c.prefix_len()));
+    (2..=16)
+        .contains(&n)
+        .then(|| format!("{n} hosts {}–{}", c.network(), c.broadcast()))
+}
+
+/// A target's destination in words: its CIDRs (merged hosts spelled out) and where.
+pub(crate) fn destination(h: &Handout, x: &TargetPlan) -> String {
+    let subnet_cidr = x
+        .subnet
+        .as_deref()
+        .and_then(|s| h.subnet(s))
+        .map(|s| s.cidr);
+    let cidrs: Vec<String> = x
+        .cidrs
+        .iter()
+        .map(|c| match merged_hosts(c) {
+            Some(m) if subnet_cidr != Some(*c) => format!("{c} ({m})"),
+            _ => c.to_string(),
+        })
+        .collect();
+    match (&x.subnet, x.carve_outs(&h.plan.vpc.cidrs)) {
+        (Some(s), _) => format!("{} in {s}", cidrs.join(", ")),
+        (None, None) => format!("{} outside the VPC", cidrs.join(", ")),
+        (None, Some(except)) => format!("{} outside the VPC, except {except}", cidrs.join(", ")),
     }
 }

@@ -5,30 +5,75 @@ use super::text::{code, md, table};
 use super::Handout;
 use crate::plan::{Direction, Half, NaclEntry, Peer, Reason, Role, SgRole};
 
-/// `ssh tcp/22 via vpn-a`, one per reason, in the plan's order, without repeats.
-fn serves(reasons: &[Reason]) -> String {
-    let mut items: Vec<String> = Vec::new();
+/// (port, longest-prefix closure, target).
+type Served<'a> = (&'a str, bool, &'a str);
+/// (port, longest-prefix closure, target networks).
+type Via<'a> = (&'a str, bool, Vec<&'a str>);
+
+/// What a rule serves, grouped as `plan` groups it and tighter: per port, the targets
+/// that need it, and the target networks only when they are not all of them:
+/// `` `tcp/443`: `api-0`, `ops-0` ``.
+fn serves(h: &Handout, reasons: &[Reason]) -> String {
+    // (port, closure, target) → networks, in the plan's order.
+    let mut per: Vec<(Served, Vec<&str>)> = Vec::new();
     for r in reasons {
-        let mut s = code(&r.target);
-        if !r.port.is_empty() {
-            s.push(' ');
-            s.push_str(&code(&r.port));
-        }
-        if let Some(t) = &r.target_network {
-            s.push_str(" via ");
-            s.push_str(&code(t));
-        }
-        if r.role == Role::LpmClosure {
-            s.push_str(" (longest-prefix closure)");
-        }
-        if !items.contains(&s) {
-            items.push(s);
+        let key = (
+            r.port.as_str(),
+            r.role == Role::LpmClosure,
+            r.target.as_str(),
+        );
+        let i = match per.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                per.push((key, Vec::new()));
+                per.len() - 1
+            }
+        };
+        if let Some(t) = r.target_network.as_deref() {
+            if !per[i].1.contains(&t) {
+                per[i].1.push(t);
+            }
         }
     }
-    items.join("; ")
+    // (port, closure, networks) → targets.
+    let mut groups: Vec<(Via, Vec<&str>)> = Vec::new();
+    for ((port, closure, target), nets) in per {
+        let key = (port, closure, nets);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, ts)) => ts.push(target),
+            None => groups.push((key, vec![target])),
+        }
+    }
+    let every = h.plan.target_networks.len();
+    groups
+        .iter()
+        .map(|((port, closure, nets), targets)| {
+            let mut s = String::new();
+            if !port.is_empty() {
+                s.push_str(&code(port));
+                s.push_str(": ");
+            }
+            s.push_str(
+                &targets
+                    .iter()
+                    .map(|t| code(t))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            if !nets.is_empty() && nets.len() < every {
+                s.push_str(" via ");
+                s.push_str(&nets.iter().map(|n| code(n)).collect::<Vec<_>>().join(", "));
+            }
+            if *closure {
+                s.push_str(" (longest-prefix closure)");
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
-/// Which half of the stateless pair an entry is, and what it lets through (SPEC §4.3).
+/// Which half of the stateless pair an entry is, and what it lets through.
 fn half(n: &NaclEntry) -> (&'static str, &'static str) {
     let why = match (n.half(), n.egress) {
         (Half::Both, _) => "both halves share this entry",
@@ -56,7 +101,7 @@ fn nacl_ports(n: &NaclEntry) -> String {
 pub fn render(h: &Handout, out: &mut String) {
     let plan = h.plan;
     out.push_str("## Every rule and why it exists\n\n");
-    out.push_str("Each rule lists the intent items it serves: target, port and, for per-network rules, the target network (`via`). Remove an item from the intent and its rules disappear.\n\n");
+    out.push_str("Each rule lists the intent items it serves: per port, the targets that need it, through every target network unless a `via` names some. Remove an item from the intent and its rules disappear.\n\n");
 
     out.push_str(&format!(
         "### Authorization rules ({})\n\n",
@@ -71,7 +116,7 @@ pub fn render(h: &Handout, out: &mut String) {
             vec![
                 code(&a.cidr.to_string()),
                 a.group.as_deref().map_or("all users".to_string(), md),
-                serves(&a.reasons),
+                serves(h, &a.reasons),
                 if closure {
                     "keeps a broader rule's access alive inside this narrower CIDR".to_string()
                 } else {
@@ -110,7 +155,7 @@ pub fn render(h: &Handout, out: &mut String) {
                 vec![
                     code(r.target_network.as_deref().unwrap_or("(transit gateway)")),
                     code(&r.cidr.to_string()),
-                    serves(&r.reasons),
+                    serves(h, &r.reasons),
                 ]
             })
             .collect();
@@ -167,7 +212,7 @@ pub fn render(h: &Handout, out: &mut String) {
                     Peer::SecurityGroup(k) => format!("SG {}", code(&h.sg_name(k))),
                     Peer::Cidr(c) => code(&c.to_string()),
                 },
-                serves(&r.reasons),
+                serves(h, &r.reasons),
             ]
         })
         .collect();
@@ -229,7 +274,7 @@ pub fn render(h: &Handout, out: &mut String) {
                 code(&n.cidr.to_string()),
                 format!("**{half}**"),
                 why.to_string(),
-                serves(&n.reasons),
+                serves(h, &n.reasons),
             ]
         })
         .collect();

@@ -32,6 +32,8 @@ pub struct IntentFile {
     /// The Client VPN endpoint.
     pub endpoint: EndpointFile,
     /// Every subnet the intent mentions, declared once, by name.
+    #[serde(deserialize_with = "unique_subnets")]
+    #[schemars(with = "BTreeMap<String, SubnetFile>")]
     pub subnets: BTreeMap<String, SubnetFile>,
     /// Subnets associated with the endpoint (where its ENIs live): 1 to 5 names from
     /// `subnets`, at most one per Availability Zone, each /27 or larger. None with
@@ -300,4 +302,35 @@ impl Default for NaclFile {
             quota: default_quota(),
         }
     }
+}
+
+/// A map that refuses a key written twice: a map type keeps the last value silently,
+/// and two `vpn-a:` entries are a mistake, not an override.
+fn unique_subnets<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, SubnetFile>, D::Error> {
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = BTreeMap<String, SubnetFile>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of subnet names to subnets")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!(
+                        "duplicate subnet `{key}`"
+                    )));
+                }
+                let value = map.next_value::<SubnetFile>()?;
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Unique)
 }

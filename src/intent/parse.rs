@@ -6,6 +6,7 @@
 use super::file::IntentFile;
 use super::spans::SpanMap;
 use crate::diagnostic::{Diagnostic, Source};
+use crate::yaml::guard::GuardError;
 use serde::Deserialize as _;
 
 /// The parsed file with the position index diagnostics need.
@@ -23,6 +24,19 @@ fn looks_like_json(text: &str) -> bool {
 pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
     let text = source.text.as_str();
     let spans = SpanMap::build(text);
+    // A carriage return that ends a line on its own (classic Mac OS line endings): YAML
+    // reads the file as one line, which would be called empty or a syntax error.
+    if let Some(at) = text
+        .match_indices('\r')
+        .map(|(i, _)| i)
+        .find(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
+    {
+        return Err(Box::new(
+            Diagnostic::error("the file ends its lines with a carriage return alone")
+                .with_span(Some(at..at + 1))
+                .help("save it with LF (or CRLF) line endings"),
+        ));
+    }
     let blank = text.lines().all(|l| {
         let l = l.trim();
         l.is_empty() || l.starts_with('#') || l == "---"
@@ -31,6 +45,19 @@ pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
         return Err(Box::new(
             Diagnostic::error("the intent file is empty")
                 .help("start from one of the examples, or run `shibori schema` for the format"),
+        ));
+    }
+    // Bounded before any YAML library reads it: their cost grows faster than the text
+    // with nesting and with aliases.
+    if let Err(e) = crate::yaml::guard::check_intent(text) {
+        let help = match e {
+            GuardError::Alias { .. } => "write the value out where the alias stands",
+            _ => "an intent needs a few levels; flatten the document",
+        };
+        return Err(Box::new(
+            Diagnostic::error(e.to_string())
+                .with_span(e.offset().map(|o| o..o + 1))
+                .help(help),
         ));
     }
     // The common case, a well-formed file, skips path tracking (it allocates a path
@@ -72,9 +99,12 @@ pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
 fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap) -> Diagnostic {
     // serde_path_to_error writes `?` when it has no path (syntax errors) and `.` for the root.
     let path = if path == "." || path == "?" { "" } else { path };
-    let span = if let Some(field) = quoted_after(message, "duplicate field `") {
+    let duplicate = quoted_after(message, "duplicate field `")
+        .or_else(|| quoted_after(message, "duplicate subnet `"))
+        .map(|field| super::spans::join_key(path, field));
+    let span = if let Some(key) = &duplicate {
         // The index keeps the last occurrence of a key: the duplicate.
-        spans.key(&super::spans::join_key(path, field))
+        spans.key(key)
     } else if message.starts_with("unknown field") {
         // The path already ends with the unknown key; mark the key, not its value.
         spans.key(path)
@@ -99,6 +129,12 @@ fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap)
         d = d.help("add the field; `shibori schema` lists what each section needs");
     } else if message.contains("unknown variant") {
         d = d.help("use one of the values listed above");
+    } else if let Some(key) = &duplicate {
+        let first = spans.first_key(key).map(|r| spans.line_col(r.start));
+        d = d.help(match first {
+            Some((line, col)) => format!("first written at {line}:{col}; keep one of the two"),
+            None => "keep one of the two".to_string(),
+        });
     }
     d
 }

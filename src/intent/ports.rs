@@ -52,6 +52,10 @@ pub fn parse_range(text: &str) -> Result<PortRange, String> {
         u16::try_from(n).map_err(|_| format!("port {n} is outside 0-65535"))
     };
     match text.split_once('-') {
+        Some((a, b)) if a.trim().is_empty() || b.trim().is_empty() => Err(format!(
+            "`{}` is not a port number or a range `from-to`",
+            text.trim()
+        )),
         Some((a, b)) => {
             let (from, to) = (num(a)?, num(b)?);
             PortRange::new(from, to).ok_or_else(|| format!("range {from}-{to} runs backwards"))

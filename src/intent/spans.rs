@@ -23,6 +23,8 @@ pub struct SpanMap {
 struct Index {
     values: HashMap<String, Range<usize>>,
     keys: HashMap<String, Range<usize>>,
+    /// The first occurrence of a key written more than once (`keys` has the last).
+    first_keys: HashMap<String, Range<usize>>,
 }
 
 struct Scan {
@@ -138,6 +140,23 @@ impl SpanMap {
     }
 }
 
+impl SpanMap {
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+
+    /// The first occurrence of a key written more than once (the whole file is read).
+    pub fn first_key(&self, path: &str) -> Option<Range<usize>> {
+        let mut scan = self.scan.borrow_mut();
+        scan.advance(&self.text, |_| false);
+        scan.builder.map.first_keys.get(path).cloned()
+    }
+}
+
 /// `a.b[2].c` → `a.b[2]` → `a.b` → `a` → ``.
 pub fn parent(path: &str) -> Option<&str> {
     if path.is_empty() {
@@ -169,6 +188,8 @@ enum Frame {
 #[derive(Default)]
 struct Builder {
     line_starts: Vec<usize>,
+    /// The last mark converted: (character index, byte offset).
+    cursor: (usize, usize),
     stack: Vec<Frame>,
     map: Index,
 }
@@ -180,42 +201,64 @@ fn line_starts(text: &str) -> Vec<usize> {
 }
 
 impl Builder {
-    /// yaml-rust2 marks positions by line and character column; we need bytes.
-    fn offset(&self, text: &str, mark: &Marker) -> usize {
-        let Some(&start) = self.line_starts.get(mark.line().saturating_sub(1)) else {
-            return text.len();
-        };
-        let line = &text[start..];
-        start
-            + line
+    /// yaml-rust2 marks positions by character index; we need bytes. Events arrive in
+    /// document order, so a cursor that only moves forward converts each mark in time
+    /// proportional to the distance from the previous one: linear over the file, even
+    /// when it is one long line (a JSON intent).
+    fn offset(&mut self, text: &str, mark: &Marker) -> usize {
+        let (chars, bytes) = self.cursor;
+        if mark.index() < chars {
+            // Not seen in practice; fall back to the line index.
+            let Some(&start) = self.line_starts.get(mark.line().saturating_sub(1)) else {
+                return text.len();
+            };
+            let line = &text[start..];
+            return start
+                + line
+                    .char_indices()
+                    .nth(mark.col())
+                    .map_or(line.len(), |(i, _)| i);
+        }
+        let rest = &text[bytes..];
+        let byte = bytes
+            + rest
                 .char_indices()
-                .nth(mark.col())
-                .map_or(line.len(), |(i, _)| i)
+                .nth(mark.index() - chars)
+                .map_or(rest.len(), |(i, _)| i);
+        self.cursor = (mark.index(), byte);
+        byte
     }
 
     /// A scalar's extent on its line: to the closing quote, or to the end of the plain text.
     fn scalar_span(text: &str, start: usize, is_key: bool) -> Range<usize> {
+        // Only as far as the scalar goes, never to the end of its line: a one-line
+        // JSON intent would make that quadratic.
         let rest = &text[start..];
-        let line = rest.split('\n').next().unwrap_or("");
-        let len = match line.chars().next() {
-            Some(q @ ('"' | '\'')) => line[1..].find(q).map_or(line.len(), |i| i + 2),
+        let line_end = |from: usize| rest[from..].find('\n').map_or(rest.len(), |i| from + i);
+        let len = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => match rest[1..].find([q, '\n']) {
+                Some(i) if rest[1 + i..].starts_with(q) => i + 2,
+                _ => line_end(0),
+            },
             _ => {
-                let mut end = line.len();
-                for (i, c) in line.char_indices() {
+                let mut end = None;
+                for (i, c) in rest.char_indices() {
                     let key_end = is_key
                         && c == ':'
-                        && line[i + 1..].chars().next().is_none_or(char::is_whitespace);
-                    if key_end
+                        && rest[i + 1..].chars().next().is_none_or(char::is_whitespace);
+                    if c == '\n'
+                        || key_end
                         || c == ','
                         || c == ']'
                         || c == '}'
-                        || (c == '#' && line[..i].ends_with(' '))
+                        || (c == '#' && rest[..i].ends_with(' '))
                     {
-                        end = i;
+                        end = Some(i);
                         break;
                     }
                 }
-                line[..end].trim_end().len()
+                let end = end.unwrap_or(rest.len());
+                rest[..end].trim_end().len()
             }
         };
         start..start + len.max(1)
@@ -224,10 +267,10 @@ impl Builder {
     /// A flow collection (`[a, b]`, `{k: v}`) closed on its own line is marked whole;
     /// a block collection by its first character.
     fn collection_span(text: &str, start: usize) -> Range<usize> {
-        let line = text[start..].split('\n').next().unwrap_or("");
         let mut depth = 0usize;
-        for (i, c) in line.char_indices() {
+        for (i, c) in text[start..].char_indices() {
             match c {
+                '\n' => break,
                 '[' | '{' => depth += 1,
                 ']' | '}' => {
                     depth = depth.saturating_sub(1);
@@ -280,7 +323,10 @@ impl Builder {
                 if self.expecting_key() {
                     let span = Self::scalar_span(text, start, true);
                     if let Some(Frame::Map { path, pending_key }) = self.stack.last_mut() {
-                        self.map.keys.insert(join_key(path, &value), span);
+                        let key = join_key(path, &value);
+                        if let Some(first) = self.map.keys.insert(key.clone(), span) {
+                            self.map.first_keys.entry(key).or_insert(first);
+                        }
                         *pending_key = Some(value);
                     }
                 } else if let Some(p) = self.child_path(None) {

@@ -276,13 +276,26 @@ pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
     cuts.sort_unstable();
     cuts.dedup();
     let mut slices: Vec<(u32, u32, Vec<Ipv4Net>)> = Vec::new();
+    // A sweep over the slices keeps the rectangles that span the current one: every
+    // rectangle starts and ends on a cut, so each slice lies wholly inside or outside it.
+    // (Filtering all rectangles per slice was quadratic in one target's ports.)
+    let mut by_from: Vec<usize> = (0..rects.len()).collect();
+    by_from.sort_by_key(|&i| rects[i].1.from);
+    let mut next = 0;
+    let mut spanning: Vec<usize> = Vec::new();
     for w in cuts.windows(2) {
         let (lo, hi) = (w[0], w[1] - 1);
-        let nets: Vec<Ipv4Net> = rects
-            .iter()
-            .filter(|(_, r)| u32::from(r.from) <= lo && hi <= u32::from(r.to))
-            .map(|(c, _)| *c)
-            .collect();
+        while let Some(&i) = by_from
+            .get(next)
+            .filter(|&&i| u32::from(rects[i].1.from) <= lo)
+        {
+            spanning.push(i);
+            next += 1;
+        }
+        spanning.retain(|&i| hi <= u32::from(rects[i].1.to));
+        let mut here = spanning.clone();
+        here.sort_unstable();
+        let nets: Vec<Ipv4Net> = here.iter().map(|&i| rects[i].0).collect();
         if !nets.is_empty() {
             slices.push((lo, hi, aggregate(&nets)));
         }
@@ -378,11 +391,45 @@ fn rect_key(
 }
 
 /// The needs behind one merged entry: every rectangle it overlaps, sorted, deduplicated.
-fn reasons_of(rects: &[Rect], cidr: &Ipv4Net, ports: &PortRange) -> Vec<Why> {
-    let hit =
-        |r: &&Rect| (contains(cidr, &r.cidr) || contains(&r.cidr, cidr)) && r.ports.overlaps(ports);
-    let mut reasons = Vec::with_capacity(rects.iter().filter(hit).map(|r| r.whys.len()).sum());
-    for r in rects.iter().filter(hit) {
+/// A group's rectangles by first port, with the furthest last port reached up to each:
+/// the rectangles whose ports overlap a range are found without scanning the whole
+/// group (one target with thousands of ports made that quadratic).
+struct ByPort<'a> {
+    rects: Vec<&'a Rect>,
+    reach: Vec<u16>,
+}
+
+impl<'a> ByPort<'a> {
+    fn new(group: &'a [Rect]) -> Self {
+        let mut rects: Vec<&Rect> = group.iter().collect();
+        rects.sort_by_key(|r| r.ports.from);
+        let mut reach = Vec::with_capacity(rects.len());
+        let mut far = 0u16;
+        for r in &rects {
+            far = far.max(r.ports.to);
+            reach.push(far);
+        }
+        ByPort { rects, reach }
+    }
+
+    fn overlapping(&self, ports: &PortRange) -> impl Iterator<Item = &'a Rect> + '_ {
+        let end = self.rects.partition_point(|r| r.ports.from <= ports.to);
+        let ports = *ports;
+        (0..end)
+            .rev()
+            .take_while(move |&i| self.reach[i] >= ports.from)
+            .map(|i| self.rects[i])
+            .filter(move |r| r.ports.overlaps(&ports))
+    }
+}
+
+fn reasons_of(rects: &ByPort, cidr: &Ipv4Net, ports: &PortRange) -> Vec<Why> {
+    let hits: Vec<&Rect> = rects
+        .overlapping(ports)
+        .filter(|r| contains(cidr, &r.cidr) || contains(&r.cidr, cidr))
+        .collect();
+    let mut reasons = Vec::with_capacity(hits.iter().map(|r| r.whys.len()).sum());
+    for r in hits {
         reasons.extend_from_slice(&r.whys);
     }
     // Each rectangle's needs are already in order: the sort merges a few sorted runs.
@@ -405,13 +452,14 @@ fn merged(rects: &[Rect], acls: &[Name], vpc: &[Ipv4Net]) -> BTreeMap<(Name, boo
         };
         let pairs: Vec<(Ipv4Net, PortRange)> = group.iter().map(|r| (r.cidr, r.ports)).collect();
         let list = out.entry((acl.clone(), egress)).or_default();
+        let by_port = ByPort::new(group);
         for (cidr, ports) in merge(&pairs) {
             list.push(Merged {
                 action,
                 protocol,
                 cidr,
                 ports,
-                reasons: reasons_of(group, &cidr, &ports),
+                reasons: reasons_of(&by_port, &cidr, &ports),
             });
         }
     }

@@ -5,6 +5,7 @@ pub mod cdk_json;
 pub mod cloudformation;
 pub mod escape;
 pub mod hcl;
+pub mod manifest;
 pub mod nested;
 mod templates;
 pub mod terraform;

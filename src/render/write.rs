@@ -25,6 +25,12 @@ pub enum WriteError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "cannot write into {}: it is a symbolic link to {}, which does not exist",
+        path.display(),
+        target.display()
+    )]
+    DanglingLink { path: PathBuf, target: PathBuf },
     #[error("cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -48,31 +54,82 @@ pub enum Durability {
 pub enum Drift {
     Missing(PathBuf),
     Differs(PathBuf),
+    /// Written by an earlier rendering, and no longer by this one.
+    Extra(PathBuf),
 }
 
 impl Drift {
     pub fn path(&self) -> &Path {
         match self {
-            Drift::Missing(p) | Drift::Differs(p) => p,
+            Drift::Missing(p) | Drift::Differs(p) | Drift::Extra(p) => p,
         }
     }
 }
 
-fn temp_path(target: &Path) -> PathBuf {
+/// A temporary file beside `target`, under a random name that marks it as shibori's
+/// (so that a later run can remove it if this one is killed). tempfile creates it with
+/// `O_CREAT | O_EXCL`, which neither reuses an existing file nor follows a symbolic
+/// link planted under that name, and deletes it when it is dropped unrenamed.
+fn write_temp(
+    target: &Path,
+    contents: &str,
+    durability: Durability,
+) -> std::io::Result<tempfile::NamedTempFile> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    target.with_file_name(format!(".{name}.shibori-{}.tmp", std::process::id()))
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{name}{TEMP_MARK}");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // The mode `File::create` gives (0o666 less the umask), not tempfile's private 0o600:
+    // the rendered files are read by whoever reads the repository.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut f = builder.tempfile_in(dir)?;
+    f.write_all(contents.as_bytes())?;
+    if durability == Durability::Fsync {
+        f.as_file().sync_all()?;
+    }
+    Ok(f)
 }
 
-fn write_temp(path: &Path, contents: &str, durability: Durability) -> std::io::Result<()> {
-    let mut f = fs::File::create(path)?;
-    f.write_all(contents.as_bytes())?;
-    match durability {
-        Durability::Atomic => Ok(()),
-        Durability::Fsync => f.sync_all(),
+/// What the names of shibori's temporary files contain.
+const TEMP_MARK: &str = ".shibori-";
+
+/// Removes temporary files that a killed run left in `dir`.
+pub fn remove_leftover_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(TEMP_MARK) && name.ends_with(".tmp") {
+            // A symbolic link is removed itself, never what it points to.
+            let _ = fs::remove_file(e.path());
+        }
     }
+}
+
+/// `dir` when it is a symbolic link to nothing: creating it would fail with "File
+/// exists", which names neither the link nor its target.
+fn dangling_link(dir: &Path) -> Option<WriteError> {
+    let meta = fs::symlink_metadata(dir).ok()?;
+    if !meta.file_type().is_symlink() || fs::metadata(dir).is_ok() {
+        return None;
+    }
+    Some(WriteError::DanglingLink {
+        path: dir.to_path_buf(),
+        target: fs::read_link(dir).unwrap_or_default(),
+    })
 }
 
 /// Writes `files` under `dir` (created if missing), atomically per file and all-or-
@@ -89,21 +146,16 @@ pub fn write_all(
         if made.contains(&parent) {
             continue;
         }
+        if let Some(e) = [dir, parent].into_iter().find_map(dangling_link) {
+            return Err(e);
+        }
         fs::create_dir_all(parent).map_err(|source| WriteError::CreateDir {
             path: parent.to_path_buf(),
             source,
         })?;
+        remove_leftover_temps(parent);
         made.push(parent);
     }
-    let staged: Vec<(PathBuf, &Path)> = targets
-        .iter()
-        .map(|t| (temp_path(t), t.as_path()))
-        .collect();
-    let cleanup = |staged: &[(PathBuf, &Path)]| {
-        for (tmp, _) in staged {
-            let _ = fs::remove_file(tmp);
-        }
-    };
     // With fsync most of the time goes to waiting for the disk; the files are
     // independent, so a few threads let the file system flush them together. Without
     // it the work is the copy into the page cache, worth a thread per core.
@@ -111,47 +163,30 @@ pub fn write_all(
         Durability::Fsync => 4,
         Durability::Atomic => crate::parallel::cores().min(4),
     };
-    let work: Vec<(&(PathBuf, &Path), &RenderedFile)> = staged.iter().zip(files).collect();
-    let written = crate::parallel::par_map_on(threads, work, |((tmp, target), f)| {
+    let work: Vec<(&PathBuf, &RenderedFile)> = targets.iter().zip(files).collect();
+    let written = crate::parallel::par_map_on(threads, work, |(target, f)| {
+        // A file that already holds exactly these bytes is left alone: nothing to
+        // make atomic, no fsync, and its modification time stays.
         if fs::read(target).is_ok_and(|b| b == f.contents.as_bytes()) {
-            return Ok(false);
+            return Ok(None);
         }
-        write_temp(tmp, &f.contents, durability)
-            .map(|()| true)
+        write_temp(target, &f.contents, durability)
+            .map(|tmp| Some((tmp, target)))
             .map_err(|e| (target.to_path_buf(), e))
     });
-    let outcome: Result<Vec<usize>, (PathBuf, std::io::Error)> = written
+    // On an error the temporary files written so far are dropped, which deletes them.
+    let staged: Vec<(tempfile::NamedTempFile, &PathBuf)> = written
         .into_iter()
-        .enumerate()
-        .try_fold(Vec::new(), |mut unchanged, (i, w)| {
-            if !w? {
-                unchanged.push(i);
-            }
-            Ok(unchanged)
-        });
-    let unchanged = match outcome {
-        Ok(u) => u,
-        Err((path, source)) => {
-            cleanup(&staged);
-            return Err(WriteError::Write { path, source });
-        }
-    };
-    // A file that already holds exactly these bytes is left alone: nothing to make
-    // atomic, no fsync, and its modification time stays.
-    let staged: Vec<(PathBuf, &Path)> = staged
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|(path, source)| WriteError::Write { path, source })?
         .into_iter()
-        .enumerate()
-        .filter(|(i, _)| !unchanged.contains(i))
-        .map(|(_, s)| s)
+        .flatten()
         .collect();
-    for (i, (tmp, target)) in staged.iter().enumerate() {
-        if let Err(source) = fs::rename(tmp, target) {
-            cleanup(&staged[i..]);
-            return Err(WriteError::Write {
-                path: target.to_path_buf(),
-                source,
-            });
-        }
+    for (tmp, target) in staged {
+        tmp.persist(target).map_err(|e| WriteError::Write {
+            path: target.to_path_buf(),
+            source: e.error,
+        })?;
     }
     if durability == Durability::Fsync {
         // A rename is durable only once its directory is.
@@ -164,6 +199,22 @@ pub fn write_all(
                 })?;
         }
     }
+    Ok(())
+}
+
+/// Writes a rendering as [`write_all`] does, with its manifest, then removes the files
+/// that the previous rendering into `dir` wrote and this one does not (and only those:
+/// see `super::manifest`).
+pub fn write_rendering(
+    dir: &Path,
+    files: &[RenderedFile],
+    durability: Durability,
+) -> Result<(), WriteError> {
+    let stale = super::manifest::stale(dir, files);
+    let mut all = files.to_vec();
+    all.push(super::manifest::file(files));
+    write_all(dir, &all, durability)?;
+    super::manifest::remove(dir, &stale);
     Ok(())
 }
 
@@ -186,6 +237,11 @@ pub fn check(dir: &Path, files: &[RenderedFile]) -> Result<Vec<Drift>, WriteErro
             }
         }
     }
+    drift.extend(
+        super::manifest::stale(dir, files)
+            .into_iter()
+            .map(|p| Drift::Extra(dir.join(p))),
+    );
     Ok(drift)
 }
 
@@ -214,6 +270,22 @@ mod tests {
                 .collect();
             assert!(leftovers.is_empty());
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_get_the_mode_file_create_gives() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        write_all(dir.path(), &[file("a.tf", "x\n")], Durability::Atomic).unwrap();
+        fs::File::create(dir.path().join("b")).unwrap();
+        let mode = |n: &str| {
+            fs::metadata(dir.path().join(n))
+                .unwrap()
+                .permissions()
+                .mode()
+        };
+        assert_eq!(mode("a.tf"), mode("b"));
     }
 
     #[test]

@@ -732,14 +732,7 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                     whos.push(None);
                 }
                 for proto in &protos {
-                    let reply = match proto {
-                        Proto::Icmp => Span { from: 0, to: 0 },
-                        Proto::All => Span::ALL_PORTS,
-                        _ => Span {
-                            from: intent.nacl.ephemeral.from,
-                            to: intent.nacl.ephemeral.to,
-                        },
-                    };
+                    let reply = reply_span(intent, *proto);
                     let mut through = PortSet::new();
                     for (_, pr, v) in &verdicts {
                         if pr == proto {
@@ -821,6 +814,92 @@ pub fn check(ix: &Index) -> Vec<Finding> {
         );
         f.target_network = Some(nets.join(", "));
         out.push(f);
+    }
+    out
+}
+
+/// The reply "ports" a stateless ACL must let back for a request of `proto`.
+fn reply_span(intent: &Intent, proto: Proto) -> Span {
+    match proto {
+        Proto::Icmp => Span { from: 0, to: 0 },
+        Proto::All => Span::ALL_PORTS,
+        _ => Span {
+            from: intent.nacl.ephemeral.from,
+            to: intent.nacl.ephemeral.to,
+        },
+    }
+}
+
+/// What one kind of user reaches at one target through one target network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reach {
+    /// A group, or `None`: a user in none of the intent's groups.
+    pub who: Option<String>,
+    pub target: String,
+    pub network: String,
+    pub proto: Proto,
+    /// Request ports (ICMP types) that pass every layer, replies included, at some
+    /// address of the target.
+    pub ports: PortSet,
+}
+
+/// The artifact's actual reachability, per (user kind, target, target network,
+/// protocol): the same per-piece verdicts as `check`, without comparing them to the
+/// intent. `explain` evaluates the plan the same way and a test compares the two.
+pub fn reach(ix: &Index) -> Vec<Reach> {
+    let intent = ix.intent;
+    let groups: BTreeSet<&str> = intent
+        .targets
+        .iter()
+        .flat_map(|t| t.groups.iter().map(String::as_str))
+        .collect();
+    let whos: Vec<Option<&str>> = groups.into_iter().map(Some).chain([None]).collect();
+    let mut out = Vec::new();
+    for (xi, x) in intent.targets.iter().enumerate() {
+        for &t in intent
+            .target_networks
+            .iter()
+            .filter(|t| ix.associated.contains(t))
+        {
+            let path = Path::new(ix, t, xi);
+            let sps = path.source_pieces();
+            let protos: BTreeSet<Proto> = [Proto::Tcp, Proto::Udp, Proto::Icmp]
+                .into_iter()
+                .chain(x.services.iter().map(|s| packet(intent, s).proto))
+                .collect();
+            let mut acc: BTreeMap<(usize, Proto), PortSet> = BTreeMap::new();
+            for d in &path.dest_pieces() {
+                let Some((_, admitted)) = winner(&ix.auth, d) else {
+                    continue;
+                };
+                for &proto in &protos {
+                    let reply = reply_span(intent, proto);
+                    let mut through = PortSet::new();
+                    for s in &sps {
+                        through =
+                            through.union(&passes(&path.verdict(d, s, proto, true), proto, reply));
+                    }
+                    if through.is_empty() {
+                        continue;
+                    }
+                    for (wi, w) in whos.iter().enumerate() {
+                        if admitted.admits(*w) {
+                            let e = acc.entry((wi, proto)).or_default();
+                            *e = e.union(&through);
+                        }
+                    }
+                }
+            }
+            for ((wi, proto), ports) in acc {
+                out.push(Reach {
+                    who: whos[wi].map(str::to_string),
+                    target: x.name.to_string(),
+                    network: intent.subnets[t].name.to_string(),
+                    proto,
+                    ports,
+                });
+            }
+        }
     }
     out
 }

@@ -10,6 +10,7 @@
 
 pub mod block;
 mod de;
+pub mod guard;
 pub mod resolve;
 
 /// `text` as a `T`, when it is block YAML of the common kind and fits `T` with

@@ -73,6 +73,34 @@ impl Ctx<'_> {
 
     pub(super) fn cidr(&mut self, path: impl Display, text: &str) -> Option<Ipv4Net> {
         let text = text.trim();
+        // `172.020.0.0` is 172.20.0.0 to this parser and 172.16.0.0 to tools that read
+        // a leading zero as octal: refuse the ambiguity.
+        let address = text.split('/').next().unwrap_or("");
+        if address
+            .split('.')
+            .any(|o| o.len() > 1 && o.starts_with('0') && o.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let fixed: Vec<String> = address
+                .split('.')
+                .map(|o| o.trim_start_matches('0'))
+                .map(|o| {
+                    if o.is_empty() {
+                        "0".into()
+                    } else {
+                        o.to_string()
+                    }
+                })
+                .collect();
+            let prefix = text
+                .split_once('/')
+                .map_or(String::new(), |(_, p)| format!("/{p}"));
+            self.error(path, format!("`{text}` has an octet with a leading zero"))
+                .help(format!(
+                    "write `{}{prefix}`; some tools read a leading zero as octal",
+                    fixed.join(".")
+                ));
+            return None;
+        }
         match text.parse::<Ipv4Net>() {
             Ok(net) if net == net.trunc() => Some(net),
             Ok(net) => {

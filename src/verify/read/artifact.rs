@@ -31,7 +31,11 @@ impl Artifact {
         let meta = std::fs::metadata(path).map_err(io)?;
         let mut files = BTreeMap::new();
         if meta.is_dir() {
-            collect(path, Path::new(""), &mut files, 0)?;
+            let mut walk = Walk {
+                inside: std::fs::canonicalize(path).map_err(io)?,
+                seen: std::collections::BTreeSet::new(),
+            };
+            collect(path, Path::new(""), &mut files, 0, &mut walk)?;
         } else {
             let name = path
                 .file_name()
@@ -81,6 +85,17 @@ fn template_urls(text: &str) -> Vec<PathBuf> {
 }
 
 fn read_text(path: &Path) -> Result<String, ReadError> {
+    // Only regular files: a FIFO or a device named `main.tf` would block or never end.
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    if !meta.is_file() {
+        return Err(ReadError::Io {
+            path: path.display().to_string(),
+            message: "not a regular file".into(),
+        });
+    }
     let bytes = std::fs::read(path).map_err(|e| ReadError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
@@ -91,16 +106,35 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
     })
 }
 
+/// Symbolic links are followed only inside the artifact's directory (`inside`, its
+/// canonical path), and each directory is read once: links that loop back are cycles,
+/// not more files.
+struct Walk {
+    inside: PathBuf,
+    seen: std::collections::BTreeSet<PathBuf>,
+}
+
 fn collect(
     root: &Path,
     rel: &Path,
     files: &mut BTreeMap<PathBuf, String>,
     depth: usize,
+    walk: &mut Walk,
 ) -> Result<(), ReadError> {
     if depth > 8 {
         return Ok(());
     }
     let dir = root.join(rel);
+    let io = |p: &Path, e: std::io::Error| ReadError::Io {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
+    if !walk
+        .seen
+        .insert(std::fs::canonicalize(&dir).map_err(|e| io(&dir, e))?)
+    {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(&dir).map_err(|e| ReadError::Io {
         path: dir.display().to_string(),
         message: e.to_string(),
@@ -114,8 +148,22 @@ fn collect(
         }
         let sub = rel.join(&name);
         let full = root.join(&sub);
-        if full.is_dir() {
-            collect(root, &sub, files, depth + 1)?;
+        let is_link = e.file_type().is_ok_and(|t| t.is_symlink());
+        let is_dir = full.is_dir();
+        if is_link && (is_dir || is_candidate(&sub)) {
+            let target = std::fs::canonicalize(&full).map_err(|e| io(&full, e))?;
+            if !target.starts_with(&walk.inside) {
+                return Err(ReadError::Io {
+                    path: full.display().to_string(),
+                    message: format!(
+                        "a symbolic link to {}, outside the artifact directory",
+                        target.display()
+                    ),
+                });
+            }
+        }
+        if is_dir {
+            collect(root, &sub, files, depth + 1, walk)?;
         } else if is_candidate(&sub) {
             files.insert(sub, read_text(&full)?);
         }

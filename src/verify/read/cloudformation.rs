@@ -27,7 +27,16 @@ pub fn read_all(artifact: &Artifact, paths: &[PathBuf]) -> Result<RuleSet, ReadE
     let nested = nested_urls(&docs);
     let mut rs = RuleSet::default();
     for p in paths.iter().filter(|p| !nested.contains(*p)) {
-        read_template(artifact, &mut docs, p, &BTreeMap::new(), "", 0, &mut rs)?;
+        let mut nesting = Nesting::root(artifact, p);
+        read_template(
+            artifact,
+            &mut docs,
+            p,
+            &BTreeMap::new(),
+            "",
+            &mut nesting,
+            &mut rs,
+        )?;
     }
     Ok(rs)
 }
@@ -75,7 +84,7 @@ pub fn read(artifact: &Artifact, path: &Path) -> Result<RuleSet, ReadError> {
         path,
         &BTreeMap::new(),
         "",
-        0,
+        &mut Nesting::root(artifact, path),
         &mut rs,
     )?;
     Ok(rs)
@@ -118,6 +127,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Json, ReadError> {
     if let Some(Cfn(doc)) = crate::yaml::from_str::<Cfn>(text) {
         return Ok(doc);
     }
+    // Bounded before libyaml reads it: nesting and aliases cost more than their bytes.
+    crate::yaml::guard::check_document(text).map_err(|e| err(e.located(text)))?;
     // Straight from the YAML events into JSON: going through `serde_yaml::Value` built
     // a second tree (hashing every key) only to convert and drop it.
     serde_yaml::from_str::<Cfn>(text)
@@ -419,13 +430,87 @@ impl Scope<'_> {
     }
 }
 
+/// CloudFormation's per-template quotas: a template over one of them does not deploy,
+/// so it proves nothing.
+const TEMPLATE_LIMITS: [(&str, usize); 3] =
+    [("Resources", 500), ("Parameters", 200), ("Outputs", 200)];
+/// The largest template body CloudFormation reads (from S3).
+const TEMPLATE_BYTES: usize = 1 << 20;
+
+fn over_limits(doc: &Json, bytes: usize) -> Vec<String> {
+    let mut out: Vec<String> = TEMPLATE_LIMITS
+        .iter()
+        .filter_map(|&(section, limit)| {
+            let n = doc
+                .get(section)
+                .and_then(Json::as_object)
+                .map_or(0, |m| m.len());
+            (n > limit).then(|| {
+                format!(
+                    "the template has {n} {}; CloudFormation accepts at most {limit}",
+                    section.to_lowercase()
+                )
+            })
+        })
+        .collect();
+    if bytes > TEMPLATE_BYTES {
+        out.push(format!(
+            "the template is {bytes} bytes; CloudFormation accepts at most {TEMPLATE_BYTES} (1 MiB)"
+        ));
+    }
+    out
+}
+
+/// The nested stacks above the template being read, and how much nested-stack text
+/// has been read: a template that nests itself is a cycle, and one that nests another
+/// several times over several levels multiplies; both are reported, not followed. A
+/// template may be nested more than once, up to four times the artifact's size in all.
+struct Nesting {
+    chain: Vec<PathBuf>,
+    read: usize,
+    budget: usize,
+}
+
+impl Nesting {
+    fn root(artifact: &Artifact, path: &Path) -> Self {
+        let size: usize = artifact.files.values().map(String::len).sum();
+        Nesting {
+            chain: vec![normalize(path)],
+            read: 0,
+            budget: size.saturating_mul(4).saturating_add(1 << 20),
+        }
+    }
+
+    fn refuse(&self, artifact: &Artifact, child: &Path) -> Option<String> {
+        let size = artifact.get(child).map_or(0, str::len);
+        if self.chain.iter().any(|p| p == child) {
+            Some("nests a template that contains it (a cycle)".into())
+        } else if self.read.saturating_add(size) > self.budget {
+            Some(format!(
+                "is one nested stack too many: verify reads at most {} bytes of nested templates (four times the artifact)",
+                self.budget
+            ))
+        } else {
+            None
+        }
+    }
+
+    fn enter(&mut self, artifact: &Artifact, child: PathBuf) -> &mut Self {
+        self.read = self
+            .read
+            .saturating_add(artifact.get(&child).map_or(0, str::len));
+        self.chain.push(child);
+        self
+    }
+}
+
 fn read_template(
     artifact: &Artifact,
     docs: &mut Docs,
     path: &Path,
     bindings: &BTreeMap<String, Val>,
     prefix: &str,
-    depth: usize,
+    nesting: &mut Nesting,
     rs: &mut RuleSet,
 ) -> Result<BTreeMap<String, Val>, ReadError> {
     let doc = match docs.remove(path) {
@@ -445,6 +530,18 @@ fn read_template(
     let Some(Json::Object(resources)) = doc.get("Resources") else {
         return Err(format("not a CloudFormation template: no `Resources` map"));
     };
+    for message in over_limits(&doc, artifact.get(path).map_or(0, str::len)) {
+        rs.unresolved.push(crate::verify::model::Unresolved {
+            origin: Origin {
+                file: path.display().to_string(),
+                resource: match prefix.trim_end_matches('/') {
+                    "" => "the template".to_string(),
+                    stack => stack.to_string(),
+                },
+            },
+            message,
+        });
+    }
     let mut parameters = BTreeMap::new();
     if let Some(Json::Object(ps)) = doc.get("Parameters") {
         for name in ps.keys() {
@@ -481,7 +578,15 @@ fn read_template(
                 continue;
             }
         };
-        if url.contains("://") || depth >= MAX_DEPTH {
+        let child = relative(scope.path, &url);
+        if let Some(message) = nesting.refuse(artifact, &child) {
+            rs.unresolved.push(crate::verify::model::Unresolved {
+                origin,
+                message: format!("nested stack `{url}` {message}"),
+            });
+            continue;
+        }
+        if url.contains("://") || nesting.chain.len() > MAX_DEPTH {
             rs.unresolved.push(crate::verify::model::Unresolved {
                 origin,
                 message: format!(
@@ -490,7 +595,6 @@ fn read_template(
             });
             continue;
         }
-        let child = relative(scope.path, &url);
         let passed = match props.get("Parameters") {
             Some(Val::Map(m)) => m.clone(),
             _ => BTreeMap::new(),
@@ -501,9 +605,10 @@ fn read_template(
             &child,
             &passed,
             &format!("{prefix}{id}/"),
-            depth + 1,
+            nesting.enter(artifact, child.clone()),
             rs,
         )?;
+        nesting.chain.pop();
         scope.stack_outputs.insert(id.clone(), outputs);
     }
     for (id, r) in resources {

@@ -4,6 +4,7 @@
 mod artifact;
 mod aws;
 pub mod cloudformation;
+mod hcl_depth;
 mod hcl_items;
 mod hcl_scan;
 pub mod snapshot;

@@ -110,6 +110,10 @@ fn instance_address(base: &str, key: &InstanceKey) -> String {
     }
 }
 
+/// The most instances one `count` may ask for: far above any module shibori writes, and
+/// low enough that a hostile `count = 1e9` is reported instead of exhausting memory.
+pub const MAX_COUNT: i64 = 100_000;
+
 /// One instance: its key, `each.key`/`each.value`, `count.index`.
 type InstanceEnv<'v> = (InstanceKey, Option<(Val, &'v Val)>, Option<i64>);
 
@@ -395,9 +399,18 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
     let mut locals: BTreeMap<String, Val> = BTreeMap::new();
     let mut resources: BTreeMap<(Mode, String, String), Instances> = BTreeMap::new();
     let mut failures: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut pass = 0usize;
     loop {
         let mut progress = false;
-        for (name, file, node) in &module.locals {
+        // Passes alternate direction: locals declared in dependency order, or in its
+        // reverse, resolve in two passes instead of one pass per local.
+        pass += 1;
+        let order: Box<dyn Iterator<Item = &(String, String, Node)>> = if pass % 2 == 1 {
+            Box::new(module.locals.iter())
+        } else {
+            Box::new(module.locals.iter().rev())
+        };
+        for (name, file, node) in order {
             if locals.contains_key(name) {
                 continue;
             }
@@ -471,6 +484,18 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                     }
                 },
                 (None, Some(c)) => match env.node(c).map(|v| v.int()) {
+                    Ok(Ok(n)) if n > MAX_COUNT => {
+                        failures.insert(
+                            address(r.mode, &r.ty, &r.name),
+                            (
+                                r.file.clone(),
+                                format!(
+                                    "count asks for more than {MAX_COUNT} instances, more than verify reads"
+                                ),
+                            ),
+                        );
+                        Some(Instances::Counted(0))
+                    }
                     Ok(Ok(n)) => Some(Instances::Counted(n.max(0))),
                     Err(Fail::Pending) => None,
                     Ok(Err(e)) | Err(Fail::Error(e)) => {

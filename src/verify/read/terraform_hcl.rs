@@ -13,6 +13,16 @@ pub fn read(artifact: &Artifact, files: &[PathBuf]) -> Result<RuleSet, ReadError
     let mut module = Module::default();
     for f in files {
         let text = artifact.get(f).unwrap_or("");
+        if let Some(offset) = super::hcl_depth::too_deep(text) {
+            let line = text[..offset].matches('\n').count() + 1;
+            return Err(ReadError::Parse {
+                path: f.display().to_string(),
+                message: format!(
+                    "nests deeper than {} levels at line {line}",
+                    super::hcl_depth::MAX_DEPTH
+                ),
+            });
+        }
         let items = match hcl_scan::parse(text) {
             Some(items) => items,
             // hcl-edit's tree, converted here: building hcl-rs's `Body` re-inserts every
