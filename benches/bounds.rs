@@ -189,7 +189,8 @@ fn main() {
             n: scaled(20_000),
             run: Box::new(|n| {
                 let a = artifact(vec![("main.tf", hcl_nesting(n))]);
-                let _ = shibori::verify::read::terraform_hcl::read(&a, &[PathBuf::from("main.tf")]);
+                let _ =
+                    shibori::verify::read::terraform_module::read(&a, &[PathBuf::from("main.tf")]);
             }),
         },
         Shape {
@@ -201,7 +202,8 @@ fn main() {
                     n * 1_000_000
                 );
                 let a = artifact(vec![("main.tf", text)]);
-                let _ = shibori::verify::read::terraform_hcl::read(&a, &[PathBuf::from("main.tf")]);
+                let _ =
+                    shibori::verify::read::terraform_module::read(&a, &[PathBuf::from("main.tf")]);
             }),
         },
         Shape {
@@ -209,7 +211,8 @@ fn main() {
             n: scaled(2000),
             run: Box::new(|n| {
                 let a = artifact(vec![("main.tf", reverse_locals(n))]);
-                let _ = shibori::verify::read::terraform_hcl::read(&a, &[PathBuf::from("main.tf")]);
+                let _ =
+                    shibori::verify::read::terraform_module::read(&a, &[PathBuf::from("main.tf")]);
             }),
         },
         Shape {

@@ -484,13 +484,12 @@ fn plan_json(
         add(&r.origin.resource, v);
     }
     for r in &rs.routes {
-        add(
-            &r.origin.resource,
-            vec![
-                ("destination_cidr_block", json!(r.cidr.to_string())),
-                ("target_vpc_subnet_id", id(&r.subnet)),
-            ],
-        );
+        let mut v = vec![("destination_cidr_block", json!(r.cidr.to_string()))];
+        // A transit-gateway-attached endpoint's routes have no target subnet.
+        if let Some(s) = &r.subnet {
+            v.push(("target_vpc_subnet_id", id(s)));
+        }
+        add(&r.origin.resource, v);
     }
     for a in &rs.associations {
         add(&a.origin.resource, vec![("subnet_id", id(&a.subnet))]);
@@ -506,10 +505,14 @@ fn plan_json(
         } else {
             json!({ "references": refs })
         };
-        add(
-            "aws_ec2_client_vpn_endpoint.this",
-            vec![("security_group_ids", ids)],
-        );
+        let mut v = vec![("security_group_ids", ids)];
+        if let Some(t) = rs.transit_gateways.first() {
+            v.push((
+                "transit_gateway_configuration",
+                json!([{ "transit_gateway_id": id(t) }]),
+            ));
+        }
+        add("aws_ec2_client_vpn_endpoint.this", v);
     }
     if applied {
         return json!({"format_version": "1.0", "terraform_version": "1.9.5",
@@ -554,7 +557,10 @@ fn with_inputs(
         }
     }
     rs.nacl_rules.iter().for_each(|r| note(&r.acl));
-    rs.routes.iter().for_each(|r| note(&r.subnet));
+    rs.routes
+        .iter()
+        .filter_map(|r| r.subnet.as_ref())
+        .for_each(&mut note);
     rs.associations.iter().for_each(|r| note(&r.subnet));
     rs.endpoint_groups.iter().for_each(&mut note);
     let fake = |prefix: &str, name: &str| {

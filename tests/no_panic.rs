@@ -8,7 +8,7 @@ mod common;
 
 use proptest::prelude::*;
 use shibori::diagnostic::Source;
-use shibori::verify::read::{cloudformation, terraform_hcl, terraform_json, Artifact};
+use shibori::verify::read::{cloudformation, terraform_module, Artifact};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -37,8 +37,8 @@ fn readers(text: &str) {
     let _ = cloudformation::parse(Path::new("t.yaml"), text);
     let _ = cloudformation::parse(Path::new("t.json"), text);
     let _ = cloudformation::read(&one("t.yaml"), Path::new("t.yaml"));
-    let _ = terraform_hcl::read(&one("main.tf"), &[PathBuf::from("main.tf")]);
-    let _ = terraform_json::read(&one("main.tf.json"), &[PathBuf::from("main.tf.json")]);
+    let _ = terraform_module::read(&one("main.tf"), &[PathBuf::from("main.tf")]);
+    let _ = terraform_module::read(&one("main.tf.json"), &[PathBuf::from("main.tf.json")]);
 }
 
 /// `text` with the bytes `start..start + len` replaced by `junk`, on character bounds.

@@ -8,7 +8,10 @@
 //! argument, a missing required argument, an attribute written as a block, a block written as
 //! an attribute, a single block given more than once, and a literal value of the wrong shape.
 //! `variable`, `output`, `locals` and `terraform` blocks are checked for known keys, the aws
-//! provider constraint must admit 6.25.0, and every reference (`var.x`, `local.x`,
+//! provider constraint must admit 6.25.0 (or, for a module that relies on an argument the
+//! provider added later, admit that release and exclude the ones before it: such arguments
+//! are patched into the schema one by one, each citing the provider's pull request and
+//! source file, in `add_later_arguments`), and every reference (`var.x`, `local.x`,
 //! `aws_x.name`, `data.aws_x.name`, `each`, `count`) must resolve inside the module.
 //!
 //! The `checker_tests` module tests the checker itself on bad snippets; run only those with
@@ -47,6 +50,17 @@ enum Ty {
 struct Arg {
     required: bool,
     ty: Ty,
+    /// Added by a provider release after the schema's: (release, citation).
+    since: Option<Later>,
+    /// Required in the schema's release, optional since: (release, citation).
+    optional_since: Option<Later>,
+}
+
+/// A provider release after the schema's and the provider source that says what it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Later {
+    release: [u64; 3],
+    citation: &'static str,
 }
 
 type SchemaBody = BTreeMap<String, Arg>;
@@ -98,7 +112,15 @@ fn parse_body(v: &Value) -> Result<SchemaBody, String> {
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
             let ty = parse_ty(arg.get("type").ok_or_else(|| format!("{name}: no type"))?)?;
-            Ok((name.clone(), Arg { required, ty }))
+            Ok((
+                name.clone(),
+                Arg {
+                    required,
+                    ty,
+                    since: None,
+                    optional_since: None,
+                },
+            ))
         })
         .collect()
 }
@@ -129,10 +151,99 @@ fn load_schema_from(path: &Path) -> Result<Schema, String> {
             .map(|(t, b)| Ok((t.clone(), parse_body(b).map_err(|e| format!("{t}: {e}"))?)))
             .collect()
     };
-    Ok(Schema {
+    let mut schema = Schema {
         resource: section("resource")?,
         data: section("data")?,
-    })
+    };
+    add_later_arguments(&mut schema)?;
+    Ok(schema)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments the provider added after the vendored schema's release
+// ---------------------------------------------------------------------------------------------
+
+/// `transit_gateway_configuration` on `aws_ec2_client_vpn_endpoint`.
+const TGW_CONFIGURATION: Later = Later {
+    // The renderer's `TRANSIT_GATEWAY_PROVIDER`: the release the module asks for.
+    release: [6, 59, 0],
+    citation: "hashicorp/terraform-provider-aws pull request 47635 \
+               (internal/service/ec2/vpnclient_endpoint.go, merged 2026-05-04): \
+               `transit_gateway_configuration` block {transit_gateway_id, availability_zones, \
+               availability_zone_ids, transit_gateway_attachment_id (computed)}, conflicting \
+               with `vpc_id` and `security_group_ids`",
+};
+
+/// `target_vpc_subnet_id` of `aws_ec2_client_vpn_route` made optional.
+const ROUTE_WITHOUT_SUBNET: Later = Later {
+    release: [6, 59, 0],
+    citation: "hashicorp/terraform-provider-aws pull request 49274 \
+               (internal/service/ec2/vpnclient_route.go, merged 2026-08-09): \
+               `target_vpc_subnet_id` Optional instead of Required, new computed \
+               `transit_gateway_attachment_id`",
+};
+
+/// Patches exactly what the provider changed after 6.25.0 in the resources shibori
+/// writes, each change citing its source; a module that relies on one must exclude the
+/// releases before it (checked with the provider constraint).
+fn add_later_arguments(schema: &mut Schema) -> Result<(), String> {
+    let scalar = |t: &str, since| Arg {
+        required: false,
+        ty: Ty::Scalar(t.into()),
+        since,
+        optional_since: None,
+    };
+    let list = |since| Arg {
+        required: false,
+        ty: Ty::List(Box::new(Ty::Scalar("string".into()))),
+        since,
+        optional_since: None,
+    };
+    let endpoint = schema
+        .resource
+        .get_mut("aws_ec2_client_vpn_endpoint")
+        .ok_or("no aws_ec2_client_vpn_endpoint in the schema")?;
+    if endpoint.contains_key("transit_gateway_configuration") {
+        return Err(
+            "the schema already has `transit_gateway_configuration`: drop the patch".into(),
+        );
+    }
+    let mut block = SchemaBody::new();
+    block.insert("transit_gateway_id".into(), scalar("string", None));
+    block.insert("availability_zones".into(), list(None));
+    block.insert("availability_zone_ids".into(), list(None));
+    block.insert(
+        "transit_gateway_attachment_id".into(),
+        scalar("string", None),
+    );
+    endpoint.insert(
+        "transit_gateway_configuration".into(),
+        Arg {
+            required: false,
+            ty: Ty::Block(block),
+            since: Some(TGW_CONFIGURATION),
+            optional_since: None,
+        },
+    );
+    let route = schema
+        .resource
+        .get_mut("aws_ec2_client_vpn_route")
+        .ok_or("no aws_ec2_client_vpn_route in the schema")?;
+    let subnet = route
+        .get_mut("target_vpc_subnet_id")
+        .ok_or("no target_vpc_subnet_id on aws_ec2_client_vpn_route")?;
+    if !subnet.required {
+        return Err(
+            "`target_vpc_subnet_id` is optional in the schema already: drop the patch".into(),
+        );
+    }
+    subnet.required = false;
+    subnet.optional_since = Some(ROUTE_WITHOUT_SUBNET);
+    route.insert(
+        "transit_gateway_attachment_id".into(),
+        scalar("string", Some(ROUTE_WITHOUT_SUBNET)),
+    );
+    Ok(())
 }
 
 fn schema() -> &'static Schema {
@@ -220,6 +331,8 @@ struct Module {
     modules: BTreeSet<String>,
     refs: Vec<Ref>,
     aws_requirement: Option<AwsRequirement>,
+    /// Later provider changes the module relies on.
+    later: BTreeSet<Later>,
 }
 
 #[derive(Debug)]
@@ -1246,6 +1359,12 @@ fn check_hcl_dynamic(
 
 fn missing_required(m: &mut Module, ctx: &Ctx, sb: &SchemaBody, present: &BTreeMap<String, usize>) {
     for (name, arg) in sb {
+        match (present.contains_key(name), arg.since, arg.optional_since) {
+            (true, Some(later), _) | (false, _, Some(later)) => {
+                m.later.insert(later);
+            }
+            _ => {}
+        }
         if arg.required && !present.contains_key(name) {
             let what = if arg.block().is_some() {
                 "block"
@@ -1848,6 +1967,9 @@ fn check_provider_requirement(m: &mut Module) {
                 None => m.report(&ctx, Kind::Provider, "no version constraint"),
                 Some(v) => match constraint_admits(&v, &PROVIDER_VERSION) {
                     Ok(true) => {}
+                    // A module that relies on later arguments must exclude the releases
+                    // before them instead (and may then exclude 6.25.0 too).
+                    Ok(false) if !m.later.is_empty() => {}
                     Ok(false) => m.report(
                         &ctx,
                         Kind::Provider,
@@ -1855,6 +1977,29 @@ fn check_provider_requirement(m: &mut Module) {
                     ),
                     Err(e) => m.report(&ctx, Kind::Provider, format!("constraint `{v}`: {e}")),
                 },
+            }
+        }
+    }
+    // Each later change the module relies on: its release admitted, the ones before not.
+    let version = m.aws_requirement.as_ref().and_then(|r| r.version.clone());
+    let later: Vec<Later> = m.later.iter().copied().collect();
+    for l in later {
+        let Some(v) = &version else { break };
+        let [major, minor, _] = l.release;
+        let before = [major, minor.saturating_sub(1), u64::MAX];
+        let r = l.release;
+        match (constraint_admits(v, &before), constraint_admits(v, &r)) {
+            (Ok(false), Ok(true)) => {}
+            (Ok(_), Ok(_)) => m.report(
+                &ctx,
+                Kind::Provider,
+                format!(
+                    "the module relies on a change of {}.{}.{} ({}): the constraint `{v}` must admit that release and exclude the earlier ones",
+                    r[0], r[1], r[2], l.citation
+                ),
+            ),
+            (Err(e), _) | (_, Err(e)) => {
+                m.report(&ctx, Kind::Provider, format!("constraint `{v}`: {e}"))
             }
         }
     }
@@ -2692,5 +2837,66 @@ resource "aws_security_group" "x" {}"#);
   "output": {"endpoint_id": {"value": "${aws_ec2_client_vpn_endpoint.this.id}", "description": "id"}}
 }"#;
         assert_clean(&json(src));
+    }
+
+    #[test]
+    fn later_arguments_need_a_constraint_that_excludes_older_releases() {
+        let versions = |v: &str| {
+            format!(
+                r#"terraform {{
+  required_providers {{
+    aws = {{
+      source  = "hashicorp/aws"
+      version = "{v}"
+    }}
+  }}
+}}"#
+            )
+        };
+        let main = r#"resource "aws_ec2_client_vpn_endpoint" "x" {
+  server_certificate_arn = "arn"
+  client_cidr_block      = "172.16.0.0/22"
+  authentication_options { type = "certificate-authentication" }
+  connection_log_options { enabled = false }
+  transit_gateway_configuration {
+    transit_gateway_id = "tgw-0123456789abcdef0"
+    availability_zones = ["ap-northeast-1a"]
+  }
+}
+
+resource "aws_ec2_client_vpn_route" "r" {
+  client_vpn_endpoint_id = aws_ec2_client_vpn_endpoint.x.id
+  destination_cidr_block = "10.10.0.0/16"
+}"#;
+        let module = |v: &str| {
+            let files = vec![
+                ("versions.tf".to_string(), versions(v)),
+                ("main.tf".to_string(), main.to_string()),
+            ];
+            check_module(schema(), &files, false).findings
+        };
+        // The release that added both: clean.
+        let f = module(">= 6.59");
+        assert!(f.is_empty(), "{f:#?}");
+        // Releases before it are admitted: each change says so, citing its source.
+        let f = module(">= 5.0");
+        assert_only(&f, Kind::Provider, "pull request 47635");
+        assert!(
+            f.iter()
+                .any(|f| f.to_string().contains("pull request 49274")),
+            "{f:#?}"
+        );
+        // A route that still names a subnet relies on nothing later.
+        let plain = r#"resource "aws_ec2_client_vpn_route" "r" {
+  client_vpn_endpoint_id = "cvpn-endpoint-0123456789abcdef0"
+  destination_cidr_block = "10.10.0.0/16"
+  target_vpc_subnet_id   = "subnet-1"
+}"#;
+        let files = vec![
+            ("versions.tf".to_string(), versions(">= 5.0")),
+            ("main.tf".to_string(), plain.to_string()),
+        ];
+        let f = check_module(schema(), &files, false).findings;
+        assert!(f.is_empty(), "{f:#?}");
     }
 }

@@ -210,6 +210,14 @@ fn cfn_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>) -> bool {
             .find("AWS::EC2::ClientVpnAuthorizationRule", |_| true)
             .map(|id| c.resources().remove(&id))
             .is_some(),
+        "client-cidr-source-widen" => c
+            .find("AWS::EC2::SecurityGroupIngress", |p| {
+                p.get("CidrIp").is_some()
+            })
+            .map(|id| {
+                c.props(&id)["CidrIp"] = json!("0.0.0.0/0");
+            })
+            .is_some(),
         "delete-carve-out-deny" => c
             .find(NACL, is_deny)
             .map(|id| c.resources().remove(&id))
@@ -581,6 +589,23 @@ fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
             }
             None => false,
         },
+        "client-cidr-source-widen" => {
+            let rules = tf_entries(files, "security_group_ingress_rules", js);
+            match rules.into_iter().find(|e| e.attrs["cidr_ipv4"].is_string()) {
+                Some(mut e) => {
+                    e.attrs.insert("cidr_ipv4".into(), json!("0.0.0.0/0"));
+                    tf_set(
+                        files,
+                        "security_group_ingress_rules",
+                        &e.key.clone(),
+                        Some(&e),
+                        js,
+                    );
+                    true
+                }
+                None => false,
+            }
+        }
         "delete-carve-out-deny" => match nacl.iter().find(|e| tf_is_deny(e)) {
             Some(e) => {
                 tf_set(files, "network_acl_rules", &e.key, None, js);
@@ -692,6 +717,78 @@ const MUTATIONS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The mutations of a transit-gateway-attached example and what each report must contain:
+/// no ENI and no endpoint security group, so the destination groups admit the client CIDR
+/// and every route (VPC CIDRs included) is the artifact's own.
+const TGW_MUTATIONS: &[(&str, &[&str])] = &[
+    (
+        "delete-nacl-reply",
+        &[
+            "missing:",
+            "(reply)",
+            "default deny",
+            "through the transit gateway",
+        ],
+    ),
+    (
+        "widen-nacl-ports",
+        &[
+            "excess:",
+            "network ACL",
+            "more than the intended flows need",
+            "rule:",
+        ],
+    ),
+    (
+        "widen-nacl-cidr",
+        &[
+            "excess:",
+            "network ACL",
+            "wider than the client CIDR",
+            "rule:",
+        ],
+    ),
+    (
+        "deny-in-front",
+        &[
+            "missing:",
+            "rule 1 denies",
+            "excess:",
+            "changes the outcome",
+        ],
+    ),
+    (
+        "client-cidr-source-widen",
+        &[
+            "excess:",
+            "ingress rule: it admits 0.0.0.0/0, more than the client CIDR",
+            "rule:",
+        ],
+    ),
+    (
+        "route-missing",
+        &[
+            "missing:",
+            "Client VPN routes",
+            "no Client VPN route covers 10.10.1.0/24",
+        ],
+    ),
+    (
+        "auth-widen",
+        &["surplus:", "all users can reach target", "authorization"],
+    ),
+    (
+        "auth-remove",
+        &["missing:", "blocked by authorization rules"],
+    ),
+];
+
+fn attached_to_transit_gateway(example: &str) -> bool {
+    std::fs::read_to_string(examples_dir().join(example).join("intent.yaml"))
+        .unwrap()
+        .contains("attachment: transit-gateway")
+}
+
 #[test]
 fn examples_verify_clean_in_every_format() {
     for ex in &examples() {
@@ -706,7 +803,10 @@ fn examples_verify_clean_in_every_format() {
 #[test]
 fn every_mutation_is_caught_in_every_format() {
     let mut applied: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for ex in &examples() {
+    for ex in examples()
+        .iter()
+        .filter(|ex| !attached_to_transit_gateway(ex))
+    {
         for f in FORMATS {
             let original = load(&examples_dir().join(ex).join(f));
             for (m, expect) in MUTATIONS {
@@ -730,6 +830,32 @@ fn every_mutation_is_caught_in_every_format() {
                 applied.get(&(*m, *f)).copied().unwrap_or(0) > 0,
                 "mutation {m} never applied in {f}"
             );
+        }
+    }
+}
+
+#[test]
+fn every_transit_gateway_mutation_is_caught_in_every_format() {
+    let tgw: Vec<String> = examples()
+        .into_iter()
+        .filter(|ex| attached_to_transit_gateway(ex))
+        .collect();
+    assert!(!tgw.is_empty(), "no transit-gateway example");
+    for ex in &tgw {
+        for f in FORMATS {
+            let original = load(&examples_dir().join(ex).join(f));
+            for (m, expect) in TGW_MUTATIONS {
+                let mut files = original.clone();
+                assert!(
+                    mutate(f, m, &mut files),
+                    "{ex} {f}: {m} found nothing to mutate"
+                );
+                let (code, out) = verify(ex, &files);
+                assert_eq!(code, 1, "{ex} {f} {m} not caught:\n{out}");
+                for e in *expect {
+                    assert!(out.contains(e), "{ex} {f} {m}: expected `{e}` in:\n{out}");
+                }
+            }
         }
     }
 }

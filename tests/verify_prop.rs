@@ -247,3 +247,68 @@ proptest! {
         }
     }
 }
+
+/// The same generated intent attached to a transit gateway: no target networks and no
+/// egress setting; subnets s3 and s4 live in a second VPC (`vpcs:`).
+fn yaml_tgw(g: &Gen) -> String {
+    let net = |i: usize| if i < 3 { 0 } else { 1 };
+    let mut s = String::from(
+        "version: 1\nname: prop\nvpc:\n  cidr: 10.0.0.0/16\nvpcs:\n  - {id: vpc-0b2b2b2b2b2b2b2b2, cidr: 10.1.0.0/16}\nendpoint:\n  attachment: transit-gateway\n  transit_gateway: {id: tgw-0123456789abcdef0, availability_zones: [eu-west-1a, eu-west-1b]}\n  client_cidr: 172.16.0.0/22\n  split_tunnel: true\n  authentication: saml\nsubnets:\n",
+    );
+    for i in 0..g.subnets {
+        s.push_str(&format!("  s{i}:\n    cidr: 10.{}.{i}.0/24\n", net(i)));
+        match g.acls[i] {
+            0 => {}
+            k => s.push_str(&format!("    network_acl: acl-0000000000000000{k}\n")),
+        }
+    }
+    s.push_str("targets:\n");
+    for (n, (place, hosts, ports, groups)) in g.targets.iter().enumerate() {
+        s.push_str(&format!("  - name: t{n}\n"));
+        let place = *place as usize;
+        if place < g.subnets {
+            s.push_str(&format!("    subnet: s{place}\n"));
+            if let Some(h) = hosts {
+                s.push_str(&format!(
+                    "    hosts: [10.{}.{place}.{}/28]\n",
+                    net(place),
+                    16 * ((n as u8 * 4 + h) % 16)
+                ));
+            }
+        } else {
+            s.push_str(&format!("    cidr: 192.168.{}.0/24\n", place * 10 + n));
+        }
+        s.push_str(&format!("    ports: [{}]\n", ports.join(", ")));
+        s.push_str(match groups {
+            0 => "    groups: []\n",
+            1 => "    groups: [a]\n",
+            _ => "    groups: [a, b]\n",
+        });
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Transit-gateway-attached intents, planned and rendered, verify clean in every format.
+    #[test]
+    fn transit_gateway_artifacts_verify_clean(g in gen()) {
+        let text = yaml_tgw(&g);
+        let loaded = shibori::intent::load(&Source { name: "gen.yaml".into(), text: text.clone() });
+        prop_assert!(loaded.is_ok(), "invalid:\n{text}");
+        let loaded = loaded.unwrap();
+        let plan = shibori::plan::plan(&loaded.intent);
+        prop_assume!(plan.is_ok());
+        let plan = plan.unwrap();
+        prop_assume!(!plan.warnings.iter().any(|w| w.message.contains("surplus")));
+        for format in RenderFormat::ALL {
+            let files = shibori::render::render(&plan, format).unwrap();
+            let artifact = Artifact::from_files(format.name(), files.into_iter().map(|f| (f.path, f.contents)).collect());
+            let (_, rs) = read(&artifact).unwrap();
+            let findings = shibori::verify::verify(&loaded.intent, &rs);
+            prop_assert!(findings.is_empty(), "{}:\n{}\n{}", format.name(), text,
+                findings.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"));
+        }
+    }
+}

@@ -128,7 +128,19 @@ pub fn tables(plan: &Plan) -> String {
             )
         })
         .collect();
-    let _ = writeln!(out, "  target networks: {}", tns.join(", "));
+    match &e.transit_gateway {
+        Some(t) => {
+            let _ = writeln!(
+                out,
+                "  attached to transit gateway {} ({}): no target networks, no source NAT",
+                t.id,
+                t.availability_zones.join(", ")
+            );
+        }
+        None => {
+            let _ = writeln!(out, "  target networks: {}", tns.join(", "));
+        }
+    }
 
     let sg_name = |key: &str| {
         plan.security_groups
@@ -166,7 +178,14 @@ pub fn tables(plan: &Plan) -> String {
         &["GROUP", "DIR", "PROTO", "PORTS", "PEER", "WHY"],
         &rows,
     );
-    let _ = writeln!(out, "  (endpoint security group: no inbound rules)");
+    if e.security_group.is_some() {
+        let _ = writeln!(out, "  (endpoint security group: no inbound rules)");
+    } else {
+        let _ = writeln!(
+            out,
+            "  (no endpoint security group: destinations admit the client CIDR itself)"
+        );
+    }
 
     let _ = writeln!(
         out,
@@ -239,18 +258,22 @@ pub fn tables(plan: &Plan) -> String {
         .iter()
         .map(|r| {
             vec![
-                r.target_network.clone(),
+                r.target_network
+                    .clone()
+                    .unwrap_or_else(|| "(transit gateway)".to_string()),
                 r.cidr.to_string(),
                 why(&r.reasons),
             ]
         })
         .collect();
     table(&mut out, &["TARGET NETWORK", "CIDR", "WHY"], &rows);
-    let _ = writeln!(
-        out,
-        "  (the VPC's local route for {} is added by AWS on association)",
-        cidrs(&plan.vpc.cidrs)
-    );
+    if e.transit_gateway.is_none() {
+        let _ = writeln!(
+            out,
+            "  (the VPC's local route for {} is added by AWS on association)",
+            cidrs(&plan.vpc.cidrs)
+        );
+    }
 
     let _ = writeln!(out, "\nrequirements (outside what shibori manages)");
     for r in &plan.requirements {

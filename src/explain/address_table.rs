@@ -106,6 +106,9 @@ fn serves(reasons: &[Reason], target: &str, service: &str, tn: Option<&str>, rol
 }
 
 pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
+    if h.plan.endpoint.transit_gateway.is_some() {
+        return super::tgw_flow::sample_flow(h);
+    }
     let plan = h.plan;
     let (ti, service) = choose(h)?;
     let t = &plan.targets[ti];
@@ -194,9 +197,16 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
             plan.routes
                 .iter()
                 .filter(|r| {
-                    r.target_network == *tn_name && r.reasons.iter().any(|re| re.target == t.name)
+                    r.target_network.as_ref() == Some(tn_name)
+                        && r.reasons.iter().any(|re| re.target == t.name)
                 })
-                .map(|r| format!("Client VPN route {} via {}", r.cidr, r.target_network)),
+                .map(|r| {
+                    format!(
+                        "Client VPN route {} via {}",
+                        r.cidr,
+                        r.target_network.as_deref().unwrap_or("the transit gateway")
+                    )
+                }),
         );
     }
     hops.push(Hop {
@@ -229,7 +239,7 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
         .security_group_rules
         .iter()
         .filter(|r| {
-            r.security_group == plan.endpoint.security_group
+            Some(&r.security_group) == plan.endpoint.security_group.as_ref()
                 && r.direction == Direction::Egress
                 && serves(&r.reasons, &t.name, &service, None, Role::Request)
         })

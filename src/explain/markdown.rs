@@ -135,7 +135,11 @@ fn overview(h: &Handout, out: &mut String) {
             md(&e.authentication),
             e.transport,
             e.vpn_port,
-            code(&h.sg_name(&e.security_group)),
+            e.security_group
+                .as_deref()
+                .map_or("none (transit gateway attachment)".to_string(), |g| code(
+                    &h.sg_name(g)
+                )),
         ),
         format!(
             "**VPC**: {}{}",
@@ -204,6 +208,25 @@ fn overview(h: &Handout, out: &mut String) {
         out.push_str(&format!("- {i}\n"));
     }
 
+    if let Some(t) = &e.transit_gateway {
+        out.push_str(&format!(
+            "\nAttached to transit gateway {} in {}: no target networks, no ENIs in the VPCs, no endpoint security group, and no source NAT: the destinations see the clients' own addresses from {}.\n",
+            code(&t.id),
+            t.availability_zones
+                .iter()
+                .map(|z| code(z))
+                .collect::<Vec<_>>()
+                .join(", "),
+            code(&e.client_cidr.to_string())
+        ));
+    } else {
+        target_networks(h, out);
+    }
+    targets(h, out);
+}
+
+fn target_networks(h: &Handout, out: &mut String) {
+    let plan = h.plan;
     out.push_str(
         "\nTarget networks (the endpoint's ENIs live here, one per Availability Zone):\n\n",
     );
@@ -221,7 +244,10 @@ fn overview(h: &Handout, out: &mut String) {
         })
         .collect();
     table(out, &["subnet", "CIDR", "AZ", "network ACL"], &rows);
+}
 
+fn targets(h: &Handout, out: &mut String) {
+    let plan = h.plan;
     out.push_str("\nTargets:\n\n");
     let rows: Vec<Vec<String>> = plan
         .targets
@@ -279,6 +305,17 @@ fn overview(h: &Handout, out: &mut String) {
 }
 
 fn diagram(h: &Handout, m: &Matrix, out: &mut String) {
+    if let Some(t) = &h.plan.endpoint.transit_gateway {
+        // The overview diagram draws the VPC attachment's ENIs; this path has none.
+        out.push_str(&format!(
+            "\n## The path\n\nclient → Client VPN endpoint (authorization; routes without a target subnet) → transit gateway {} → the destination subnet's network ACL (in: requests from the client CIDR) → the destination security group (in: from the client CIDR) → target; replies go back out through the same network ACL and the transit gateway. Outside targets are reached through the transit gateway's route tables.\n\n",
+            code(&t.id)
+        ));
+        out.push_str("Through the transit gateway the clients keep their addresses (no source NAT), so the destination subnets' network ACLs and the destination security groups admit the client CIDR itself; they still cannot tell users apart (any client may hold any address of the pool): separating user groups happens at authorization alone. The overview drawing below is the one of a VPC attachment: its ENI and endpoint security group do not exist here.\n\n```mermaid\n");
+        out.push_str(&mermaid::render(&graph::build(h, m)));
+        out.push_str("```\n");
+        return;
+    }
     out.push_str("\n## The path\n\n```mermaid\n");
     out.push_str(&mermaid::render(&graph::build(h, m)));
     out.push_str("```\n\n");
@@ -290,13 +327,24 @@ fn address_table(h: &Handout, out: &mut String) {
         return;
     };
     out.push_str("\n## One flow, address by address\n\n");
-    out.push_str(&format!(
+    let tgw = h.plan.endpoint.transit_gateway.is_some();
+    if tgw {
+        out.push_str(&format!(
+            "A sample packet to {} ({}) through the {}. **The addresses and the client port are examples**, derived from the plan's CIDRs: the first host of the client CIDR, {}. Without source NAT the destination sees the client's own source address and port; AWS gives each connecting client an address from the client CIDR, which is why the rules name the whole client CIDR.\n\n",
+            code(&f.target),
+            code(&f.service),
+            f.target_network,
+            f.server_note
+        ));
+    } else {
+        out.push_str(&format!(
         "A sample packet to {} ({}) through {}. **The addresses and the client port are examples**, derived from the plan's CIDRs: the first host of the client CIDR, the first address AWS leaves free in a subnet (the first four are reserved), {}. AWS replaces ENIs and their addresses change, which is why no rule names one.\n\n",
         code(&f.target),
         code(&f.service),
         code(&f.target_network),
         f.server_note
     ));
+    }
     let rows: Vec<Vec<String>> = f
         .hops
         .iter()
@@ -324,7 +372,12 @@ fn address_table(h: &Handout, out: &mut String) {
         &["#", "where", "source", "destination", "checked by"],
         &rows,
     );
-    if let Some(p) = f.client_port {
+    if let (true, Some(p)) = (tgw, f.client_port) {
+        out.push_str(&format!(
+            "\nThe reply goes back to port {p}, the client's own source port: the reply entries therefore allow the whole range {}.\n",
+            code(&h.nacl.ephemeral.to_string())
+        ));
+    } else if let Some(p) = f.client_port {
         out.push_str(&format!(
             "\nThe reply goes back to port {p}, the (possibly translated) source port after the NAT: the reply entries therefore allow the whole range {}.\n",
             code(&h.nacl.ephemeral.to_string())
@@ -336,7 +389,9 @@ fn quota_table(h: &Handout, out: &mut String) {
     let plan = h.plan;
     let mut routes: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &plan.routes {
-        *routes.entry(r.target_network.as_str()).or_default() += 1;
+        *routes
+            .entry(r.target_network.as_deref().unwrap_or("transit gateway"))
+            .or_default() += 1;
     }
     let mut nacl: BTreeMap<(&str, bool), usize> = BTreeMap::new();
     for n in &plan.nacl_entries {
@@ -457,7 +512,11 @@ pub fn render_with(h: &Handout, m: &Matrix, diagrams: &str) -> String {
         code(&h.plan.name)
     ));
     out.push_str("Generated by `shibori explain` from the plan of the intent. The handout decides nothing: every rule in it is in the plan, listed with the intent items it exists for.\n\n");
-    reachability(m, &mut out);
+    if h.plan.endpoint.transit_gateway.is_none() {
+        reachability(m, &mut out);
+    } else {
+        out.push_str("## Who can reach what\n\nThe matrix is evaluated for endpoints associated with target networks; for this transit gateway attachment, `shibori verify` proves every group, target and port end to end, and the address table below follows one flow.\n\n");
+    }
     overview(h, &mut out);
     out.push_str(diagrams);
     address_table(h, &mut out);

@@ -16,6 +16,7 @@ pub mod reach;
 mod rules;
 mod svg;
 mod text;
+mod tgw_flow;
 
 use crate::diagnostic::Diagnostic;
 use crate::intent::NaclSettings;

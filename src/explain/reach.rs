@@ -200,7 +200,7 @@ impl<'p> Rules<'p> {
                 .plan
                 .routes
                 .iter()
-                .any(|r| r.target_network == network && contains(&r.cidr, d))
+                .any(|r| r.target_network.as_deref() == Some(network) && contains(&r.cidr, d))
     }
 }
 
@@ -210,7 +210,9 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
     let rules = Rules::new(plan);
     let ephemeral = h.nacl.ephemeral;
     let whos = users(plan);
-    let endpoint_sg = plan.endpoint.security_group.clone();
+    // A transit gateway attachment has no endpoint group (and no target network to
+    // evaluate here).
+    let endpoint_sg = plan.endpoint.security_group.clone().unwrap_or_default();
     let endpoint_groups = std::slice::from_ref(&endpoint_sg);
     let vpc = CidrSet::from_nets(&plan.vpc.cidrs);
     let mut out = Vec::new();
@@ -262,7 +264,7 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
             bounds.extend(
                 plan.routes
                     .iter()
-                    .filter(|r| r.target_network == *tn_name)
+                    .filter(|r| r.target_network.as_ref() == Some(tn_name))
                     .map(|r| r.cidr),
             );
             bounds.extend(endpoint_rules.iter().filter_map(|r| match &r.peer {

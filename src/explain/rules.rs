@@ -137,10 +137,14 @@ pub fn render(h: &Handout, out: &mut String) {
         .iter()
         .map(|c| code(&c.to_string()))
         .collect();
-    out.push_str(&format!(
-        "AWS adds the VPC's local route for {} itself when a subnet is associated; shibori adds one route per target network for every destination outside the VPC, so each association has the same set.\n\n",
-        vpc.join(", ")
-    ));
+    if plan.endpoint.transit_gateway.is_some() {
+        out.push_str("Attached to a transit gateway, the endpoint has no association and so no local route: shibori adds one route, without a target subnet, for each VPC CIDR that holds a target and for every destination outside the VPCs; the transit gateway's route tables carry the traffic on.\n\n");
+    } else {
+        out.push_str(&format!(
+            "AWS adds the VPC's local route for {} itself when a subnet is associated; shibori adds one route per target network for every destination outside the VPC, so each association has the same set.\n\n",
+            vpc.join(", ")
+        ));
+    }
     if plan.routes.is_empty() {
         out.push_str("No routes needed: every target is inside the VPC.\n");
     } else {
@@ -149,7 +153,7 @@ pub fn render(h: &Handout, out: &mut String) {
             .iter()
             .map(|r| {
                 vec![
-                    code(&r.target_network),
+                    code(r.target_network.as_deref().unwrap_or("(transit gateway)")),
                     code(&r.cidr.to_string()),
                     serves(h, &r.reasons),
                 ]
@@ -218,7 +222,8 @@ pub fn render(h: &Handout, out: &mut String) {
         &rows,
     );
     let has_outbound = plan.security_group_rules.iter().any(|r| {
-        r.direction == Direction::Egress && r.security_group != plan.endpoint.security_group
+        r.direction == Direction::Egress
+            && Some(&r.security_group) != plan.endpoint.security_group.as_ref()
     });
     if !has_outbound {
         out.push_str("\nDestination groups have no outbound rules: security groups are stateful, replies need none.\n");
@@ -232,10 +237,17 @@ pub fn render(h: &Handout, out: &mut String) {
         out.push_str("None: every target sits in a target network's own subnet, and network ACLs do not see traffic inside one subnet.\n");
         return;
     }
-    out.push_str(&format!(
-        "NACLs are stateless, so every flow needs a **request** entry and a **reply** entry in each ACL it crosses; replies come back to the NAT-ed source port, anywhere in {}. Each ACL ends with AWS's default deny (`*`).\n\n",
-        code(&h.nacl.ephemeral.to_string())
-    ));
+    if plan.endpoint.transit_gateway.is_some() {
+        out.push_str(&format!(
+            "NACLs are stateless, so every flow needs a **request** entry and a **reply** entry in each ACL it crosses. Through a transit gateway the only ACLs crossed are the destination subnets': requests come in from the client CIDR itself (no source NAT), replies go back to the client's source port, anywhere in {}. Each ACL ends with AWS's default deny (`*`).\n\n",
+            code(&h.nacl.ephemeral.to_string())
+        ));
+    } else {
+        out.push_str(&format!(
+            "NACLs are stateless, so every flow needs a **request** entry and a **reply** entry in each ACL it crosses; replies come back to the NAT-ed source port, anywhere in {}. Each ACL ends with AWS's default deny (`*`).\n\n",
+            code(&h.nacl.ephemeral.to_string())
+        ));
+    }
     if plan.nacl_entries_unmerged > plan.nacl_entries.len() {
         out.push_str(&format!(
             "Merged exactly: {} entries where one per target × port × target network × row would be {}; touching port ranges are joined and sibling subnets aggregated, never widened.\n\n",

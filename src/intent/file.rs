@@ -21,8 +21,14 @@ pub struct IntentFile {
     pub version: u32,
     /// Prefix of resource names and tags: `[a-z][a-z0-9-]{0,39}`.
     pub name: String,
-    /// The VPC the endpoint is associated with.
+    /// The VPC the endpoint is associated with (with `endpoint.attachment: transit-gateway`:
+    /// the first VPC whose subnets hold targets).
     pub vpc: VpcFile,
+    /// Further VPCs whose subnets hold targets, reached through the transit gateway
+    /// (`endpoint.attachment: transit-gateway` only). A subnet belongs to the VPC whose
+    /// CIDR contains it.
+    #[serde(default)]
+    pub vpcs: Vec<VpcFile>,
     /// The Client VPN endpoint.
     pub endpoint: EndpointFile,
     /// Every subnet the intent mentions, declared once, by name.
@@ -30,7 +36,9 @@ pub struct IntentFile {
     #[schemars(with = "BTreeMap<String, SubnetFile>")]
     pub subnets: BTreeMap<String, SubnetFile>,
     /// Subnets associated with the endpoint (where its ENIs live): 1 to 5 names from
-    /// `subnets`, at most one per Availability Zone, each /27 or larger.
+    /// `subnets`, at most one per Availability Zone, each /27 or larger. None with
+    /// `endpoint.attachment: transit-gateway`.
+    #[serde(default)]
     pub target_networks: Vec<String>,
     /// What the users may reach: at least one target.
     pub targets: Vec<TargetFile>,
@@ -84,6 +92,30 @@ pub enum Transport {
     Tcp,
 }
 
+/// Where the endpoint attaches: to subnets of a VPC (target network associations) or to
+/// a transit gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Attachment {
+    /// Target network associations in `target_networks`; the endpoint NATs clients to
+    /// its ENIs' addresses.
+    #[default]
+    Vpc,
+    /// A Client VPN attachment of `endpoint.transit_gateway`: no target networks, no
+    /// endpoint security group, client addresses preserved (no source NAT).
+    TransitGateway,
+}
+
+/// The transit gateway a `transit-gateway` endpoint attaches to.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGatewayFile {
+    /// Transit gateway ID (`tgw-…`).
+    pub id: String,
+    /// Availability Zones the endpoint is present in: 1 to 5 names, e.g. `ap-northeast-1a`.
+    pub availability_zones: Vec<String>,
+}
+
 fn default_true() -> bool {
     true
 }
@@ -100,6 +132,12 @@ pub struct EndpointFile {
     /// IPv4 CIDR that client addresses come from, /12 to /22; must not overlap the VPC,
     /// its subnets or any target.
     pub client_cidr: String,
+    /// `vpc` (default): associated with `target_networks`; `transit-gateway`: attached to
+    /// `transit_gateway`.
+    #[serde(default)]
+    pub attachment: Attachment,
+    /// The transit gateway of a `transit-gateway` endpoint.
+    pub transit_gateway: Option<TransitGatewayFile>,
     /// Send only the targets' traffic through the tunnel (`false`: everything).
     #[serde(default = "default_true")]
     pub split_tunnel: bool,

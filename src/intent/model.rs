@@ -22,7 +22,8 @@ pub struct Intent {
 #[derive(Debug, Clone)]
 pub struct Vpc {
     pub id: Option<String>,
-    /// Primary first, then secondary CIDRs.
+    /// Primary first, then secondary CIDRs, then those of the further VPCs (`vpcs`,
+    /// transit gateway attachment only): every address the intent calls "in a VPC".
     pub cidrs: Vec<Ipv4Net>,
 }
 
@@ -43,6 +44,33 @@ pub struct Endpoint {
     pub client_route_enforcement: Option<bool>,
     pub connection_log: Option<ConnectionLog>,
     pub client_connect_handler: Option<String>,
+    pub attachment: Attachment,
+}
+
+/// Where the endpoint attaches (`docs/transit-gateway.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attachment {
+    /// Target network associations: ENIs in the target networks, source NAT.
+    Vpc,
+    /// A transit gateway attachment: no ENIs in the VPCs, no endpoint security group,
+    /// client addresses preserved.
+    TransitGateway(TransitGateway),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TransitGateway {
+    pub id: String,
+    pub availability_zones: Vec<String>,
+}
+
+impl Endpoint {
+    /// The transit gateway of a transit-gateway-attached endpoint.
+    pub fn transit_gateway(&self) -> Option<&TransitGateway> {
+        match &self.attachment {
+            Attachment::Vpc => None,
+            Attachment::TransitGateway(t) => Some(t),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,6 +95,8 @@ pub struct Subnet {
     pub cidr: Ipv4Net,
     pub az: Option<String>,
     pub acl: AclRef,
+    /// ID of the further VPC (`vpcs`) that holds the subnet; `None`: the VPC of `vpc`.
+    pub vpc_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -121,6 +121,13 @@ impl SpanMap {
         }
     }
 
+    /// Whether the file itself writes a value at `path` (a default does not count).
+    pub fn has(&self, path: &str) -> bool {
+        let mut scan = self.scan.borrow_mut();
+        scan.advance(&self.text, |ix| ix.values.contains_key(path));
+        scan.builder.map.values.contains_key(path)
+    }
+
     /// The span of the key that introduces `path` (for unknown or misplaced keys). The
     /// whole file is read: a duplicated key is marked at its last occurrence.
     pub fn key(&self, path: &str) -> Option<Range<usize>> {

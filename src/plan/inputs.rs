@@ -12,8 +12,14 @@ fn snake(name: &str) -> String {
 pub fn derive(plan: &Plan) -> Vec<Input> {
     let mut out = Vec::new();
     let creates_endpoint = plan.endpoint.id.is_none();
-    let creates_group = plan.security_groups.iter().any(|g| g.id.is_none());
-    if plan.vpc.id.is_none() && (creates_endpoint || creates_group) {
+    // A transit-gateway-attached endpoint names no VPC; new groups in a further VPC
+    // carry that VPC's own ID.
+    let tgw = plan.endpoint.transit_gateway.is_some();
+    let creates_group = plan
+        .security_groups
+        .iter()
+        .any(|g| g.id.is_none() && g.vpc_id.is_none());
+    if plan.vpc.id.is_none() && ((creates_endpoint && !tgw) || creates_group) {
         out.push(Input {
             name: "vpc_id".to_string(),
             logical_id: String::new(),
@@ -26,7 +32,10 @@ pub fn derive(plan: &Plan) -> Vec<Input> {
         let Some(subnet) = plan.subnets.iter().find(|s| &s.name == tn) else {
             continue;
         };
-        let routed = plan.routes.iter().any(|r| &r.target_network == tn);
+        let routed = plan
+            .routes
+            .iter()
+            .any(|r| r.target_network.as_ref() == Some(tn));
         if subnet.id.is_none() && (creates_endpoint || routed) {
             out.push(Input {
                 name: format!("subnet_id_{}", snake(tn)),

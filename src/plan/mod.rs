@@ -10,6 +10,7 @@ mod requirements;
 pub mod security_group;
 pub mod surplus;
 pub mod text;
+pub mod tgw;
 pub mod vpn;
 
 pub use crate::aws::Action;
@@ -67,8 +68,12 @@ pub struct EndpointPlan {
     pub authentication: String,
     pub transport: String,
     pub vpn_port: u16,
-    /// Key of the endpoint security group in `security_groups`.
-    pub security_group: String,
+    /// Key of the endpoint security group in `security_groups`; `null` for a transit
+    /// gateway attachment, which has none.
+    pub security_group: Option<String>,
+    /// The transit gateway the endpoint attaches to (instead of target networks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transit_gateway: Option<crate::intent::TransitGateway>,
     /// `Name` tag of a created endpoint.
     pub name: String,
     pub description: String,
@@ -148,6 +153,10 @@ pub struct SecurityGroup {
     pub description: String,
     /// Targets whose instances must carry this group (destination groups).
     pub targets: Vec<String>,
+    /// The VPC of a new group when it is not the VPC of `vpc` (a further VPC of a transit
+    /// gateway attachment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -275,8 +284,9 @@ pub struct Route {
     pub key: String,
     pub logical_id: String,
     pub cidr: Ipv4Net,
-    /// Name of the target network (subnet) the route sends traffic through.
-    pub target_network: String,
+    /// Name of the target network (subnet) the route sends traffic through; `null` for a
+    /// transit gateway attachment (routes without a target subnet).
+    pub target_network: Option<String>,
     pub description: String,
     pub reasons: Vec<Reason>,
 }
@@ -417,6 +427,9 @@ pub enum RequirementKind {
     NetworkAclInput,
     ExistingEndpoint,
     Credentials,
+    TransitGatewayAttachment,
+    TransitGatewayPropagation,
+    VpcReturnRoute,
 }
 
 /// Something the user must do outside what shibori manages.
@@ -480,7 +493,12 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
         (security_groups, security_group_rules, routes, sg_warnings, route_warnings),
     ) = crate::parallel::join(
         || {
-            let nacls = nacl::plan(intent, &names).map(|(mut entries, unmerged)| {
+            let nacls = if tgw::attached(intent) {
+                tgw::nacl_entries(intent, &names)
+            } else {
+                nacl::plan(intent, &names)
+            };
+            let nacls = nacls.map(|(mut entries, unmerged)| {
                 ids::name_nacl_entries(&mut entries);
                 (entries, unmerged)
             });
@@ -489,7 +507,12 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
             ids::name_authorization_rules(&mut rules);
             let mut targets = targets(intent);
             ids::name_targets(&mut targets);
-            let surplus = surplus::analyse(&rules, &targets, &intent.vpc.cidrs);
+            let surplus = surplus::analyse(
+                &rules,
+                &targets,
+                &intent.vpc.cidrs,
+                intent.endpoint.transit_gateway().is_none(),
+            );
             (nacls, rules, targets, warnings, surplus)
         },
         || {
@@ -498,7 +521,11 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
             ids::name_security_groups(&mut groups);
             ids::name_security_group_rules(&mut rules);
             let mut route_warnings = Vec::new();
-            let mut routes = vpn::routes(intent, &names, &mut route_warnings);
+            let mut routes = if tgw::attached(intent) {
+                tgw::routes(intent, &names, &mut route_warnings)
+            } else {
+                vpn::routes(intent, &names, &mut route_warnings)
+            };
             ids::name_routes(&mut routes);
             (groups, rules, routes, sg_warnings, route_warnings)
         },
@@ -549,7 +576,11 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
             }
             .to_string(),
             vpn_port: e.vpn_port,
-            security_group: security_group::ENDPOINT_KEY.to_string(),
+            security_group: security_groups
+                .iter()
+                .any(|g| g.role == SgRole::Endpoint)
+                .then(|| security_group::ENDPOINT_KEY.to_string()),
+            transit_gateway: e.transit_gateway().cloned(),
             name: format!("{}-client-vpn", intent.name),
             description: format!("Client VPN endpoint {} (managed by shibori)", intent.name),
             dns_servers: e.dns_servers.clone(),

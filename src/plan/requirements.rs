@@ -5,6 +5,9 @@ use crate::intent::{AclRef, Destination, Intent};
 
 pub fn derive(intent: &Intent, plan: &Plan) -> Vec<Requirement> {
     let mut out = Vec::new();
+    if super::tgw::attached(intent) {
+        return transit_gateway(intent, plan, out);
+    }
     let mut push = |kind, text: String| out.push(Requirement { kind, text });
     let tn_names: Vec<&str> = plan.target_networks.iter().map(String::as_str).collect();
 
@@ -123,4 +126,40 @@ fn attach_text(g: &super::SecurityGroup) -> String {
         s.push_str(t);
     }
     s
+}
+
+/// A transit gateway attachment: the destination groups to attach, the transit gateway's
+/// own requirements, the network ACL inputs and the credentials, as for a VPC attachment.
+fn transit_gateway(intent: &Intent, plan: &Plan, mut out: Vec<Requirement>) -> Vec<Requirement> {
+    for g in plan
+        .security_groups
+        .iter()
+        .filter(|g| g.role == super::SgRole::Destination)
+    {
+        out.push(Requirement {
+            kind: K::AttachSecurityGroup,
+            text: attach_text(g),
+        });
+    }
+    super::tgw::requirements(intent, &mut out);
+    if let Some(id) = &intent.endpoint.id {
+        out.push(Requirement {
+            kind: K::ExistingEndpoint,
+            text: format!("endpoint {id} exists: it must be attached to the transit gateway"),
+        });
+    } else {
+        out.push(Requirement {
+            kind: K::Credentials,
+            text: credentials(intent).to_string(),
+        });
+    }
+    out
+}
+
+fn credentials(intent: &Intent) -> &'static str {
+    match intent.endpoint.authentication {
+        crate::intent::file::Authentication::Certificate => "provide the server certificate ARN and the client root certificate chain ARN (ACM) as inputs",
+        crate::intent::file::Authentication::ActiveDirectory => "provide the server certificate ARN (ACM) and the AWS Directory Service directory ID as inputs",
+        crate::intent::file::Authentication::Saml => "provide the server certificate ARN (ACM) and the IAM SAML provider ARN as inputs",
+    }
 }

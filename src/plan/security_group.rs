@@ -176,6 +176,9 @@ pub fn plan(
     names: &Names,
     warnings: &mut Vec<Diagnostic>,
 ) -> (Vec<SecurityGroup>, Vec<SecurityGroupRule>) {
+    if intent.endpoint.transit_gateway().is_some() {
+        return transit_gateway_plan(intent, names, warnings);
+    }
     let mut groups = vec![SecurityGroup {
         key: ENDPOINT_KEY.to_string(),
         logical_id: String::new(),
@@ -187,6 +190,7 @@ pub fn plan(
             intent.name
         ),
         targets: Vec::new(),
+        vpc_id: None,
     }];
     let mut rules = Vec::new();
 
@@ -298,7 +302,52 @@ fn destination_group(intent: &Intent, t: &Target) -> SecurityGroup {
         role: SgRole::Destination,
         description,
         targets: vec![t.name.clone()],
+        vpc_id: match t.destination {
+            Destination::Subnet { subnet, .. } if t.security_group.is_none() => {
+                intent.subnets[subnet].vpc_id.clone()
+            }
+            _ => None,
+        },
     }
+}
+
+/// A transit gateway attachment has no endpoint security group and does not NAT: the
+/// destination groups admit the client CIDR itself, on the targets' ports
+/// (`docs/transit-gateway.md`).
+fn transit_gateway_plan(
+    intent: &Intent,
+    names: &Names,
+    warnings: &mut Vec<Diagnostic>,
+) -> (Vec<SecurityGroup>, Vec<SecurityGroupRule>) {
+    let mut groups: Vec<SecurityGroup> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut index: FastMap<String, usize> = FastMap::default();
+    let clients = Peer::Cidr(intent.endpoint.client_cidr);
+    for (ti, t) in intent.targets.iter().enumerate() {
+        let Destination::Subnet { .. } = t.destination else {
+            continue;
+        };
+        let key = t.security_group.as_deref().unwrap_or(&t.name);
+        let i = match index.get(key) {
+            Some(&i) => {
+                groups[i].targets.push(t.name.clone());
+                i
+            }
+            None => {
+                index.insert(key.to_string(), groups.len());
+                groups.push(destination_group(intent, t));
+                pending.push(Pending::default());
+                groups.len() - 1
+            }
+        };
+        pending[i].add(&clients, requests(names, ti, t));
+    }
+    let mut rules = Vec::new();
+    for (g, p) in groups.iter().zip(pending) {
+        rules.extend(p.into_rules(&g.key, Direction::Ingress, describe));
+    }
+    warnings.extend(quota_warnings(&rules));
+    (groups, rules)
 }
 
 /// A warning per group and direction over AWS's default rule quota, in name order.

@@ -20,6 +20,7 @@ pub fn analyse(
     authorization_rules: &[AuthorizationRule],
     targets: &[TargetPlan],
     vpc: &[Ipv4Net],
+    nat: bool,
 ) -> Vec<Diagnostic> {
     let table = auth_table(
         authorization_rules
@@ -67,7 +68,7 @@ pub fn analyse(
             );
         }
     }
-    out.extend(vpc_exposure(authorization_rules, targets, vpc, &table));
+    out.extend(vpc_exposure(authorization_rules, targets, vpc, &table, nat));
     out.extend(open_protocols(targets));
     out
 }
@@ -112,6 +113,7 @@ fn vpc_exposure(
     targets: &[TargetPlan],
     vpc: &[Ipv4Net],
     table: &AuthTable,
+    nat: bool,
 ) -> Vec<Diagnostic> {
     let in_vpc = |c: &Ipv4Net| vpc.iter().any(|v| contains(v, c));
     // Only an all-users rule for an outside CIDR around a VPC CIDR can expose it: the
@@ -152,10 +154,15 @@ fn vpc_exposure(
             .map(ToString::to_string)
             .collect();
         let mut d = Diagnostic::warning(format!(
-            "the all-users authorization for {prefix}{} also decides the VPC addresses that no target names ({} outside the targets' own ranges, {} addresses): every user reaches any host there whose security group trusts the VPC CIDR, because the endpoint translates clients to VPC addresses",
+            "the all-users authorization for {prefix}{} also decides the VPC addresses that no target names ({} outside the targets' own ranges, {} addresses): every user reaches any host there whose security group trusts {}",
             if by.is_empty() { String::new() } else { format!(" (for {})", by.join(", ")) },
             vpcs.join(", "),
             set.size(),
+            if nat {
+                "the VPC CIDR, because the endpoint translates clients to VPC addresses"
+            } else {
+                "the client CIDR (a transit gateway attachment keeps the clients' own addresses)"
+            },
         ))
         .rule(crate::findings::Rule::VpcExposure)
         .help(

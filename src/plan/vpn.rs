@@ -230,7 +230,7 @@ pub fn routes(intent: &Intent, names: &Names, warnings: &mut Vec<Diagnostic>) ->
                 key: format!("{}.{cidr}", tn.name),
                 logical_id: String::new(),
                 cidr: *cidr,
-                target_network: tn.name.clone(),
+                target_network: Some(tn.name.clone()),
                 description: text::description(reasons.iter().map(|r| [r.target.as_str()])),
                 reasons,
             });

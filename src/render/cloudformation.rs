@@ -179,7 +179,7 @@ fn security_group_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<
                 "Properties" => map! {
                     "GroupName" => g.name.as_str(),
                     "GroupDescription" => g.description.as_str(),
-                    "VpcId" => vpc_id(plan),
+                    "VpcId" => g.vpc_id.as_deref().map_or_else(|| vpc_id(plan), borrowed),
                     "SecurityGroupEgress" => Node::Seq(vec![no_traffic_placeholder()]),
                     "Tags" => tags(&g.name),
                 },
@@ -289,18 +289,22 @@ fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
         let mut res: Entries = Vec::with_capacity(3);
         res.push(("Type".into(), "AWS::EC2::ClientVpnRoute".into()));
         // The route's subnet must be associated before the route can be created.
-        if let Some(a) = associations.get(r.target_network.as_str()) {
+        if let Some(a) = r
+            .target_network
+            .as_deref()
+            .and_then(|t| associations.get(t))
+        {
             res.push(("DependsOn".into(), borrowed(a)));
         }
-        res.push((
-            "Properties".into(),
-            map! {
-                "ClientVpnEndpointId" => endpoint_id(plan),
-                "DestinationCidrBlock" => r.cidr.to_string(),
-                "TargetVpcSubnetId" => subnet_id(plan, &r.target_network),
-                "Description" => r.description.as_str(),
-            },
-        ));
+        let mut p: Entries = Vec::with_capacity(4);
+        p.push(("ClientVpnEndpointId".into(), endpoint_id(plan)));
+        p.push(("DestinationCidrBlock".into(), r.cidr.to_string().into()));
+        // A transit gateway attachment's routes have no target subnet.
+        if let Some(t) = &r.target_network {
+            p.push(("TargetVpcSubnetId".into(), subnet_id(plan, t)));
+        }
+        p.push(("Description".into(), borrowed(&r.description)));
+        res.push(("Properties".into(), Node::Map(p)));
         m.push((Cow::Borrowed(r.logical_id.as_str()), Node::Map(res)));
     }
     m
@@ -352,11 +356,23 @@ fn endpoint<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Node<'a> {
     p.push(("SplitTunnel".into(), e.split_tunnel.into()));
     p.push(("TransportProtocol".into(), borrowed(&e.transport)));
     p.push(("VpnPort".into(), e.vpn_port.into()));
-    p.push(("VpcId".into(), vpc_id(plan)));
-    p.push((
-        "SecurityGroupIds".into(),
-        Node::Seq(vec![sg_id(groups, &e.security_group)]),
-    ));
+    match (&e.transit_gateway, &e.security_group) {
+        // Attached to a transit gateway: no VPC, no security groups.
+        (Some(tgw), _) => p.push((
+            "TransitGatewayConfiguration".into(),
+            map! {
+                "TransitGatewayId" => tgw.id.as_str(),
+                "AvailabilityZones" => Node::Seq(tgw.availability_zones.iter().map(|z| borrowed(z)).collect()),
+            },
+        )),
+        (None, sg) => {
+            p.push(("VpcId".into(), vpc_id(plan)));
+            p.push((
+                "SecurityGroupIds".into(),
+                Node::Seq(vec![sg_id(groups, sg.as_deref().unwrap_or_default())]),
+            ));
+        }
+    }
     if !e.dns_servers.is_empty() {
         p.push((
             "DnsServers".into(),

@@ -75,13 +75,23 @@ pub fn module(plan: &Plan) -> Module<'_> {
     m
 }
 
+/// The hashicorp/aws release that a transit gateway attachment needs: routes without
+/// `target_vpc_subnet_id` (hashicorp/terraform-provider-aws pull request 49274, merged
+/// 2026-08-09, `internal/service/ec2/vpnclient_route.go`); it comes after
+/// `transit_gateway_configuration` on `aws_ec2_client_vpn_endpoint` (pull request 47635,
+/// merged 2026-05-04, `internal/service/ec2/vpnclient_endpoint.go`). The number is the
+/// first weekly release after that merge; see `docs/transit-gateway.md`.
+pub const TRANSIT_GATEWAY_PROVIDER: &str = ">= 6.59";
+
 /// The oldest hashicorp/aws release that knows every argument the module uses:
 /// `client_route_enforcement_options` and `disconnect_on_session_timeout` are recent
 /// (both present in 5.100).
 pub fn aws_provider_constraint(plan: &Plan) -> &'static str {
     let e = &plan.endpoint;
     let creates = e.id.is_none();
-    if creates
+    if e.transit_gateway.is_some() {
+        TRANSIT_GATEWAY_PROVIDER
+    } else if creates
         && (e.client_route_enforcement.is_some() || e.disconnect_on_session_timeout.is_some())
     {
         ">= 5.100"
@@ -298,18 +308,25 @@ fn ip_protocol(p: Protocol) -> &'static str {
 
 fn security_groups(plan: &Plan) -> File<'_> {
     let index = SgIds::new(plan);
+    // Groups in several VPCs (a transit gateway attachment's further VPCs) carry their
+    // VPC each; otherwise every group is in the one VPC.
+    let per_vpc = plan.security_groups.iter().any(|g| g.vpc_id.is_some());
     let groups: Vec<(Text, Expr)> = plan
         .security_groups
         .iter()
         .filter(|g| g.id.is_none())
         .map(|g| {
-            (
-                Cow::Borrowed(g.key.as_str()),
-                Expr::Object(vec![
-                    ("name".into(), Expr::str(&g.name)),
-                    ("description".into(), Expr::str(&g.description)),
-                ]),
-            )
+            let mut fields = vec![
+                ("name".into(), Expr::str(&g.name)),
+                ("description".into(), Expr::str(&g.description)),
+            ];
+            if per_vpc {
+                fields.push((
+                    "vpc_id".into(),
+                    g.vpc_id.as_deref().map_or_else(|| vpc_id(plan), Expr::str),
+                ));
+            }
+            (Cow::Borrowed(g.key.as_str()), Expr::Object(fields))
         })
         .collect();
     let rules = |direction: Direction| -> Expr<'_> {
@@ -361,8 +378,13 @@ fn security_groups(plan: &Plan) -> File<'_> {
         body.push(("tags".into(), tags(Expr::r("each.key"))));
         for_each_resource(ty, local, body)
     };
-    let mut sg_body = each(&["name", "description"]);
-    sg_body.push(("vpc_id".into(), vpc_id(plan)));
+    let mut sg_body = if per_vpc {
+        each(&["name", "description", "vpc_id"])
+    } else {
+        let mut body = each(&["name", "description"]);
+        body.push(("vpc_id".into(), vpc_id(plan)));
+        body
+    };
     sg_body.push(("tags".into(), tags(Expr::r("each.value.name"))));
     File {
         blocks: vec![
@@ -474,12 +496,26 @@ fn endpoint(plan: &Plan) -> Block<'_> {
         )
         .attr("split_tunnel", Expr::Bool(e.split_tunnel))
         .attr("transport_protocol", Expr::str(&e.transport))
-        .attr("vpn_port", Expr::Num(i64::from(e.vpn_port)))
-        .attr("vpc_id", vpc_id(plan))
-        .attr(
-            "security_group_ids",
-            Expr::List(vec![sg_id(&groups, &e.security_group)]),
-        );
+        .attr("vpn_port", Expr::Num(i64::from(e.vpn_port)));
+    match (&e.transit_gateway, &e.security_group) {
+        // Attached to a transit gateway: no VPC, no security groups.
+        (Some(tgw), _) => {
+            b = b.blank().block(
+                Block::new("transit_gateway_configuration", &[])
+                    .attr("transit_gateway_id", Expr::str(&tgw.id))
+                    .attr(
+                        "availability_zones",
+                        Expr::List(tgw.availability_zones.iter().map(Expr::str).collect()),
+                    ),
+            );
+        }
+        (None, sg) => {
+            b = b.attr("vpc_id", vpc_id(plan)).attr(
+                "security_group_ids",
+                Expr::List(vec![sg_id(&groups, sg.as_deref().unwrap_or_default())]),
+            );
+        }
+    }
     if !e.dns_servers.is_empty() {
         b.push_attr(
             "dns_servers",
@@ -593,27 +629,28 @@ fn client_vpn(plan: &Plan) -> File<'_> {
         plan.routes
             .iter()
             .map(|r| {
-                (
-                    Cow::Borrowed(r.key.as_str()),
-                    Expr::Object(vec![
-                        ("target_network".into(), Expr::str(&r.target_network)),
-                        (
-                            "destination_cidr_block".into(),
-                            Expr::str(r.cidr.to_string()),
-                        ),
-                        (
-                            "target_vpc_subnet_id".into(),
-                            subnet_id(plan, &r.target_network),
-                        ),
-                        ("description".into(), Expr::str(&r.description)),
-                    ]),
-                )
+                let mut fields = Vec::with_capacity(4);
+                if let Some(t) = &r.target_network {
+                    fields.push(("target_network".into(), Expr::str(t)));
+                }
+                fields.push((
+                    "destination_cidr_block".into(),
+                    Expr::str(r.cidr.to_string()),
+                ));
+                // A transit gateway attachment's routes have no target subnet.
+                if let Some(t) = &r.target_network {
+                    fields.push(("target_vpc_subnet_id".into(), subnet_id(plan, t)));
+                }
+                fields.push(("description".into(), Expr::str(&r.description)));
+                (Cow::Borrowed(r.key.as_str()), Expr::Object(fields))
             })
             .collect(),
     );
     let creates = plan.endpoint.id.is_none();
+    let tgw = plan.endpoint.transit_gateway.is_some();
+    let associates = creates && !tgw;
     let mut local_entries = Vec::new();
-    if creates {
+    if associates {
         local_entries.push(("target_network_associations", associations));
     }
     local_entries.push(("authorization_rules", authorization));
@@ -622,6 +659,8 @@ fn client_vpn(plan: &Plan) -> File<'_> {
     let endpoint_ref: (Text, Expr) = (Cow::Borrowed("client_vpn_endpoint_id"), endpoint_id(plan));
     if creates {
         blocks.push(endpoint(plan));
+    }
+    if associates {
         let mut body = vec![endpoint_ref.clone()];
         body.extend(each(&["subnet_id"]));
         blocks.push(for_each_resource(
@@ -643,13 +682,17 @@ fn client_vpn(plan: &Plan) -> File<'_> {
         body,
     ));
     let mut body = vec![endpoint_ref];
-    body.extend(each(&[
-        "destination_cidr_block",
-        "target_vpc_subnet_id",
-        "description",
-    ]));
+    body.extend(each(if tgw {
+        &["destination_cidr_block", "description"][..]
+    } else {
+        &[
+            "destination_cidr_block",
+            "target_vpc_subnet_id",
+            "description",
+        ][..]
+    }));
     let mut route = for_each_resource("aws_ec2_client_vpn_route", "routes", body);
-    if creates {
+    if associates {
         // A route needs the association of its subnet to exist first.
         route = route
             .blank()

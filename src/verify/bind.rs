@@ -170,7 +170,7 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         .associations
         .iter()
         .map(|a| &a.subnet)
-        .chain(rs.routes.iter().map(|r| &r.subnet))
+        .chain(rs.routes.iter().filter_map(|r| r.subnet.as_ref()))
         .chain(rs.nacl_associations.iter().map(|a| &a.subnet));
     for id in subnet_idents {
         if b.subnets.contains_key(id) {

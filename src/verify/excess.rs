@@ -347,7 +347,8 @@ fn strict_egress_excess(
     })
 }
 
-fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
+/// Authorization is the same layer for both attachments (`verify::tgw` uses it too).
+pub(super) fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
     let mut by_cidr: BTreeMap<Ipv4Net, Vec<usize>> = BTreeMap::new();
     for (i, t) in intent.targets.iter().enumerate() {
         for c in t.cidrs() {
@@ -400,8 +401,10 @@ fn route_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Fin
             .targets
             .iter()
             .any(|z| matches!(z.destination, Destination::Outside { cidr } if cidr == r.cidr));
-        let on_target_network = bind
-            .subnet(&r.subnet)
+        let on_target_network = r
+            .subnet
+            .as_ref()
+            .and_then(|s| bind.subnet(s))
             .is_some_and(|s| intent.target_networks.contains(&s));
         let why = if in_vpc {
             Some("it lies inside a VPC CIDR, which the local route already carries")
@@ -416,7 +419,13 @@ fn route_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Fin
             out.push(
                 Finding::new(
                     Kind::Excess,
-                    format!("Client VPN route to {} via {}: {why}", r.cidr, r.subnet),
+                    format!(
+                        "Client VPN route to {} via {}: {why}",
+                        r.cidr,
+                        r.subnet
+                            .as_ref()
+                            .map_or("no target subnet".to_string(), ToString::to_string)
+                    ),
                 )
                 .layer(Layer::Route)
                 .origins([&r.origin]),

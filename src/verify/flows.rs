@@ -86,7 +86,7 @@ impl<'a> Index<'a> {
     pub fn new(intent: &'a Intent, rs: &'a RuleSet, bind: &'a Binding) -> Self {
         let mut routes: BTreeMap<usize, Vec<Ipv4Net>> = BTreeMap::new();
         for r in &rs.routes {
-            if let Some(s) = bind.subnet(&r.subnet) {
+            if let Some(s) = r.subnet.as_ref().and_then(|s| bind.subnet(s)) {
                 routes.entry(s).or_default().push(r.cidr);
             }
         }

@@ -11,6 +11,7 @@ pub mod host;
 pub mod map;
 pub mod model;
 pub mod read;
+pub mod tgw;
 
 use crate::intent::Intent;
 use findings::{Finding, Kind};
@@ -87,6 +88,12 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
             .help("associate subnets with network ACLs outside this artifact, as the intent describes them"),
         );
     }
+    let attached_to_tgw = intent.endpoint.transit_gateway().is_some();
+    if attached_to_tgw {
+        out.extend(tgw::check(intent, rs, &bind));
+        sort(&mut out);
+        return out;
+    }
     if bind.endpoint_groups.is_empty() {
         out.push(Finding::new(
             Kind::Unresolved,
@@ -96,12 +103,16 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     let ix = flows::Index::new(intent, rs, &bind);
     out.extend(flows::check(&ix));
     out.extend(excess::check(intent, rs, &bind, &ix));
+    sort(&mut out);
+    out
+}
+
+fn sort(out: &mut Vec<Finding>) {
     out.sort_by(|a, b| {
         (a.kind, &a.target, &a.who, &a.service, &a.message)
             .cmp(&(b.kind, &b.target, &b.who, &b.service, &b.message))
     });
     out.dedup();
-    out
 }
 
 /// An artifact that describes more than the intent (a snapshot holds a whole VPC): only the
@@ -194,6 +205,7 @@ targets:
         RuleSet {
             endpoint_groups: vec![ep.clone()],
             creates_endpoint: true,
+            transit_gateways: vec![],
             security_groups: vec![
                 SgDecl {
                     origin: o("Ep"),

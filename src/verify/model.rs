@@ -153,7 +153,8 @@ pub struct AuthRule {
 pub struct VpnRoute {
     pub origin: Origin,
     pub cidr: Ipv4Net,
-    pub subnet: Ident,
+    /// The target subnet; `None` on a transit-gateway-attached endpoint.
+    pub subnet: Option<Ident>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -195,6 +196,8 @@ pub struct RuleSet {
     pub endpoint_groups: Vec<Ident>,
     /// Whether the artifact creates an endpoint at all (absent: an existing endpoint).
     pub creates_endpoint: bool,
+    /// Transit gateways the created endpoint(s) attach to (none: VPC-associated).
+    pub transit_gateways: Vec<Ident>,
     pub security_groups: Vec<SgDecl>,
     pub sg_rules: Vec<SgRule>,
     pub nacl_rules: Vec<NaclRule>,
@@ -242,6 +245,7 @@ impl RuleSet {
     pub fn extend(&mut self, other: RuleSet) {
         self.endpoint_groups.extend(other.endpoint_groups);
         self.creates_endpoint |= other.creates_endpoint;
+        self.transit_gateways.extend(other.transit_gateways);
         self.security_groups.extend(other.security_groups);
         self.sg_rules.extend(other.sg_rules);
         self.nacl_rules.extend(other.nacl_rules);

@@ -188,5 +188,7 @@ pub(super) fn model(e: &EndpointFile, client_cidr: Ipv4Net, vpn_port: u16) -> En
             stream: l.stream.clone(),
         }),
         client_connect_handler: e.client_connect_handler.clone(),
+        // Set by `transit_gateway::attachment` for a transit gateway.
+        attachment: super::super::model::Attachment::Vpc,
     }
 }

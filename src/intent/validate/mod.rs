@@ -8,10 +8,11 @@ mod nacl;
 mod subnets;
 mod target_networks;
 mod targets;
+mod transit_gateway;
 mod vpc;
 
 use super::file::IntentFile;
-use super::model::{Intent, Vpc};
+use super::model::{Endpoint, Intent, Vpc};
 use super::spans::SpanMap;
 use crate::diagnostic::Diagnostic;
 use context::Ctx;
@@ -21,6 +22,8 @@ pub use context::valid_name;
 /// AWS's limits and defaults that validation enforces (docs/semantics.md#aws-facts).
 pub mod limits {
     pub const MAX_TARGET_NETWORKS: usize = 5;
+    /// Availability Zones of a transit gateway attachment.
+    pub const MAX_TGW_AVAILABILITY_ZONES: usize = 5;
     pub const MIN_TARGET_NETWORK_PREFIX: u8 = 27;
     pub const CLIENT_CIDR_PREFIX: std::ops::RangeInclusive<u8> = 12..=22;
     pub const MAX_DNS_SERVERS: usize = 2;
@@ -53,9 +56,17 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
     }
     cx.name("name", &f.name, "intent name");
 
-    let vpc_cidrs = vpc::check(f, cx);
-    let subnets = subnets::check(f, cx, &vpc_cidrs);
-    let target_networks = target_networks::check(f, cx, &subnets);
+    let mut vpc_cidrs = vpc::check(f, cx);
+    let tgw = f.endpoint.attachment == super::file::Attachment::TransitGateway;
+    let further_vpcs = transit_gateway::further_vpcs(f, tgw, &mut vpc_cidrs, cx);
+    let mut subnets = subnets::check(f, cx, &vpc_cidrs);
+    transit_gateway::place_subnets(&mut subnets.list, &further_vpcs);
+    let target_networks = if tgw {
+        transit_gateway::no_target_networks(f, cx)
+    } else {
+        target_networks::check(f, cx, &subnets)
+    };
+    let attachment = transit_gateway::attachment(f, cx);
     let endpoint = endpoint::check(f, cx, &vpc_cidrs, &subnets.list);
     let targets = targets::check(f, cx, &vpc_cidrs, &subnets, endpoint.client_cidr);
     endpoint::tunnel_shape(&f.endpoint, &targets, cx);
@@ -68,7 +79,10 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
             id: f.vpc.id.clone(),
             cidrs: vpc_cidrs,
         },
-        endpoint: endpoint::model(&f.endpoint, client_cidr, endpoint.vpn_port),
+        endpoint: Endpoint {
+            attachment: attachment?,
+            ..endpoint::model(&f.endpoint, client_cidr, endpoint.vpn_port)
+        },
         subnets: subnets.list,
         target_networks,
         targets,

@@ -95,6 +95,7 @@ pub(super) fn check<'f>(f: &'f IntentFile, cx: &mut Ctx, vpc_cidrs: &[Ipv4Net]) 
             cidr,
             az: s.az.clone(),
             acl,
+            vpc_id: None,
         });
     }
     Subnets {

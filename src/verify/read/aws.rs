@@ -88,7 +88,15 @@ pub fn cloudformation(rs: &mut RuleSet, origin: &Origin, ty: &str, props: &Val, 
                 _ => Ok(Span::ALL_PORTS),
             },
         ),
-        "AWS::EC2::ClientVpnEndpoint" => endpoint(rs, props, "SecurityGroupIds"),
+        "AWS::EC2::ClientVpnEndpoint" => endpoint(
+            rs,
+            props,
+            [
+                "SecurityGroupIds",
+                "TransitGatewayConfiguration",
+                "TransitGatewayId",
+            ],
+        ),
         "AWS::EC2::ClientVpnTargetNetworkAssociation" => association(rs, origin, props, "SubnetId"),
         "AWS::EC2::ClientVpnAuthorizationRule" => authorization(
             rs,
@@ -144,7 +152,15 @@ pub fn terraform(rs: &mut RuleSet, origin: &Origin, ty: &str, attrs: &Val, me: I
         "aws_network_acl_association" => {
             nacl_association(rs, origin, attrs, "subnet_id", "network_acl_id")
         }
-        "aws_ec2_client_vpn_endpoint" => endpoint(rs, attrs, "security_group_ids"),
+        "aws_ec2_client_vpn_endpoint" => endpoint(
+            rs,
+            attrs,
+            [
+                "security_group_ids",
+                "transit_gateway_configuration",
+                "transit_gateway_id",
+            ],
+        ),
         "aws_ec2_client_vpn_network_association" => association(rs, origin, attrs, "subnet_id"),
         "aws_ec2_client_vpn_authorization_rule" => authorization(
             rs,
@@ -354,9 +370,25 @@ fn nacl(
     Ok(())
 }
 
-fn endpoint(rs: &mut RuleSet, p: &Val, key: &str) -> Result<(), String> {
+fn endpoint(
+    rs: &mut RuleSet,
+    p: &Val,
+    [key, tgw_key, tgw_id_key]: [&str; 3],
+) -> Result<(), String> {
     rs.creates_endpoint = true;
     let groups = p.get(key).map(Val::items).unwrap_or_default();
+    // A transit gateway attachment (a CloudFormation object, a Terraform block: one item).
+    let tgw = p.get(tgw_key).map(|v| match v {
+        Val::List(items) => items.first().unwrap_or(v),
+        _ => v,
+    });
+    if let Some(t) = tgw {
+        rs.transit_gateways.push(t.req(tgw_id_key)?.ident()?);
+        for g in groups {
+            rs.endpoint_groups.push(g.ident()?);
+        }
+        return Ok(());
+    }
     if groups.is_empty() {
         return Err(format!(
             "the endpoint has no `{key}`: AWS would attach the VPC default security group"
@@ -412,7 +444,8 @@ fn route(
     [cidr_key, subnet_key]: [&str; 2],
 ) -> Result<(), String> {
     let cidr = p.req(cidr_key)?.cidr()?;
-    let subnet = p.req(subnet_key)?.ident()?;
+    // Absent on a transit-gateway-attached endpoint's routes.
+    let subnet = p.get(subnet_key).map(Val::ident).transpose()?;
     rs.routes.push(VpnRoute {
         origin: origin.clone(),
         cidr,

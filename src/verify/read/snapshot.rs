@@ -612,7 +612,7 @@ pub fn to_rules(snap: &Snapshot, id: Option<&str>, label: &str) -> Result<RuleSe
             Ok(c) => rs.routes.push(VpnRoute {
                 origin: o,
                 cidr: c,
-                subnet: Ident::Id(r.target_subnet.clone()),
+                subnet: Some(Ident::Id(r.target_subnet.clone())),
             }),
             Err(message) => rs.unresolved.push(Unresolved { origin: o, message }),
         }

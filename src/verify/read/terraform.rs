@@ -603,7 +603,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                     }
                 },
                 (None, Some(c)) => match env.node(c).map(|v| v.int()) {
-                    Ok(Ok(n)) if n > MAX_COUNT || n < 0 => {
+                    Ok(Ok(n)) if !(0..=MAX_COUNT).contains(&n) => {
                         failures.insert(
                             address(r.mode, &r.ty, &r.name),
                             (

@@ -176,6 +176,9 @@ mod tests {
             SgPeer::Group(Ident::Resource("aws_security_group.endpoint".into()))
         );
         assert_eq!(rs.security_groups[1].name.as_deref(), Some("t-ssh"));
-        assert_eq!(rs.routes[0].subnet, Ident::Input("subnet_vpn_a_id".into()));
+        assert_eq!(
+            rs.routes[0].subnet,
+            Some(Ident::Input("subnet_vpn_a_id".into()))
+        );
     }
 }
