@@ -170,11 +170,36 @@ fn host_lines_kept(host: &str, merged: &str) {
     }
 }
 
+/// The host fixture is one VPC's stack: `tgw-hub` spans two spoke VPCs behind a transit
+/// gateway and has no place in it.
+fn fits_host((name, _): &(String, String)) -> bool {
+    name != "tgw-hub"
+}
+
+/// Examples that name existing ACL IDs for their subnets (`multi-az-saml`,
+/// `merge-economy`), while the host associates the subnets bound to them with ACLs of
+/// its own: their traffic would meet the host's ACLs, not the ones the snippet's entries
+/// go to, and verify must say so.
+fn moves_acls(name: &str, v: &Run) -> bool {
+    let intent = read(&format!("examples/{name}/intent.yaml"));
+    if !intent.contains("network_acl: acl-") || !v.stdout.contains("is associated with network ACL")
+    {
+        return false;
+    }
+    assert_eq!(v.code, 1, "{name}: {}{}", v.stdout, v.stderr);
+    assert!(
+        v.stdout.contains("is associated with network ACL"),
+        "{name}: {}",
+        v.stdout
+    );
+    true
+}
+
 #[test]
 fn every_example_merges_into_the_yaml_host_lints_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let mut merged_files = Vec::new();
-    for (name, intent) in common::examples() {
+    for (name, intent) in common::examples().into_iter().filter(fits_host) {
         let host = host_for(&name, &read(HOST_YAML));
         let sub = dir.path().join(&name);
         std::fs::create_dir(&sub).unwrap();
@@ -189,6 +214,10 @@ fn every_example_merges_into_the_yaml_host_lints_and_verifies() {
         assert!(merged.contains("CidrBlock: !Select [1, !Cidr [!GetAtt Vpc.CidrBlock, 16, 8]]"));
         let path = sub.join("merged.yaml");
         let v = verify(&intent, &path);
+        if moves_acls(&name, &v) {
+            merged_files.push(path);
+            continue;
+        }
         assert_eq!(
             v.code, 0,
             "{name}: verify of the merged host:\n{}{}",
@@ -203,7 +232,7 @@ fn every_example_merges_into_the_yaml_host_lints_and_verifies() {
 fn every_cdk_json_snippet_merges_into_the_json_host() {
     let dir = tempfile::tempdir().unwrap();
     let mut merged_files = Vec::new();
-    for (name, intent) in common::examples() {
+    for (name, intent) in common::examples().into_iter().filter(fits_host) {
         let host = host_for(&name, &read(HOST_JSON));
         let sub = dir.path().join(&name);
         std::fs::create_dir(&sub).unwrap();
@@ -216,6 +245,10 @@ fn every_cdk_json_snippet_merges_into_the_json_host() {
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
         let path = sub.join("merged.json");
         let v = verify(&intent, &path);
+        if moves_acls(&name, &v) {
+            merged_files.push(path);
+            continue;
+        }
         assert_eq!(
             v.code, 0,
             "{name}: verify of the merged host:\n{}{}",

@@ -41,5 +41,15 @@ pub fn scope<'r>(intent: &Intent, rs: &'r RuleSet) -> Cow<'r, RuleSet> {
             || managed.contains(&r.group)
             || matches!(&r.peer, SgPeer::Group(g) if managed.contains(g))
     });
+    // The host's other subnets and their ACLs are its own: only associations of the
+    // intent's subnets can move them to an ACL the proof did not read.
+    scoped
+        .nacl_associations
+        .retain(|a| mine(&a.origin.resource) || b.subnets.contains_key(&a.subnet));
+    // The host's VPC route tables are its own too: shibori lists what they must provide
+    // as requirements and proves the layers it writes (docs/snippets.md).
+    scoped.unresolved.retain(|u| {
+        mine(&u.origin.resource) || !crate::verify::read::aws::is_route_table_finding(&u.message)
+    });
     Cow::Owned(scoped)
 }

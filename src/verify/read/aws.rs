@@ -47,6 +47,21 @@ const TF_PATH_PREFIXES: &[&str] = &[
     "awscc_ec2_prefix_list",
 ];
 
+/// VPC route-table types: a host template's own routing (see `verify::host`).
+const ROUTE_TABLE_TYPES: &[&str] = &[
+    "AWS::EC2::Route",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::GatewayRouteTableAssociation",
+];
+
+/// Is this unresolved message the one `unread` gives a VPC route-table type?
+pub fn is_route_table_finding(message: &str) -> bool {
+    ROUTE_TABLE_TYPES
+        .iter()
+        .any(|t| message.starts_with(&format!("resource type `{t}` ")))
+}
+
 fn unread(ty: &str, prefixes: &[&str]) -> Result<(), String> {
     if prefixes.iter().any(|p| ty.starts_with(p)) {
         Err(format!(

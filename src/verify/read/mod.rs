@@ -2,7 +2,7 @@
 //! artifact's syntax, never the planner.
 
 mod artifact;
-mod aws;
+pub mod aws;
 pub mod cloudformation;
 mod hcl_depth;
 mod hcl_items;
