@@ -181,7 +181,7 @@ fn fits_host((name, _): &(String, String)) -> bool {
 /// its own: their traffic would meet the host's ACLs, not the ones the snippet's entries
 /// go to, and verify must say so.
 fn moves_acls(name: &str, v: &Run) -> bool {
-    let intent = read(&format!("examples/{name}/intent.yaml"));
+    let intent = read(format!("examples/{name}/intent.yaml"));
     if !intent.contains("network_acl: acl-") || !v.stdout.contains("is associated with network ACL")
     {
         return false;
