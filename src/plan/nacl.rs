@@ -64,8 +64,7 @@ fn needs(intent: &Intent) -> (Vec<Name>, Vec<Rect>, usize) {
         .iter()
         .map(|a| order.binary_search(&a).unwrap_or_default())
         .collect();
-    let mut index: FastMap<(usize, usize, usize, usize), usize> = FastMap::default();
-    let mut rects: Vec<Rect> = Vec::new();
+    let mut rects = Rects::default();
     let mut count = 0usize;
     for &ti in &intent.target_networks {
         let tn = &intent.subnets[ti];
@@ -90,23 +89,17 @@ fn needs(intent: &Intent) -> (Vec<Name>, Vec<Rect>, usize) {
                 let mut push = |acl_rank: usize, egress: bool, cidr: Ipv4Net, ports, role| {
                     count += 1;
                     let group = (acl_rank, egress, Action::Allow, svc.protocol);
-                    let i = *index
-                        .entry(rect_key(group, &cidr, &ports))
-                        .or_insert_with(|| {
-                            rects.push(Rect {
-                                group,
-                                cidr,
-                                ports,
-                                whys: Vec::new(),
-                            });
-                            rects.len() - 1
-                        });
-                    rects[i].whys.push(Why {
-                        target: xi as u32,
-                        service: si as u32,
-                        target_network: ti as u32,
-                        role,
-                    });
+                    rects.add(
+                        group,
+                        cidr,
+                        ports,
+                        Why {
+                            target: xi as u32,
+                            service: si as u32,
+                            target_network: ti as u32,
+                            role,
+                        },
+                    );
                 };
                 push(a_t, true, peer, req, Role::Request);
                 if let Some(a_s) = dest {
@@ -117,9 +110,10 @@ fn needs(intent: &Intent) -> (Vec<Name>, Vec<Rect>, usize) {
             }
         }
     }
-    carve_out_denies(intent, &ranks, &mut index, &mut rects);
+    carve_out_denies(intent, &ranks, &mut rects);
     // Stable: within a group, rectangles stay in first-seen order (merge and the
     // reasons' sort do not depend on it, but the order stays deterministic anyway).
+    let mut rects = rects.rects;
     rects.sort_by_key(|r| r.group);
     (order.into_iter().cloned().collect(), rects, count)
 }
@@ -131,12 +125,7 @@ fn needs(intent: &Intent) -> (Vec<Name>, Vec<Rect>, usize) {
 /// such pair, deny `z`'s effective range × the ports of `x` that no target at `z`'s CIDR
 /// intends, in every target network's ACL, egress. The VPC needs none: destination
 /// subnets' ACLs and security groups close it.
-fn carve_out_denies(
-    intent: &Intent,
-    ranks: &[usize],
-    index: &mut FastMap<(usize, usize, usize, usize), usize>,
-    rects: &mut Vec<Rect>,
-) {
+fn carve_out_denies(intent: &Intent, ranks: &[usize], rects: &mut Rects) {
     let outside: Vec<bool> = intent
         .targets
         .iter()
@@ -171,29 +160,48 @@ fn carve_out_denies(
                     for &ti in &intent.target_networks {
                         for net in &effective[zi].nets {
                             let group = (ranks[ti], true, Action::Deny, protocol);
-                            let i =
-                                *index
-                                    .entry(rect_key(group, net, &ports))
-                                    .or_insert_with(|| {
-                                        rects.push(Rect {
-                                            group,
-                                            cidr: *net,
-                                            ports,
-                                            whys: Vec::new(),
-                                        });
-                                        rects.len() - 1
-                                    });
-                            rects[i].whys.push(Why {
-                                target: xi as u32,
-                                service: si as u32,
-                                target_network: ti as u32,
-                                role: Role::CarveOut,
-                            });
+                            rects.add(
+                                group,
+                                *net,
+                                ports,
+                                Why {
+                                    target: xi as u32,
+                                    service: si as u32,
+                                    target_network: ti as u32,
+                                    role: Role::CarveOut,
+                                },
+                            );
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// The distinct rectangles met so far, each with every need that asks for it.
+#[derive(Default)]
+struct Rects {
+    index: FastMap<(usize, usize, usize, usize), usize>,
+    rects: Vec<Rect>,
+}
+
+impl Rects {
+    fn add(&mut self, group: GroupKey, cidr: Ipv4Net, ports: PortRange, why: Why) {
+        let rects = &mut self.rects;
+        let i = *self
+            .index
+            .entry(rect_key(group, &cidr, &ports))
+            .or_insert_with(|| {
+                rects.push(Rect {
+                    group,
+                    cidr,
+                    ports,
+                    whys: Vec::new(),
+                });
+                rects.len() - 1
+            });
+        rects[i].whys.push(why);
     }
 }
 
