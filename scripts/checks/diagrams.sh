@@ -22,7 +22,7 @@ skip() {
 }
 
 cargo build --release --quiet --bin shibori
-bin="$root/target/release/shibori"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/shibori"
 
 # Examples, plus handouts made to stress escaping (intents whose names and groups hold
 # characters that Mermaid, Markdown or dot treat specially).

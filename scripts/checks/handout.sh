@@ -40,7 +40,7 @@ out="${SHIBORI_HANDOUT_OUT:-$work/out}"
 mkdir -p "$out"
 
 cargo build --quiet --bin shibori
-bin="$root/target/debug/shibori"
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/shibori"
 
 run_chrome() {
   timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
