@@ -130,7 +130,7 @@ fn overview(h: &Handout, out: &mut String) {
                 Some(id) => format!("existing {}", code(id)),
                 None => "created by shibori".to_string(),
             },
-            code(&e.client_cidr.to_string()),
+            code(&client_cidr(e)),
             if e.split_tunnel { "split" } else { "full" },
             md(&e.authentication),
             e.transport,
@@ -217,7 +217,7 @@ fn overview(h: &Handout, out: &mut String) {
                 .map(|z| code(z))
                 .collect::<Vec<_>>()
                 .join(", "),
-            code(&e.client_cidr.to_string())
+            code(&client_cidr(e))
         ));
     } else {
         target_networks(h, out);
@@ -262,7 +262,7 @@ fn targets(h: &Handout, out: &mut String) {
                         .map(|c| code(&c.to_string()))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    match (&t.subnet, t.carve_outs(&plan.vpc.cidrs)) {
+                    match (&t.subnet, t.carve_outs(&plan.vpc.all_cidrs())) {
                         (Some(s), _) => format!("in {}", code(s)),
                         (None, None) => "outside the VPC".to_string(),
                         (None, Some(except)) => format!(
@@ -526,4 +526,9 @@ pub fn render_with(h: &Handout, m: &Matrix, diagrams: &str) -> String {
     warnings(h, &mut out);
     requirements(h, &mut out);
     out
+}
+
+fn client_cidr(e: &crate::plan::EndpointPlan) -> String {
+    e.client_cidr
+        .map_or_else(|| "none (IPv6 only)".to_string(), |c| c.to_string())
 }
