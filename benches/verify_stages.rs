@@ -72,10 +72,12 @@ fn main() {
         );
         let (t_read, (_, rs)) = median(runs, || read::read(&artifact).expect("read"));
         let (t_bind, b) = median(runs, || bind::bind(intent, &rs));
-        let (t_index, _) = median(runs, || flows::Index::new(intent, &rs, &b));
-        let ix = flows::Index::new(intent, &rs, &b);
+        let rs4 = rs.family::<ipnet::Ipv4Net>();
+        let (t_index, _) = median(runs, || flows::Index::new(intent, &rs4, &b));
+        let ix = flows::Index::new(intent, &rs4, &b);
         let (t_flows, _) = median(runs, || flows::check(&ix));
-        let (t_excess, _) = median(runs, || excess::check(intent, &rs, &b, &ix));
+        let none = Default::default();
+        let (t_excess, _) = median(runs, || excess::check(intent, &rs4, &b, &ix, &none));
         let (t_verify, findings) = median(runs, || shibori::verify::verify(intent, &rs));
         assert!(findings.is_empty(), "{format:?} does not verify clean");
         total += t_read + t_verify;

@@ -341,7 +341,8 @@ fn matrix_agrees_with_verify(name: &str, text: &str) {
             );
             let (_, rs) = read_artifact(&artifact).expect("read back");
             let bind = shibori::verify::bind::bind(&loaded.intent, &rs);
-            let ix = shibori::verify::flows::Index::new(&loaded.intent, &rs, &bind);
+            let rs4 = rs.family::<ipnet::Ipv4Net>();
+            let ix = shibori::verify::flows::Index::new(&loaded.intent, &rs4, &bind);
             let theirs: BTreeMap<_, String> = shibori::verify::flows::reach(&ix)
                 .into_iter()
                 .map(|r| {

@@ -24,6 +24,7 @@ impl Proto {
             "17" | "udp" => Some(Proto::Udp),
             "1" | "icmp" => Some(Proto::Icmp),
             "-1" | "all" => Some(Proto::All),
+            "icmpv6" => Some(Proto::Other(58)),
             other => other.parse::<u8>().ok().map(Proto::Other),
         }
     }

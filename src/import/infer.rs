@@ -229,7 +229,7 @@ pub struct Inputs<'a> {
     pub target_networks: &'a [String],
     pub auth: &'a [&'a Authorization],
     /// The snapshot's ACL entries per (ACL ID, egress), by rule number.
-    pub acl_rules: &'a BTreeMap<(String, bool), Vec<&'a NaclRule>>,
+    pub acl_rules: &'a BTreeMap<(String, bool), Vec<&'a NaclRule<Ipv4Net>>>,
 }
 
 /// Do the ACLs on the request path (target network egress, destination ingress) let any of
@@ -254,8 +254,8 @@ fn acl_open(x: &Inputs, dest: &SubnetOut, port: &Port) -> bool {
 }
 
 /// The snapshot's ACL entries, grouped for `acl_open`.
-pub fn acl_rules(rules: &[NaclRule]) -> BTreeMap<(String, bool), Vec<&NaclRule>> {
-    let mut out: BTreeMap<(String, bool), Vec<&NaclRule>> = BTreeMap::new();
+pub fn acl_rules(rules: &[NaclRule<Ipv4Net>]) -> BTreeMap<(String, bool), Vec<&NaclRule<Ipv4Net>>> {
+    let mut out: BTreeMap<(String, bool), Vec<&NaclRule<Ipv4Net>>> = BTreeMap::new();
     for r in rules {
         if let Ident::Id(a) = &r.acl {
             out.entry((a.clone(), r.egress)).or_default().push(r);

@@ -102,7 +102,7 @@ pub fn import(snap: &Snapshot, endpoint: &str) -> Result<String, ImportError> {
         .collect();
     // The ACL entries as verify reads them (the `*` entries left out).
     let rules = crate::verify::read::snapshot::to_rules(snap, Some(endpoint), "snapshot")
-        .map(|rs| rs.nacl_rules)
+        .map(|rs| rs.family::<ipnet::Ipv4Net>().nacl_rules)
         .unwrap_or_default();
     let acl_rules = infer::acl_rules(&rules);
     let targets = infer::targets(&Inputs {

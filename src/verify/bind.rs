@@ -10,6 +10,7 @@
 
 use super::model::{Ident, RuleSet};
 use crate::intent::{AclRef, Intent};
+use crate::net::Prefix;
 use std::collections::BTreeMap;
 
 /// A network ACL as the intent knows it: its ID, or the subnet whose ACL is an input.
@@ -86,7 +87,7 @@ fn input_subnet(intent: &Intent, input: &str, words: &[&str]) -> Option<usize> {
 
 /// What the inputs of this intent's merged snippet were bound to in a host template
 /// (docs/snippets.md): (input name, what the artifact calls it).
-fn host_bindings<'r>(intent: &Intent, rs: &'r RuleSet) -> Vec<(&'r str, &'r Ident)> {
+fn host_bindings<'r, C>(intent: &Intent, rs: &'r RuleSet<C>) -> Vec<(&'r str, &'r Ident)> {
     rs.host
         .snippets
         .iter()
@@ -97,7 +98,12 @@ fn host_bindings<'r>(intent: &Intent, rs: &'r RuleSet) -> Vec<(&'r str, &'r Iden
 
 /// The intent subnet `id` stands for: by literal ID, by an input named after the
 /// subnet, by the host binding of such an input, or by a host subnet's literal CIDR.
-fn subnet_of(intent: &Intent, rs: &RuleSet, host: &[(&str, &Ident)], id: &Ident) -> Option<usize> {
+fn subnet_of<C>(
+    intent: &Intent,
+    rs: &RuleSet<C>,
+    host: &[(&str, &Ident)],
+    id: &Ident,
+) -> Option<usize> {
     let direct = match id {
         Ident::Id(s) => intent
             .subnets
@@ -123,7 +129,12 @@ fn subnet_of(intent: &Intent, rs: &RuleSet, host: &[(&str, &Ident)], id: &Ident)
 
 /// The intent ACL `id` stands for: by literal ID, by an input named after a subnet, by
 /// the host binding of such an input, or by a host association with a bound subnet.
-fn acl_of(intent: &Intent, rs: &RuleSet, host: &[(&str, &Ident)], id: &Ident) -> Option<AclKey> {
+fn acl_of<C>(
+    intent: &Intent,
+    rs: &RuleSet<C>,
+    host: &[(&str, &Ident)],
+    id: &Ident,
+) -> Option<AclKey> {
     let as_input = |name: &str| {
         input_subnet(intent, name, ACL_WORDS)
             .map(|i| intent.subnets[i].acl.clone())
@@ -156,7 +167,7 @@ fn acl_of(intent: &Intent, rs: &RuleSet, host: &[(&str, &Ident)], id: &Ident) ->
         })
 }
 
-pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
+pub fn bind<C>(intent: &Intent, rs: &RuleSet<C>) -> Binding {
     let host = host_bindings(intent, rs);
     let mut b = Binding {
         subnets: BTreeMap::new(),
@@ -206,21 +217,7 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
             None => b.unbound.push((acl.clone(), "network ACL")),
         }
     }
-    let by_name: BTreeMap<&str, &Ident> = rs
-        .security_groups
-        .iter()
-        .filter_map(|g| g.name.as_deref().map(|n| (n, &g.ident)))
-        .collect();
-    for t in &intent.targets {
-        let g = match (&t.security_group, t.subnet()) {
-            (_, None) => None,
-            (Some(id), Some(_)) => Some(Ident::Id(id.clone())),
-            (None, Some(_)) => by_name
-                .get(format!("{}-{}", intent.name, t.name).as_str())
-                .map(|i| (*i).clone()),
-        };
-        b.target_groups.push(g);
-    }
+    b.target_groups = target_groups(intent, rs);
     b.endpoint_groups = if !rs.endpoint_groups.is_empty() {
         rs.endpoint_groups.clone()
     } else {
@@ -238,6 +235,53 @@ pub fn bind(intent: &Intent, rs: &RuleSet) -> Binding {
         }
     };
     b
+}
+
+/// The destination security group of each target of `intent` (one family's view).
+fn target_groups<N: Prefix, C>(intent: &Intent<N>, rs: &RuleSet<C>) -> Vec<Option<Ident>> {
+    let by_name: BTreeMap<&str, &Ident> = rs
+        .security_groups
+        .iter()
+        .filter_map(|g| g.name.as_deref().map(|n| (n, &g.ident)))
+        .collect();
+    intent
+        .targets
+        .iter()
+        .map(|t| match (&t.security_group, t.subnet()) {
+            (_, None) => None,
+            (Some(id), Some(_)) => Some(Ident::Id(id.clone())),
+            (None, Some(_)) => by_name
+                .get(format!("{}-{}", intent.name, t.name).as_str())
+                .map(|i| (*i).clone()),
+        })
+        .collect()
+}
+
+/// The binding of `whole` (made for the IPv4 view, which holds every subnet) as another
+/// family's `view` sees it: subnets by that view's indexes (matched by name), the
+/// destination groups of that view's targets. What names nothing was reported once.
+pub fn view<N: Prefix, C>(
+    whole: &Binding,
+    base: &Intent,
+    view: &Intent<N>,
+    rs: &RuleSet<C>,
+) -> Binding {
+    let renumber = |i: usize| {
+        let name = &base.subnets.get(i)?.name;
+        view.subnets.iter().position(|s| &s.name == name)
+    };
+    Binding {
+        subnets: whole
+            .subnets
+            .iter()
+            .filter_map(|(id, &i)| Some((id.clone(), renumber(i)?)))
+            .collect(),
+        acls: whole.acls.clone(),
+        target_groups: target_groups(view, rs),
+        endpoint_groups: whole.endpoint_groups.clone(),
+        unbound: Vec::new(),
+        unbound_quiet: whole.unbound_quiet.clone(),
+    }
 }
 
 impl Binding {

@@ -7,30 +7,45 @@ use super::bind::Binding;
 use super::expect::{audience, nacl_needs, packet, NaclNeed};
 use super::findings::{Finding, Kind, Layer};
 use super::flows::Index;
-use super::model::{Action, Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule};
+use super::model::{
+    proto_name, Action, Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule,
+};
 use crate::aws::cut::pieces;
 use crate::aws::nacl::{self, universe};
 use crate::aws::{describe, set};
 use crate::intent::file::Egress;
 use crate::intent::{AclRef, Destination, Intent};
-use crate::net::{contains, overlaps, supernets, PortSet};
-use ipnet::Ipv4Net;
-use std::collections::BTreeMap;
+use crate::net::{aggregate, contains, overlaps, supernets, Family, PortSet, Prefix};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The CDK "no traffic" placeholder that keeps CloudFormation from adding allow-all egress.
-fn is_placeholder(r: &SgRule) -> bool {
-    r.direction == Direction::Egress
-        && r.peer
-            == SgPeer::Cidr(Ipv4Net::new(std::net::Ipv4Addr::BROADCAST, 32).unwrap_or_default())
+fn is_placeholder<N: Prefix>(r: &SgRule<N>) -> bool {
+    let placeholder =
+        IpNet::V4(Ipv4Net::new(std::net::Ipv4Addr::BROADCAST, 32).unwrap_or_default());
+    r.direction == Direction::Egress && matches!(r.peer, SgPeer::Cidr(c) if c.into() == placeholder)
 }
 
-pub fn check(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index) -> Vec<Finding> {
+/// The excess of family `N`'s rules. `other_groups`: destination groups of the other
+/// family's targets (a group that only IPv6 targets use is still a target's group).
+pub fn check<N: Prefix>(
+    intent: &Intent<N>,
+    rs: &RuleSet<N>,
+    bind: &Binding,
+    ix: &Index<N>,
+    other_groups: &BTreeSet<&Ident>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     nacl_excess(intent, rs, bind, ix, &mut out);
-    sg_excess(intent, rs, bind, &mut out);
+    sg_excess(intent, rs, bind, other_groups, &mut out);
     auth_excess(intent, rs, &mut out);
     route_excess(intent, rs, bind, &mut out);
-    for a in &rs.associations {
+    // Associations carry both families: judged once, in the IPv4 view.
+    let associations = match N::FAMILY {
+        Family::Ipv4 => rs.associations.as_slice(),
+        Family::Ipv6 => &[],
+    };
+    for a in associations {
         if let Some(s) = bind.subnet(&a.subnet) {
             if !intent.target_networks.contains(&s) {
                 out.push(
@@ -50,7 +65,7 @@ pub fn check(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index) -> Vec<F
     out
 }
 
-fn layer_of(egress: bool, acl: &AclRef, intent: &Intent) -> Layer {
+fn layer_of<N>(egress: bool, acl: &AclRef, intent: &Intent<N>) -> Layer {
     let is_t = intent
         .target_networks
         .iter()
@@ -64,8 +79,8 @@ fn layer_of(egress: bool, acl: &AclRef, intent: &Intent) -> Layer {
 }
 
 /// The part of `r`'s rectangle (cidr × ports) that no need covers, as a description.
-fn beyond_needs(r: &NaclRule, needs: &[&NaclNeed]) -> Option<String> {
-    let relevant: Vec<&&NaclNeed> = needs
+fn beyond_needs<N: Prefix>(r: &NaclRule<N>, needs: &[&NaclNeed<N>]) -> Option<String> {
+    let relevant: Vec<&&NaclNeed<N>> = needs
         .iter()
         .filter(|n| {
             n.egress == r.egress
@@ -78,7 +93,7 @@ fn beyond_needs(r: &NaclRule, needs: &[&NaclNeed]) -> Option<String> {
     } else {
         r.span
     };
-    let bounds: Vec<Ipv4Net> = relevant.iter().map(|n| n.cidr).collect();
+    let bounds: Vec<N> = relevant.iter().map(|n| n.cidr).collect();
     let mut extra: Vec<String> = Vec::new();
     for piece in pieces(&[r.cidr], &bounds) {
         let mut covered = PortSet::new();
@@ -99,7 +114,7 @@ fn beyond_needs(r: &NaclRule, needs: &[&NaclNeed]) -> Option<String> {
         } else if !left.is_empty() {
             extra.push(format!(
                 "{} {} to/from {piece}",
-                r.protocol,
+                proto_name::<N>(r.protocol),
                 describe(&left)
             ));
         }
@@ -112,9 +127,15 @@ fn beyond_needs(r: &NaclRule, needs: &[&NaclNeed]) -> Option<String> {
     }
 }
 
-fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &mut Vec<Finding>) {
+fn nacl_excess<N: Prefix>(
+    intent: &Intent<N>,
+    rs: &RuleSet<N>,
+    bind: &Binding,
+    ix: &Index<N>,
+    out: &mut Vec<Finding>,
+) {
     let needs = nacl_needs(intent, false);
-    let mut by_acl: BTreeMap<(&AclRef, bool), Vec<&NaclNeed>> = BTreeMap::new();
+    let mut by_acl: BTreeMap<(&AclRef, bool), Vec<&NaclNeed<N>>> = BTreeMap::new();
     for n in &needs {
         by_acl.entry((&n.acl, n.egress)).or_default().push(n);
     }
@@ -122,7 +143,7 @@ fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &
         let Some(acl) = bind.acls.get(&r.acl) else {
             continue; // reported as unbound
         };
-        let mine: &[&NaclNeed] = by_acl.get(&(acl, r.egress)).map_or(&[], Vec::as_slice);
+        let mine: &[&NaclNeed<N>] = by_acl.get(&(acl, r.egress)).map_or(&[], Vec::as_slice);
         let layer = layer_of(r.egress, acl, intent);
         if r.action == Action::Allow {
             if let Some(extra) = beyond_needs(r, mine) {
@@ -177,7 +198,7 @@ fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &
                                 r.acl,
                                 r.direction(),
                                 r.number,
-                                n.proto,
+                                proto_name::<N>(n.proto),
                                 describe(&hit)
                             ),
                         )
@@ -190,7 +211,23 @@ fn nacl_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, ix: &Index, out: &
     }
 }
 
-fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Finding>) {
+fn sg_excess<N: Prefix>(
+    intent: &Intent<N>,
+    rs: &RuleSet<N>,
+    bind: &Binding,
+    other_groups: &BTreeSet<&Ident>,
+    out: &mut Vec<Finding>,
+) {
+    let v6 = N::FAMILY == Family::Ipv6;
+    // IPv6 clients keep their addresses in the target networks: what a destination group
+    // may admit them from (docs/semantics.md, "IPv6 and dual-stack").
+    let clients: Vec<N> = aggregate(
+        &intent
+            .target_networks
+            .iter()
+            .map(|&t| intent.subnets[t].cidr)
+            .collect::<Vec<_>>(),
+    );
     let is_endpoint = |g: &Ident| bind.endpoint_groups.contains(g);
     let mut users_of: BTreeMap<&Ident, Vec<usize>> = BTreeMap::new();
     for (i, g) in bind.target_groups.iter().enumerate() {
@@ -199,7 +236,8 @@ fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Findin
         }
     }
     for r in &rs.sg_rules {
-        if is_placeholder(r) {
+        // A group peer is of both families: judged once, in the IPv4 view.
+        if is_placeholder(r) || (v6 && matches!(r.peer, SgPeer::Group(_))) {
             continue;
         }
         let users: Vec<usize> = users_of.get(&r.group).cloned().unwrap_or_default();
@@ -213,7 +251,9 @@ fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Findin
                 Direction::Ingress => out.push(finding(
                     format!(
                         "the endpoint security group {} has an inbound rule ({} {}); it must have none",
-                        r.group, r.protocol, r.span
+                        r.group,
+                        proto_name::<N>(r.protocol),
+                        r.span
                     ),
                     Layer::EndpointSecurityGroup,
                 )),
@@ -227,7 +267,7 @@ fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Findin
             }
             continue;
         }
-        if users.is_empty() {
+        if users.is_empty() && !other_groups.contains(&r.group) {
             out.push(finding(
                 format!(
                     "rule on security group {}, which is neither the endpoint's nor any target's",
@@ -241,17 +281,29 @@ fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Findin
             out.push(finding(
                 format!(
                     "destination security group {} has an outbound rule ({} {}); replies need none (security groups are stateful)",
-                    r.group, r.protocol, r.span
+                    r.group,
+                    proto_name::<N>(r.protocol),
+                    r.span
                 ),
                 Layer::DestinationSecurityGroup,
             ));
             continue;
         }
         match &r.peer {
-            SgPeer::Cidr(c) => out.push(finding(
+            SgPeer::Cidr(c) if !v6 => out.push(finding(
                 format!(
                     "destination security group {} admits {} {} from CIDR {c}; the source must be the endpoint security group",
                     r.group, r.protocol, r.span
+                ),
+                Layer::DestinationSecurityGroup,
+            )),
+            SgPeer::Cidr(c) if !clients.iter().any(|n| contains(n, c)) => out.push(finding(
+                format!(
+                    "destination security group {} admits {} {} from {c}, wider than the target networks' IPv6 CIDRs ({}), where IPv6 clients take their addresses",
+                    r.group,
+                    proto_name::<N>(r.protocol),
+                    r.span,
+                    clients.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
                 ),
                 Layer::DestinationSecurityGroup,
             )),
@@ -262,7 +314,8 @@ fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Findin
                 ),
                 Layer::DestinationSecurityGroup,
             )),
-            SgPeer::Group(_) => {
+            // The endpoint's group (IPv4), or the IPv6 clients' addresses: the ports.
+            SgPeer::Group(_) | SgPeer::Cidr(_) => {
                 let mut want = PortSet::new();
                 for &i in &users {
                     for s in &intent.targets[i].services {
@@ -289,7 +342,7 @@ fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Findin
                         format!(
                             "destination security group {} admits {} {} but its targets need only {}",
                             r.group,
-                            r.protocol,
+                            proto_name::<N>(r.protocol),
                             describe(&extra),
                             describe(&want)
                         ),
@@ -301,20 +354,26 @@ fn sg_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Findin
     }
 }
 
-fn strict_egress_excess(
-    intent: &Intent,
+fn strict_egress_excess<N: Prefix>(
+    intent: &Intent<N>,
     users_of: &BTreeMap<&Ident, Vec<usize>>,
-    r: &SgRule,
+    r: &SgRule<N>,
 ) -> Option<String> {
     let mut want = PortSet::new();
     let mut all_needed = false;
     let serving: Vec<usize> = match &r.peer {
         SgPeer::Group(g) => users_of.get(g).cloned().unwrap_or_default(),
+        // IPv4 reaches in-VPC targets through their group, IPv6 by their addresses.
         SgPeer::Cidr(c) => intent
             .targets
             .iter()
             .enumerate()
-            .filter(|(_, t)| matches!(t.destination, Destination::Outside { cidr } if contains(&cidr, c)))
+            .filter(|(_, t)| match &t.destination {
+                Destination::Outside { cidr } => contains(cidr, c),
+                Destination::Subnet { .. } => {
+                    N::FAMILY == Family::Ipv6 && t.cidrs().iter().any(|tc| contains(tc, c))
+                }
+            })
             .map(|(i, _)| i)
             .collect(),
     };
@@ -340,7 +399,7 @@ fn strict_egress_excess(
     wider.then(|| {
         format!(
             "endpoint security group egress {} {} to {:?} is wider than `egress: strict` needs",
-            r.protocol,
+            proto_name::<N>(r.protocol),
             describe(&extra),
             r.peer
         )
@@ -348,8 +407,8 @@ fn strict_egress_excess(
 }
 
 /// Authorization is the same layer for both attachments (`verify::tgw` uses it too).
-pub(super) fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
-    let mut by_cidr: BTreeMap<Ipv4Net, Vec<usize>> = BTreeMap::new();
+pub(super) fn auth_excess<N: Prefix>(intent: &Intent<N>, rs: &RuleSet<N>, out: &mut Vec<Finding>) {
+    let mut by_cidr: BTreeMap<N, Vec<usize>> = BTreeMap::new();
     for (i, t) in intent.targets.iter().enumerate() {
         for c in t.cidrs() {
             by_cidr.entry(c).or_default().push(i);
@@ -394,7 +453,12 @@ pub(super) fn auth_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>)
     }
 }
 
-fn route_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Finding>) {
+fn route_excess<N: Prefix>(
+    intent: &Intent<N>,
+    rs: &RuleSet<N>,
+    bind: &Binding,
+    out: &mut Vec<Finding>,
+) {
     for r in &rs.routes {
         let in_vpc = intent.vpc.cidrs.iter().any(|v| contains(v, &r.cidr));
         let outside_need = intent
@@ -432,4 +496,68 @@ fn route_excess(intent: &Intent, rs: &RuleSet, bind: &Binding, out: &mut Vec<Fin
             );
         }
     }
+}
+
+/// IPv6 rules when the tunnel carries no IPv6: no intended flow needs any of them, and
+/// each may open IPv6 traffic the proof does not cover.
+pub fn uncarried(rs: &RuleSet<Ipv6Net>) -> Vec<Finding> {
+    const WHY: &str = "the tunnel carries no IPv6 (`endpoint.traffic_ip_address_type`), so no intended flow needs it";
+    let mut out = Vec::new();
+    for r in &rs.nacl_rules {
+        if r.action == Action::Allow {
+            out.push(
+                Finding::new(
+                    Kind::Excess,
+                    format!(
+                        "network ACL {} {} rule {} allows {} {} to/from {}: {WHY}",
+                        r.acl,
+                        r.direction(),
+                        r.number,
+                        proto_name::<Ipv6Net>(r.protocol),
+                        r.span,
+                        r.cidr
+                    ),
+                )
+                .origins([&r.origin]),
+            );
+        }
+    }
+    for r in &rs.sg_rules {
+        if let SgPeer::Cidr(c) = &r.peer {
+            out.push(
+                Finding::new(
+                    Kind::Excess,
+                    format!(
+                        "security group {} {} rule ({} {}) with IPv6 peer {c}: {WHY}",
+                        r.group,
+                        r.direction,
+                        proto_name::<Ipv6Net>(r.protocol),
+                        r.span
+                    ),
+                )
+                .origins([&r.origin]),
+            );
+        }
+    }
+    for r in &rs.auth_rules {
+        out.push(
+            Finding::new(
+                Kind::Excess,
+                format!("authorization rule for {}: {WHY}", r.cidr),
+            )
+            .layer(Layer::Authorization)
+            .origins([&r.origin]),
+        );
+    }
+    for r in &rs.routes {
+        out.push(
+            Finding::new(
+                Kind::Excess,
+                format!("Client VPN route to {}: {WHY}", r.cidr),
+            )
+            .layer(Layer::Route)
+            .origins([&r.origin]),
+        );
+    }
+    out
 }

@@ -4,7 +4,7 @@
 use super::model::{Proto, Span};
 use crate::aws::auth::{auth_table, lpm_winners, AuthTable};
 use crate::intent::{AclRef, Destination, Intent, Protocol, Service, Target};
-use crate::net::contains;
+use crate::net::{contains, Family, Prefix};
 use ipnet::Ipv4Net;
 
 /// A packet class of one intent service: request "ports" (ports, ICMP type) and reply.
@@ -17,8 +17,15 @@ pub struct Packet {
 
 pub const ICMP_ECHO_REQUEST: u16 = 8;
 pub const ICMP_ECHO_REPLY: u16 = 0;
+pub const ICMPV6_ECHO_REQUEST: u16 = 128;
+pub const ICMPV6_ECHO_REPLY: u16 = 129;
 
-pub fn packet(intent: &Intent, s: &Service) -> Packet {
+/// The packet class of `s` in family `N`: ICMP is ICMPv6 echo (128/129) for IPv6.
+pub fn packet<N: Prefix>(intent: &Intent<N>, s: &Service) -> Packet {
+    let (echo_request, echo_reply) = match N::FAMILY {
+        Family::Ipv4 => (ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY),
+        Family::Ipv6 => (ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY),
+    };
     let eph = Span {
         from: intent.nacl.ephemeral.from,
         to: intent.nacl.ephemeral.to,
@@ -41,12 +48,12 @@ pub fn packet(intent: &Intent, s: &Service) -> Packet {
         Protocol::Icmp => Packet {
             proto: Proto::Icmp,
             request: Span {
-                from: ICMP_ECHO_REQUEST,
-                to: ICMP_ECHO_REQUEST,
+                from: echo_request,
+                to: echo_request,
             },
             reply: Span {
-                from: ICMP_ECHO_REPLY,
-                to: ICMP_ECHO_REPLY,
+                from: echo_reply,
+                to: echo_reply,
             },
         },
         Protocol::All => Packet {
@@ -59,11 +66,11 @@ pub fn packet(intent: &Intent, s: &Service) -> Packet {
 
 /// One needed NACL rectangle (docs/semantics.md#network-acl-entries's four-row table).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct NaclNeed {
+pub struct NaclNeed<N = Ipv4Net> {
     pub acl: AclRef,
     pub egress: bool,
     pub proto: Proto,
-    pub cidr: Ipv4Net,
+    pub cidr: N,
     pub span: Span,
 }
 
@@ -73,9 +80,8 @@ pub struct NaclNeed {
 /// With `owned`, an outside target's rows cover only the addresses it owns (its CIDR
 /// minus the VPC and narrower targets): what a flow needs. Without, its whole CIDR: what
 /// an allow entry may cover without being excess (docs/semantics.md, "Excess").
-pub fn nacl_needs(intent: &Intent, owned: bool) -> Vec<NaclNeed> {
-    let mut rows: crate::fast_hash::FastSet<(usize, bool, Proto, Ipv4Net, Span)> =
-        Default::default();
+pub fn nacl_needs<N: Prefix>(intent: &Intent<N>, owned: bool) -> Vec<NaclNeed<N>> {
+    let mut rows: crate::fast_hash::FastSet<(usize, bool, Proto, N, Span)> = Default::default();
     let effective = if owned {
         intent.effective_destinations()
     } else {
@@ -107,7 +113,7 @@ pub fn nacl_needs(intent: &Intent, owned: bool) -> Vec<NaclNeed> {
             }
         }
     }
-    let mut out: Vec<NaclNeed> = rows
+    let mut out: Vec<NaclNeed<N>> = rows
         .into_iter()
         .map(|(subnet, egress, proto, cidr, span)| NaclNeed {
             acl: intent.subnets[subnet].acl.clone(),
@@ -123,21 +129,21 @@ pub fn nacl_needs(intent: &Intent, owned: bool) -> Vec<NaclNeed> {
 }
 
 /// Does `group` (None: a user in no particular group / an all-users rule) belong to target `t`'s audience?
-pub fn audience(t: &Target, group: Option<&str>) -> bool {
+pub fn audience<N>(t: &Target<N>, group: Option<&str>) -> bool {
     t.groups.is_empty() || group.is_some_and(|g| t.groups.iter().any(|x| x == g))
 }
 
 /// The authorization the intent asks for, closed under longest-prefix match inside the
 /// VPC: every target CIDR with its groups and those of every broader in-VPC target CIDR
 /// (docs/semantics.md, "Authorization rules").
-pub fn intended_auth(intent: &Intent) -> AuthTable {
+pub fn intended_auth<N: Prefix>(intent: &Intent<N>) -> AuthTable<N> {
     let rules = intended_rules(intent);
     auth_table(rules.iter().map(|(c, g)| (*c, g.as_deref())))
 }
 
-fn intended_rules(intent: &Intent) -> Vec<(Ipv4Net, Option<String>)> {
-    let cidrs: Vec<Ipv4Net> = intent.targets.iter().flat_map(Target::cidrs).collect();
-    let mut out: Vec<(Ipv4Net, Option<String>)> = Vec::new();
+fn intended_rules<N: Prefix>(intent: &Intent<N>) -> Vec<(N, Option<String>)> {
+    let cidrs: Vec<N> = intent.targets.iter().flat_map(Target::cidrs).collect();
+    let mut out: Vec<(N, Option<String>)> = Vec::new();
     for c in &cidrs {
         for z in intent.targets.iter().filter(|z| {
             // Inside the VPC both targets are literal; an outside target yields to
@@ -156,7 +162,7 @@ fn intended_rules(intent: &Intent) -> Vec<(Ipv4Net, Option<String>)> {
     out.sort();
     out.dedup();
     // An all-users rule at a CIDR makes its group rules moot.
-    let all: Vec<Ipv4Net> = out
+    let all: Vec<N> = out
         .iter()
         .filter(|(_, g)| g.is_none())
         .map(|(c, _)| *c)
@@ -166,7 +172,7 @@ fn intended_rules(intent: &Intent) -> Vec<(Ipv4Net, Option<String>)> {
 }
 
 /// Would the intent's own authorization admit `group` somewhere in `piece`?
-pub fn intent_admits(intended: &AuthTable, piece: &Ipv4Net, group: Option<&str>) -> bool {
+pub fn intent_admits<N: Prefix>(intended: &AuthTable<N>, piece: &N, group: Option<&str>) -> bool {
     lpm_winners(intended, piece)
         .iter()
         .any(|(_, a)| match group {

@@ -6,7 +6,9 @@
 use super::bind::Binding;
 use super::expect::{audience, intended_auth, intent_admits, packet, Packet};
 use super::findings::{who, Finding, Kind, Layer};
-use super::model::{Direction, Ident, NaclRule, Origin, Proto, RuleSet, SgPeer, SgRule, Span};
+use super::model::{
+    proto_name, Direction, Ident, NaclRule, Origin, Proto, RuleSet, SgPeer, SgRule, Span,
+};
 use crate::aws::auth::{auth_table, winner, Admitted, AuthTable};
 use crate::aws::cut::pieces;
 use crate::aws::nacl;
@@ -14,77 +16,90 @@ use crate::aws::sg::{self, Peer};
 use crate::aws::{covers, describe, set};
 use crate::fast_hash::FastMap;
 use crate::intent::{AclRef, Destination, Intent};
-use crate::net::{contains, within, PortSet};
+use crate::net::{contains, within, Family, PortSet, Prefix};
 use ipnet::Ipv4Net;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-type Outcome<'a> = nacl::Outcome<'a, NaclRule>;
+type Outcome<'a, N> = nacl::Outcome<'a, NaclRule<N>>;
+/// NACL outcomes per (list, peer piece, protocol).
+type Memo<'a, N> = FastMap<(usize, N, Proto), Rc<Outcome<'a, N>>>;
 
 /// The artifact's rules, indexed for evaluation.
-pub struct Index<'a> {
-    pub intent: &'a Intent,
+pub struct Index<'a, N: Prefix = Ipv4Net> {
+    pub intent: &'a Intent<N>,
     pub bind: &'a Binding,
-    pub auth: AuthTable,
-    pub auth_origin: BTreeMap<Ipv4Net, Vec<Origin>>,
+    pub auth: AuthTable<N>,
+    pub auth_origin: BTreeMap<N, Vec<Origin>>,
     /// Route CIDRs per target network (subnet index).
-    pub routes: BTreeMap<usize, Vec<Ipv4Net>>,
+    pub routes: BTreeMap<usize, Vec<N>>,
     /// The same CIDRs in address order, for the range query of those inside a target.
-    route_cidrs: BTreeMap<usize, BTreeMap<Ipv4Net, ()>>,
+    route_cidrs: BTreeMap<usize, BTreeMap<N, ()>>,
     pub associated: BTreeSet<usize>,
     /// Rules per (ACL, egress), by ascending rule number.
-    pub nacl: BTreeMap<(AclRef, bool), Vec<&'a NaclRule>>,
+    pub nacl: BTreeMap<(AclRef, bool), Vec<&'a NaclRule<N>>>,
     /// The same lists by number (0: an ACL without rules), for the memo below.
     nacl_ids: BTreeMap<(AclRef, bool), usize>,
-    nacl_lists: Vec<Vec<&'a NaclRule>>,
+    nacl_lists: Vec<Vec<&'a NaclRule<N>>>,
     /// The rule CIDRs of each list in address order: the pieces of a path need those
     /// inside its destination or source, found by range query rather than a scan.
-    nacl_cidrs: Vec<BTreeMap<Ipv4Net, ()>>,
+    nacl_cidrs: Vec<BTreeMap<N, ()>>,
     /// NACL outcomes per (list, peer piece, protocol): the destination subnet's ACL sees
     /// the same target-network piece for every target behind it.
-    memo: RefCell<FastMap<(usize, Ipv4Net, Proto), Rc<Outcome<'a>>>>,
+    memo: RefCell<Memo<'a, N>>,
     /// Rules per (group, direction): by referenced group, and those with a CIDR peer.
     /// Per group: [ingress, egress].
-    pub sg: BTreeMap<Ident, [SgRules<'a>; 2]>,
+    pub sg: BTreeMap<Ident, [SgRules<'a, N>; 2]>,
     /// Each target's CIDRs, computed once.
-    pub cidrs: Vec<Vec<Ipv4Net>>,
+    pub cidrs: Vec<Vec<N>>,
     /// Per target, the targets whose intended services count at its addresses: same
     /// kind (in-VPC with the same destination group, or outside) and overlapping CIDRs.
     pub peers: Vec<Vec<usize>>,
 }
 
-#[derive(Default)]
-pub struct SgRules<'a> {
-    pub by_peer: BTreeMap<Ident, Vec<&'a SgRule>>,
-    pub cidr: Vec<&'a SgRule>,
+pub struct SgRules<'a, N> {
+    pub by_peer: BTreeMap<Ident, Vec<&'a SgRule<N>>>,
+    pub cidr: Vec<&'a SgRule<N>>,
     /// The CIDR-peer rules by their peer network, and the prefix lengths in use: the
     /// rules whose peer contains an address take one lookup per length, not a scan of
     /// every rule (an endpoint group has one rule per outside destination).
-    by_cidr: FastMap<Ipv4Net, Vec<&'a SgRule>>,
+    by_cidr: FastMap<N, Vec<&'a SgRule<N>>>,
     lengths: Vec<u8>,
     /// The same peer networks in address order, for the range query of the peers that
     /// lie inside a destination: scanning every rule of an endpoint group per path was
     /// quadratic in the number of outside destinations.
-    sorted: BTreeMap<Ipv4Net, ()>,
+    sorted: BTreeMap<N, ()>,
 }
 
-impl<'a> SgRules<'a> {
-    fn containing<'s>(&'s self, addr: &Ipv4Net) -> impl Iterator<Item = &'a SgRule> + 's {
+impl<N> Default for SgRules<'_, N> {
+    fn default() -> Self {
+        SgRules {
+            by_peer: BTreeMap::new(),
+            cidr: Vec::new(),
+            by_cidr: FastMap::default(),
+            lengths: Vec::new(),
+            sorted: BTreeMap::new(),
+        }
+    }
+}
+
+impl<'a, N: Prefix> SgRules<'a, N> {
+    fn containing<'s>(&'s self, addr: &N) -> impl Iterator<Item = &'a SgRule<N>> + 's {
         let addr = *addr;
         self.lengths
             .iter()
             .filter(move |&&len| len <= addr.prefix_len())
-            .filter_map(move |&len| Ipv4Net::new(addr.network(), len).ok())
-            .filter_map(|net| self.by_cidr.get(&net.trunc()))
+            .filter_map(move |&len| N::with_len(addr.network(), len))
+            .filter_map(|net| self.by_cidr.get(&net))
             .flatten()
             .copied()
     }
 }
 
-impl<'a> Index<'a> {
-    pub fn new(intent: &'a Intent, rs: &'a RuleSet, bind: &'a Binding) -> Self {
-        let mut routes: BTreeMap<usize, Vec<Ipv4Net>> = BTreeMap::new();
+impl<'a, N: Prefix> Index<'a, N> {
+    pub fn new(intent: &'a Intent<N>, rs: &'a RuleSet<N>, bind: &'a Binding) -> Self {
+        let mut routes: BTreeMap<usize, Vec<N>> = BTreeMap::new();
         for r in &rs.routes {
             if let Some(s) = r.subnet.as_ref().and_then(|s| bind.subnet(s)) {
                 routes.entry(s).or_default().push(r.cidr);
@@ -94,7 +109,7 @@ impl<'a> Index<'a> {
             .iter()
             .map(|(t, rs)| (*t, rs.iter().map(|r| (*r, ())).collect()))
             .collect();
-        let mut nacl: BTreeMap<(AclRef, bool), Vec<&NaclRule>> = BTreeMap::new();
+        let mut nacl: BTreeMap<(AclRef, bool), Vec<&NaclRule<N>>> = BTreeMap::new();
         for r in &rs.nacl_rules {
             if let Some(a) = bind.acls.get(&r.acl) {
                 nacl.entry((a.clone(), r.egress)).or_default().push(r);
@@ -103,14 +118,15 @@ impl<'a> Index<'a> {
         for v in nacl.values_mut() {
             v.sort_by_key(|r| r.number);
         }
-        let mut sgs: BTreeMap<Ident, [SgRules; 2]> = BTreeMap::new();
+        let mut sgs: BTreeMap<Ident, [SgRules<N>; 2]> = BTreeMap::new();
         for r in &rs.sg_rules {
             let e = &mut sgs.entry(r.group.clone()).or_default()[dir_index(r.direction)];
             match &r.peer {
                 SgPeer::Group(g) => e.by_peer.entry(g.clone()).or_default().push(r),
                 SgPeer::Cidr(c) => {
                     e.cidr.push(r);
-                    e.by_cidr.entry(c.trunc()).or_default().push(r);
+                    let key = N::with_len(c.network(), c.prefix_len()).unwrap_or(*c);
+                    e.by_cidr.entry(key).or_default().push(r);
                     e.sorted.insert(*c, ());
                     if !e.lengths.contains(&c.prefix_len()) {
                         e.lengths.push(c.prefix_len());
@@ -129,13 +145,13 @@ impl<'a> Index<'a> {
             .map(|l| l.iter().map(|r| (r.cidr, ())).collect())
             .collect();
         // Outside targets own their CIDR minus the VPC and narrower targets.
-        let cidrs: Vec<Vec<Ipv4Net>> = intent
+        let cidrs: Vec<Vec<N>> = intent
             .effective_destinations()
             .into_iter()
             .map(|e| e.nets)
             .collect();
         let peers = peers(intent, bind, &cidrs);
-        let mut auth_origin: BTreeMap<Ipv4Net, Vec<Origin>> = BTreeMap::new();
+        let mut auth_origin: BTreeMap<N, Vec<Origin>> = BTreeMap::new();
         for r in &rs.auth_rules {
             auth_origin
                 .entry(r.cidr)
@@ -183,7 +199,7 @@ impl<'a> Index<'a> {
             .unwrap_or(0)
     }
 
-    fn outcome(&self, id: usize, peer: &Ipv4Net, proto: Proto) -> Rc<Outcome<'a>> {
+    fn outcome(&self, id: usize, peer: &N, proto: Proto) -> Rc<Outcome<'a, N>> {
         let key = (id, *peer, proto);
         if let Some(o) = self.memo.borrow().get(&key) {
             return o.clone();
@@ -194,7 +210,7 @@ impl<'a> Index<'a> {
     }
 
     /// The rules of `group` in `dir`, if it has any.
-    fn sg_rules(&self, group: &Ident, dir: Direction) -> Option<&SgRules<'a>> {
+    fn sg_rules(&self, group: &Ident, dir: Direction) -> Option<&SgRules<'a, N>> {
         self.sg.get(group).map(|d| &d[dir_index(dir)])
     }
 
@@ -203,8 +219,8 @@ impl<'a> Index<'a> {
         &'s self,
         group: &Ident,
         dir: Direction,
-        net: &'s Ipv4Net,
-    ) -> impl Iterator<Item = Ipv4Net> + 's {
+        net: &'s N,
+    ) -> impl Iterator<Item = N> + 's {
         self.sg
             .get(group)
             .map(|d| &d[dir_index(dir)])
@@ -212,7 +228,7 @@ impl<'a> Index<'a> {
             .flat_map(move |e| within(&e.sorted, net).map(|(c, _)| *c))
     }
 
-    fn sg_cidr_peers(&self, group: &Ident, dir: Direction) -> impl Iterator<Item = Ipv4Net> + '_ {
+    fn sg_cidr_peers(&self, group: &Ident, dir: Direction) -> impl Iterator<Item = N> + '_ {
         self.sg
             .get(group)
             .map(|d| &d[dir_index(dir)])
@@ -226,11 +242,11 @@ impl<'a> Index<'a> {
 }
 
 /// The rules of `rules` that can match a peer at `addr` carrying `peer_groups`.
-fn sg_candidates<'s, 'a: 's>(
-    rules: Option<&'s SgRules<'a>>,
-    addr: &Ipv4Net,
+fn sg_candidates<'s, 'a: 's, N: Prefix>(
+    rules: Option<&'s SgRules<'a, N>>,
+    addr: &N,
     peer_groups: &'s [Ident],
-) -> impl Iterator<Item = &'a SgRule> + 's {
+) -> impl Iterator<Item = &'a SgRule<N>> + 's {
     let addr = *addr;
     rules.into_iter().flat_map(move |e| {
         e.containing(&addr).chain(
@@ -251,8 +267,8 @@ fn dir_index(d: Direction) -> usize {
 }
 
 /// The hops one target is reached through from one target network.
-struct Path<'i, 'a> {
-    ix: &'i Index<'a>,
+struct Path<'i, 'a, N: Prefix> {
+    ix: &'i Index<'a, N>,
     t: usize,
     xi: usize,
     /// Destination security group of an in-VPC target (None: not found or outside).
@@ -262,29 +278,33 @@ struct Path<'i, 'a> {
     a_s: Option<&'i AclRef>,
     in_vpc: bool,
     dest_groups: Vec<Ident>,
+    /// The groups the request's source carries at the destination: the endpoint's for
+    /// IPv4 (source NAT to its ENIs), none for IPv6, whose clients keep their own
+    /// addresses in the target networks (docs/semantics.md, "IPv6 and dual-stack").
+    src_groups: &'i [Ident],
     /// Memo ids of a_t egress/ingress and a_s ingress/egress.
     ids: [usize; 4],
     /// Egress rules of each endpoint group and ingress rules of the destination group,
     /// looked up once per path instead of once per verdict.
-    endpoint_rules: Vec<Option<&'i SgRules<'a>>>,
-    dest_rules: Option<&'i SgRules<'a>>,
+    endpoint_rules: Vec<Option<&'i SgRules<'a, N>>>,
+    dest_rules: Option<&'i SgRules<'a, N>>,
 }
 
 /// Every layer's verdict for one destination piece and ENI-subnet piece.
-struct Verdict<'r> {
+struct Verdict<'r, N> {
     route: bool,
     /// NACLs not evaluated: nothing passes anyway.
     skipped: bool,
     endpoint: PortSet,
-    req_out: Option<Rc<Outcome<'r>>>,
-    req_in: Option<Rc<Outcome<'r>>>,
+    req_out: Option<Rc<Outcome<'r, N>>>,
+    req_in: Option<Rc<Outcome<'r, N>>>,
     dest: Option<PortSet>,
-    rep_out: Option<Rc<Outcome<'r>>>,
-    rep_in: Option<Rc<Outcome<'r>>>,
+    rep_out: Option<Rc<Outcome<'r, N>>>,
+    rep_in: Option<Rc<Outcome<'r, N>>>,
 }
 
-impl<'i, 'a> Path<'i, 'a> {
-    fn new(ix: &'i Index<'a>, t: usize, xi: usize) -> Self {
+impl<'i, 'a, N: Prefix> Path<'i, 'a, N> {
+    fn new(ix: &'i Index<'a, N>, t: usize, xi: usize) -> Self {
         let intent = ix.intent;
         let x = &intent.targets[xi];
         let tn = &intent.subnets[t];
@@ -311,6 +331,10 @@ impl<'i, 'a> Path<'i, 'a> {
             t,
             xi,
             dest_groups: dest_sg.cloned().into_iter().collect(),
+            src_groups: match N::FAMILY {
+                Family::Ipv4 => &ix.bind.endpoint_groups,
+                Family::Ipv6 => &[],
+            },
             dest_sg,
             a_t,
             a_s,
@@ -321,13 +345,13 @@ impl<'i, 'a> Path<'i, 'a> {
     /// The target's addresses; for an outside target, without the VPC's own addresses
     /// and those of narrower targets (a `0.0.0.0/0` target does not reach in-VPC servers
     /// or a partner network with its own target through the outside path).
-    fn dest_addresses(&self) -> Vec<Ipv4Net> {
+    fn dest_addresses(&self) -> Vec<N> {
         self.ix.cidrs[self.xi].clone()
     }
 
-    fn dest_pieces(&self) -> Vec<Ipv4Net> {
+    fn dest_pieces(&self) -> Vec<N> {
         let cidrs = self.dest_addresses();
-        let mut b: Vec<Ipv4Net> = cidrs
+        let mut b: Vec<N> = cidrs
             .iter()
             .flat_map(|c| within(&self.ix.auth, c).map(|(n, _)| *n))
             .collect();
@@ -353,9 +377,9 @@ impl<'i, 'a> Path<'i, 'a> {
         pieces(&cidrs, &b)
     }
 
-    fn source_pieces(&self) -> Vec<Ipv4Net> {
+    fn source_pieces(&self) -> Vec<N> {
         let c_t = self.ix.intent.subnets[self.t].cidr;
-        let near = |c: &Ipv4Net| contains(&c_t, c);
+        let near = |c: &N| contains(&c_t, c);
         let mut b = Vec::new();
         if self.a_s.is_some() {
             for id in [self.ids[3], self.ids[2]] {
@@ -370,7 +394,7 @@ impl<'i, 'a> Path<'i, 'a> {
         pieces(&[c_t], &b)
     }
 
-    fn routed(&self, d: &Ipv4Net) -> bool {
+    fn routed(&self, d: &N) -> bool {
         self.ix.intent.vpc.cidrs.iter().any(|v| contains(v, d))
             || self
                 .ix
@@ -381,7 +405,7 @@ impl<'i, 'a> Path<'i, 'a> {
 
     /// With `full` false (a protocol the target does not serve), the NACLs are only
     /// evaluated when the security groups and route let something through.
-    fn verdict(&self, d: &Ipv4Net, s: &Ipv4Net, proto: Proto, full: bool) -> Verdict<'a> {
+    fn verdict(&self, d: &N, s: &N, proto: Proto, full: bool) -> Verdict<'a, N> {
         let ix = self.ix;
         let dest_groups = &self.dest_groups;
         let mut endpoint = PortSet::new();
@@ -403,10 +427,10 @@ impl<'i, 'a> Path<'i, 'a> {
         }
         let dest = self.in_vpc.then(|| match self.dest_sg {
             Some(_) => sg::allowed(
-                sg_candidates(self.dest_rules, s, &ix.bind.endpoint_groups),
+                sg_candidates(self.dest_rules, s, self.src_groups),
                 &Peer {
                     addr: *s,
-                    groups: &ix.bind.endpoint_groups,
+                    groups: self.src_groups,
                 },
                 proto,
             ),
@@ -447,7 +471,12 @@ fn acl_name(a: &AclRef) -> String {
 }
 
 /// Why a NACL layer does not cover `span`: the deciding rule of its first uncovered port.
-fn nacl_why(o: &Outcome, span: Span, acl: &AclRef, dir: &str) -> (String, Vec<Origin>) {
+fn nacl_why<N: Prefix>(
+    o: &Outcome<N>,
+    span: Span,
+    acl: &AclRef,
+    dir: &str,
+) -> (String, Vec<Origin>) {
     let missing = set(span).difference(&o.allowed);
     let port = missing.ranges().first().map_or(span.from, |r| r.from);
     match o.decider(port) {
@@ -472,12 +501,12 @@ fn nacl_why(o: &Outcome, span: Span, acl: &AclRef, dir: &str) -> (String, Vec<Or
 }
 
 /// The first layer, in path order, that blocks `p` for these pieces.
-fn first_block(
-    path: &Path,
-    v: &Verdict,
+fn first_block<N: Prefix>(
+    path: &Path<N>,
+    v: &Verdict<N>,
     p: &Packet,
-    d: &Ipv4Net,
-    s: &Ipv4Net,
+    d: &N,
+    s: &N,
 ) -> Option<(Layer, String, Vec<Origin>)> {
     if !v.route {
         return Some((
@@ -492,7 +521,7 @@ fn first_block(
             format!(
                 "the endpoint security group allows only `{}` of {} {} towards {d}",
                 describe(&v.endpoint),
-                p.proto,
+                proto_name::<N>(p.proto),
                 p.request
             ),
             Vec::new(),
@@ -514,10 +543,16 @@ fn first_block(
     if let Some(dest) = &v.dest {
         if !covers(dest, p.request) {
             let m = match path.dest_sg {
-                Some(g) => format!(
-                    "destination security group {g} admits only `{}` from the endpoint security group",
-                    describe(dest)
-                ),
+                Some(g) => match N::FAMILY {
+                    Family::Ipv4 => format!(
+                        "destination security group {g} admits only `{}` from the endpoint security group",
+                        describe(dest)
+                    ),
+                    Family::Ipv6 => format!(
+                        "destination security group {g} admits only `{}` from client address {s} (IPv6 is not translated: the group must admit the target networks' IPv6 CIDRs)",
+                        describe(dest)
+                    ),
+                },
                 None => "the target's destination security group is not in the artifact".into(),
             };
             return Some((Layer::DestinationSecurityGroup, m, Vec::new()));
@@ -539,7 +574,7 @@ fn first_block(
 }
 
 /// Request ports that get through every layer for some ENI address, replies included.
-fn passes(v: &Verdict, proto: Proto, reply: Span) -> PortSet {
+fn passes<N: Prefix>(v: &Verdict<N>, proto: Proto, reply: Span) -> PortSet {
     let mut ok = if v.route && !v.skipped {
         v.endpoint.clone()
     } else {
@@ -563,7 +598,7 @@ fn passes(v: &Verdict, proto: Proto, reply: Span) -> PortSet {
 }
 
 /// Targets whose intended services count at each target's addresses.
-fn peers(intent: &Intent, bind: &Binding, cidrs: &[Vec<Ipv4Net>]) -> Vec<Vec<usize>> {
+fn peers<N: Prefix>(intent: &Intent<N>, bind: &Binding, cidrs: &[Vec<N>]) -> Vec<Vec<usize>> {
     let mut by_kind: BTreeMap<Option<&Ident>, Vec<usize>> = BTreeMap::new();
     for (i, t) in intent.targets.iter().enumerate() {
         let kind = match t.subnet() {
@@ -593,7 +628,13 @@ fn peers(intent: &Intent, bind: &Binding, cidrs: &[Vec<Ipv4Net>]) -> Vec<Vec<usi
 
 /// Intended request "ports" of `proto` for `group` at piece `d` of target `xi`: the
 /// union over the targets that cover `d` and carry the same destination group.
-fn intended(ix: &Index, xi: usize, d: &Ipv4Net, group: Option<&str>, proto: Proto) -> PortSet {
+fn intended<N: Prefix>(
+    ix: &Index<N>,
+    xi: usize,
+    d: &N,
+    group: Option<&str>,
+    proto: Proto,
+) -> PortSet {
     let mut out = PortSet::new();
     for &zi in &ix.peers[xi] {
         let z = &ix.intent.targets[zi];
@@ -614,17 +655,25 @@ fn intended(ix: &Index, xi: usize, d: &Ipv4Net, group: Option<&str>, proto: Prot
     out
 }
 
-fn svc_label(proto: Proto, ports: &PortSet) -> String {
+fn svc_label<N: Prefix>(proto: Proto, ports: &PortSet) -> String {
     match proto {
-        Proto::Icmp => format!("icmp type {}", describe(ports)),
+        Proto::Icmp => format!("{} type {}", proto_name::<N>(proto), describe(ports)),
         p => format!("{p}/{}", describe(ports)),
     }
 }
 
-pub fn check(ix: &Index) -> Vec<Finding> {
+/// How findings name the family of a flow: IPv4 findings read as they always have.
+pub(super) fn over<N: Prefix>() -> &'static str {
+    match N::FAMILY {
+        Family::Ipv4 => "",
+        Family::Ipv6 => " over IPv6",
+    }
+}
+
+pub fn check<N: Prefix>(ix: &Index<N>) -> Vec<Finding> {
     let intent = ix.intent;
     let mut out = Vec::new();
-    let mut intended_rules: Option<AuthTable> = None;
+    let mut intended_rules: Option<AuthTable<N>> = None;
     // Surplus aggregated over target networks: (who, target, service) → networks, detail.
     let mut surplus: BTreeMap<(String, usize, String), (Vec<String>, Finding)> = BTreeMap::new();
 
@@ -643,9 +692,10 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                         Finding::new(
                             Kind::Missing,
                             format!(
-                                "target `{}` {} is not reachable through target network `{tname}`: the subnet is not associated with the endpoint",
+                                "target `{}` {}{} is not reachable through target network `{tname}`: the subnet is not associated with the endpoint",
                                 x.name,
-                                svc.canonical()
+                                svc.canonical(),
+                                over::<N>()
                             ),
                         )
                         .layer(Layer::Association)
@@ -666,8 +716,8 @@ pub fn check(ix: &Index) -> Vec<Finding> {
             let served: BTreeSet<Proto> =
                 x.services.iter().map(|s| packet(intent, s).proto).collect();
             for d in &dps {
-                let admitted: Option<(Ipv4Net, &Admitted)> = winner(&ix.auth, d);
-                let verdicts: Vec<(Ipv4Net, Proto, Verdict)> = sps
+                let admitted: Option<(N, &Admitted)> = winner(&ix.auth, d);
+                let verdicts: Vec<(N, Proto, Verdict<N>)> = sps
                     .iter()
                     .flat_map(|s| protos.iter().map(move |p| (*s, *p)))
                     .map(|(s, p)| (s, p, path.verdict(d, &s, p, served.contains(&p))))
@@ -704,10 +754,11 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                             let mut f = Finding::new(
                                 Kind::Missing,
                                 format!(
-                                    "{} cannot reach target `{}` {} through target network `{tname}`: blocked by {layer}: {why}",
+                                    "{} cannot reach target `{}` {}{} through target network `{tname}`: blocked by {layer}: {why}",
                                     who(*g),
                                     x.name,
-                                    svc.canonical()
+                                    svc.canonical(),
+                                    over::<N>()
                                 ),
                             )
                             .layer(layer)
@@ -746,7 +797,7 @@ pub fn check(ix: &Index) -> Vec<Finding> {
                         if extra.is_empty() {
                             continue;
                         }
-                        let label = svc_label(*proto, &extra);
+                        let label = svc_label::<N>(*proto, &extra);
                         let whom = match w {
                             Some(g) => format!("group `{g}`"),
                             None => "all users".to_string(),
@@ -804,8 +855,9 @@ pub fn check(ix: &Index) -> Vec<Finding> {
     for ((whom, xi, label), (nets, mut f)) in surplus {
         let x = &intent.targets[xi];
         f.message = format!(
-            "{whom} can reach target `{}` {label} through target network {} ({}), which the intent does not allow: {}",
+            "{whom} can reach target `{}` {label}{} through target network {} ({}), which the intent does not allow: {}",
             x.name,
+            over::<N>(),
             nets.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
             if x.groups.is_empty() { "open to all users".to_string() } else { format!("intended for {}", x.groups.join(", ")) },
             f.message
@@ -817,7 +869,7 @@ pub fn check(ix: &Index) -> Vec<Finding> {
 }
 
 /// The reply "ports" a stateless ACL must let back for a request of `proto`.
-fn reply_span(intent: &Intent, proto: Proto) -> Span {
+fn reply_span<N>(intent: &Intent<N>, proto: Proto) -> Span {
     match proto {
         Proto::Icmp => Span { from: 0, to: 0 },
         Proto::All => Span::ALL_PORTS,
@@ -844,7 +896,7 @@ pub struct Reach {
 /// The artifact's actual reachability, per (user kind, target, target network,
 /// protocol): the same per-piece verdicts as `check`, without comparing them to the
 /// intent. `explain` evaluates the plan the same way and a test compares the two.
-pub fn reach(ix: &Index) -> Vec<Reach> {
+pub fn reach<N: Prefix>(ix: &Index<N>) -> Vec<Reach> {
     let intent = ix.intent;
     let groups: BTreeSet<&str> = intent
         .targets

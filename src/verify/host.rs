@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// The rule set to prove: `rs` itself unless a snippet of this intent was merged into it.
-pub fn scope<'r>(intent: &Intent, rs: &'r RuleSet) -> Cow<'r, RuleSet> {
+pub fn scope<'r, C: Clone>(intent: &Intent, rs: &'r RuleSet<C>) -> Cow<'r, RuleSet<C>> {
     let owned: BTreeSet<&str> = rs
         .host
         .snippets

@@ -10,7 +10,7 @@ use crate::intent::{AclRef, Intent};
 
 /// The intent subnet a deployed subnet stands for: by the intent's ID, else by CIDR
 /// (only for intent subnets without an ID).
-pub fn subnet(intent: &Intent, rs: &RuleSet, id: &Ident) -> Option<usize> {
+pub fn subnet<C>(intent: &Intent, rs: &RuleSet<C>, id: &Ident) -> Option<usize> {
     if let Ident::Id(s) = id {
         if let Some(i) = intent
             .subnets
@@ -33,7 +33,7 @@ pub fn subnet(intent: &Intent, rs: &RuleSet, id: &Ident) -> Option<usize> {
 
 /// The intent's ACL for a deployed ACL: the one of the intent subnets it is associated
 /// with, when they agree.
-pub fn acl(intent: &Intent, rs: &RuleSet, id: &Ident) -> Option<AclRef> {
+pub fn acl<C>(intent: &Intent, rs: &RuleSet<C>, id: &Ident) -> Option<AclRef> {
     let mut hits: Vec<&AclRef> = rs
         .subnet_facts
         .iter()
@@ -50,7 +50,7 @@ pub fn acl(intent: &Intent, rs: &RuleSet, id: &Ident) -> Option<AclRef> {
 }
 
 /// What the intent names that the artifact does not hold, or holds differently.
-pub fn unmapped(intent: &Intent, rs: &RuleSet, endpoint_groups: &[Ident]) -> Vec<Finding> {
+pub fn unmapped<C>(intent: &Intent, rs: &RuleSet<C>, endpoint_groups: &[Ident]) -> Vec<Finding> {
     let mut out = Vec::new();
     if rs.subnet_facts.is_empty() {
         return out;

@@ -14,8 +14,11 @@ pub mod read;
 pub mod tgw;
 
 use crate::intent::Intent;
+use crate::net::Prefix;
 use findings::{Finding, Kind};
-use model::RuleSet;
+use ipnet::{Ipv4Net, Ipv6Net};
+use model::{Ident, RuleSet};
+use std::collections::BTreeSet;
 
 /// Every finding for one artifact, in a stable order.
 pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
@@ -49,20 +52,7 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
             ),
         ));
     }
-    for (i, t) in intent.targets.iter().enumerate() {
-        if t.subnet().is_some() && bind.target_groups[i].is_none() {
-            out.push(
-                Finding::new(
-                    Kind::Unresolved,
-                    format!(
-                        "no security group named `{}-{}` for target `{}`",
-                        intent.name, t.name, t.name
-                    ),
-                )
-                .target(&t.name),
-            );
-        }
-    }
+    out.extend(groupless(intent, &bind));
     for a in &rs.nacl_associations {
         let subnet = bind.subnet(&a.subnet).map(|i| &intent.subnets[i]);
         let acl = bind.acls.get(&a.acl);
@@ -90,7 +80,7 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     }
     let attached_to_tgw = intent.endpoint.transit_gateway().is_some();
     if attached_to_tgw {
-        out.extend(tgw::check(intent, rs, &bind));
+        out.extend(tgw::check(intent, &rs.family::<Ipv4Net>(), &bind));
         sort(&mut out);
         return out;
     }
@@ -100,10 +90,73 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
             "cannot tell which security group is the endpoint's",
         ));
     }
-    let ix = flows::Index::new(intent, rs, &bind);
-    out.extend(flows::check(&ix));
-    out.extend(excess::check(intent, rs, &bind, &ix));
+    // One proof per family (docs/semantics.md, "IPv6 and dual-stack"): each view of the
+    // intent against the rules of its family.
+    let v6 = intent
+        .ipv6
+        .as_deref()
+        .map(|v6| (v6, bind::view(&bind, intent, v6, rs)));
+    let groups = |b: &bind::Binding| -> BTreeSet<Ident> {
+        b.target_groups.iter().flatten().cloned().collect()
+    };
+    let (groups4, groups6) = (
+        groups(&bind),
+        v6.as_ref().map(|(_, b)| groups(b)).unwrap_or_default(),
+    );
+    let rs4 = rs.family::<Ipv4Net>();
+    let ix = flows::Index::new(intent, &rs4, &bind);
+    if intent.carried {
+        out.extend(flows::check(&ix));
+    }
+    out.extend(excess::check(
+        intent,
+        &rs4,
+        &bind,
+        &ix,
+        &groups6.iter().collect(),
+    ));
+    let rs6 = rs.family::<Ipv6Net>();
+    match &v6 {
+        Some((v6, bind6)) => {
+            let known: BTreeSet<&str> = intent.targets.iter().map(|t| t.name.as_str()).collect();
+            out.extend(
+                groupless(v6, bind6)
+                    .into_iter()
+                    .filter(|f| f.target.as_deref().is_some_and(|t| !known.contains(t))),
+            );
+            let ix6 = flows::Index::new(v6, &rs6, bind6);
+            out.extend(flows::check(&ix6));
+            out.extend(excess::check(
+                v6,
+                &rs6,
+                bind6,
+                &ix6,
+                &groups4.iter().collect(),
+            ));
+        }
+        None => out.extend(excess::uncarried(&rs6)),
+    }
     sort(&mut out);
+    out
+}
+
+/// In-VPC targets of one family's view whose destination group the artifact lacks.
+fn groupless<N: Prefix>(intent: &Intent<N>, bind: &bind::Binding) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, t) in intent.targets.iter().enumerate() {
+        if t.subnet().is_some() && bind.target_groups.get(i).is_some_and(Option::is_none) {
+            out.push(
+                Finding::new(
+                    Kind::Unresolved,
+                    format!(
+                        "no security group named `{}-{}` for target `{}`",
+                        intent.name, t.name, t.name
+                    ),
+                )
+                .target(&t.name),
+            );
+        }
+    }
     out
 }
 
@@ -118,7 +171,7 @@ fn sort(out: &mut Vec<Finding>) {
 /// An artifact that describes more than the intent (a snapshot holds a whole VPC): only the
 /// security groups the endpoint and the targets use, and the ACLs mapped to the intent's,
 /// take part in the proof; the rest is out of scope.
-fn scope(rs: &RuleSet, bind: &bind::Binding) -> RuleSet {
+fn scope<C: Clone>(rs: &RuleSet<C>, bind: &bind::Binding) -> RuleSet<C> {
     let groups: std::collections::BTreeSet<&model::Ident> = bind
         .endpoint_groups
         .iter()

@@ -1,7 +1,8 @@
 //! What `verify` reads back from an artifact: its own rule types, deliberately unrelated
 //! to the planner's, so that a planner bug cannot be inherited by the proof.
 
-use ipnet::Ipv4Net;
+use crate::net::{Family, Prefix};
+use ipnet::{IpNet, Ipv4Net};
 use serde::Serialize;
 use std::fmt;
 
@@ -59,23 +60,24 @@ impl fmt::Display for Direction {
     }
 }
 
-/// The other side of a security group rule.
+/// The other side of a security group rule. `C` is the CIDR type: [`IpNet`] as read from
+/// an artifact, one family's prefix in that family's view ([`RuleSet::family`]).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum SgPeer {
+pub enum SgPeer<C = IpNet> {
     Group(Ident),
-    Cidr(Ipv4Net),
+    Cidr(C),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SgRule {
+pub struct SgRule<C = IpNet> {
     pub origin: Origin,
     pub group: Ident,
     pub direction: Direction,
     pub protocol: Proto,
     /// Ports for tcp/udp, types for icmp; all for `All`.
     pub span: Span,
-    pub peer: SgPeer,
+    pub peer: SgPeer<C>,
 }
 
 /// A security group the artifact creates.
@@ -88,7 +90,7 @@ pub struct SgDecl {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NaclRule {
+pub struct NaclRule<C = IpNet> {
     pub origin: Origin,
     pub acl: Ident,
     pub egress: bool,
@@ -97,11 +99,11 @@ pub struct NaclRule {
     pub protocol: Proto,
     /// Ports for tcp/udp, the ICMP type for icmp, everything for `All`.
     pub span: Span,
-    pub cidr: Ipv4Net,
+    pub cidr: C,
 }
 
-impl crate::aws::nacl::AclEntry for NaclRule {
-    type Net = Ipv4Net;
+impl<N: Prefix> crate::aws::nacl::AclEntry for NaclRule<N> {
+    type Net = N;
     fn action(&self) -> Action {
         self.action
     }
@@ -111,12 +113,12 @@ impl crate::aws::nacl::AclEntry for NaclRule {
     fn span(&self) -> Span {
         self.span
     }
-    fn cidr(&self) -> &Ipv4Net {
+    fn cidr(&self) -> &N {
         &self.cidr
     }
 }
 
-impl crate::aws::sg::SgEntry for SgRule {
+impl<C: Copy + Into<IpNet>> crate::aws::sg::SgEntry for SgRule<C> {
     type Group = Ident;
     fn protocol(&self) -> Proto {
         self.protocol
@@ -135,7 +137,7 @@ impl crate::aws::sg::SgEntry for SgRule {
     }
 }
 
-impl NaclRule {
+impl<C> NaclRule<C> {
     pub fn direction(&self) -> Direction {
         if self.egress {
             Direction::Egress
@@ -146,17 +148,17 @@ impl NaclRule {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuthRule {
+pub struct AuthRule<C = IpNet> {
     pub origin: Origin,
-    pub cidr: Ipv4Net,
+    pub cidr: C,
     /// Access group ID; `None` = all users.
     pub group: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VpnRoute {
+pub struct VpnRoute<C = IpNet> {
     pub origin: Origin,
-    pub cidr: Ipv4Net,
+    pub cidr: C,
     /// The target subnet; `None` on a transit-gateway-attached endpoint.
     pub subnet: Option<Ident>,
 }
@@ -193,9 +195,11 @@ pub struct SubnetFact {
     pub acl: Option<Ident>,
 }
 
-/// Everything one artifact says about the network path.
+/// Everything one artifact says about the network path. Readers fill `RuleSet<IpNet>`
+/// (both families); [`RuleSet::family`] gives one family's view, which the proof
+/// evaluates (`docs/semantics.md`, "IPv6 and dual-stack").
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct RuleSet {
+pub struct RuleSet<C = IpNet> {
     /// Security groups named by the Client VPN endpoint(s) the artifact creates.
     pub endpoint_groups: Vec<Ident>,
     /// Whether the artifact creates an endpoint at all (absent: an existing endpoint).
@@ -203,10 +207,10 @@ pub struct RuleSet {
     /// Transit gateways the created endpoint(s) attach to (none: VPC-associated).
     pub transit_gateways: Vec<Ident>,
     pub security_groups: Vec<SgDecl>,
-    pub sg_rules: Vec<SgRule>,
-    pub nacl_rules: Vec<NaclRule>,
-    pub auth_rules: Vec<AuthRule>,
-    pub routes: Vec<VpnRoute>,
+    pub sg_rules: Vec<SgRule<C>>,
+    pub nacl_rules: Vec<NaclRule<C>>,
+    pub auth_rules: Vec<AuthRule<C>>,
+    pub routes: Vec<VpnRoute<C>>,
     pub associations: Vec<Association>,
     pub nacl_associations: Vec<NaclAssociation>,
     pub unresolved: Vec<Unresolved>,
@@ -245,8 +249,8 @@ pub struct MergedSnippet {
     pub bindings: Vec<(String, Ident)>,
 }
 
-impl RuleSet {
-    pub fn extend(&mut self, other: RuleSet) {
+impl<C> RuleSet<C> {
+    pub fn extend(&mut self, other: RuleSet<C>) {
         self.endpoint_groups.extend(other.endpoint_groups);
         self.creates_endpoint |= other.creates_endpoint;
         self.transit_gateways.extend(other.transit_gateways);
@@ -267,5 +271,105 @@ impl RuleSet {
         self.host
             .acl_associations
             .extend(other.host.acl_associations);
+    }
+}
+
+/// IANA protocol number of ICMPv6.
+pub const ICMPV6: u8 = 58;
+
+/// How a rule's protocol reads in family `N`'s view: ICMPv6 (58) is that family's ICMP
+/// for IPv6, where protocol 1 (ICMP for IPv4) matches no packet.
+pub fn family_proto<N: Prefix>(p: Proto) -> Proto {
+    match (N::FAMILY, p) {
+        (Family::Ipv6, Proto::Other(ICMPV6)) => Proto::Icmp,
+        (Family::Ipv6, Proto::Icmp) => Proto::Other(1),
+        _ => p,
+    }
+}
+
+/// A protocol as findings of family `N` name it (`icmpv6` for ICMP in the IPv6 view).
+pub fn proto_name<N: Prefix>(p: Proto) -> String {
+    match (N::FAMILY, p) {
+        (Family::Ipv6, Proto::Icmp) => "icmpv6".to_string(),
+        _ => p.to_string(),
+    }
+}
+
+impl RuleSet<IpNet> {
+    /// Family `N`'s view: the rules whose CIDR is of that family, with their protocol as
+    /// that family reads it ([`family_proto`]); a security group rule with a group peer
+    /// belongs to both views. Everything else is the same.
+    pub fn family<N: Prefix>(&self) -> RuleSet<N> {
+        let cidr = |c: &IpNet| N::from_ipnet(*c);
+        RuleSet {
+            endpoint_groups: self.endpoint_groups.clone(),
+            creates_endpoint: self.creates_endpoint,
+            transit_gateways: self.transit_gateways.clone(),
+            security_groups: self.security_groups.clone(),
+            sg_rules: self
+                .sg_rules
+                .iter()
+                .filter_map(|r| {
+                    let peer = match &r.peer {
+                        SgPeer::Group(g) => SgPeer::Group(g.clone()),
+                        SgPeer::Cidr(c) => SgPeer::Cidr(cidr(c)?),
+                    };
+                    Some(SgRule {
+                        origin: r.origin.clone(),
+                        group: r.group.clone(),
+                        direction: r.direction,
+                        protocol: family_proto::<N>(r.protocol),
+                        span: r.span,
+                        peer,
+                    })
+                })
+                .collect(),
+            nacl_rules: self
+                .nacl_rules
+                .iter()
+                .filter_map(|r| {
+                    Some(NaclRule {
+                        origin: r.origin.clone(),
+                        acl: r.acl.clone(),
+                        egress: r.egress,
+                        number: r.number,
+                        action: r.action,
+                        protocol: family_proto::<N>(r.protocol),
+                        span: r.span,
+                        cidr: cidr(&r.cidr)?,
+                    })
+                })
+                .collect(),
+            auth_rules: self
+                .auth_rules
+                .iter()
+                .filter_map(|r| {
+                    Some(AuthRule {
+                        origin: r.origin.clone(),
+                        cidr: cidr(&r.cidr)?,
+                        group: r.group.clone(),
+                    })
+                })
+                .collect(),
+            routes: self
+                .routes
+                .iter()
+                .filter_map(|r| {
+                    Some(VpnRoute {
+                        origin: r.origin.clone(),
+                        cidr: cidr(&r.cidr)?,
+                        subnet: r.subnet.clone(),
+                    })
+                })
+                .collect(),
+            associations: self.associations.clone(),
+            nacl_associations: self.nacl_associations.clone(),
+            unresolved: self.unresolved.clone(),
+            unresolved_in: self.unresolved_in.clone(),
+            subnet_facts: self.subnet_facts.clone(),
+            describes_more: self.describes_more,
+            complete_inventory: self.complete_inventory,
+            host: self.host.clone(),
+        }
     }
 }

@@ -13,7 +13,7 @@
 use super::bind::Binding;
 use super::expect::{audience, packet};
 use super::findings::{who, Finding, Kind, Layer};
-use super::model::{Action, Direction, Ident, NaclRule, Proto, RuleSet, SgPeer, SgRule, Span};
+use super::model::{self, Action, Direction, Ident, Proto, SgPeer, Span};
 use crate::aws::auth::{auth_table, winner, AuthTable};
 use crate::aws::cut::pieces;
 use crate::aws::nacl::{self, universe};
@@ -23,6 +23,12 @@ use crate::intent::{AclRef, Destination, Intent};
 use crate::net::{contains, PortSet};
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
+
+// A transit gateway attachment carries IPv4 only (validation refuses IPv6 with it): its
+// proof reads the IPv4 view of the rule set.
+type RuleSet = model::RuleSet<Ipv4Net>;
+type NaclRule = model::NaclRule<Ipv4Net>;
+type SgRule = model::SgRule<Ipv4Net>;
 
 /// Every finding of the transit gateway model (bindings are reported by the caller).
 pub fn check(intent: &Intent, rs: &RuleSet, bind: &Binding) -> Vec<Finding> {

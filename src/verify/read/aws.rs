@@ -5,8 +5,9 @@
 use super::value::Val;
 use crate::verify::model::{
     Action, Association, AuthRule, Direction, Ident, NaclAssociation, NaclRule, Origin, Proto,
-    RuleSet, SgDecl, SgPeer, SgRule, Span, Unresolved, VpnRoute,
+    RuleSet, SgDecl, SgPeer, SgRule, Span, Unresolved, VpnRoute, ICMPV6,
 };
+use ipnet::IpNet;
 
 /// Types not read here that can still change the path verify proves (security groups,
 /// network ACLs, Client VPN, routes and route tables, interfaces, prefix lists):
@@ -99,7 +100,9 @@ pub fn cloudformation(rs: &mut RuleSet, origin: &Origin, ty: &str, props: &Val, 
                     let range = p.req("PortRange")?;
                     ports(range.get("From"), range.get("To"))
                 }
-                Proto::Icmp => icmp(p.get("Icmp").and_then(|i| i.get("Type"))),
+                Proto::Icmp | Proto::Other(ICMPV6) => {
+                    icmp(p.get("Icmp").and_then(|i| i.get("Type")))
+                }
                 _ => Ok(Span::ALL_PORTS),
             },
         ),
@@ -159,7 +162,7 @@ pub fn terraform(rs: &mut RuleSet, origin: &Origin, ty: &str, attrs: &Val, me: I
             },
             |a, proto| match proto {
                 Proto::Tcp | Proto::Udp => ports(a.get("from_port"), a.get("to_port")),
-                Proto::Icmp => icmp(a.get("icmp_type")),
+                Proto::Icmp | Proto::Other(ICMPV6) => icmp(a.get("icmp_type")),
                 _ => Ok(Span::ALL_PORTS),
             },
         ),
@@ -210,16 +213,13 @@ fn note(rs: &mut RuleSet, origin: &Origin, r: Result<(), String>) {
 const CUSTOM: &str =
     "a custom resource runs code at deployment that verify does not read: it may change the rules";
 
-const IPV6_NACL: &str =
-    "IPv6 network ACL entries are not verified (the intent's flows are IPv4), and may open IPv6 traffic";
-
-/// Peers verify does not evaluate (IPv6, prefix lists, EC2-Classic names): an error when
-/// any is set, so that a rule opening them is never read as a narrower one.
+/// Peers verify does not evaluate (prefix lists, EC2-Classic names): an error when any is
+/// set, so that a rule opening them is never read as a narrower one.
 fn unverified_peers(p: &Val, keys: &[&str]) -> Result<(), String> {
     for k in keys {
         if p.get(k).is_some_and(|v| !v.items().is_empty()) {
             return Err(format!(
-                "`{k}` is set: IPv6 and prefix-list peers are not verified, and may open more than the intent"
+                "`{k}` is set: prefix-list peers are not verified, and may open more than the intent"
             ));
         }
     }
@@ -289,8 +289,8 @@ fn tf_network_acl(rs: &mut RuleSet, origin: &Origin, a: &Val, me: Ident) -> Resu
 fn proto(v: &Val) -> Result<Proto, String> {
     let t = v.text()?;
     if t.trim().eq_ignore_ascii_case("icmpv6") {
-        // IANA protocol 58; it matches no IPv4 packet, and IPv6 peers are unresolved.
-        return Ok(Proto::Other(58));
+        // IANA protocol 58: ICMP of the IPv6 view (`model::family_proto`).
+        return Ok(Proto::Other(ICMPV6));
     }
     Proto::parse(&t).ok_or_else(|| format!("unknown protocol `{t}`"))
 }
@@ -331,8 +331,8 @@ fn icmp(ty: Option<&Val>) -> Result<Span, String> {
 fn sg_span(p: Proto, from: Option<&Val>, to: Option<&Val>) -> Result<Span, String> {
     match p {
         Proto::Tcp | Proto::Udp => ports(from, to),
-        // For ICMP, AWS's FromPort is the type and ToPort the code.
-        Proto::Icmp => icmp(from),
+        // For ICMP and ICMPv6, AWS's FromPort is the type and ToPort the code.
+        Proto::Icmp | Proto::Other(ICMPV6) => icmp(from),
         _ => Ok(Span::ALL_PORTS),
     }
 }
@@ -354,9 +354,6 @@ fn nacl(
     k: &NaclKeys,
     span: impl Fn(&Val, Proto) -> Result<Span, String>,
 ) -> Result<(), String> {
-    if p.get(k.ipv6).is_some() {
-        return Err(format!("`{}` is set: {IPV6_NACL}", k.ipv6));
-    }
     let acl = p.req(k.acl)?.ident()?;
     let number = p.req(k.number)?.int()?;
     let number = u32::try_from(number).map_err(|_| format!("invalid rule number {number}"))?;
@@ -370,7 +367,16 @@ fn nacl(
         Some(v) => v.boolean()?,
     };
     let protocol = proto(p.req(k.protocol)?)?;
-    let cidr = p.req(k.cidr)?.cidr()?;
+    // One entry holds one family: `CidrBlock` or `Ipv6CidrBlock`.
+    let set = |k: &str| {
+        p.get(k)
+            .filter(|v| !matches!(v, Val::Str(t) if t.is_empty()))
+    };
+    let cidr = match (set(k.cidr), set(k.ipv6)) {
+        (Some(_), Some(_)) => return Err(format!("both `{}` and `{}` are set", k.cidr, k.ipv6)),
+        (None, Some(v6)) => IpNet::V6(v6.ipv6_cidr()?),
+        _ => IpNet::V4(p.req(k.cidr)?.cidr()?),
+    };
     let span = span(p, protocol)?;
     rs.nacl_rules.push(NaclRule {
         origin: origin.clone(),
@@ -430,7 +436,7 @@ fn authorization(
     p: &Val,
     [cidr_key, group_key, all_key]: [&str; 3],
 ) -> Result<(), String> {
-    let cidr = p.req(cidr_key)?.cidr()?;
+    let cidr = p.req(cidr_key)?.ip_cidr()?;
     let all = match p.get(all_key) {
         None | Some(Val::Null) => false,
         Some(v) => v.boolean()?,
@@ -458,7 +464,7 @@ fn route(
     p: &Val,
     [cidr_key, subnet_key]: [&str; 2],
 ) -> Result<(), String> {
-    let cidr = p.req(cidr_key)?.cidr()?;
+    let cidr = p.req(cidr_key)?.ip_cidr()?;
     // Absent on a transit-gateway-attached endpoint's routes.
     let subnet = p.get(subnet_key).map(Val::ident).transpose()?;
     rs.routes.push(VpnRoute {
@@ -507,7 +513,6 @@ fn cfn_sg_rule(
     unverified_peers(
         p,
         &[
-            "CidrIpv6",
             "SourcePrefixListId",
             "DestinationPrefixListId",
             "SourceSecurityGroupName",
@@ -522,10 +527,12 @@ fn cfn_sg_rule(
     let peer = if let Some(g) = p.get(group_key) {
         SgPeer::Group(g.ident()?)
     } else if let Some(c) = p.get("CidrIp") {
-        SgPeer::Cidr(c.cidr()?)
+        SgPeer::Cidr(IpNet::V4(c.cidr()?))
+    } else if let Some(c) = p.get("CidrIpv6") {
+        SgPeer::Cidr(IpNet::V6(c.ipv6_cidr()?))
     } else {
         return Err(format!(
-            "security group rule without `{group_key}` or `CidrIp` (IPv6 and prefix lists are not verified)"
+            "security group rule without `{group_key}`, `CidrIp` or `CidrIpv6` (prefix lists are not verified)"
         ));
     };
     rs.sg_rules.push(SgRule {
@@ -554,14 +561,10 @@ fn tf_security_group(rs: &mut RuleSet, origin: &Origin, a: &Val, me: Ident) -> R
             if let Val::Unknown(why) = block {
                 return Err(format!("`{key}`: {why}"));
             }
-            let unverified =
-                note_unverified_peers(rs, origin, block, &["ipv6_cidr_blocks", "prefix_list_ids"]);
+            let unverified = note_unverified_peers(rs, origin, block, &["prefix_list_ids"]);
             let protocol = proto(block.req("protocol")?)?;
             let span = sg_span(protocol, block.get("from_port"), block.get("to_port"))?;
-            let mut peers = Vec::new();
-            for c in block.get("cidr_blocks").map(Val::items).unwrap_or_default() {
-                peers.push(SgPeer::Cidr(c.cidr()?));
-            }
+            let mut peers = cidr_peers(block)?;
             for g in block
                 .get("security_groups")
                 .map(Val::items)
@@ -596,16 +599,18 @@ fn tf_sg_rule(
     a: &Val,
     direction: Direction,
 ) -> Result<(), String> {
-    unverified_peers(a, &["cidr_ipv6", "prefix_list_id"])?;
+    unverified_peers(a, &["prefix_list_id"])?;
     let group = a.req("security_group_id")?.ident()?;
     let protocol = proto(a.req("ip_protocol")?)?;
     let span = sg_span(protocol, a.get("from_port"), a.get("to_port"))?;
     let peer = if let Some(g) = a.get("referenced_security_group_id") {
         SgPeer::Group(g.ident()?)
     } else if let Some(c) = a.get("cidr_ipv4") {
-        SgPeer::Cidr(c.cidr()?)
+        SgPeer::Cidr(IpNet::V4(c.cidr()?))
+    } else if let Some(c) = a.get("cidr_ipv6") {
+        SgPeer::Cidr(IpNet::V6(c.ipv6_cidr()?))
     } else {
-        return Err("security group rule without `referenced_security_group_id` or `cidr_ipv4` (IPv6 and prefix lists are not verified)".into());
+        return Err("security group rule without `referenced_security_group_id`, `cidr_ipv4` or `cidr_ipv6` (prefix lists are not verified)".into());
     };
     rs.sg_rules.push(SgRule {
         origin: origin.clone(),
@@ -624,14 +629,11 @@ fn tf_legacy_sg_rule(rs: &mut RuleSet, origin: &Origin, a: &Val) -> Result<(), S
         "egress" => Direction::Egress,
         other => return Err(format!("unknown rule type `{other}`")),
     };
-    let unverified = note_unverified_peers(rs, origin, a, &["ipv6_cidr_blocks", "prefix_list_ids"]);
+    let unverified = note_unverified_peers(rs, origin, a, &["prefix_list_ids"]);
     let group = a.req("security_group_id")?.ident()?;
     let protocol = proto(a.req("protocol")?)?;
     let span = sg_span(protocol, a.get("from_port"), a.get("to_port"))?;
-    let mut peers = Vec::new();
-    for c in a.get("cidr_blocks").map(Val::items).unwrap_or_default() {
-        peers.push(SgPeer::Cidr(c.cidr()?));
-    }
+    let mut peers = cidr_peers(a)?;
     if let Some(g) = a.get("source_security_group_id") {
         peers.push(SgPeer::Group(g.ident()?));
     }
@@ -652,4 +654,21 @@ fn tf_legacy_sg_rule(rs: &mut RuleSet, origin: &Origin, a: &Val) -> Result<(), S
         });
     }
     Ok(())
+}
+
+/// The CIDR peers of a Terraform rule with lists of them: `cidr_blocks` (IPv4) and
+/// `ipv6_cidr_blocks`.
+fn cidr_peers(a: &Val) -> Result<Vec<SgPeer>, String> {
+    let mut peers = Vec::new();
+    for c in a.get("cidr_blocks").map(Val::items).unwrap_or_default() {
+        peers.push(SgPeer::Cidr(IpNet::V4(c.cidr()?)));
+    }
+    for c in a
+        .get("ipv6_cidr_blocks")
+        .map(Val::items)
+        .unwrap_or_default()
+    {
+        peers.push(SgPeer::Cidr(IpNet::V6(c.ipv6_cidr()?)));
+    }
+    Ok(peers)
 }

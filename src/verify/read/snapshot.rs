@@ -11,9 +11,9 @@ use super::ReadError;
 use crate::aws::nacl::DEFAULT_ENTRY_NUMBER;
 use crate::verify::model::{
     Action, Association, AuthRule, Direction, Ident, NaclRule, Origin, Proto, RuleSet, SgDecl,
-    SgPeer, SgRule, Span, SubnetFact, Unresolved, VpnRoute,
+    SgPeer, SgRule, Span, SubnetFact, Unresolved, VpnRoute, ICMPV6,
 };
-use ipnet::Ipv4Net;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use serde::Deserialize;
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
@@ -166,6 +166,8 @@ pub struct Permission {
     #[serde(default)]
     pub ip_ranges: Vec<IpRange>,
     #[serde(default)]
+    pub ipv6_ranges: Vec<Ipv6Range>,
+    #[serde(default)]
     pub prefix_list_ids: Vec<PrefixList>,
     #[serde(default)]
     pub user_id_group_pairs: Vec<GroupPair>,
@@ -175,6 +177,12 @@ pub struct Permission {
 #[serde(rename_all = "PascalCase")]
 pub struct IpRange {
     pub cidr_ip: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Ipv6Range {
+    pub cidr_ipv6: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -506,6 +514,19 @@ fn cidr(text: &str) -> Result<Ipv4Net, String> {
     Ok(net.trunc())
 }
 
+/// A CIDR of either family: authorization rules, routes and rule peers take both.
+fn ip_cidr(text: &str) -> Result<IpNet, String> {
+    if text.contains(':') {
+        let net: Ipv6Net = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{text}` is not an IPv6 CIDR"))?;
+        Ok(IpNet::V6(net.trunc()))
+    } else {
+        cidr(text).map(IpNet::V4)
+    }
+}
+
 fn span(proto: Proto, from: Option<i64>, to: Option<i64>) -> Result<Span, String> {
     match proto {
         Proto::Tcp | Proto::Udp => match (from, to) {
@@ -518,8 +539,8 @@ fn span(proto: Proto, from: Option<i64>, to: Option<i64>) -> Result<Span, String
             }
             (f, t) => Err(format!("invalid port range {f:?}-{t:?}")),
         },
-        // FromPort is the ICMP type for security group rules.
-        Proto::Icmp => match from {
+        // FromPort is the ICMP (ICMPv6) type for security group rules.
+        Proto::Icmp | Proto::Other(ICMPV6) => match from {
             None | Some(-1) => Ok(Span::ALL_ICMP),
             Some(t @ 0..=255) => Ok(Span {
                 from: t as u16,
@@ -585,7 +606,7 @@ pub fn to_rules(snap: &Snapshot, id: Option<&str>, label: &str) -> Result<RuleSe
             file,
             format!("{eid} authorization {} {}", a.destination_cidr, who(a)),
         );
-        match cidr(&a.destination_cidr) {
+        match ip_cidr(&a.destination_cidr) {
             Ok(c) => rs.auth_rules.push(AuthRule {
                 origin: o,
                 cidr: c,
@@ -608,7 +629,7 @@ pub fn to_rules(snap: &Snapshot, id: Option<&str>, label: &str) -> Result<RuleSe
             file,
             format!("{eid} route {} via {}", r.destination_cidr, r.target_subnet),
         );
-        match cidr(&r.destination_cidr) {
+        match ip_cidr(&r.destination_cidr) {
             Ok(c) => rs.routes.push(VpnRoute {
                 origin: o,
                 cidr: c,
@@ -689,12 +710,8 @@ fn active(s: Option<&Status>) -> bool {
     s.is_none_or(|s| s.code.is_empty() || s.code == "active" || s.code == "authorizing")
 }
 
-/// One rule of `describe-security-group-rules`, named by its `sgr-…` ID. IPv6 peers are
-/// skipped: they never match the IPv4 flows verify proves.
+/// One rule of `describe-security-group-rules`, named by its `sgr-…` ID.
 fn sg_rule(rs: &mut RuleSet, file: &str, r: &SecurityGroupRule) {
-    if r.cidr_ipv6.is_some() {
-        return;
-    }
     let o = origin(file, r.security_group_rule_id.clone());
     let group = Ident::Id(r.group_id.clone());
     match build_sg_rule(r, &o) {
@@ -718,8 +735,8 @@ fn build_sg_rule(r: &SecurityGroupRule, o: &Origin) -> Result<SgRule, String> {
             Some(id) => SgPeer::Group(Ident::Id(id.clone())),
             None => return Err("a group reference without a group ID".into()),
         }
-    } else if let Some(c) = &r.cidr_ipv4 {
-        SgPeer::Cidr(cidr(c)?)
+    } else if let Some(c) = r.cidr_ipv4.as_ref().or(r.cidr_ipv6.as_ref()) {
+        SgPeer::Cidr(ip_cidr(c)?)
     } else if let Some(p) = &r.prefix_list_id {
         return Err(prefix_list(p));
     } else {
@@ -756,7 +773,6 @@ fn prefix_list(id: &str) -> String {
 
 /// One permission of `describe-security-groups` (used when the snapshot has no
 /// `describe-security-group-rules`): one rule per peer, named by group and direction.
-/// IPv6 ranges are skipped, as in `sg_rule`.
 fn permission(rs: &mut RuleSet, file: &str, g: &SecurityGroup, p: &Permission, dir: Direction) {
     let group = Ident::Id(g.group_id.clone());
     let o = origin(
@@ -788,8 +804,9 @@ fn permission(rs: &mut RuleSet, file: &str, g: &SecurityGroup, p: &Permission, d
         Err(m) => return fail(rs, m),
     };
     let mut peers = Vec::new();
-    for r in &p.ip_ranges {
-        match cidr(&r.cidr_ip) {
+    let ranges = p.ip_ranges.iter().map(|r| &r.cidr_ip);
+    for c in ranges.chain(p.ipv6_ranges.iter().map(|r| &r.cidr_ipv6)) {
+        match ip_cidr(c) {
             Ok(c) => peers.push(SgPeer::Cidr(c)),
             Err(m) => fail(rs, m),
         }
@@ -819,10 +836,11 @@ fn permission(rs: &mut RuleSet, file: &str, g: &SecurityGroup, p: &Permission, d
     }
 }
 
-/// One ACL entry, named as the console names it (`acl-… rule 100 ingress`). IPv6 entries
-/// are skipped: they never match the IPv4 flows verify proves.
+/// One ACL entry of either family, named as the console names it (`acl-… rule 100 ingress`).
 fn nacl_entry(rs: &mut RuleSet, file: &str, acl: &NetworkAcl, e: &AclEntry) {
-    if e.rule_number == i64::from(DEFAULT_ENTRY_NUMBER) || e.cidr_block.is_none() {
+    if e.rule_number == i64::from(DEFAULT_ENTRY_NUMBER)
+        || (e.cidr_block.is_none() && e.ipv6_cidr_block.is_none())
+    {
         return;
     }
     let dir = if e.egress { "egress" } else { "ingress" };
@@ -854,20 +872,27 @@ fn build_nacl(e: &AclEntry, acl: &Ident, o: &Origin) -> Result<NaclRule, String>
         "deny" => Action::Deny,
         other => return Err(format!("unknown rule action `{other}`")),
     };
-    let c = cidr(e.cidr_block.as_deref().unwrap_or_default())?;
+    let c = ip_cidr(
+        e.cidr_block
+            .as_deref()
+            .or(e.ipv6_cidr_block.as_deref())
+            .unwrap_or_default(),
+    )?;
     let span = match protocol {
         Proto::Tcp | Proto::Udp => {
             let r = e.port_range.clone().unwrap_or_default();
             span(protocol, r.from, r.to)?
         }
-        Proto::Icmp => match e.icmp_type_code.as_ref().and_then(|t| t.kind) {
-            None | Some(-1) => Span::ALL_ICMP,
-            Some(t @ 0..=255) => Span {
-                from: t as u16,
-                to: t as u16,
-            },
-            Some(t) => return Err(format!("invalid ICMP type {t}")),
-        },
+        Proto::Icmp | Proto::Other(ICMPV6) => {
+            match e.icmp_type_code.as_ref().and_then(|t| t.kind) {
+                None | Some(-1) => Span::ALL_ICMP,
+                Some(t @ 0..=255) => Span {
+                    from: t as u16,
+                    to: t as u16,
+                },
+                Some(t) => return Err(format!("invalid ICMP type {t}")),
+            }
+        }
         _ => Span::ALL_PORTS,
     };
     Ok(NaclRule {

@@ -616,9 +616,6 @@ fn network_acl(rs: &mut RuleSet, origin: &Origin, attrs: &Val, me: &Ident) {
     }
     for (key, egress) in [("ingress", false), ("egress", true)] {
         for b in attrs.get(key).map(Val::items).unwrap_or_default() {
-            if b.get("ipv6_cidr_block").is_some() && b.get("cidr_block").is_none() {
-                continue;
-            }
             match inline_entry(b, egress, me, origin) {
                 Ok(r) => rs.nacl_rules.push(r),
                 Err(m) => rs.unresolved_in.push((
@@ -644,7 +641,15 @@ fn inline_entry(b: &Val, egress: bool, acl: &Ident, origin: &Origin) -> Result<N
         "deny" => Action::Deny,
         other => return Err(format!("unknown rule action `{other}`")),
     };
-    let cidr = b.req("cidr_block")?.cidr()?;
+    // One family per entry; the provider sets the other to "" in a plan.
+    let set = |k: &str| {
+        b.get(k)
+            .filter(|v| !matches!(v, Val::Str(t) if t.is_empty()))
+    };
+    let cidr = match (set("cidr_block"), set("ipv6_cidr_block")) {
+        (None, Some(v6)) => ipnet::IpNet::V6(v6.ipv6_cidr()?),
+        _ => ipnet::IpNet::V4(b.req("cidr_block")?.cidr()?),
+    };
     let int = |k: &str| -> Result<Option<i64>, String> {
         match b.get(k) {
             None => Ok(None),
@@ -662,7 +667,7 @@ fn inline_entry(b: &Val, egress: bool, acl: &Ident, origin: &Origin) -> Result<N
             (None, None) => crate::aws::Span::ALL_PORTS,
             (f, t) => return Err(format!("invalid port range {f:?}-{t:?}")),
         },
-        Proto::Icmp => match int("icmp_type")? {
+        Proto::Icmp | Proto::Other(crate::verify::model::ICMPV6) => match int("icmp_type")? {
             None | Some(-1) => crate::aws::Span::ALL_ICMP,
             Some(t @ 0..=255) => crate::aws::Span {
                 from: t as u16,

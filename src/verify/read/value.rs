@@ -2,7 +2,7 @@
 //! references that stay symbolic (inputs, resources), and what could not be resolved.
 
 use crate::verify::model::Ident;
-use ipnet::Ipv4Net;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +79,29 @@ impl Val {
             return Err(format!("`{t}` has host bits set"));
         }
         Ok(net)
+    }
+
+    /// An IPv6 CIDR (`Ipv6CidrBlock`, `CidrIpv6`, `ipv6_cidr_block`, …).
+    pub fn ipv6_cidr(&self) -> Result<Ipv6Net, String> {
+        let t = self.text()?;
+        let net: Ipv6Net = t
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{t}` is not an IPv6 CIDR"))?;
+        if net.trunc() != net {
+            return Err(format!("`{t}` has host bits set"));
+        }
+        Ok(net)
+    }
+
+    /// A CIDR of either family (authorization rules and routes take both).
+    pub fn ip_cidr(&self) -> Result<IpNet, String> {
+        let t = self.text()?;
+        if t.contains(':') {
+            self.ipv6_cidr().map(IpNet::V6)
+        } else {
+            self.cidr().map(IpNet::V4)
+        }
     }
 
     /// A network object's name: a literal ID, an input or a resource.
