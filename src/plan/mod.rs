@@ -460,6 +460,8 @@ pub enum RequirementKind {
     TransitGatewayAttachment,
     TransitGatewayPropagation,
     VpcReturnRoute,
+    /// An IPv6 behaviour AWS does not document, which the plan relies on.
+    Ipv6Assumption,
 }
 
 /// Something the user must do outside what shibori manages.

@@ -8,7 +8,7 @@ use ipnet::Ipv6Net;
 
 /// IPv6 tunnel traffic needs every target network to have an IPv6 CIDR (clients get their
 /// IPv6 addresses there); a transit gateway attachment is IPv4 only in shibori.
-pub(super) fn check(f: &IntentFile, cx: &mut Ctx, subnets: &[Subnet]) {
+pub(super) fn check(f: &IntentFile, cx: &mut Ctx) {
     let e = &f.endpoint;
     let traffic = e.traffic_ip_address_type;
     if e.attachment == super::super::file::Attachment::TransitGateway
@@ -32,7 +32,8 @@ pub(super) fn check(f: &IntentFile, cx: &mut Ctx, subnets: &[Subnet]) {
         .help("add the VPC's IPv6 block under `vpc.ipv6_cidrs`, and `ipv6_cidr` to the target networks");
     }
     for (i, name) in f.target_networks.iter().enumerate() {
-        let Some(s) = subnets.iter().find(|s| &s.name == name) else {
+        // A subnet whose IPv6 CIDR is written but invalid is reported there already.
+        let Some(s) = f.subnets.get(name) else {
             continue;
         };
         if s.ipv6_cidr.is_none() {
