@@ -4,6 +4,8 @@
 
 mod ids;
 mod inputs;
+#[cfg(test)]
+mod ipv6_tests;
 pub mod nacl;
 mod name;
 mod requirements;
