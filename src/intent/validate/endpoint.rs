@@ -10,7 +10,6 @@ use super::context::Ctx;
 use super::limits;
 use crate::net::overlaps;
 use ipnet::{Ipv4Net, Ipv6Net};
-use std::net::Ipv4Addr;
 
 /// What the endpoint's checks hand to the rest: the client CIDR when valid, and the VPN port
 /// (443 when the one written is not offered, so that checking goes on).
@@ -91,12 +90,22 @@ pub(super) fn check(
         );
     }
     for (i, d) in e.dns_servers.iter().enumerate() {
-        if d.parse::<Ipv4Addr>().is_err() {
-            cx.error(
-                format_args!("endpoint.dns_servers[{i}]"),
-                format!("`{d}` is not an IPv4 address"),
-            )
-            .help("the VPC's resolver is the VPC CIDR's base address plus two, e.g. 192.168.0.2");
+        let path = format!("endpoint.dns_servers[{i}]");
+        match d.parse::<std::net::IpAddr>() {
+            Err(_) => {
+                cx.error(&path, format!("`{d}` is not an IP address"))
+                    .help("the VPC's resolver is the VPC CIDR's base address plus two, e.g. 192.168.0.2");
+            }
+            // A DNS server the tunnel cannot carry is unreachable for the clients.
+            Ok(std::net::IpAddr::V4(_)) if !traffic.has_ipv4() => {
+                cx.error(&path, format!("`{d}` is an IPv4 address and the tunnel carries IPv6 only"))
+                    .help("name an IPv6 DNS server, e.g. the VPC resolver fd00:ec2::253, or carry dual-stack traffic");
+            }
+            Ok(std::net::IpAddr::V6(_)) if !traffic.has_ipv6() => {
+                cx.error(&path, format!("`{d}` is an IPv6 address and the tunnel carries IPv4 only"))
+                    .help("name an IPv4 DNS server, e.g. the VPC CIDR's base address plus two, or carry dual-stack traffic");
+            }
+            Ok(_) => {}
         }
     }
     if let Some(h) = e.session_timeout_hours {
