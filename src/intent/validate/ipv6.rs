@@ -18,6 +18,7 @@ pub(super) fn check(f: &IntentFile, cx: &mut Ctx) {
             "endpoint.traffic_ip_address_type",
             "IPv6 with a transit gateway attachment is not supported by shibori",
         )
+        .rule(crate::findings::Rule::AddressFamily)
         .help("use `traffic_ip_address_type: ipv4` and no `vpc.ipv6_cidrs` for a transit gateway attachment, or associate target networks");
         return;
     }
@@ -29,6 +30,7 @@ pub(super) fn check(f: &IntentFile, cx: &mut Ctx) {
             "endpoint.traffic_ip_address_type",
             format!("{} tunnel traffic and the VPC has no IPv6 CIDR", traffic.as_str()),
         )
+        .rule(crate::findings::Rule::AddressFamily)
         .help("add the VPC's IPv6 block under `vpc.ipv6_cidrs`, and `ipv6_cidr` to the target networks");
     }
     for (i, name) in f.target_networks.iter().enumerate() {
@@ -41,6 +43,7 @@ pub(super) fn check(f: &IntentFile, cx: &mut Ctx) {
                 format_args!("target_networks[{i}]"),
                 format!("target network `{name}` has no `ipv6_cidr`, and the tunnel carries IPv6"),
             )
+            .rule(crate::findings::Rule::AddressFamily)
             .help(format!(
                 "add `ipv6_cidr:` to `subnets.{name}`: IPv6 clients get their addresses from the target networks"
             ));
