@@ -10,9 +10,12 @@
 
 use super::tree::{self, map, Key, Node};
 use super::FastMap;
-use crate::intent::Protocol;
+use crate::intent::{IpAddressType, Protocol};
 use crate::plan::text::concat;
-use crate::plan::{Action, Direction, InputKind, Peer, Plan, SecurityGroup};
+use crate::plan::{
+    Action, Direction, InputKind, Peer, Plan, SecurityGroup, SecurityGroupRule, ICMPV6_PROTOCOL,
+};
+use ipnet::IpNet;
 use std::borrow::Cow;
 
 /// The egress rule AWS CDK declares for `allowAllOutbound: false`: ICMP type 252 code 86
@@ -107,13 +110,17 @@ fn tags(name: &str) -> Node<'_> {
     ])
 }
 
-fn ip_protocol(p: Protocol) -> &'static str {
-    match p {
+/// `IpProtocol` of a rule: ICMP towards an IPv6 peer is ICMPv6, by its number (58).
+fn ip_protocol(r: &SecurityGroupRule) -> Cow<'static, str> {
+    if r.is_icmpv6() {
+        return Cow::Owned(ICMPV6_PROTOCOL.to_string());
+    }
+    Cow::Borrowed(match r.protocol {
         Protocol::Tcp => "tcp",
         Protocol::Udp => "udp",
         Protocol::Icmp => "icmp",
         Protocol::All => "-1",
-    }
+    })
 }
 
 pub fn parameter_type(kind: InputKind) -> &'static str {
@@ -189,7 +196,7 @@ fn security_group_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<
     for r in &plan.security_group_rules {
         let mut p: Entries = Vec::with_capacity(7);
         p.push(("GroupId".into(), sg_id(groups, &r.security_group)));
-        p.push(("IpProtocol".into(), ip_protocol(r.protocol).into()));
+        p.push(("IpProtocol".into(), Node::Str(ip_protocol(r))));
         if r.protocol != Protocol::All {
             p.push(("FromPort".into(), r.from_port.into()));
             p.push(("ToPort".into(), r.to_port.into()));
@@ -202,7 +209,8 @@ fn security_group_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<
             ),
         };
         match &r.peer {
-            Peer::Cidr(c) => p.push(("CidrIp".into(), c.to_string().into())),
+            Peer::Cidr(c @ IpNet::V4(_)) => p.push(("CidrIp".into(), c.to_string().into())),
+            Peer::Cidr(c @ IpNet::V6(_)) => p.push(("CidrIpv6".into(), c.to_string().into())),
             Peer::SecurityGroup(k) => p.push((sg_key.into(), sg_id(groups, k))),
         };
         p.push(("Description".into(), borrowed(&r.description)));
@@ -224,7 +232,7 @@ fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
         let mut p: Entries = Vec::with_capacity(8);
         p.push(("NetworkAclId".into(), acl_id(plan, &e.network_acl)));
         p.push(("RuleNumber".into(), e.rule_number.into()));
-        p.push(("Protocol".into(), Node::Int(e.protocol.number().into())));
+        p.push(("Protocol".into(), Node::Int(e.protocol_number().into())));
         p.push((
             "RuleAction".into(),
             match e.action {
@@ -234,7 +242,11 @@ fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
             .into(),
         ));
         p.push(("Egress".into(), e.egress.into()));
-        p.push(("CidrBlock".into(), e.cidr.to_string().into()));
+        let cidr_key = match e.cidr {
+            IpNet::V4(_) => "CidrBlock",
+            IpNet::V6(_) => "Ipv6CidrBlock",
+        };
+        p.push((cidr_key.into(), e.cidr.to_string().into()));
         if let Some(ports) = e.ports {
             p.push((
                 "PortRange".into(),
@@ -348,6 +360,19 @@ fn endpoint<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Node<'a> {
     p.push(("Description".into(), borrowed(&e.description)));
     if let Some(c) = e.client_cidr {
         p.push(("ClientCidrBlock".into(), c.to_string().into()));
+    }
+    // Written only when not AWS's default (ipv4), so IPv4 templates stay as they were.
+    if e.ip_address_type != IpAddressType::Ipv4 {
+        p.push((
+            "EndpointIpAddressType".into(),
+            e.ip_address_type.as_str().into(),
+        ));
+    }
+    if e.traffic_ip_address_type != IpAddressType::Ipv4 {
+        p.push((
+            "TrafficIpAddressType".into(),
+            e.traffic_ip_address_type.as_str().into(),
+        ));
     }
     p.push((
         "ServerCertificateArn".into(),
