@@ -12,9 +12,7 @@ use super::tree::{self, map, Key, Node};
 use super::FastMap;
 use crate::intent::{IpAddressType, Protocol};
 use crate::plan::text::concat;
-use crate::plan::{
-    Action, Direction, InputKind, Peer, Plan, SecurityGroup, SecurityGroupRule, ICMPV6_PROTOCOL,
-};
+use crate::plan::{Action, Direction, InputKind, Peer, Plan, SecurityGroup, SecurityGroupRule};
 use ipnet::IpNet;
 use std::borrow::Cow;
 
@@ -110,17 +108,19 @@ fn tags(name: &str) -> Node<'_> {
     ])
 }
 
-/// `IpProtocol` of a rule: ICMP towards an IPv6 peer is ICMPv6, by its number (58).
-fn ip_protocol(r: &SecurityGroupRule) -> Cow<'static, str> {
+/// `IpProtocol` of a rule: ICMP towards an IPv6 peer is ICMPv6, by the name AWS documents
+/// as honouring the type and code (`icmpv6`; a number other than the named ones allows
+/// every port).
+fn ip_protocol(r: &SecurityGroupRule) -> &'static str {
     if r.is_icmpv6() {
-        return Cow::Owned(ICMPV6_PROTOCOL.to_string());
+        return "icmpv6";
     }
-    Cow::Borrowed(match r.protocol {
+    match r.protocol {
         Protocol::Tcp => "tcp",
         Protocol::Udp => "udp",
         Protocol::Icmp => "icmp",
         Protocol::All => "-1",
-    })
+    }
 }
 
 pub fn parameter_type(kind: InputKind) -> &'static str {
@@ -161,6 +161,23 @@ fn resource<'a>(ty: &'static str, properties: Entries<'a>) -> Node<'a> {
     map! { "Type" => ty, "Properties" => Node::Map(properties) }
 }
 
+/// A resource's `Metadata` telling cfn-lint to skip checks that predate what AWS accepts
+/// (docs/semantics.md#renderers).
+fn cfn_lint_ignore(checks: &[&'static str]) -> Node<'static> {
+    map! { "cfn-lint" => map! { "config" => map! {
+        "ignore_checks" => Node::Seq(checks.iter().map(|c| Node::from(*c)).collect()),
+    } } }
+}
+
+/// An ICMPv6 rule's FromPort is its type and ToPort -1 any code, as for ICMP. cfn-lint's
+/// E3688 ("both -1 when one is") exempts only ICMP, and its W3687 claims ICMPv6 ignores
+/// ports, which AWS documents otherwise (the type and code filter, as for ICMP).
+const LINT_ICMPV6_PORTS: &[&str] = &["E3688", "W3687"];
+
+/// cfn-lint's schema gives `AWS::EC2::ClientVpnRoute.DestinationCidrBlock` the IPv4 format
+/// (E3002); Client VPN routes take IPv6 destinations too.
+const LINT_IPV6_ROUTE: &[&str] = &["E3002"];
+
 fn resources(plan: &Plan) -> Entries<'_> {
     let groups = groups(plan);
     // The security group resources and the rest are independent: built side by side,
@@ -196,7 +213,7 @@ fn security_group_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<
     for r in &plan.security_group_rules {
         let mut p: Entries = Vec::with_capacity(7);
         p.push(("GroupId".into(), sg_id(groups, &r.security_group)));
-        p.push(("IpProtocol".into(), Node::Str(ip_protocol(r))));
+        p.push(("IpProtocol".into(), ip_protocol(r).into()));
         if r.protocol != Protocol::All {
             p.push(("FromPort".into(), r.from_port.into()));
             p.push(("ToPort".into(), r.to_port.into()));
@@ -214,7 +231,16 @@ fn security_group_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<
             Peer::SecurityGroup(k) => p.push((sg_key.into(), sg_id(groups, k))),
         };
         p.push(("Description".into(), borrowed(&r.description)));
-        m.push((Cow::Borrowed(r.logical_id.as_str()), resource(ty, p)));
+        let res = if r.is_icmpv6() {
+            map! {
+                "Type" => ty,
+                "Metadata" => cfn_lint_ignore(LINT_ICMPV6_PORTS),
+                "Properties" => Node::Map(p),
+            }
+        } else {
+            resource(ty, p)
+        };
+        m.push((Cow::Borrowed(r.logical_id.as_str()), res));
     }
     m
 }
@@ -298,7 +324,7 @@ fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
         .map(|a| (a.target_network.as_str(), a.logical_id.as_str()))
         .collect();
     for r in &plan.routes {
-        let mut res: Entries = Vec::with_capacity(3);
+        let mut res: Entries = Vec::with_capacity(4);
         res.push(("Type".into(), "AWS::EC2::ClientVpnRoute".into()));
         // The route's subnet must be associated before the route can be created.
         if let Some(a) = r
@@ -307,6 +333,9 @@ fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
             .and_then(|t| associations.get(t))
         {
             res.push(("DependsOn".into(), borrowed(a)));
+        }
+        if let IpNet::V6(_) = r.cidr {
+            res.push(("Metadata".into(), cfn_lint_ignore(LINT_IPV6_ROUTE)));
         }
         let mut p: Entries = Vec::with_capacity(4);
         p.push(("ClientVpnEndpointId".into(), endpoint_id(plan)));
