@@ -97,7 +97,13 @@ fn with_port(ip: Ipv4Addr, port: Option<u16>) -> String {
     }
 }
 
-fn serves(reasons: &[Reason], target: &str, service: &str, tn: Option<&str>, role: Role) -> bool {
+pub(super) fn serves(
+    reasons: &[Reason],
+    target: &str,
+    service: &str,
+    tn: Option<&str>,
+    role: Role,
+) -> bool {
     reasons.iter().any(|r| {
         r.target == target
             && r.port == service

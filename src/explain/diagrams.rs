@@ -425,7 +425,7 @@ pub fn per_user(h: &Handout, m: &Matrix) -> Vec<Diagram> {
                 node(
                     Kind::SecurityGroup,
                     "security group",
-                    vec![sg_line(h, k), "in: from the endpoint SG".into()],
+                    vec![sg_line(h, k), sg_source(h).into()],
                 )
             } else {
                 node(
@@ -604,7 +604,7 @@ pub fn overview(h: &Handout, m: &Matrix) -> Diagram {
             }
             let n_sgs = sgs.len();
             let mut lines = capped(sgs, "groups");
-            lines.push("in: from the endpoint SG".into());
+            lines.push(sg_source(h).into());
             let mut n = node(
                 Kind::SecurityGroup,
                 if n_sgs > 1 {
@@ -665,5 +665,14 @@ pub fn overview(h: &Handout, m: &Matrix) -> Diagram {
         lanes: lane_sets.len(),
         nodes,
         replies,
+    }
+}
+
+/// Where a destination security group admits requests from.
+fn sg_source(h: &Handout) -> &'static str {
+    match h.plan.endpoint.traffic_ip_address_type {
+        crate::intent::IpAddressType::Ipv4 => "in: from the endpoint SG",
+        crate::intent::IpAddressType::DualStack => "in: endpoint SG, IPv6 target networks",
+        crate::intent::IpAddressType::Ipv6 => "in: from the IPv6 target networks",
     }
 }

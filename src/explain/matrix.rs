@@ -7,7 +7,6 @@ use super::reach::{self, Cell};
 use super::Handout;
 use crate::aws::{Proto, Span};
 use crate::net::{PortRange, PortSet};
-use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One service a user reaches, as the room reads it.
@@ -119,7 +118,7 @@ fn intended(h: &Handout, xi: usize, who: &Option<String>, proto: Proto) -> PortS
     out
 }
 
-fn why(h: &Handout, xi: usize, who: &Option<String>, via: &BTreeSet<Ipv4Net>) -> String {
+fn why(h: &Handout, xi: usize, who: &Option<String>, via: &BTreeSet<ipnet::IpNet>) -> String {
     let plan = h.plan;
     let x = &plan.targets[xi];
     let in_audience = x.groups.is_empty() || who.as_ref().is_some_and(|g| x.groups.contains(g));
@@ -132,7 +131,7 @@ fn why(h: &Handout, xi: usize, who: &Option<String>, via: &BTreeSet<Ipv4Net>) ->
             let served: BTreeSet<&str> = plan
                 .authorization_rules
                 .iter()
-                .filter(|a| a.cidr == ipnet::IpNet::V4(*prefix))
+                .filter(|a| a.cidr == *prefix)
                 .flat_map(|a| a.reasons.iter().map(|r| r.target.as_str()))
                 .filter(|t| *t != x.name)
                 .collect();
@@ -160,7 +159,7 @@ pub fn build(h: &Handout) -> Matrix {
     // (target, who) → network → (labels with surplus flags); and the prefixes that admit.
     type Key = (usize, usize);
     let mut grid: BTreeMap<Key, BTreeMap<String, Vec<Item>>> = BTreeMap::new();
-    let mut via: BTreeMap<Key, BTreeSet<Ipv4Net>> = BTreeMap::new();
+    let mut via: BTreeMap<Key, BTreeSet<ipnet::IpNet>> = BTreeMap::new();
     let who_index = |w: &Option<String>| whos.iter().position(|x| x == w).unwrap_or(0);
     let mut sorted: Vec<&Cell> = cells.iter().collect();
     sorted.sort_by_key(|c| (c.target, who_index(&c.who), c.proto));

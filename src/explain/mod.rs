@@ -8,6 +8,7 @@ mod diagrams;
 mod dot;
 mod graph;
 mod html;
+mod ipv6_flow;
 mod layout;
 mod markdown;
 mod matrix;

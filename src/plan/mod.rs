@@ -4,6 +4,8 @@
 
 mod ids;
 mod inputs;
+#[cfg(test)]
+mod ipv6_tests;
 pub mod nacl;
 mod name;
 mod requirements;
@@ -487,6 +489,8 @@ pub enum RequirementKind {
     TransitGatewayAttachment,
     TransitGatewayPropagation,
     VpcReturnRoute,
+    /// An IPv6 behaviour AWS does not document, which the plan relies on.
+    Ipv6Assumption,
 }
 
 /// Something the user must do outside what shibori manages.

@@ -737,6 +737,30 @@ mod tests {
             prop_assert_eq!(hit(&merged), hit(&rects));
             prop_assert!(merged.len() <= rects.len(), "{} entries from {} rectangles", merged.len(), rects.len());
         }
+
+        /// The same merge over IPv6 prefixes (the last byte of a /120 varies): exact too.
+        #[test]
+        fn merge_is_exact_for_ipv6(rects in proptest::collection::vec(rect6(), 1..8), host in 0u8..=255, port in 0u16..75) {
+            let addr = std::net::Ipv6Addr::from(V6_BASE | u128::from(host));
+            let hit = |set: &[(ipnet::Ipv6Net, PortRange)]| set.iter().any(|(c, r)| c.contains(&addr) && r.from <= port && port <= r.to);
+            let merged = merge(&rects);
+            prop_assert_eq!(hit(&merged), hit(&rects));
+            prop_assert!(merged.len() <= rects.len(), "{} entries from {} rectangles", merged.len(), rects.len());
+        }
+    }
+
+    /// 2001:db8::/120, the documentation prefix.
+    const V6_BASE: u128 = 0x2001_0db8_0000_0000_0000_0000_0000_0000;
+
+    fn rect6() -> impl Strategy<Value = (ipnet::Ipv6Net, PortRange)> {
+        (0u8..=255, 122u8..=128, 0u16..60, 0u16..10).prop_map(|(h, len, p, w)| {
+            (
+                ipnet::Ipv6Net::new(std::net::Ipv6Addr::from(V6_BASE | u128::from(h)), len)
+                    .unwrap()
+                    .trunc(),
+                PortRange { from: p, to: p + w },
+            )
+        })
     }
 }
 

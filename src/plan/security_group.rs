@@ -422,17 +422,24 @@ fn transit_gateway_plan(
 /// A warning per group and direction over AWS's default rule quota, in name order.
 /// Rules come in runs per group and direction: counting runs, not rules, keeps the
 /// name comparisons to one per run.
+/// AWS counts a group's rules per direction and per family (60 each by default); a rule
+/// that references a group counts in both families.
 fn quota_warnings(rules: &[SecurityGroupRule]) -> Vec<Diagnostic> {
-    let mut counts: BTreeMap<(&str, Direction), usize> = BTreeMap::new();
-    for run in
-        rules.chunk_by(|a, b| a.security_group == b.security_group && a.direction == b.direction)
-    {
-        if let Some(r) = run.first() {
-            *counts
-                .entry((r.security_group.as_str(), r.direction))
-                .or_default() += run.len();
+    let mut counts: BTreeMap<(&str, Direction), (usize, usize)> = BTreeMap::new();
+    for r in rules {
+        let c = counts
+            .entry((r.security_group.as_str(), r.direction))
+            .or_default();
+        match &r.peer {
+            Peer::Cidr(IpNet::V4(_)) => c.0 += 1,
+            Peer::Cidr(IpNet::V6(_)) => c.1 += 1,
+            Peer::SecurityGroup(_) => {
+                c.0 += 1;
+                c.1 += 1;
+            }
         }
     }
+    let counts = counts.into_iter().map(|(k, (v4, v6))| (k, v4.max(v6)));
     let mut warnings = Vec::new();
     for ((group, dir), n) in counts {
         if n > quotas::SG_RULES_PER_DIRECTION {

@@ -10,7 +10,6 @@ use super::context::Ctx;
 use super::limits;
 use crate::net::overlaps;
 use ipnet::{Ipv4Net, Ipv6Net};
-use std::net::Ipv4Addr;
 
 /// What the endpoint's checks hand to the rest: the client CIDR when valid, and the VPN port
 /// (443 when the one written is not offered, so that checking goes on).
@@ -36,12 +35,14 @@ pub(super) fn check(
                 "endpoint.client_cidr",
                 "a client CIDR with IPv6-only tunnel traffic",
             )
+            .rule(crate::findings::Rule::AddressFamily)
             .help("IPv6 clients get their addresses from the associated subnets: remove `client_cidr`, or set `traffic_ip_address_type: dual-stack`");
             None
         }
         Some(text) => cx.cidr("endpoint.client_cidr", text),
         None if traffic.has_ipv4() => {
             let d = crate::diagnostic::Diagnostic::error("missing `client_cidr`")
+                .rule(crate::findings::Rule::AddressFamily)
                 .at("endpoint")
                 .with_span(cx.spans.key("endpoint"))
                 .help("IPv4 tunnel traffic needs a client CIDR, /12 to /22, e.g. `client_cidr: 172.31.0.0/22`");
@@ -91,12 +92,25 @@ pub(super) fn check(
         );
     }
     for (i, d) in e.dns_servers.iter().enumerate() {
-        if d.parse::<Ipv4Addr>().is_err() {
-            cx.error(
-                format_args!("endpoint.dns_servers[{i}]"),
-                format!("`{d}` is not an IPv4 address"),
-            )
-            .help("the VPC's resolver is the VPC CIDR's base address plus two, e.g. 192.168.0.2");
+        let path = format!("endpoint.dns_servers[{i}]");
+        match d.parse::<std::net::IpAddr>() {
+            Err(_) => {
+                cx.error(&path, format!("`{d}` is not an IP address")).help(
+                    "the VPC's resolver is the VPC CIDR's base address plus two, e.g. 192.168.0.2",
+                );
+            }
+            // A DNS server the tunnel cannot carry is unreachable for the clients.
+            Ok(std::net::IpAddr::V4(_)) if !traffic.has_ipv4() => {
+                cx.error(&path, format!("`{d}` is an IPv4 address and the tunnel carries IPv6 only"))
+                    .rule(crate::findings::Rule::AddressFamily)
+                    .help("name an IPv6 DNS server, e.g. the VPC resolver fd00:ec2::253, or carry dual-stack traffic");
+            }
+            Ok(std::net::IpAddr::V6(_)) if !traffic.has_ipv6() => {
+                cx.error(&path, format!("`{d}` is an IPv6 address and the tunnel carries IPv4 only"))
+                    .rule(crate::findings::Rule::AddressFamily)
+                    .help("name an IPv4 DNS server, e.g. the VPC CIDR's base address plus two, or carry dual-stack traffic");
+            }
+            Ok(_) => {}
         }
     }
     if let Some(h) = e.session_timeout_hours {

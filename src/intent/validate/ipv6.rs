@@ -8,7 +8,7 @@ use ipnet::Ipv6Net;
 
 /// IPv6 tunnel traffic needs every target network to have an IPv6 CIDR (clients get their
 /// IPv6 addresses there); a transit gateway attachment is IPv4 only in shibori.
-pub(super) fn check(f: &IntentFile, cx: &mut Ctx, subnets: &[Subnet]) {
+pub(super) fn check(f: &IntentFile, cx: &mut Ctx) {
     let e = &f.endpoint;
     let traffic = e.traffic_ip_address_type;
     if e.attachment == super::super::file::Attachment::TransitGateway
@@ -18,6 +18,7 @@ pub(super) fn check(f: &IntentFile, cx: &mut Ctx, subnets: &[Subnet]) {
             "endpoint.traffic_ip_address_type",
             "IPv6 with a transit gateway attachment is not supported by shibori",
         )
+        .rule(crate::findings::Rule::AddressFamily)
         .help("use `traffic_ip_address_type: ipv4` and no `vpc.ipv6_cidrs` for a transit gateway attachment, or associate target networks");
         return;
     }
@@ -29,10 +30,12 @@ pub(super) fn check(f: &IntentFile, cx: &mut Ctx, subnets: &[Subnet]) {
             "endpoint.traffic_ip_address_type",
             format!("{} tunnel traffic and the VPC has no IPv6 CIDR", traffic.as_str()),
         )
+        .rule(crate::findings::Rule::AddressFamily)
         .help("add the VPC's IPv6 block under `vpc.ipv6_cidrs`, and `ipv6_cidr` to the target networks");
     }
     for (i, name) in f.target_networks.iter().enumerate() {
-        let Some(s) = subnets.iter().find(|s| &s.name == name) else {
+        // A subnet whose IPv6 CIDR is written but invalid is reported there already.
+        let Some(s) = f.subnets.get(name) else {
             continue;
         };
         if s.ipv6_cidr.is_none() {
@@ -40,6 +43,7 @@ pub(super) fn check(f: &IntentFile, cx: &mut Ctx, subnets: &[Subnet]) {
                 format_args!("target_networks[{i}]"),
                 format!("target network `{name}` has no `ipv6_cidr`, and the tunnel carries IPv6"),
             )
+            .rule(crate::findings::Rule::AddressFamily)
             .help(format!(
                 "add `ipv6_cidr:` to `subnets.{name}`: IPv6 clients get their addresses from the target networks"
             ));

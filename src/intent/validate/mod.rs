@@ -69,7 +69,7 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
         target_networks::check(f, cx, &subnets)
     };
     let attachment = transit_gateway::attachment(f, cx);
-    ipv6::check(f, cx, &subnets.list);
+    ipv6::check(f, cx);
     let endpoint = endpoint::check(f, cx, &vpc_cidrs, &subnets.list);
     let (targets, targets6) = targets::check(
         f,

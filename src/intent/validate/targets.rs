@@ -224,6 +224,7 @@ fn subnet_destination(
                             hp,
                             format!("host `{c}` is IPv6 and subnet `{name}` has no `ipv6_cidr`"),
                         )
+                        .rule(crate::findings::Rule::AddressFamily)
                         .help(format!("add `ipv6_cidr:` to `subnets.{name}`"));
                     }
                 }
@@ -242,6 +243,7 @@ fn subnet_destination(
                     Field(p, "subnet"),
                     format!("the tunnel carries IPv6 only and subnet `{name}` has no `ipv6_cidr`"),
                 )
+                .rule(crate::findings::Rule::AddressFamily)
                 .help(format!(
                     "add `ipv6_cidr:` to `subnets.{name}`, or set `endpoint.traffic_ip_address_type: dual-stack`"
                 ));
@@ -302,6 +304,7 @@ fn family_carried(
                 }
             ),
         )
+        .rule(crate::findings::Rule::AddressFamily)
         .help(format!("set `endpoint.traffic_ip_address_type` to {fix}"));
     }
 }
