@@ -123,6 +123,11 @@ fn is_reply(p: &Value) -> bool {
     p["PortRange"]["From"] == json!(1024) || p["Icmp"]["Type"] == json!(0)
 }
 
+/// A literal IPv6 CIDR.
+fn is_ipv6(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.contains(':'))
+}
+
 /// A carve-out deny: the allow-shaped mutations leave these alone.
 fn is_deny(p: &Value) -> bool {
     p["RuleAction"] == json!("deny")
@@ -149,7 +154,9 @@ fn cfn_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>) -> bool {
             })
             .is_some(),
         "widen-nacl-cidr" => c
-            .find(NACL, |p| p["CidrBlock"] != "0.0.0.0/0" && !is_deny(p))
+            .find(NACL, |p| {
+                p["CidrBlock"].is_string() && p["CidrBlock"] != "0.0.0.0/0" && !is_deny(p)
+            })
             .map(|id| {
                 let p = c.props(&id);
                 p["CidrBlock"] = json!(supernet8(p["CidrBlock"].as_str().unwrap()));
@@ -233,6 +240,34 @@ fn cfn_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>) -> bool {
                 p.insert("AuthorizeAllGroups".into(), json!(true));
                 c.resources().insert("MutationAllUsers".into(), r);
             })
+            .is_some(),
+        "ipv6-widen-nacl-cidr" => c
+            .find(NACL, |p| {
+                p["Ipv6CidrBlock"].is_string() && p["Ipv6CidrBlock"] != "::/0" && !is_deny(p)
+            })
+            .map(|id| c.props(&id)["Ipv6CidrBlock"] = json!("::/0"))
+            .is_some(),
+        "ipv6-sg-from-any" => c
+            .find("AWS::EC2::SecurityGroupIngress", |p| {
+                p["CidrIpv6"].is_string()
+            })
+            .map(|id| {
+                let mut r = c.resources()[&id].clone();
+                r["Properties"]["CidrIpv6"] = json!("::/0");
+                c.resources().insert("MutationIpv6Any".into(), r);
+            })
+            .is_some(),
+        "ipv6-route-missing" => c
+            .find("AWS::EC2::ClientVpnRoute", |p| {
+                is_ipv6(&p["DestinationCidrBlock"])
+            })
+            .map(|id| c.resources().remove(&id))
+            .is_some(),
+        "ipv6-auth-remove" => c
+            .find("AWS::EC2::ClientVpnAuthorizationRule", |p| {
+                is_ipv6(&p["TargetNetworkCidr"])
+            })
+            .map(|id| c.resources().remove(&id))
             .is_some(),
         _ => unreachable!("{m}"),
     };
@@ -471,7 +506,11 @@ fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
         },
         "widen-nacl-cidr" => match nacl
             .into_iter()
-            .find(|e| e.attrs["cidr_block"] != "0.0.0.0/0" && !tf_is_deny(e))
+            .find(|e| {
+                e.attrs["cidr_block"].is_string()
+                    && e.attrs["cidr_block"] != "0.0.0.0/0"
+                    && !tf_is_deny(e)
+            })
         {
             Some(mut e) => {
                 let c = supernet8(e.attrs["cidr_block"].as_str().unwrap());
@@ -494,6 +533,10 @@ fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
                         ("protocol", a["protocol"].clone()),
                         ("rule_action", json!("deny")),
                         ("cidr_block", a["cidr_block"].clone()),
+                        (
+                            "ipv6_cidr_block",
+                            a.get("ipv6_cidr_block").cloned().unwrap_or(Value::Null),
+                        ),
                         ("from_port", a["from_port"].clone()),
                         ("to_port", a["to_port"].clone()),
                         ("icmp_type", a["icmp_type"].clone()),
@@ -633,6 +676,54 @@ fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
                 None => false,
             }
         }
+        "ipv6-widen-nacl-cidr" => match nacl.into_iter().find(|e| {
+            e.attrs["ipv6_cidr_block"].is_string()
+                && e.attrs["ipv6_cidr_block"] != "::/0"
+                && !tf_is_deny(e)
+        }) {
+            Some(mut e) => {
+                e.attrs.insert("ipv6_cidr_block".into(), json!("::/0"));
+                tf_set(files, "network_acl_rules", &e.key.clone(), Some(&e), js);
+                true
+            }
+            None => false,
+        },
+        "ipv6-sg-from-any" => {
+            let rules = tf_entries(files, "security_group_ingress_rules", js);
+            match rules.into_iter().find(|e| e.attrs["cidr_ipv6"].is_string()) {
+                Some(e) => {
+                    let mut attrs = e.attrs.clone();
+                    attrs.insert("cidr_ipv6".into(), json!("::/0"));
+                    let new = Entry {
+                        key: format!("{}.mutation", e.key),
+                        attrs,
+                    };
+                    tf_insert(files, "security_group_ingress_rules", &e.key, &new, js);
+                    true
+                }
+                None => false,
+            }
+        }
+        "ipv6-route-missing" => match tf_entries(files, "routes", js)
+            .iter()
+            .find(|e| is_ipv6(&e.attrs["destination_cidr_block"]))
+        {
+            Some(e) => {
+                tf_set(files, "routes", &e.key.clone(), None, js);
+                true
+            }
+            None => false,
+        },
+        "ipv6-auth-remove" => match tf_entries(files, "authorization_rules", js)
+            .iter()
+            .find(|e| is_ipv6(&e.attrs["target_network_cidr"]))
+        {
+            Some(e) => {
+                tf_set(files, "authorization_rules", &e.key.clone(), None, js);
+                true
+            }
+            None => false,
+        },
         _ => unreachable!("{m}"),
     }
 }
@@ -783,6 +874,53 @@ const TGW_MUTATIONS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The mutations of IPv6 entries (examples whose tunnel carries IPv6) and what each
+/// report must contain: IPv6 is not translated, so destination groups admit the target
+/// networks' IPv6 CIDRs, and the findings name the family.
+const IPV6_MUTATIONS: &[(&str, &[&str])] = &[
+    (
+        "ipv6-widen-nacl-cidr",
+        &[
+            "excess:",
+            "network ACL",
+            "more than the intended flows need",
+            "to/from ",
+            "rule:",
+        ],
+    ),
+    (
+        "ipv6-sg-from-any",
+        &[
+            "excess:",
+            "destination security group",
+            "from ::/0, wider than the target networks' IPv6 CIDRs",
+            "rule:",
+        ],
+    ),
+    (
+        "ipv6-route-missing",
+        &[
+            "missing:",
+            "over IPv6 through target network",
+            "no Client VPN route covers",
+        ],
+    ),
+    (
+        "ipv6-auth-remove",
+        &["missing:", "over IPv6", "blocked by authorization rules"],
+    ),
+];
+
+fn carries_ipv6(example: &str) -> bool {
+    std::fs::read_to_string(examples_dir().join(example).join("intent.yaml"))
+        .unwrap()
+        .lines()
+        .any(|l| {
+            l.contains("traffic_ip_address_type: ipv6")
+                || l.contains("traffic_ip_address_type: dual-stack")
+        })
+}
+
 fn attached_to_transit_gateway(example: &str) -> bool {
     std::fs::read_to_string(examples_dir().join(example).join("intent.yaml"))
         .unwrap()
@@ -856,6 +994,39 @@ fn every_transit_gateway_mutation_is_caught_in_every_format() {
                     assert!(out.contains(e), "{ex} {f} {m}: expected `{e}` in:\n{out}");
                 }
             }
+        }
+    }
+}
+
+#[test]
+fn every_ipv6_mutation_is_caught_in_every_format() {
+    let v6: Vec<String> = examples().into_iter().filter(|ex| carries_ipv6(ex)).collect();
+    assert!(v6.len() >= 2, "IPv6 examples: {v6:?}");
+    let mut applied: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for ex in &v6 {
+        for f in FORMATS {
+            let original = load(&examples_dir().join(ex).join(f));
+            for (m, expect) in IPV6_MUTATIONS {
+                let mut files = original.clone();
+                if !mutate(f, m, &mut files) {
+                    continue;
+                }
+                *applied.entry((m, f)).or_default() += 1;
+                let (code, out) = verify(ex, &files);
+                assert_eq!(code, 1, "{ex} {f} {m} not caught:\n{out}");
+                for e in *expect {
+                    assert!(out.contains(e), "{ex} {f} {m}: expected `{e}` in:\n{out}");
+                }
+            }
+        }
+    }
+    for (m, _) in IPV6_MUTATIONS {
+        for f in FORMATS {
+            assert_eq!(
+                applied.get(&(*m, *f)).copied().unwrap_or(0),
+                v6.len(),
+                "mutation {m} not applied to every IPv6 example in {f}"
+            );
         }
     }
 }
