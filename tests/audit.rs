@@ -423,17 +423,22 @@ fn plan_json(
     for r in &rs.sg_rules {
         let (peer_key, peer) = match &r.peer {
             shibori::verify::model::SgPeer::Group(g) => ("referenced_security_group_id", id(g)),
-            shibori::verify::model::SgPeer::Cidr(c) => ("cidr_ipv4", json!(c.to_string())),
+            shibori::verify::model::SgPeer::Cidr(ipnet::IpNet::V4(c)) => {
+                ("cidr_ipv4", json!(c.to_string()))
+            }
+            shibori::verify::model::SgPeer::Cidr(ipnet::IpNet::V6(c)) => {
+                ("cidr_ipv6", json!(c.to_string()))
+            }
         };
         let all = r.protocol == shibori::verify::model::Proto::All;
         let mut v = vec![
             ("security_group_id", id(&r.group)),
             (
                 "ip_protocol",
-                json!(if all {
-                    "-1".to_string()
-                } else {
-                    r.protocol.to_string()
+                json!(match r.protocol {
+                    _ if all => "-1".to_string(),
+                    shibori::verify::model::Proto::Other(n) => n.to_string(),
+                    p => p.to_string(),
                 }),
             ),
             (peer_key, peer),
@@ -457,13 +462,21 @@ fn plan_json(
                 "protocol",
                 json!(match r.protocol {
                     shibori::verify::model::Proto::All => "-1".to_string(),
+                    shibori::verify::model::Proto::Other(n) => n.to_string(),
                     p => p.to_string(),
                 }),
             ),
-            ("cidr_block", json!(r.cidr.to_string())),
+            (
+                match r.cidr {
+                    ipnet::IpNet::V4(_) => "cidr_block",
+                    ipnet::IpNet::V6(_) => "ipv6_cidr_block",
+                },
+                json!(r.cidr.to_string()),
+            ),
         ];
         match r.protocol {
-            shibori::verify::model::Proto::Icmp => {
+            shibori::verify::model::Proto::Icmp
+            | shibori::verify::model::Proto::Other(shibori::verify::model::ICMPV6) => {
                 v.push(("icmp_type", json!(r.span.from)));
                 v.push(("icmp_code", json!(-1)));
             }

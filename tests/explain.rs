@@ -340,10 +340,7 @@ fn matrix_agrees_with_verify(name: &str, text: &str) {
                 files.into_iter().map(|f| (f.path, f.contents)).collect(),
             );
             let (_, rs) = read_artifact(&artifact).expect("read back");
-            let bind = shibori::verify::bind::bind(&loaded.intent, &rs);
-            let rs4 = rs.family::<ipnet::Ipv4Net>();
-            let ix = shibori::verify::flows::Index::new(&loaded.intent, &rs4, &bind);
-            let theirs: BTreeMap<_, String> = shibori::verify::flows::reach(&ix)
+            let theirs: BTreeMap<_, String> = shibori::verify::reach(&loaded.intent, &rs)
                 .into_iter()
                 .map(|r| {
                     (

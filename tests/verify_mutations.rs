@@ -504,14 +504,11 @@ fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
             }
             None => false,
         },
-        "widen-nacl-cidr" => match nacl
-            .into_iter()
-            .find(|e| {
-                e.attrs["cidr_block"].is_string()
-                    && e.attrs["cidr_block"] != "0.0.0.0/0"
-                    && !tf_is_deny(e)
-            })
-        {
+        "widen-nacl-cidr" => match nacl.into_iter().find(|e| {
+            e.attrs["cidr_block"].is_string()
+                && e.attrs["cidr_block"] != "0.0.0.0/0"
+                && !tf_is_deny(e)
+        }) {
             Some(mut e) => {
                 let c = supernet8(e.attrs["cidr_block"].as_str().unwrap());
                 e.attrs.insert("cidr_block".into(), json!(c));
@@ -1000,7 +997,10 @@ fn every_transit_gateway_mutation_is_caught_in_every_format() {
 
 #[test]
 fn every_ipv6_mutation_is_caught_in_every_format() {
-    let v6: Vec<String> = examples().into_iter().filter(|ex| carries_ipv6(ex)).collect();
+    let v6: Vec<String> = examples()
+        .into_iter()
+        .filter(|ex| carries_ipv6(ex))
+        .collect();
     assert!(v6.len() >= 2, "IPv6 examples: {v6:?}");
     let mut applied: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for ex in &v6 {

@@ -869,9 +869,19 @@ pub fn check<N: Prefix>(ix: &Index<N>) -> Vec<Finding> {
 }
 
 /// The reply "ports" a stateless ACL must let back for a request of `proto`.
-fn reply_span<N>(intent: &Intent<N>, proto: Proto) -> Span {
+fn reply_span<N: Prefix>(intent: &Intent<N>, proto: Proto) -> Span {
     match proto {
-        Proto::Icmp => Span { from: 0, to: 0 },
+        // The echo reply: ICMP type 0, ICMPv6 type 129.
+        Proto::Icmp => {
+            let reply = match N::FAMILY {
+                Family::Ipv4 => super::expect::ICMP_ECHO_REPLY,
+                Family::Ipv6 => super::expect::ICMPV6_ECHO_REPLY,
+            };
+            Span {
+                from: reply,
+                to: reply,
+            }
+        }
         Proto::All => Span::ALL_PORTS,
         _ => Span {
             from: intent.nacl.ephemeral.from,

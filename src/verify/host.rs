@@ -28,10 +28,16 @@ pub fn scope<'r, C: Clone>(intent: &Intent, rs: &'r RuleSet<C>) -> Cow<'r, RuleS
     let mut scoped = rs.clone();
     scoped.security_groups.retain(|g| mine(&g.origin.resource));
     let b = bind::bind(intent, &scoped);
+    // Destination groups of targets with an IPv6 destination only are managed too.
+    let b6 = intent
+        .ipv6
+        .as_deref()
+        .map(|v6| bind::view(&b, intent, v6, &scoped));
     let managed: BTreeSet<_> = b
         .endpoint_groups
         .iter()
         .chain(b.target_groups.iter().flatten())
+        .chain(b6.iter().flat_map(|b| b.target_groups.iter().flatten()))
         .collect();
     scoped
         .nacl_rules

@@ -25,9 +25,14 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     let scoped = host::scope(intent, rs);
     let rs = scoped.as_ref();
     let bind = bind::bind(intent, rs);
+    // The IPv6 view's own binding: its subnets renumbered, its targets' groups.
+    let v6 = intent
+        .ipv6
+        .as_deref()
+        .map(|v6| (v6, bind::view(&bind, intent, v6, rs)));
     let scoped;
     let rs = if rs.describes_more {
-        scoped = scope(rs, &bind);
+        scoped = scope(rs, &bind, v6.as_ref().map(|(_, b)| b));
         &scoped
     } else {
         rs
@@ -92,10 +97,6 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     }
     // One proof per family (docs/semantics.md, "IPv6 and dual-stack"): each view of the
     // intent against the rules of its family.
-    let v6 = intent
-        .ipv6
-        .as_deref()
-        .map(|v6| (v6, bind::view(&bind, intent, v6, rs)));
     let groups = |b: &bind::Binding| -> BTreeSet<Ident> {
         b.target_groups.iter().flatten().cloned().collect()
     };
@@ -140,6 +141,40 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     out
 }
 
+/// What each kind of user reaches through the artifact, over both families: per (user
+/// kind, target, target network, protocol) the union of the families' ports, ICMPv6
+/// types under `icmp` with an echo request also as type 8 (how `explain`'s matrix shows
+/// a dual-stack target).
+pub fn reach(intent: &Intent, rs: &RuleSet) -> Vec<flows::Reach> {
+    let bind = bind::bind(intent, rs);
+    let rs4 = rs.family::<Ipv4Net>();
+    let mut out = flows::reach(&flows::Index::new(intent, &rs4, &bind));
+    if let Some(v6) = intent.ipv6.as_deref() {
+        let bind6 = bind::view(&bind, intent, v6, rs);
+        let rs6 = rs.family::<Ipv6Net>();
+        for mut r in flows::reach(&flows::Index::new(v6, &rs6, &bind6)) {
+            // An ICMPv6 echo request also counts as the echo request IPv4 numbers (type
+            // 8), so that both families' cells join, as `explain` writes them.
+            if r.proto == model::Proto::Icmp && r.ports.contains(expect::ICMPV6_ECHO_REQUEST) {
+                let echo = expect::ICMP_ECHO_REQUEST;
+                r.ports =
+                    r.ports
+                        .union(&crate::net::PortSet::from_ranges([crate::net::PortRange {
+                            from: echo,
+                            to: echo,
+                        }]));
+            }
+            match out.iter_mut().find(|o| {
+                (&o.who, &o.target, &o.network, o.proto) == (&r.who, &r.target, &r.network, r.proto)
+            }) {
+                Some(o) => o.ports = o.ports.union(&r.ports),
+                None => out.push(r),
+            }
+        }
+    }
+    out
+}
+
 /// In-VPC targets of one family's view whose destination group the artifact lacks.
 fn groupless<N: Prefix>(intent: &Intent<N>, bind: &bind::Binding) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -171,11 +206,20 @@ fn sort(out: &mut Vec<Finding>) {
 /// An artifact that describes more than the intent (a snapshot holds a whole VPC): only the
 /// security groups the endpoint and the targets use, and the ACLs mapped to the intent's,
 /// take part in the proof; the rest is out of scope.
-fn scope<C: Clone>(rs: &RuleSet<C>, bind: &bind::Binding) -> RuleSet<C> {
+fn scope<C: Clone>(
+    rs: &RuleSet<C>,
+    bind: &bind::Binding,
+    bind6: Option<&bind::Binding>,
+) -> RuleSet<C> {
     let groups: std::collections::BTreeSet<&model::Ident> = bind
         .endpoint_groups
         .iter()
         .chain(bind.target_groups.iter().flatten())
+        .chain(
+            bind6
+                .into_iter()
+                .flat_map(|b| b.target_groups.iter().flatten()),
+        )
         .collect();
     let acl_in = |a: &model::Ident| bind.acls.contains_key(a);
     let relevant = |i: &model::Ident| groups.contains(i) || acl_in(i);
