@@ -1,7 +1,8 @@
 //! Property test: for generated valid intents — several subnets, shared and
 //! separate ACLs, groups, outside destinations, port ranges — `verify` of every rendered
 //! format is clean. Intents whose own authorization implies surplus are left to
-//! `intent_implied_surplus` in `verify_cli.rs`.
+//! `intent_implied_surplus` in `verify_cli.rs`. The same over mixed-family intents (IPv4,
+//! IPv6 only, dual-stack; targets of either family and `::/0`).
 
 use proptest::prelude::*;
 use shibori::diagnostic::Source;
@@ -297,6 +298,125 @@ proptest! {
         let text = yaml_tgw(&g);
         let loaded = shibori::intent::load(&Source { name: "gen.yaml".into(), text: text.clone() });
         prop_assert!(loaded.is_ok(), "invalid:\n{text}");
+        let loaded = loaded.unwrap();
+        let plan = shibori::plan::plan(&loaded.intent);
+        prop_assume!(plan.is_ok());
+        let plan = plan.unwrap();
+        prop_assume!(!plan.warnings.iter().any(|w| w.message.contains("surplus")));
+        for format in RenderFormat::ALL {
+            let files = shibori::render::render(&plan, format).unwrap();
+            let artifact = Artifact::from_files(format.name(), files.into_iter().map(|f| (f.path, f.contents)).collect());
+            let (_, rs) = read(&artifact).unwrap();
+            let findings = shibori::verify::verify(&loaded.intent, &rs);
+            prop_assert!(findings.is_empty(), "{}:\n{}\n{}", format.name(), text,
+                findings.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"));
+        }
+    }
+}
+
+/// A mixed-family intent: the tunnel's traffic type and targets of either family.
+#[derive(Debug, Clone)]
+struct Mixed {
+    /// 0: IPv4 only, 1: IPv6 only, 2: dual-stack.
+    traffic: u8,
+    strict: bool,
+    acls: Vec<u8>,
+    /// (where: subnet index or outside, host family 0 none / 1 IPv4 / 2 IPv6, ports, groups)
+    targets: Vec<(u8, u8, Vec<&'static str>, u8)>,
+}
+
+fn mixed() -> impl Strategy<Value = Mixed> {
+    (
+        0u8..3,
+        any::<bool>(),
+        proptest::collection::vec(0u8..3, 4),
+        proptest::collection::vec(
+            (
+                0u8..7, // 0-3: subnet s0-s3; 4: outside IPv4; 5: outside IPv6; 6: ::/0
+                0u8..3,
+                proptest::sample::subsequence(PORTS, 1..3),
+                0u8..3,
+            ),
+            1..5,
+        ),
+    )
+        .prop_map(|(traffic, strict, acls, targets)| Mixed {
+            traffic,
+            strict,
+            acls,
+            targets,
+        })
+}
+
+fn mixed_yaml(g: &Mixed) -> String {
+    let mut s = String::from(
+        "version: 1\nname: mixed\nvpc:\n  cidr: 10.0.0.0/16\n  ipv6_cidrs: [\"2600:1f18:7:100::/56\"]\nendpoint:\n  split_tunnel: true\n  authentication: saml\n",
+    );
+    if g.traffic != 1 {
+        s.push_str("  client_cidr: 172.16.0.0/22\n");
+    }
+    s.push_str(match g.traffic {
+        0 => "  traffic_ip_address_type: ipv4\n",
+        1 => "  traffic_ip_address_type: ipv6\n",
+        _ => "  traffic_ip_address_type: dual-stack\n",
+    });
+    if g.strict {
+        s.push_str("  egress: strict\n");
+    }
+    s.push_str("subnets:\n");
+    for i in 0..4 {
+        s.push_str(&format!(
+            "  s{i}:\n    cidr: 10.0.{i}.0/24\n    ipv6_cidr: \"2600:1f18:7:10{i}::/64\"\n"
+        ));
+        if i < 2 {
+            s.push_str(&format!("    az: eu-west-1{}\n", (b'a' + i as u8) as char));
+        }
+        if g.acls[i] != 0 {
+            s.push_str(&format!(
+                "    network_acl: acl-0000000000000000{}\n",
+                g.acls[i]
+            ));
+        }
+    }
+    s.push_str("target_networks: [s0, s1]\ntargets:\n");
+    for (n, (place, host, ports, groups)) in g.targets.iter().enumerate() {
+        s.push_str(&format!("  - name: t{n}\n"));
+        match *place {
+            p @ 0..=3 => {
+                s.push_str(&format!("    subnet: s{p}\n"));
+                match host {
+                    1 => s.push_str(&format!("    hosts: [10.0.{p}.{}/28]\n", 16 * n)),
+                    2 => s.push_str(&format!(
+                        "    hosts: [\"2600:1f18:7:10{p}::{:x}00/120\"]\n",
+                        n + 1
+                    )),
+                    _ => {}
+                }
+            }
+            4 => s.push_str(&format!("    cidr: 192.168.{n}.0/24\n")),
+            5 => s.push_str(&format!("    cidr: \"2001:db8:{n}::/48\"\n")),
+            _ => s.push_str("    cidr: \"::/0\"\n"),
+        }
+        s.push_str(&format!("    ports: [{}]\n", ports.join(", ")));
+        s.push_str(match groups {
+            0 => "    groups: []\n",
+            1 => "    groups: [a]\n",
+            _ => "    groups: [a, b]\n",
+        });
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// verify(render(plan(intent))) is clean for intents of either family and both: the
+    /// IPv6 view's flows pass (nothing missing) and nothing else does (no surplus).
+    #[test]
+    fn mixed_family_artifacts_verify_clean(g in mixed()) {
+        let text = mixed_yaml(&g);
+        let loaded = shibori::intent::load(&Source { name: "mixed.yaml".into(), text: text.clone() });
+        prop_assume!(loaded.is_ok());
         let loaded = loaded.unwrap();
         let plan = shibori::plan::plan(&loaded.intent);
         prop_assume!(plan.is_ok());
