@@ -269,6 +269,17 @@ fn cfn_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>) -> bool {
             })
             .map(|id| c.resources().remove(&id))
             .is_some(),
+        "ipv4-entry-beside-ipv6" => c
+            .find(NACL, |p| p["Ipv6CidrBlock"].is_string() && !is_deny(p))
+            .map(|id| {
+                let mut r = c.resources()[&id].clone();
+                let p = r["Properties"].as_object_mut().unwrap();
+                p.remove("Ipv6CidrBlock");
+                p.insert("CidrBlock".into(), json!("10.0.0.0/8"));
+                p.insert("RuleNumber".into(), json!(990));
+                c.resources().insert("MutationIpv4Entry".into(), r);
+            })
+            .is_some(),
         _ => unreachable!("{m}"),
     };
     c.save(files);
@@ -721,6 +732,24 @@ fn tf_mutate(m: &str, files: &mut BTreeMap<PathBuf, String>, js: bool) -> bool {
             }
             None => false,
         },
+        "ipv4-entry-beside-ipv6" => match nacl
+            .iter()
+            .find(|e| e.attrs["ipv6_cidr_block"].is_string() && !tf_is_deny(e))
+        {
+            Some(e) => {
+                let mut attrs = e.attrs.clone();
+                attrs.insert("ipv6_cidr_block".into(), Value::Null);
+                attrs.insert("cidr_block".into(), json!("10.0.0.0/8"));
+                attrs.insert("rule_number".into(), json!(990));
+                let new = Entry {
+                    key: format!("{}.mutation", e.key),
+                    attrs,
+                };
+                tf_insert(files, "network_acl_rules", &e.key, &new, js);
+                true
+            }
+            None => false,
+        },
         _ => unreachable!("{m}"),
     }
 }
@@ -1027,6 +1056,35 @@ fn every_ipv6_mutation_is_caught_in_every_format() {
                 v6.len(),
                 "mutation {m} not applied to every IPv6 example in {f}"
             );
+        }
+    }
+}
+
+/// An IPv4 entry in an IPv6-only tunnel's artifact: no flow of the intent needs it.
+#[test]
+fn ipv4_entry_in_an_ipv6_only_tunnel_is_caught_in_every_format() {
+    let only: Vec<String> = examples()
+        .into_iter()
+        .filter(|ex| {
+            std::fs::read_to_string(examples_dir().join(ex).join("intent.yaml"))
+                .unwrap()
+                .contains("traffic_ip_address_type: ipv6\n")
+        })
+        .collect();
+    assert!(!only.is_empty(), "no IPv6-only example");
+    for ex in &only {
+        for f in FORMATS {
+            let mut files = load(&examples_dir().join(ex).join(f));
+            assert!(mutate(f, "ipv4-entry-beside-ipv6", &mut files), "{ex} {f}");
+            let (code, out) = verify(ex, &files);
+            assert_eq!(code, 1, "{ex} {f} not caught:\n{out}");
+            for e in [
+                "excess:",
+                "to/from 10.0.0.0/8",
+                "the tunnel carries no IPv4",
+            ] {
+                assert!(out.contains(e), "{ex} {f}: expected `{e}` in:\n{out}");
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::aws::{describe, set};
 use crate::intent::file::Egress;
 use crate::intent::{AclRef, Destination, Intent};
 use crate::net::{aggregate, contains, overlaps, supernets, Family, PortSet, Prefix};
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::{IpNet, Ipv4Net};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The CDK "no traffic" placeholder that keeps CloudFormation from adding allow-all egress.
@@ -36,10 +36,14 @@ pub fn check<N: Prefix>(
     other_groups: &BTreeSet<&Ident>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    nacl_excess(intent, rs, bind, ix, &mut out);
-    sg_excess(intent, rs, bind, other_groups, &mut out);
-    auth_excess(intent, rs, &mut out);
-    route_excess(intent, rs, bind, &mut out);
+    if intent.carried {
+        nacl_excess(intent, rs, bind, ix, &mut out);
+        sg_excess(intent, rs, bind, other_groups, &mut out);
+        auth_excess(intent, rs, &mut out);
+        route_excess(intent, rs, bind, &mut out);
+    } else {
+        out.extend(uncarried(rs, &bind.endpoint_groups));
+    }
     // Associations carry both families: judged once, in the IPv4 view.
     let associations = match N::FAMILY {
         Family::Ipv4 => rs.associations.as_slice(),
@@ -498,10 +502,14 @@ fn route_excess<N: Prefix>(
     }
 }
 
-/// IPv6 rules when the tunnel carries no IPv6: no intended flow needs any of them, and
-/// each may open IPv6 traffic the proof does not cover.
-pub fn uncarried(rs: &RuleSet<Ipv6Net>) -> Vec<Finding> {
-    const WHY: &str = "the tunnel carries no IPv6 (`endpoint.traffic_ip_address_type`), so no intended flow needs it";
+/// Rules of family `N` when the tunnel carries none of it: no intended flow needs any of
+/// them, and each may open traffic the proof does not cover. Group peers belong to the
+/// IPv4 view (an IPv6 flow is admitted by address), so an IPv6-only tunnel needs none.
+pub fn uncarried<N: Prefix>(rs: &RuleSet<N>, endpoint_groups: &[Ident]) -> Vec<Finding> {
+    let why = format!(
+        "the tunnel carries no {} (`endpoint.traffic_ip_address_type`), so no intended flow needs it",
+        N::FAMILY
+    );
     let mut out = Vec::new();
     for r in &rs.nacl_rules {
         if r.action == Action::Allow {
@@ -509,11 +517,11 @@ pub fn uncarried(rs: &RuleSet<Ipv6Net>) -> Vec<Finding> {
                 Finding::new(
                     Kind::Excess,
                     format!(
-                        "network ACL {} {} rule {} allows {} {} to/from {}: {WHY}",
+                        "network ACL {} {} rule {} allows {} {} to/from {}: {why}",
                         r.acl,
                         r.direction(),
                         r.number,
-                        proto_name::<Ipv6Net>(r.protocol),
+                        proto_name::<N>(r.protocol),
                         r.span,
                         r.cidr
                     ),
@@ -523,27 +531,55 @@ pub fn uncarried(rs: &RuleSet<Ipv6Net>) -> Vec<Finding> {
         }
     }
     for r in &rs.sg_rules {
-        if let SgPeer::Cidr(c) = &r.peer {
+        if is_placeholder(r) {
+            continue;
+        }
+        let peer = match &r.peer {
+            SgPeer::Cidr(c) => format!("{} peer {c}", N::FAMILY),
+            SgPeer::Group(g) if N::FAMILY == Family::Ipv4 => format!("peer security group {g}"),
+            SgPeer::Group(_) => continue,
+        };
+        if endpoint_groups.contains(&r.group) && r.direction == Direction::Ingress {
             out.push(
                 Finding::new(
                     Kind::Excess,
                     format!(
-                        "security group {} {} rule ({} {}) with IPv6 peer {c}: {WHY}",
+                        "the endpoint security group {} has an inbound rule ({} {}); it must have none",
                         r.group,
-                        r.direction,
-                        proto_name::<Ipv6Net>(r.protocol),
+                        proto_name::<N>(r.protocol),
                         r.span
                     ),
                 )
+                .layer(Layer::EndpointSecurityGroup)
                 .origins([&r.origin]),
             );
+            continue;
         }
+        let (whose, layer) = if endpoint_groups.contains(&r.group) {
+            ("the endpoint security group", Layer::EndpointSecurityGroup)
+        } else {
+            ("security group", Layer::DestinationSecurityGroup)
+        };
+        out.push(
+            Finding::new(
+                Kind::Excess,
+                format!(
+                    "{whose} {} {} rule ({} {}) with {peer}: {why}",
+                    r.group,
+                    r.direction,
+                    proto_name::<N>(r.protocol),
+                    r.span
+                ),
+            )
+            .layer(layer)
+            .origins([&r.origin]),
+        );
     }
     for r in &rs.auth_rules {
         out.push(
             Finding::new(
                 Kind::Excess,
-                format!("authorization rule for {}: {WHY}", r.cidr),
+                format!("authorization rule for {}: {why}", r.cidr),
             )
             .layer(Layer::Authorization)
             .origins([&r.origin]),
@@ -553,7 +589,7 @@ pub fn uncarried(rs: &RuleSet<Ipv6Net>) -> Vec<Finding> {
         out.push(
             Finding::new(
                 Kind::Excess,
-                format!("Client VPN route to {}: {WHY}", r.cidr),
+                format!("Client VPN route to {}: {why}", r.cidr),
             )
             .layer(Layer::Route)
             .origins([&r.origin]),

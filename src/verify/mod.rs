@@ -135,7 +135,7 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
                 &groups4.iter().collect(),
             ));
         }
-        None => out.extend(excess::uncarried(&rs6)),
+        None => out.extend(excess::uncarried(&rs6, &bind.endpoint_groups)),
     }
     sort(&mut out);
     out
