@@ -776,3 +776,67 @@ fn import_of_a_clean_deployment_verifies_clean_and_reads_the_acls() {
         "{out}"
     );
 }
+
+/// A snapshot's IPv6 entries and peers are read like IPv4 ones, not skipped: on an IPv4-only
+/// tunnel each one is excess, named as the console names it.
+#[test]
+fn snapshot_ipv6_entries_and_peers_are_read() {
+    let mut files = fixture_files(&format!("{FX}/snapshot-clean"));
+    let acls = PathBuf::from("network-acls.json");
+    let mut v: Value = serde_json::from_str(&files[&acls]).unwrap();
+    let acl = v["NetworkAcls"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["NetworkAclId"] == "acl-0cccccccccccccccc")
+        .unwrap();
+    acl["Entries"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "Ipv6CidrBlock": "::/0", "Egress": false, "Protocol": "58",
+            "IcmpTypeCode": {"Type": 128, "Code": -1},
+            "RuleAction": "allow", "RuleNumber": 101
+        }));
+    files.insert(acls.clone(), serde_json::to_string_pretty(&v).unwrap());
+    let rules = PathBuf::from("security-group-rules-page2.json");
+    let mut v: Value = serde_json::from_str(&files[&rules]).unwrap();
+    let list = v["SecurityGroupRules"].as_array_mut().unwrap();
+    let mut extra = list
+        .iter()
+        .find(|r| r["IsEgress"] == false && r["ReferencedGroupInfo"]["GroupId"] != r["GroupId"])
+        .unwrap()
+        .clone();
+    let extra = extra.as_object_mut().unwrap();
+    extra.remove("ReferencedGroupInfo");
+    extra.insert("CidrIpv6".into(), serde_json::json!("::/0"));
+    extra.insert(
+        "SecurityGroupRuleId".into(),
+        serde_json::json!("sgr-0ffff000000000006"),
+    );
+    list.push(Value::Object(extra.clone()));
+    files.insert(rules, serde_json::to_string_pretty(&v).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    for (p, text) in &files {
+        std::fs::write(dir.path().join(p), text).unwrap();
+    }
+    let (code, out, err) = shibori(&[
+        "verify",
+        "examples/seed-ssh/intent.yaml",
+        "--artifact",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    for needle in [
+        "acl-0cccccccccccccccc ingress rule 101 allows icmpv6 128 to/from ::/0",
+        "sgr-0ffff000000000006",
+        "with IPv6 peer ::/0",
+        "the tunnel carries no IPv6",
+    ] {
+        assert!(out.contains(needle), "`{needle}` not in\n{out}");
+    }
+    assert!(
+        out.contains("FAILED (0 missing, 0 surplus, 2 excess"),
+        "{out}"
+    );
+}

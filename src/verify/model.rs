@@ -373,3 +373,60 @@ impl RuleSet<IpNet> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ipnet::Ipv6Net;
+
+    fn entry(cidr: &str, protocol: Proto) -> NaclRule {
+        NaclRule {
+            origin: Origin {
+                file: "f".into(),
+                resource: cidr.into(),
+            },
+            acl: Ident::Id("acl-1".into()),
+            egress: false,
+            number: 100,
+            action: Action::Allow,
+            protocol,
+            span: Span { from: 8, to: 8 },
+            cidr: cidr.parse().unwrap_or_else(|_| panic!("{cidr}")),
+        }
+    }
+
+    /// Each view holds its family's entries; ICMP is protocol 1 for IPv4 and 58 for IPv6,
+    /// and the other family's ICMP number matches nothing.
+    #[test]
+    fn family_views_split_rules_and_read_icmp_per_family() {
+        let rs = RuleSet {
+            nacl_rules: vec![
+                entry("10.0.0.0/24", Proto::Icmp),
+                entry("10.0.1.0/24", Proto::Other(ICMPV6)),
+                entry("2001:db8::/64", Proto::Other(ICMPV6)),
+                entry("2001:db8:1::/64", Proto::Icmp),
+            ],
+            ..RuleSet::default()
+        };
+        let v4: Vec<Proto> = rs
+            .family::<Ipv4Net>()
+            .nacl_rules
+            .iter()
+            .map(|r| r.protocol)
+            .collect();
+        assert_eq!(v4, [Proto::Icmp, Proto::Other(ICMPV6)]);
+        let v6: Vec<(String, Proto)> = rs
+            .family::<Ipv6Net>()
+            .nacl_rules
+            .iter()
+            .map(|r| (r.cidr.to_string(), r.protocol))
+            .collect();
+        assert_eq!(
+            v6,
+            [
+                ("2001:db8::/64".to_string(), Proto::Icmp),
+                ("2001:db8:1::/64".to_string(), Proto::Other(1)),
+            ]
+        );
+    }
+}
