@@ -6,7 +6,9 @@
 use super::model::Origin;
 use crate::findings::{self as model, Case, Location, Rule, Suite};
 use crate::intent::Intent;
+use crate::net::Prefix;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -242,37 +244,18 @@ pub fn junit_suite(
 ) -> Suite {
     let mut cases = Vec::new();
     let mut in_flow = vec![false; found.len()];
-    for x in &intent.targets {
-        let groups: Vec<Option<&str>> = if x.groups.is_empty() {
-            vec![None]
-        } else {
-            x.groups.iter().map(|g| Some(g.as_str())).collect()
-        };
-        for g in &groups {
-            let whom = who(*g);
-            for svc in &x.services {
-                for &t in &intent.target_networks {
-                    let tname = &intent.subnets[t].name;
-                    let mut case = Case {
-                        classname: format!("{class}.{}", x.name),
-                        name: format!("{whom} -> {} {} via {tname}", x.name, svc.canonical()),
-                        findings: Vec::new(),
-                    };
-                    for (k, f) in found.iter().enumerate() {
-                        let hit = f.kind == Kind::Missing
-                            && f.target.as_deref() == Some(x.name.as_str())
-                            && f.service.as_deref() == Some(svc.canonical())
-                            && f.target_network.as_deref() == Some(tname.as_str())
-                            && f.who.as_ref().is_none_or(|w| *w == whom);
-                        if hit {
-                            case.findings.push(first + k);
-                            in_flow[k] = true;
-                        }
-                    }
-                    cases.push(case);
-                }
-            }
-        }
+    let mut flows = Flows {
+        class,
+        found,
+        first,
+        cases: &mut cases,
+        in_flow: &mut in_flow,
+    };
+    flows.add(intent, &BTreeSet::new());
+    // Targets with an IPv6 destination only are in the IPv6 view alone.
+    if let Some(v6) = intent.ipv6.as_deref() {
+        let seen: BTreeSet<&str> = intent.targets.iter().map(|t| t.name.as_str()).collect();
+        flows.add(v6, &seen);
     }
     for (k, f) in found.iter().enumerate() {
         if !in_flow[k] {
@@ -286,6 +269,58 @@ pub fn junit_suite(
     Suite {
         name: name.to_string(),
         cases,
+    }
+}
+
+/// The per-flow cases of `junit_suite`, gathered over the views of the intent.
+struct Flows<'a> {
+    class: &'a str,
+    found: &'a [Finding],
+    first: usize,
+    cases: &'a mut Vec<Case>,
+    in_flow: &'a mut Vec<bool>,
+}
+
+impl Flows<'_> {
+    /// One case per group × target × port × target network of `view`, but for the
+    /// targets in `seen`.
+    fn add<N: Prefix>(&mut self, view: &Intent<N>, seen: &BTreeSet<&str>) {
+        for x in view
+            .targets
+            .iter()
+            .filter(|x| !seen.contains(x.name.as_str()))
+        {
+            let groups: Vec<Option<&str>> = if x.groups.is_empty() {
+                vec![None]
+            } else {
+                x.groups.iter().map(|g| Some(g.as_str())).collect()
+            };
+            for g in &groups {
+                let whom = who(*g);
+                for svc in &x.services {
+                    for &t in &view.target_networks {
+                        let tname = &view.subnets[t].name;
+                        let mut case = Case {
+                            classname: format!("{}.{}", self.class, x.name),
+                            name: format!("{whom} -> {} {} via {tname}", x.name, svc.canonical()),
+                            findings: Vec::new(),
+                        };
+                        for (k, f) in self.found.iter().enumerate() {
+                            let hit = f.kind == Kind::Missing
+                                && f.target.as_deref() == Some(x.name.as_str())
+                                && f.service.as_deref() == Some(svc.canonical())
+                                && f.target_network.as_deref() == Some(tname.as_str())
+                                && f.who.as_ref().is_none_or(|w| *w == whom);
+                            if hit {
+                                case.findings.push(self.first + k);
+                                self.in_flow[k] = true;
+                            }
+                        }
+                        self.cases.push(case);
+                    }
+                }
+            }
+        }
     }
 }
 
