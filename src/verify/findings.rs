@@ -168,11 +168,18 @@ impl Finding {
     /// The YAML path of the intent item the finding concerns: its target, else its
     /// target network, else the whole intent.
     pub fn intent_path(&self, intent: &Intent) -> String {
-        if let Some(i) = self
-            .target
-            .as_ref()
-            .and_then(|t| intent.targets.iter().position(|x| &x.name == t))
-        {
+        // `position` is the target's index in the file: a view of one family may lack
+        // some targets (those with a destination of the other family only).
+        if let Some(i) = self.target.as_ref().and_then(|t| {
+            let v6 = intent.ipv6.as_deref().map(|v| v.targets.as_slice());
+            let v6 = v6.unwrap_or_default().iter().find(|x| &x.name == t);
+            intent
+                .targets
+                .iter()
+                .find(|x| &x.name == t)
+                .map(|x| x.position)
+                .or(v6.map(|x| x.position))
+        }) {
             return format!("targets[{i}]");
         }
         if let Some(j) = self.target_network.as_ref().and_then(|n| {
