@@ -838,7 +838,11 @@ pub fn check<N: Prefix>(ix: &Index<N>) -> Vec<Finding> {
                             }
                             if implied {
                                 f = f.help(format!(
-                                    "the intent itself implies this: security groups and NACLs cannot tell user groups apart (source NAT), so {whom} authorized for {prefix} reaches every server in it; give the targets `hosts:` so each group is authorized only for its own servers, or split the subnet"
+                                    "the intent itself implies this: security groups and NACLs cannot tell user groups apart ({}), so {whom} authorized for {prefix} reaches every server in it; give the targets `hosts:` so each group is authorized only for its own servers, or split the subnet",
+                                    match N::FAMILY {
+                                        Family::Ipv4 => "source NAT",
+                                        Family::Ipv6 => "every IPv6 client takes its address in the target networks",
+                                    }
                                 ));
                             }
                             f.message = why;
