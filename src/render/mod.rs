@@ -7,6 +7,7 @@ pub mod escape;
 pub mod hcl;
 pub mod manifest;
 pub mod nested;
+mod parameter_lists;
 pub mod snippet;
 mod templates;
 pub mod terraform;
