@@ -89,6 +89,16 @@ impl Rendering<'_> {
         }
     }
 
+    /// The parameters the first tree (a template, or a nested-stack parent) declares.
+    fn parameter_names(&self) -> Vec<&str> {
+        self._trees
+            .first()
+            .and_then(|t| t.get("Parameters"))
+            .and_then(tree::Node::as_map)
+            .map(|ps| ps.iter().map(|(k, _)| k.as_ref()).collect())
+            .unwrap_or_default()
+    }
+
     /// The files, leaving the trees behind (to be forgotten by a process about to exit).
     pub fn take_files(&mut self) -> Vec<RenderedFile> {
         std::mem::take(&mut self.files)

@@ -111,6 +111,14 @@ pub fn pack<'a>(
     }
 }
 
+/// The kind of IDs a list parameter of `pack` holds, and what they are, by its name.
+pub fn kind_of(name: &str) -> Option<(InputKind, &'static str)> {
+    LISTED.iter().find_map(|&(kind, stem, what)| {
+        let n = name.strip_prefix(stem)?;
+        (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some((kind, what))
+    })
+}
+
 fn definition<'a>(kind: InputKind, what: &str, order: &str) -> Node<'a> {
     let description = format!("{what}, comma-separated, in this order: {order}");
     let mut d: Entries = Vec::with_capacity(4);
