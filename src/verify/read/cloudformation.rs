@@ -574,8 +574,12 @@ impl Scope<'_> {
 
 /// CloudFormation's per-template quotas: a template over one of them does not deploy,
 /// so it proves nothing.
-const TEMPLATE_LIMITS: [(&str, usize); 3] =
-    [("Resources", 500), ("Parameters", 200), ("Outputs", 200)];
+const TEMPLATE_LIMITS: [(&str, usize); 4] = [
+    ("Resources", 500),
+    ("Parameters", 200),
+    ("Outputs", 200),
+    ("Mappings", 200),
+];
 /// The largest template body CloudFormation reads (from S3).
 const TEMPLATE_BYTES: usize = 1 << 20;
 
@@ -1200,6 +1204,39 @@ Resources:
         );
         assert_eq!(relative(Path::new("parent.yaml"), "../child.yaml"), None);
         assert_eq!(relative(Path::new("parent.yaml"), "/etc/child.yaml"), None);
+    }
+
+    #[test]
+    fn templates_over_a_quota_are_unresolved() {
+        let section = |name: &str, n: usize| {
+            let entries: Vec<String> = (0..n).map(|i| format!("  {name}{i}: {{}}")).collect();
+            format!("{name}:\n{}\n", entries.join("\n"))
+        };
+        let ok = read_one(
+            "t.yaml",
+            &format!(
+                "{}{}Resources: {{}}\n",
+                section("Mappings", 200),
+                section("Outputs", 200)
+            ),
+        );
+        assert!(ok.unresolved.is_empty(), "{:?}", ok.unresolved);
+        let over = read_one(
+            "t.yaml",
+            &format!(
+                "{}{}Resources: {{}}\n",
+                section("Mappings", 201),
+                section("Parameters", 201)
+            ),
+        );
+        let messages: Vec<&str> = over.unresolved.iter().map(|u| u.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "the template has 201 parameters; CloudFormation accepts at most 200",
+                "the template has 201 mappings; CloudFormation accepts at most 200",
+            ]
+        );
     }
 
     #[test]
