@@ -130,7 +130,7 @@ fn overview(h: &Handout, out: &mut String) {
                 Some(id) => format!("existing {}", code(id)),
                 None => "created by shibori".to_string(),
             },
-            code(&e.client_cidr.to_string()),
+            code(&client_cidr(e)),
             if e.split_tunnel { "split" } else { "full" },
             md(&e.authentication),
             e.transport,
@@ -217,7 +217,7 @@ fn overview(h: &Handout, out: &mut String) {
                 .map(|z| code(z))
                 .collect::<Vec<_>>()
                 .join(", "),
-            code(&e.client_cidr.to_string())
+            code(&client_cidr(e))
         ));
     } else {
         target_networks(h, out);
@@ -262,7 +262,7 @@ fn targets(h: &Handout, out: &mut String) {
                         .map(|c| code(&c.to_string()))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    match (&t.subnet, t.carve_outs(&plan.vpc.cidrs)) {
+                    match (&t.subnet, t.carve_outs(&plan.vpc.all_cidrs())) {
                         (Some(s), _) => format!("in {}", code(s)),
                         (None, None) => "outside the VPC".to_string(),
                         (None, Some(except)) => format!(
@@ -323,6 +323,52 @@ fn diagram(h: &Handout, m: &Matrix, out: &mut String) {
 }
 
 fn address_table(h: &Handout, out: &mut String) {
+    ipv4_address_table(h, out);
+    ipv6_address_table(h, out);
+}
+
+/// The IPv6 sample flow, when the tunnel carries IPv6: no source NAT step.
+fn ipv6_address_table(h: &Handout, out: &mut String) {
+    let Some(f) = super::ipv6_flow::sample_flow(h) else {
+        return;
+    };
+    out.push_str("\n## One IPv6 flow, address by address\n\n");
+    out.push_str(&format!(
+        "A sample IPv6 packet to {} ({}) through {}. **The addresses and the client port are examples.** AWS does not translate IPv6 tunnel traffic: the destination sees the client's own IPv6 address, which AWS takes from the target networks' IPv6 CIDRs, so the rules name those CIDRs rather than the endpoint security group, and the reply goes back to the client's own source port.\n\n",
+        code(&f.target),
+        code(&f.service),
+        code(&f.target_network),
+    ));
+    let rows: Vec<Vec<String>> = f
+        .hops
+        .iter()
+        .enumerate()
+        .map(|(i, hop)| {
+            vec![
+                (i + 1).to_string(),
+                prose(&hop.at),
+                code(&hop.source),
+                code(&hop.destination),
+                if hop.checked.is_empty() {
+                    "-".to_string()
+                } else {
+                    hop.checked
+                        .iter()
+                        .map(|c| md(c))
+                        .collect::<Vec<_>>()
+                        .join("<br>")
+                },
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &["#", "where", "source", "destination", "checked by"],
+        &rows,
+    );
+}
+
+fn ipv4_address_table(h: &Handout, out: &mut String) {
     let Some(f) = sample_flow(h) else {
         return;
     };
@@ -526,4 +572,9 @@ pub fn render_with(h: &Handout, m: &Matrix, diagrams: &str) -> String {
     warnings(h, &mut out);
     requirements(h, &mut out);
     out
+}
+
+fn client_cidr(e: &crate::plan::EndpointPlan) -> String {
+    e.client_cidr
+        .map_or_else(|| "none (IPv6 only)".to_string(), |c| c.to_string())
 }

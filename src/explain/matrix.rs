@@ -6,7 +6,7 @@
 use super::reach::{self, Cell};
 use super::Handout;
 use crate::aws::{Proto, Span};
-use crate::net::{overlaps, PortRange, PortSet};
+use crate::net::{PortRange, PortSet};
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -101,7 +101,7 @@ fn intended(h: &Handout, xi: usize, who: &Option<String>, proto: Proto) -> PortS
         let shares = z
             .owned()
             .iter()
-            .any(|a| x.owned().iter().any(|b| overlaps(a, b)));
+            .any(|a| x.owned().iter().any(|b| crate::net::ip_overlaps(a, b)));
         let audience = z.groups.is_empty() || who.as_ref().is_some_and(|g| z.groups.contains(g));
         if !(same_kind && shares && audience) {
             continue;
@@ -132,7 +132,7 @@ fn why(h: &Handout, xi: usize, who: &Option<String>, via: &BTreeSet<Ipv4Net>) ->
             let served: BTreeSet<&str> = plan
                 .authorization_rules
                 .iter()
-                .filter(|a| a.cidr == *prefix)
+                .filter(|a| a.cidr == ipnet::IpNet::V4(*prefix))
                 .flat_map(|a| a.reasons.iter().map(|r| r.target.as_str()))
                 .filter(|t| *t != x.name)
                 .collect();

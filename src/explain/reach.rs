@@ -13,9 +13,10 @@ use crate::aws::nacl::{self, AclEntry};
 use crate::aws::sg::{self, Peer, RulePeer, SgEntry};
 use crate::aws::{set, Action, Proto, Span};
 use crate::intent::Protocol;
+use crate::net::Prefix;
 use crate::net::{contains, overlaps, within, CidrSet, PortRange, PortSet};
 use crate::plan::{NaclEntry, Peer as PlanPeer, Plan, SecurityGroupRule};
-use ipnet::Ipv4Net;
+use ipnet::{IpNet, Ipv4Net};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What one kind of user reaches at one target through one target network.
@@ -52,7 +53,15 @@ fn icmp_span(t: i32) -> Span {
     }
 }
 
+/// What no IPv4 peer is: the stand-in address of an IPv6 entry, which the IPv4
+/// evaluation never meets anyway (`Rules::new` keeps IPv4 entries only).
+const NO_IPV4_PEER: Ipv4Net = match Ipv4Net::new(std::net::Ipv4Addr::BROADCAST, 32) {
+    Ok(n) => n,
+    Err(_) => panic!("a /32 is a valid prefix"),
+};
+
 impl AclEntry for NaclEntry {
+    type Net = Ipv4Net;
     fn action(&self) -> Action {
         self.action
     }
@@ -70,7 +79,10 @@ impl AclEntry for NaclEntry {
         }
     }
     fn cidr(&self) -> &Ipv4Net {
-        &self.cidr
+        match &self.cidr {
+            IpNet::V4(n) => n,
+            IpNet::V6(_) => &NO_IPV4_PEER,
+        }
     }
 }
 
@@ -89,10 +101,10 @@ impl SgEntry for SecurityGroupRule {
             },
         }
     }
-    fn peer(&self) -> RulePeer<'_, String> {
+    fn peer<N: Prefix>(&self) -> RulePeer<'_, String, N> {
         match &self.peer {
             PlanPeer::SecurityGroup(k) => RulePeer::Group(k),
-            PlanPeer::Cidr(c) => RulePeer::Cidr(c),
+            PlanPeer::Cidr(c) => N::from_ipnet(*c).map_or(RulePeer::OtherFamily, RulePeer::Cidr),
         }
     }
 }
@@ -149,7 +161,12 @@ struct Rules<'p> {
 impl<'p> Rules<'p> {
     fn new(plan: &'p Plan) -> Self {
         let mut nacl: BTreeMap<(&str, bool), Vec<&NaclEntry>> = BTreeMap::new();
-        for n in &plan.nacl_entries {
+        // The evaluation here is IPv4's (docs/semantics.md, "IPv6 and dual-stack").
+        for n in plan
+            .nacl_entries
+            .iter()
+            .filter(|n| matches!(n.cidr, IpNet::V4(_)))
+        {
             nacl.entry((n.network_acl.as_str(), n.egress))
                 .or_default()
                 .push(n);
@@ -171,7 +188,7 @@ impl<'p> Rules<'p> {
             auth: auth_table(
                 plan.authorization_rules
                     .iter()
-                    .map(|a| (a.cidr, a.group.as_deref())),
+                    .filter_map(|a| Some((Ipv4Net::from_ipnet(a.cidr)?, a.group.as_deref()))),
             ),
             nacl,
             sg,
@@ -196,11 +213,10 @@ impl<'p> Rules<'p> {
 
     fn routed(&self, network: &str, d: &Ipv4Net) -> bool {
         self.plan.vpc.cidrs.iter().any(|v| contains(v, d))
-            || self
-                .plan
-                .routes
-                .iter()
-                .any(|r| r.target_network.as_deref() == Some(network) && contains(&r.cidr, d))
+            || self.plan.routes.iter().any(|r| {
+                r.target_network.as_deref() == Some(network)
+                    && Ipv4Net::from_ipnet(r.cidr).is_some_and(|c| contains(&c, d))
+            })
     }
 }
 
@@ -221,8 +237,8 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
         // An outside target owns its CIDR minus the VPC and narrower targets: those
         // addresses are reached, if at all, as the targets that own them.
         let dests: Vec<Ipv4Net> = match dest_subnet {
-            Some(_) => x.cidrs.clone(),
-            None => CidrSet::from_nets(x.owned())
+            Some(_) => v4(&x.cidrs),
+            None => CidrSet::from_nets(&v4(x.owned()))
                 .difference(&vpc)
                 .nets()
                 .to_vec(),
@@ -240,7 +256,9 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
             .copied()
             .filter(|r| match &r.peer {
                 PlanPeer::SecurityGroup(g) => dest_groups.contains(g),
-                PlanPeer::Cidr(c) => dests.iter().any(|d| overlaps(c, d)),
+                PlanPeer::Cidr(c) => {
+                    Ipv4Net::from_ipnet(*c).is_some_and(|c| dests.iter().any(|d| overlaps(&c, d)))
+                }
             })
             .collect();
         let protos: BTreeSet<Proto> = [Proto::Tcp, Proto::Udp, Proto::Icmp]
@@ -265,15 +283,15 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
                 plan.routes
                     .iter()
                     .filter(|r| r.target_network.as_ref() == Some(tn_name))
-                    .map(|r| r.cidr),
+                    .filter_map(|r| Ipv4Net::from_ipnet(r.cidr)),
             );
             bounds.extend(endpoint_rules.iter().filter_map(|r| match &r.peer {
-                PlanPeer::Cidr(c) => Some(*c),
+                PlanPeer::Cidr(c) => Ipv4Net::from_ipnet(*c),
                 PlanPeer::SecurityGroup(_) => None,
             }));
             if let Some(a) = a_t {
-                bounds.extend(rules.acl(a, true).iter().map(|n| n.cidr));
-                bounds.extend(rules.acl(a, false).iter().map(|n| n.cidr));
+                bounds.extend(rules.acl(a, true).iter().map(|n| *AclEntry::cidr(*n)));
+                bounds.extend(rules.acl(a, false).iter().map(|n| *AclEntry::cidr(*n)));
             }
             bounds.retain(|b| dests.iter().any(|c| overlaps(b, c)));
             bounds.sort();
@@ -282,8 +300,8 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
             // And the ENI's subnet at every boundary the destination's side draws.
             let mut sb: Vec<Ipv4Net> = Vec::new();
             if let Some(a) = a_s {
-                sb.extend(rules.acl(a, true).iter().map(|n| n.cidr));
-                sb.extend(rules.acl(a, false).iter().map(|n| n.cidr));
+                sb.extend(rules.acl(a, true).iter().map(|n| *AclEntry::cidr(*n)));
+                sb.extend(rules.acl(a, false).iter().map(|n| *AclEntry::cidr(*n)));
             }
             if let Some(g) = &x.security_group {
                 sb.extend(
@@ -293,7 +311,7 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
                         .into_iter()
                         .flatten()
                         .filter_map(|r| match &r.peer {
-                            PlanPeer::Cidr(c) => Some(*c),
+                            PlanPeer::Cidr(c) => Ipv4Net::from_ipnet(*c),
                             PlanPeer::SecurityGroup(_) => None,
                         }),
                 );
@@ -388,6 +406,13 @@ pub fn users(plan: &Plan) -> Vec<Option<String>> {
         .into_iter()
         .map(|g| Some(g.to_string()))
         .chain([None])
+        .collect()
+}
+
+/// The IPv4 prefixes of a list of either family.
+fn v4(nets: &[IpNet]) -> Vec<Ipv4Net> {
+    nets.iter()
+        .filter_map(|n| Ipv4Net::from_ipnet(*n))
         .collect()
 }
 
