@@ -654,6 +654,93 @@ fn large_plans_become_nested_stacks_within_limits() {
     assert_eq!(run.code, 2, "nested stacks cannot go to stdout");
 }
 
+/// The generator of `benches/gen_spread_intent.py`: `n` targets, each in a subnet of its
+/// own whose network ACL is an input, so the ACLs and their IDs grow with the targets.
+fn spread_intent(n: usize) -> String {
+    let mut s = String::from(
+        "version: 1\nname: spread\nvpc:\n  cidr: 10.0.0.0/8\nendpoint:\n  client_cidr: 172.16.0.0/20\n  split_tunnel: true\n  authentication: saml\n  egress: strict\nsubnets:\n",
+    );
+    for (i, az) in ['a', 'b'].iter().enumerate() {
+        s += &format!("  vpn-{i}:\n    cidr: 10.255.{i}.0/24\n    az: eu-west-1{az}\n");
+    }
+    for t in 0..n {
+        s += &format!("  app-{t}:\n    cidr: 10.{}.{}.0/24\n", t / 256, t % 256);
+    }
+    s += "target_networks: [vpn-0, vpn-1]\ntargets:\n";
+    for t in 0..n {
+        s += &format!(
+            "  - name: t{t}\n    subnet: app-{t}\n    hosts: [10.{}.{}.10/32]\n    ports: [ssh, https]\n    groups: [g{}]\n",
+            t / 256,
+            t % 256,
+            t % 20
+        );
+    }
+    s
+}
+
+/// One subnet (and network ACL) per target, 1,000 targets: every template, the parent
+/// included, within CloudFormation's quotas, and `verify` proves the whole. (cfn-lint
+/// runs over this render in `scripts/checks/cfn-lint.sh`: it takes minutes in one
+/// process.)
+#[test]
+fn one_subnet_per_target_stays_within_every_template_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let intent = dir.path().join("spread.yaml");
+    std::fs::write(&intent, spread_intent(1000)).expect("write intent");
+    let intent = intent.to_str().expect("utf-8 path");
+    for (format, ext) in [("cloudformation", ".yaml"), ("cdk-json", ".template.json")] {
+        let out = dir.path().join(format);
+        let run = shibori(&[
+            "render",
+            intent,
+            "-f",
+            format,
+            "-o",
+            out.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let templates: Vec<_> = walk(&out)
+            .into_iter()
+            .filter(|p| p.to_string_lossy().ends_with(ext))
+            .collect();
+        assert!(templates.len() > 2, "{templates:?}");
+        for path in &templates {
+            let text = std::fs::read_to_string(path).expect("read");
+            let t: serde_yaml::Value = serde_yaml::from_str(&text).expect("YAML or JSON");
+            let n = |section: &str| t[section].as_mapping().map_or(0, |m| m.len());
+            let name = path.display();
+            assert!(
+                n("Resources") <= 500,
+                "{name}: {} resources",
+                n("Resources")
+            );
+            assert!(
+                n("Parameters") <= 200,
+                "{name}: {} parameters",
+                n("Parameters")
+            );
+            assert!(n("Outputs") <= 200, "{name}: {} outputs", n("Outputs"));
+            assert_eq!(n("Mappings"), 0, "{name}");
+            let json = serde_json::to_string(&t).expect("JSON");
+            assert!(json.len() <= 1_000_000, "{name}: {} bytes", json.len());
+            if let Some(ps) = t["Parameters"].as_mapping() {
+                for (k, p) in ps {
+                    let d = p["Description"].as_str().unwrap_or_default();
+                    assert!(d.len() <= 4000, "{name}: {k:?} description {}", d.len());
+                }
+            }
+        }
+        let parent = out.join(format!("spread{ext}"));
+        let run = shibori(&[
+            "verify",
+            intent,
+            "--artifact",
+            parent.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(run.code, 0, "{format}: {}{}", run.stdout, run.stderr);
+    }
+}
+
 /// The HCL and JSON modules are one model in two syntaxes: same files, same blocks.
 #[test]
 fn terraform_hcl_and_json_declare_the_same_blocks() {

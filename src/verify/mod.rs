@@ -143,8 +143,8 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
 
 /// What each kind of user reaches through the artifact, over both families: per (user
 /// kind, target, target network, protocol) the union of the families' ports, ICMPv6
-/// types under `icmp` with an echo request also as type 8 (how `explain`'s matrix shows
-/// a dual-stack target).
+/// types under `icmp` with the echo request as type 8 (how `explain`'s matrix shows a
+/// dual-stack target).
 pub fn reach(intent: &Intent, rs: &RuleSet) -> Vec<flows::Reach> {
     let bind = bind::bind(intent, rs);
     let rs4 = rs.family::<Ipv4Net>();
@@ -153,16 +153,16 @@ pub fn reach(intent: &Intent, rs: &RuleSet) -> Vec<flows::Reach> {
         let bind6 = bind::view(&bind, intent, v6, rs);
         let rs6 = rs.family::<Ipv6Net>();
         for mut r in flows::reach(&flows::Index::new(v6, &rs6, &bind6)) {
-            // An ICMPv6 echo request also counts as the echo request IPv4 numbers (type
-            // 8), so that both families' cells join, as `explain` writes them.
+            // An ICMPv6 echo request is named as IPv4 numbers the echo request (type 8),
+            // so that both families' cells join, as `explain` writes them.
+            let one = |t: u16| {
+                crate::net::PortSet::from_ranges([crate::net::PortRange { from: t, to: t }])
+            };
             if r.proto == model::Proto::Icmp && r.ports.contains(expect::ICMPV6_ECHO_REQUEST) {
-                let echo = expect::ICMP_ECHO_REQUEST;
-                r.ports =
-                    r.ports
-                        .union(&crate::net::PortSet::from_ranges([crate::net::PortRange {
-                            from: echo,
-                            to: echo,
-                        }]));
+                r.ports = r
+                    .ports
+                    .difference(&one(expect::ICMPV6_ECHO_REQUEST))
+                    .union(&one(expect::ICMP_ECHO_REQUEST));
             }
             match out.iter_mut().find(|o| {
                 (&o.who, &o.target, &o.network, o.proto) == (&r.who, &r.target, &r.network, r.proto)
