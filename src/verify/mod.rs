@@ -86,6 +86,11 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     let attached_to_tgw = intent.endpoint.transit_gateway().is_some();
     if attached_to_tgw {
         out.extend(tgw::check(intent, &rs.family::<Ipv4Net>(), &bind));
+        // A transit gateway attachment carries IPv4 only: IPv6 rules are needed by none.
+        out.extend(excess::uncarried(
+            &rs.family::<Ipv6Net>(),
+            &bind.endpoint_groups,
+        ));
         sort(&mut out);
         return out;
     }
