@@ -202,3 +202,26 @@ fn terraform_file_stands_for_its_folder() {
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(out.contains("resource type `aws_route`"), "{out}");
 }
+
+/// A byte order mark before a template (YAML or JSON), as some Windows editors save it:
+/// CloudFormation and cfn-lint read such a template, and so does verify.
+#[test]
+fn template_with_byte_order_mark_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (dir, file) in [
+        ("cloudformation", "tokyo-ssh.yaml"),
+        ("cdk-json", "tokyo-ssh.template.json"),
+    ] {
+        let from = root().join("examples/seed-ssh").join(dir).join(file);
+        let text = std::fs::read_to_string(&from).unwrap();
+        let to = tmp.path().join(file);
+        std::fs::write(&to, format!("\u{feff}{text}")).unwrap();
+        let (code, out, err) = shibori(&[
+            "verify",
+            "examples/seed-ssh/intent.yaml",
+            "--artifact",
+            &to.to_string_lossy(),
+        ]);
+        assert_eq!(code, 0, "{file}: {out}{err}");
+    }
+}

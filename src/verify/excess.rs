@@ -339,7 +339,7 @@ fn strict_egress_excess(
     };
     wider.then(|| {
         format!(
-            "endpoint security group egress {} {} to {:?} is wider than `egress: strict` needs",
+            "endpoint security group egress {} {} to {} is wider than `egress: strict` needs",
             r.protocol,
             describe(&extra),
             r.peer

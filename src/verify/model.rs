@@ -67,6 +67,15 @@ pub enum SgPeer {
     Cidr(Ipv4Net),
 }
 
+impl fmt::Display for SgPeer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SgPeer::Group(g) => write!(f, "security group {g}"),
+            SgPeer::Cidr(c) => write!(f, "{c}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SgRule {
     pub origin: Origin,

@@ -465,7 +465,7 @@ impl Env<'_> {
                     Val::Sym(Ident::Input(format!("{name}[{k}]")))
                 }
                 Val::Unknown(why) => return Ok(Val::Unknown(why)),
-                other => return err(format!("cannot index {other:?}")),
+                other => return err(format!("cannot index {}", other.kind())),
             };
         }
         Ok(v)
@@ -588,7 +588,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                             address(r.mode, &r.ty, &r.name),
                             (
                                 r.file.clone(),
-                                format!("for_each is not a map or set: {other:?}"),
+                                format!("for_each is {}, not a map or a set", other.kind()),
                             ),
                         );
                         Some(Instances::Keyed(Vec::new()))
