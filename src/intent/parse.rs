@@ -144,7 +144,7 @@ fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap)
     } else {
         Rule::IntentSyntax
     };
-    let mut d = Diagnostic::error(message.to_string())
+    let mut d = Diagnostic::error(super::words::user_words(message, path))
         .rule(rule)
         .with_span(span);
     if !path.is_empty() {
