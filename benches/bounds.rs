@@ -4,7 +4,8 @@
 //! it exercises.
 //!
 //! Not a timed test: it never fails on a slow machine; it measures and reports.
-//! `SHIBORI_BENCH_SCALE=0.25` shrinks every N (for a quick look).
+//! `SHIBORI_BENCH_SCALE=0.25` shrinks every N (for a quick look);
+//! `SHIBORI_BENCH_SHAPE=locals` runs only the shapes whose name contains the text.
 
 #[path = "support/generate.rs"]
 mod generate;
@@ -106,6 +107,20 @@ fn reverse_locals(n: usize) -> String {
         text.push_str(&format!("  l{i} = local.l{}\n", i - 1));
     }
     text.push_str("  l0 = \"10.0.0.0/16\"\n}\n");
+    text
+}
+
+/// `n` locals, each the one before written twice (as a string and as a list): what
+/// they evaluate to doubles per line, so the reader's budget is what bounds it.
+fn doubling_locals(n: usize) -> String {
+    let mut text = String::from("locals {\n  d0 = \"0123456789abcdef\"\n  l0 = [\"x\"]\n");
+    for i in 1..n {
+        let p = i - 1;
+        text.push_str(&format!(
+            "  d{i} = \"${{local.d{p}}}${{local.d{p}}}\"\n  l{i} = [local.l{p}, local.l{p}]\n"
+        ));
+    }
+    text.push_str("}\n");
     text
 }
 
@@ -216,6 +231,15 @@ fn main() {
             }),
         },
         Shape {
+            name: "Terraform locals that double (locals, capped)",
+            n: scaled(40),
+            run: Box::new(|n| {
+                let a = artifact(vec![("main.tf", doubling_locals(n))]);
+                let _ =
+                    shibori::verify::read::terraform_module::read(&a, &[PathBuf::from("main.tf")]);
+            }),
+        },
+        Shape {
             name: "self-nesting CloudFormation stacks (templates)",
             n: scaled(16),
             run: Box::new(|n| {
@@ -256,8 +280,9 @@ fn main() {
         "{:<58} {:>8} {:>10} {:>10} {:>8}",
         "shape", "N", "t(N) ms", "t(2N) ms", "growth"
     );
+    let only = std::env::var("SHIBORI_BENCH_SHAPE").unwrap_or_default();
     let mut over = 0;
-    for s in &shapes {
+    for s in shapes.iter().filter(|s| s.name.contains(only.as_str())) {
         let runs = 5;
         // Warm up (and build on-disk fixtures) outside the timings.
         (s.run)(s.n);
