@@ -142,6 +142,21 @@ fn self_nesting(n: usize) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `n` targets, each with a host that is not an address: one diagnostic per target,
+/// each rendered with its source line.
+fn many_diagnostics(n: usize) -> String {
+    let mut text = String::from(
+        "version: 1\nname: bad\nvpc:\n  cidr: 10.0.0.0/16\nendpoint:\n  client_cidr: 172.16.0.0/22\n  authentication: certificate\nsubnets:\n  vpn-a:\n    cidr: 10.0.100.0/24\n    az: eu-west-1a\n  app:\n    cidr: 10.0.1.0/24\ntarget_networks: [vpn-a]\ntargets:\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "  - name: t{i}\n    subnet: app\n    hosts: [10.0.1.{}/32]\n    ports: [ssh]\n",
+            256 + i
+        ));
+    }
+    text
+}
+
 /// One target with `n` single ports: the NACL planner's worst case.
 fn many_ports(n: usize) -> String {
     let ports: Vec<String> = (0..n).map(|i| format!("tcp/{}", 1 + 2 * i)).collect();
@@ -269,6 +284,11 @@ fn main() {
             name: "NACL planning, one target with N ports",
             n: scaled(5000),
             run: Box::new(|n| check(&many_ports(n))),
+        },
+        Shape {
+            name: "check of an invalid intent, a diagnostic per target",
+            n: scaled(5000),
+            run: Box::new(|n| check(&many_diagnostics(n))),
         },
         Shape {
             name: "check of a large intent (targets)",
