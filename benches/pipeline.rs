@@ -5,7 +5,8 @@
 //!
 //! Not a timed test: it never fails on a slow machine; it measures and reports.
 //! Narrow a run with `SHIBORI_BENCH_SIZES=1000` and `SHIBORI_BENCH_NETWORKS=5`
-//! (comma-separated lists).
+//! (comma-separated lists); `SHIBORI_BENCH_FAMILY=dual-stack` measures the same
+//! intents dual-stack.
 
 #[path = "support/generate.rs"]
 mod generate;
@@ -88,7 +89,12 @@ fn main() {
             stages[i].1.push(d);
         };
         for &n in &sizes {
-            let text = generate::intent(n, k);
+            // `SHIBORI_BENCH_FAMILY=dual-stack`: the same intents with IPv6 beside IPv4.
+            let text = if std::env::var("SHIBORI_BENCH_FAMILY").as_deref() == Ok("dual-stack") {
+                generate::dual_stack_intent(n, k)
+            } else {
+                generate::intent(n, k)
+            };
             let source = Source {
                 name: "bench.yaml".into(),
                 text: text.clone(),

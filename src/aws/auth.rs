@@ -3,7 +3,7 @@
 //! and `plan` use this evaluator too, so that all three agree on who reaches what.
 
 use super::cut::pieces;
-use crate::net::{supernets, within};
+use crate::net::{supernets, within, Prefix};
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,10 +22,12 @@ impl Admitted {
 }
 
 /// Authorization rules as AWS evaluates them: per CIDR, everyone its rules admit.
-pub type AuthTable = BTreeMap<Ipv4Net, Admitted>;
+pub type AuthTable<N = Ipv4Net> = BTreeMap<N, Admitted>;
 
 /// Rules as `(CIDR, group)`, `None` = all users.
-pub fn auth_table<'a>(rules: impl IntoIterator<Item = (Ipv4Net, Option<&'a str>)>) -> AuthTable {
+pub fn auth_table<'a, N: Prefix>(
+    rules: impl IntoIterator<Item = (N, Option<&'a str>)>,
+) -> AuthTable<N> {
     let mut t = AuthTable::new();
     for (cidr, group) in rules {
         let a = t.entry(cidr).or_default();
@@ -41,7 +43,7 @@ pub fn auth_table<'a>(rules: impl IntoIterator<Item = (Ipv4Net, Option<&'a str>)
 
 /// The rule that decides every address of `piece` (which no rule boundary cuts): the
 /// longest prefix that contains it. `None` when no rule covers it.
-pub fn winner<'a>(table: &'a AuthTable, piece: &Ipv4Net) -> Option<(Ipv4Net, &'a Admitted)> {
+pub fn winner<'a, N: Prefix>(table: &'a AuthTable<N>, piece: &N) -> Option<(N, &'a Admitted)> {
     std::iter::once(*piece)
         .chain(supernets(piece))
         .find_map(|p| table.get_key_value(&p))
@@ -49,11 +51,11 @@ pub fn winner<'a>(table: &'a AuthTable, piece: &Ipv4Net) -> Option<(Ipv4Net, &'a
 }
 
 /// The addresses of `cidr` cut at every rule boundary inside it, each with its winner.
-pub fn decide<'a>(
-    table: &'a AuthTable,
-    cidr: &Ipv4Net,
-) -> Vec<(Ipv4Net, Option<(Ipv4Net, &'a Admitted)>)> {
-    let inside: Vec<Ipv4Net> = within(table, cidr).map(|(n, _)| *n).collect();
+pub fn decide<'a, N: Prefix>(
+    table: &'a AuthTable<N>,
+    cidr: &N,
+) -> Vec<(N, Option<(N, &'a Admitted)>)> {
+    let inside: Vec<N> = within(table, cidr).map(|(n, _)| *n).collect();
     pieces(&[*cidr], &inside)
         .into_iter()
         .map(|p| (p, winner(table, &p)))
@@ -62,8 +64,8 @@ pub fn decide<'a>(
 
 /// Each longest-prefix-match winner that decides some address of `cidr`, with who it
 /// admits (addresses no rule covers are absent).
-pub fn lpm_winners<'a>(table: &'a AuthTable, cidr: &Ipv4Net) -> Vec<(Ipv4Net, &'a Admitted)> {
-    let mut out: Vec<(Ipv4Net, &Admitted)> = Vec::new();
+pub fn lpm_winners<'a, N: Prefix>(table: &'a AuthTable<N>, cidr: &N) -> Vec<(N, &'a Admitted)> {
+    let mut out: Vec<(N, &Admitted)> = Vec::new();
     for (_, w) in decide(table, cidr) {
         if let Some((p, a)) = w {
             if !out.iter().any(|(q, _)| *q == p) {

@@ -1,12 +1,11 @@
 //! Cutting address space at rule boundaries: every returned piece is either inside or
 //! disjoint from every boundary prefix, so a rule applies to a whole piece or not at all.
 
-use crate::net::{contains, subtract};
-use ipnet::Ipv4Net;
+use crate::net::{contains, subtract, Prefix};
 
 /// Pieces of `nets` such that each boundary contains a piece or misses it.
-pub fn pieces(nets: &[Ipv4Net], boundaries: &[Ipv4Net]) -> Vec<Ipv4Net> {
-    let mut out: Vec<Ipv4Net> = nets.to_vec();
+pub fn pieces<N: Prefix>(nets: &[N], boundaries: &[N]) -> Vec<N> {
+    let mut out: Vec<N> = nets.to_vec();
     for b in boundaries {
         if !out
             .iter()
@@ -31,6 +30,7 @@ pub fn pieces(nets: &[Ipv4Net], boundaries: &[Ipv4Net]) -> Vec<Ipv4Net> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ipnet::Ipv4Net;
 
     #[test]
     fn pieces_respect_boundaries() {

@@ -2,7 +2,8 @@
 //! whatever no rule matches hits the default deny.
 
 use super::{set, Action, Proto, Span};
-use crate::net::{contains, PortSet};
+use crate::net::{contains, PortSet, Prefix};
+#[cfg(test)]
 use ipnet::Ipv4Net;
 
 /// The number AWS gives the `*` entry of every ACL and direction: deny everything. It is
@@ -15,7 +16,10 @@ pub trait AclEntry {
     fn protocol(&self) -> Proto;
     /// Ports for tcp/udp, the ICMP type for icmp; ignored for `All`.
     fn span(&self) -> Span;
-    fn cidr(&self) -> &Ipv4Net;
+    /// The entry's family (an ACL's IPv4 and IPv6 entries are evaluated apart: a packet
+    /// only meets the entries of its own family).
+    type Net: Prefix;
+    fn cidr(&self) -> &Self::Net;
 }
 
 /// The universe of "ports" of a packet protocol: ports, ICMP types, or one point for
@@ -56,7 +60,7 @@ impl<'a, R> Outcome<'a, R> {
 }
 
 /// `rules` must be one ACL and direction, sorted by rule number.
-pub fn evaluate<'a, R: AclEntry>(rules: &[&'a R], peer: &Ipv4Net, packet: Proto) -> Outcome<'a, R> {
+pub fn evaluate<'a, R: AclEntry>(rules: &[&'a R], peer: &R::Net, packet: Proto) -> Outcome<'a, R> {
     let mut remaining = set(universe(packet));
     let mut allowed = PortSet::new();
     let mut decided = Vec::new();
@@ -97,6 +101,7 @@ mod tests {
     }
 
     impl AclEntry for Rule {
+        type Net = Ipv4Net;
         fn action(&self) -> Action {
             self.action
         }

@@ -3,13 +3,15 @@
 
 use super::nacl::universe;
 use super::{Proto, Span};
-use crate::net::{contains, PortRange, PortSet};
+use crate::net::{contains, PortRange, PortSet, Prefix};
 use ipnet::Ipv4Net;
 
 /// The other side of a security group rule: an address range, or the interfaces that
 /// carry a group `G` (however the caller names groups).
-pub enum RulePeer<'a, G> {
-    Cidr(&'a Ipv4Net),
+pub enum RulePeer<'a, G, N = Ipv4Net> {
+    Cidr(N),
+    /// A CIDR of the other family: never matches this family's packets.
+    OtherFamily,
     Group(&'a G),
 }
 
@@ -19,21 +21,21 @@ pub trait SgEntry {
     fn protocol(&self) -> Proto;
     /// Ports for tcp/udp, types for icmp; ignored for `All`.
     fn span(&self) -> Span;
-    fn peer(&self) -> RulePeer<'_, Self::Group>;
+    fn peer<N: Prefix>(&self) -> RulePeer<'_, Self::Group, N>;
 }
 
 /// The peer of a packet as a security group sees it: an address (piece) and the groups
 /// that the sending/receiving interface carries.
-pub struct Peer<'a, G> {
-    pub addr: Ipv4Net,
+pub struct Peer<'a, G, N = Ipv4Net> {
+    pub addr: N,
     pub groups: &'a [G],
 }
 
 /// Ports of `packet` that `rules` (one group and direction) allow towards `peer`.
 /// One normalization of every matching range: union by union allocated per rule.
-pub fn allowed<'r, R: SgEntry + 'r>(
+pub fn allowed<'r, R: SgEntry + 'r, N: Prefix>(
     rules: impl IntoIterator<Item = &'r R>,
-    peer: &Peer<R::Group>,
+    peer: &Peer<R::Group, N>,
     packet: Proto,
 ) -> PortSet {
     PortSet::from_ranges(rules.into_iter().filter_map(|r| {
@@ -42,8 +44,9 @@ pub fn allowed<'r, R: SgEntry + 'r>(
         } else {
             r.protocol().matches(packet)
         };
-        let peer_ok = match r.peer() {
-            RulePeer::Cidr(c) => contains(c, &peer.addr),
+        let peer_ok = match r.peer::<N>() {
+            RulePeer::Cidr(c) => contains(&c, &peer.addr),
+            RulePeer::OtherFamily => false,
             RulePeer::Group(g) => peer.groups.contains(g),
         };
         (proto_ok && peer_ok).then(|| {

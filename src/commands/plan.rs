@@ -109,7 +109,8 @@ pub fn tables(plan: &Plan) -> String {
         "  endpoint: {}, client CIDR {}, {} tunnel, {} authentication, {}/{}",
         e.id.as_deref()
             .map_or("new".to_string(), |id| format!("existing {id}")),
-        e.client_cidr,
+        e.client_cidr
+            .map_or_else(|| "none (IPv6 only)".to_string(), |c| c.to_string()),
         if e.split_tunnel { "split" } else { "full" },
         e.authentication,
         e.transport,
@@ -242,7 +243,7 @@ pub fn tables(plan: &Plan) -> String {
     // Outside targets that yield ranges to the VPC or narrower targets: printed only when
     // there are any, so plans without carve-outs read as before.
     for t in &plan.targets {
-        if let Some(except) = t.carve_outs(&plan.vpc.cidrs) {
+        if let Some(except) = t.carve_outs(&plan.vpc.all_cidrs()) {
             let _ = writeln!(
                 out,
                 "  ({}: {} except {except}: longest-prefix match gives those to their own rules)",
@@ -271,7 +272,7 @@ pub fn tables(plan: &Plan) -> String {
         let _ = writeln!(
             out,
             "  (the VPC's local route for {} is added by AWS on association)",
-            cidrs(&plan.vpc.cidrs)
+            cidrs(&plan.vpc.all_cidrs())
         );
     }
 
@@ -282,7 +283,7 @@ pub fn tables(plan: &Plan) -> String {
     out
 }
 
-fn cidrs(c: &[ipnet::Ipv4Net]) -> String {
+fn cidrs(c: &[ipnet::IpNet]) -> String {
     c.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()

@@ -55,10 +55,11 @@ fn host(net: &Ipv4Net, offset: u32) -> Ipv4Addr {
 }
 
 fn server_address(t: &TargetPlan) -> Option<Ipv4Addr> {
-    let net = t.cidrs.first()?;
+    let cidrs = v4(&t.cidrs);
+    let net = cidrs.first()?;
     // An outside target's sample address lies in what it owns, not in a range it
     // yields to the VPC or a narrower target.
-    let owned = t.owned();
+    let owned = v4(t.owned());
     Some(if t.subnet.is_some() {
         host(net, AWS_RESERVED)
     } else if net.prefix_len() <= 8 && owned.iter().any(|n| n.contains(&DOCUMENTATION_HOST)) {
@@ -96,7 +97,13 @@ fn with_port(ip: Ipv4Addr, port: Option<u16>) -> String {
     }
 }
 
-fn serves(reasons: &[Reason], target: &str, service: &str, tn: Option<&str>, role: Role) -> bool {
+pub(super) fn serves(
+    reasons: &[Reason],
+    target: &str,
+    service: &str,
+    tn: Option<&str>,
+    role: Role,
+) -> bool {
     reasons.iter().any(|r| {
         r.target == target
             && r.port == service
@@ -114,12 +121,12 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
     let t = &plan.targets[ti];
     let tn_name = plan.target_networks.first()?;
     let tn = h.subnet(tn_name)?;
-    let client = host(&plan.endpoint.client_cidr, 1);
+    let client = host(plan.endpoint.client_cidr.as_ref()?, 1);
     let eni = host(&tn.cidr, AWS_RESERVED);
     let mut server = server_address(t)?;
     if server == eni {
         // Same subnet and no `hosts`: the target cannot share the ENI's address.
-        if let Some(net) = t.cidrs.first() {
+        if let Some(net) = v4(&t.cidrs).first() {
             let next = Ipv4Addr::from(u32::from(eni).saturating_add(1));
             if net.contains(&next) {
                 server = next;
@@ -171,7 +178,7 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
     let covering: Vec<_> = plan
         .authorization_rules
         .iter()
-        .filter(|a| a.cidr.contains(&server))
+        .filter(|a| a.cidr.contains(&std::net::IpAddr::V4(server)))
         .collect();
     let longest = covering.iter().map(|a| a.cidr.prefix_len()).max();
     let auth: Vec<String> = covering
@@ -402,6 +409,14 @@ pub fn ports(protocol: Protocol, from: i32, to: i32) -> String {
         Protocol::Icmp => format!("type {from}"),
         Protocol::All => "all".to_string(),
     }
+}
+
+/// The IPv4 prefixes of a list of either family: the sample flow here is IPv4's.
+fn v4(nets: &[ipnet::IpNet]) -> Vec<Ipv4Net> {
+    use crate::net::Prefix;
+    nets.iter()
+        .filter_map(|n| Ipv4Net::from_ipnet(*n))
+        .collect()
 }
 
 #[cfg(test)]

@@ -138,13 +138,13 @@ fn destination_lines(h: &Handout, x: &TargetPlan) -> Vec<String> {
         .subnet
         .as_deref()
         .and_then(|s| h.subnet(s))
-        .map(|s| s.cidr);
+        .map(|s| ipnet::IpNet::V4(s.cidr));
     let cidrs: Vec<String> = x.cidrs.iter().map(ToString::to_string).collect();
     let mut lines = vec![match &x.subnet {
         Some(s) => format!("{} in {s}", cidrs.join(", ")),
         None => cidrs.join(", "),
     }];
-    if let Some(except) = x.carve_outs(&h.plan.vpc.cidrs) {
+    if let Some(except) = x.carve_outs(&h.plan.vpc.all_cidrs()) {
         lines.push(format!("except {except}"));
     }
     for c in &x.cidrs {
@@ -164,7 +164,10 @@ fn client_node(h: &Handout, title: String, last: usize) -> Node {
         kind: Kind::Client,
         title,
         lines: vec![
-            format!("clients {}", e.client_cidr),
+            match e.client_cidr {
+                Some(c) => format!("clients {c}"),
+                None => "IPv6 clients (addresses from the target networks)".to_string(),
+            },
             format!(
                 "{} tunnel, {}/{}",
                 if e.split_tunnel { "split" } else { "full" },
@@ -354,7 +357,7 @@ pub fn per_user(h: &Handout, m: &Matrix) -> Vec<Diagram> {
                 plan.targets[t]
                     .cidrs
                     .iter()
-                    .any(|c| crate::net::overlaps(c, &a.cidr))
+                    .any(|c| crate::net::ip_overlaps(c, &a.cidr))
             });
             if admits && serves {
                 let who = a.group.as_deref().map_or(" (all users)", |_| "");
@@ -422,7 +425,7 @@ pub fn per_user(h: &Handout, m: &Matrix) -> Vec<Diagram> {
                 node(
                     Kind::SecurityGroup,
                     "security group",
-                    vec![sg_line(h, k), "in: from the endpoint SG".into()],
+                    vec![sg_line(h, k), sg_source(h).into()],
                 )
             } else {
                 node(
@@ -601,7 +604,7 @@ pub fn overview(h: &Handout, m: &Matrix) -> Diagram {
             }
             let n_sgs = sgs.len();
             let mut lines = capped(sgs, "groups");
-            lines.push("in: from the endpoint SG".into());
+            lines.push(sg_source(h).into());
             let mut n = node(
                 Kind::SecurityGroup,
                 if n_sgs > 1 {
@@ -662,5 +665,14 @@ pub fn overview(h: &Handout, m: &Matrix) -> Diagram {
         lanes: lane_sets.len(),
         nodes,
         replies,
+    }
+}
+
+/// Where a destination security group admits requests from.
+fn sg_source(h: &Handout) -> &'static str {
+    match h.plan.endpoint.traffic_ip_address_type {
+        crate::intent::IpAddressType::Ipv4 => "in: from the endpoint SG",
+        crate::intent::IpAddressType::DualStack => "in: endpoint SG, IPv6 target networks",
+        crate::intent::IpAddressType::Ipv6 => "in: from the IPv6 target networks",
     }
 }

@@ -46,6 +46,10 @@ fn figure(d: &Diagram, id: &str) -> String {
 fn section(h: &Handout, m: &matrix::Matrix) -> String {
     let mut out = String::from("\n## The path\n\n");
     out.push_str("Solid arrows carry requests; dashed arrows are the replies that the stateless network ACLs must let back. Because the endpoint translates every client address to its ENI's address (source NAT), security groups and network ACLs only ever see the target networks' addresses, never a user: separating user groups happens at authorization alone.\n\n");
+    if let Some(note) = markdown::ipv6_note(h) {
+        out.push_str(note);
+        out.push('\n');
+    }
     out.push_str(&figure(&diagrams::overview(h, m), "overview"));
     out.push('\n');
     for (i, d) in diagrams::per_user(h, m).iter().enumerate() {

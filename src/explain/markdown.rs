@@ -130,7 +130,7 @@ fn overview(h: &Handout, out: &mut String) {
                 Some(id) => format!("existing {}", code(id)),
                 None => "created by shibori".to_string(),
             },
-            code(&e.client_cidr.to_string()),
+            code(&client_cidr(e)),
             if e.split_tunnel { "split" } else { "full" },
             md(&e.authentication),
             e.transport,
@@ -150,7 +150,7 @@ fn overview(h: &Handout, out: &mut String) {
             format!(
                 ", CIDRs {}",
                 plan.vpc
-                    .cidrs
+                    .all_cidrs()
                     .iter()
                     .map(|c| code(&c.to_string()))
                     .collect::<Vec<_>>()
@@ -217,7 +217,7 @@ fn overview(h: &Handout, out: &mut String) {
                 .map(|z| code(z))
                 .collect::<Vec<_>>()
                 .join(", "),
-            code(&e.client_cidr.to_string())
+            code(&client_cidr(e))
         ));
     } else {
         target_networks(h, out);
@@ -237,7 +237,12 @@ fn target_networks(h: &Handout, out: &mut String) {
         .map(|s| {
             vec![
                 code(&s.name),
-                code(&s.cidr.to_string()),
+                match s.ipv6_cidr {
+                    Some(v6) => {
+                        format!("{}<br>{}", code(&s.cidr.to_string()), code(&v6.to_string()))
+                    }
+                    None => code(&s.cidr.to_string()),
+                },
                 s.az.as_deref().map_or("-".to_string(), code),
                 code(&h.acl_name(&s.network_acl)),
             ]
@@ -262,7 +267,7 @@ fn targets(h: &Handout, out: &mut String) {
                         .map(|c| code(&c.to_string()))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    match (&t.subnet, t.carve_outs(&plan.vpc.cidrs)) {
+                    match (&t.subnet, t.carve_outs(&plan.vpc.all_cidrs())) {
                         (Some(s), _) => format!("in {}", code(s)),
                         (None, None) => "outside the VPC".to_string(),
                         (None, Some(except)) => format!(
@@ -320,9 +325,59 @@ fn diagram(h: &Handout, m: &Matrix, out: &mut String) {
     out.push_str(&mermaid::render(&graph::build(h, m)));
     out.push_str("```\n\n");
     out.push_str("Solid arrows carry requests, labelled with the ports allowed; dashed arrows are the replies that the stateless network ACLs must let back. Because the endpoint translates every client address to its ENI's address (source NAT), security groups and network ACLs only ever see the target networks' addresses, never a user: separating user groups happens at authorization alone.\n");
+    if let Some(note) = ipv6_note(h) {
+        out.push('\n');
+        out.push_str(note);
+    }
 }
 
 fn address_table(h: &Handout, out: &mut String) {
+    ipv4_address_table(h, out);
+    ipv6_address_table(h, out);
+}
+
+/// The IPv6 sample flow, when the tunnel carries IPv6: no source NAT step.
+fn ipv6_address_table(h: &Handout, out: &mut String) {
+    let Some(f) = super::ipv6_flow::sample_flow(h) else {
+        return;
+    };
+    out.push_str("\n## One IPv6 flow, address by address\n\n");
+    out.push_str(&format!(
+        "A sample IPv6 packet to {} ({}) through {}. **The addresses and the client port are examples.** AWS does not translate IPv6 tunnel traffic: the destination sees the client's own IPv6 address, which AWS takes from the target networks' IPv6 CIDRs, so the rules name those CIDRs rather than the endpoint security group, and the reply goes back to the client's own source port.\n\n",
+        code(&f.target),
+        code(&f.service),
+        code(&f.target_network),
+    ));
+    let rows: Vec<Vec<String>> = f
+        .hops
+        .iter()
+        .enumerate()
+        .map(|(i, hop)| {
+            vec![
+                (i + 1).to_string(),
+                prose(&hop.at),
+                code(&hop.source),
+                code(&hop.destination),
+                if hop.checked.is_empty() {
+                    "-".to_string()
+                } else {
+                    hop.checked
+                        .iter()
+                        .map(|c| md(c))
+                        .collect::<Vec<_>>()
+                        .join("<br>")
+                },
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &["#", "where", "source", "destination", "checked by"],
+        &rows,
+    );
+}
+
+fn ipv4_address_table(h: &Handout, out: &mut String) {
     let Some(f) = sample_flow(h) else {
         return;
     };
@@ -526,4 +581,18 @@ pub fn render_with(h: &Handout, m: &Matrix, diagrams: &str) -> String {
     warnings(h, &mut out);
     requirements(h, &mut out);
     out
+}
+
+fn client_cidr(e: &crate::plan::EndpointPlan) -> String {
+    e.client_cidr
+        .map_or_else(|| "none (IPv6 only)".to_string(), |c| c.to_string())
+}
+
+/// What changes for IPv6 in the picture, when the tunnel carries it.
+pub(super) fn ipv6_note(h: &Handout) -> Option<&'static str> {
+    h.plan
+        .endpoint
+        .traffic_ip_address_type
+        .has_ipv6()
+        .then_some("IPv6 is not translated: security groups and network ACLs see the clients' own IPv6 addresses, which AWS takes from the target networks' IPv6 CIDRs. Those CIDRs hold every client, so user groups are still separated at authorization alone.\n")
 }

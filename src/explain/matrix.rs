@@ -6,8 +6,7 @@
 use super::reach::{self, Cell};
 use super::Handout;
 use crate::aws::{Proto, Span};
-use crate::net::{overlaps, PortRange, PortSet};
-use ipnet::Ipv4Net;
+use crate::net::{PortRange, PortSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One service a user reaches, as the room reads it.
@@ -101,7 +100,7 @@ fn intended(h: &Handout, xi: usize, who: &Option<String>, proto: Proto) -> PortS
         let shares = z
             .owned()
             .iter()
-            .any(|a| x.owned().iter().any(|b| overlaps(a, b)));
+            .any(|a| x.owned().iter().any(|b| crate::net::ip_overlaps(a, b)));
         let audience = z.groups.is_empty() || who.as_ref().is_some_and(|g| z.groups.contains(g));
         if !(same_kind && shares && audience) {
             continue;
@@ -119,7 +118,7 @@ fn intended(h: &Handout, xi: usize, who: &Option<String>, proto: Proto) -> PortS
     out
 }
 
-fn why(h: &Handout, xi: usize, who: &Option<String>, via: &BTreeSet<Ipv4Net>) -> String {
+fn why(h: &Handout, xi: usize, who: &Option<String>, via: &BTreeSet<ipnet::IpNet>) -> String {
     let plan = h.plan;
     let x = &plan.targets[xi];
     let in_audience = x.groups.is_empty() || who.as_ref().is_some_and(|g| x.groups.contains(g));
@@ -160,7 +159,7 @@ pub fn build(h: &Handout) -> Matrix {
     // (target, who) → network → (labels with surplus flags); and the prefixes that admit.
     type Key = (usize, usize);
     let mut grid: BTreeMap<Key, BTreeMap<String, Vec<Item>>> = BTreeMap::new();
-    let mut via: BTreeMap<Key, BTreeSet<Ipv4Net>> = BTreeMap::new();
+    let mut via: BTreeMap<Key, BTreeSet<ipnet::IpNet>> = BTreeMap::new();
     let who_index = |w: &Option<String>| whos.iter().position(|x| x == w).unwrap_or(0);
     let mut sorted: Vec<&Cell> = cells.iter().collect();
     sorted.sort_by_key(|c| (c.target, who_index(&c.who), c.proto));

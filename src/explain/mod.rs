@@ -8,6 +8,7 @@ mod diagrams;
 mod dot;
 mod graph;
 mod html;
+mod ipv6_flow;
 mod layout;
 mod markdown;
 mod matrix;
@@ -21,7 +22,6 @@ mod tgw_flow;
 use crate::diagnostic::Diagnostic;
 use crate::intent::NaclSettings;
 use crate::plan::{Plan, SecurityGroup, SubnetPlan, TargetPlan};
-use ipnet::Ipv4Net;
 
 pub use address_table::{sample_flow, Hop, SampleFlow};
 
@@ -98,8 +98,8 @@ impl Handout<'_> {
 
 /// A small CIDR spelled out as its hosts: the planner merges adjacent `hosts` into one
 /// CIDR, and `10.0.1.10/31` reads as one network to a room that wrote two hosts.
-pub(crate) fn merged_hosts(c: &Ipv4Net) -> Option<String> {
-    let n = 1u64 << (32 - u32::from(c.prefix_len()));
+pub(crate) fn merged_hosts(c: &ipnet::IpNet) -> Option<String> {
+    let n = 1u128.checked_shl(u32::from(c.max_prefix_len() - c.prefix_len()))?;
     (2..=16)
         .contains(&n)
         .then(|| format!("{n} hosts {}–{}", c.network(), c.broadcast()))
@@ -111,7 +111,7 @@ pub(crate) fn destination(h: &Handout, x: &TargetPlan) -> String {
         .subnet
         .as_deref()
         .and_then(|s| h.subnet(s))
-        .map(|s| s.cidr);
+        .map(|s| ipnet::IpNet::V4(s.cidr));
     let cidrs: Vec<String> = x
         .cidrs
         .iter()
@@ -120,7 +120,7 @@ pub(crate) fn destination(h: &Handout, x: &TargetPlan) -> String {
             _ => c.to_string(),
         })
         .collect();
-    match (&x.subnet, x.carve_outs(&h.plan.vpc.cidrs)) {
+    match (&x.subnet, x.carve_outs(&h.plan.vpc.all_cidrs())) {
         (Some(s), _) => format!("{} in {s}", cidrs.join(", ")),
         (None, None) => format!("{} outside the VPC", cidrs.join(", ")),
         (None, Some(except)) => format!("{} outside the VPC, except {except}", cidrs.join(", ")),

@@ -4,7 +4,9 @@
 //! target network's ACL out, the destination ACL in, the destination security group,
 //! and both ACLs again for the stateless reply. The result is the actual reachability
 //! of the rules, not a restatement of the intent: a group that an authorization rule
-//! admits reaches every server behind it, whatever the intent meant.
+//! admits reaches every server behind it, whatever the intent meant. Each family is
+//! evaluated on its own: for IPv6 the source is the client's own address in a target
+//! network's IPv6 CIDR (no translation, no endpoint security group as the source).
 
 use super::Handout;
 use crate::aws::auth::{auth_table, winner, AuthTable};
@@ -13,9 +15,11 @@ use crate::aws::nacl::{self, AclEntry};
 use crate::aws::sg::{self, Peer, RulePeer, SgEntry};
 use crate::aws::{set, Action, Proto, Span};
 use crate::intent::Protocol;
+use crate::net::Family;
+use crate::net::Prefix;
 use crate::net::{contains, overlaps, within, CidrSet, PortRange, PortSet};
 use crate::plan::{NaclEntry, Peer as PlanPeer, Plan, SecurityGroupRule};
-use ipnet::Ipv4Net;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What one kind of user reaches at one target through one target network.
@@ -32,7 +36,7 @@ pub struct Cell {
     /// some address of the target.
     pub ports: PortSet,
     /// The authorization prefixes that admitted this user where the ports pass.
-    pub via: BTreeSet<Ipv4Net>,
+    pub via: BTreeSet<IpNet>,
 }
 
 fn proto(p: Protocol) -> Proto {
@@ -52,10 +56,29 @@ fn icmp_span(t: i32) -> Span {
     }
 }
 
-impl AclEntry for NaclEntry {
+/// A plan NACL entry of family `N`, as the evaluation of that family reads it.
+struct Entry<'p, N> {
+    entry: &'p NaclEntry,
+    cidr: N,
+}
+
+impl<N: Prefix> AclEntry for Entry<'_, N> {
+    type Net = N;
     fn action(&self) -> Action {
-        self.action
+        self.entry.action
     }
+    fn protocol(&self) -> Proto {
+        self.entry.protocol()
+    }
+    fn span(&self) -> Span {
+        self.entry.span()
+    }
+    fn cidr(&self) -> &N {
+        &self.cidr
+    }
+}
+
+impl NaclEntry {
     fn protocol(&self) -> Proto {
         proto(self.protocol)
     }
@@ -68,9 +91,6 @@ impl AclEntry for NaclEntry {
             (None, Some(t)) => icmp_span(t),
             (None, None) => Span::ALL_PORTS,
         }
-    }
-    fn cidr(&self) -> &Ipv4Net {
-        &self.cidr
     }
 }
 
@@ -89,10 +109,10 @@ impl SgEntry for SecurityGroupRule {
             },
         }
     }
-    fn peer(&self) -> RulePeer<'_, String> {
+    fn peer<N: Prefix>(&self) -> RulePeer<'_, String, N> {
         match &self.peer {
             PlanPeer::SecurityGroup(k) => RulePeer::Group(k),
-            PlanPeer::Cidr(c) => RulePeer::Cidr(c),
+            PlanPeer::Cidr(c) => N::from_ipnet(*c).map_or(RulePeer::OtherFamily, RulePeer::Cidr),
         }
     }
 }
@@ -121,9 +141,15 @@ pub fn service(s: &str) -> Option<(Proto, Span)> {
     Some((p, Span { from, to }))
 }
 
-fn reply_span(p: Proto, ephemeral: PortRange) -> Span {
+fn reply_span(p: Proto, ephemeral: PortRange, family: Family) -> Span {
     match p {
-        Proto::Icmp => Span { from: 0, to: 0 },
+        Proto::Icmp => {
+            let (_, reply) = crate::plan::nacl::echo(family);
+            Span {
+                from: reply,
+                to: reply,
+            }
+        }
         Proto::All => Span::ALL_PORTS,
         _ => Span {
             from: ephemeral.from,
@@ -136,26 +162,27 @@ fn inter(a: &PortSet, b: &PortSet) -> PortSet {
     a.difference(&a.difference(b))
 }
 
-/// The plan's rules, grouped as AWS looks them up.
-struct Rules<'p> {
+/// The plan's rules of one family, grouped as AWS looks them up.
+struct Rules<'p, N> {
     plan: &'p Plan,
-    auth: AuthTable,
+    auth: AuthTable<N>,
     /// NACL entries per (ACL key, egress), by ascending rule number.
-    nacl: BTreeMap<(&'p str, bool), Vec<&'p NaclEntry>>,
+    nacl: BTreeMap<(&'p str, bool), Vec<&'p Entry<'p, N>>>,
     /// Security group rules per (group key, egress).
     sg: BTreeMap<(&'p str, bool), Vec<&'p SecurityGroupRule>>,
 }
 
-impl<'p> Rules<'p> {
-    fn new(plan: &'p Plan) -> Self {
-        let mut nacl: BTreeMap<(&str, bool), Vec<&NaclEntry>> = BTreeMap::new();
-        for n in &plan.nacl_entries {
-            nacl.entry((n.network_acl.as_str(), n.egress))
+impl<'p, N: Prefix> Rules<'p, N> {
+    /// `entries`: the plan's NACL entries of family `N`.
+    fn new(plan: &'p Plan, entries: &'p [Entry<'p, N>]) -> Self {
+        let mut nacl: BTreeMap<(&str, bool), Vec<&Entry<N>>> = BTreeMap::new();
+        for n in entries {
+            nacl.entry((n.entry.network_acl.as_str(), n.entry.egress))
                 .or_default()
                 .push(n);
         }
         for v in nacl.values_mut() {
-            v.sort_by_key(|n| n.rule_number);
+            v.sort_by_key(|n| n.entry.rule_number);
         }
         let mut sg: BTreeMap<(&str, bool), Vec<&SecurityGroupRule>> = BTreeMap::new();
         for r in &plan.security_group_rules {
@@ -171,58 +198,92 @@ impl<'p> Rules<'p> {
             auth: auth_table(
                 plan.authorization_rules
                     .iter()
-                    .map(|a| (a.cidr, a.group.as_deref())),
+                    .filter_map(|a| Some((N::from_ipnet(a.cidr)?, a.group.as_deref()))),
             ),
             nacl,
             sg,
         }
     }
 
-    fn acl(&self, key: &'p str, egress: bool) -> &[&'p NaclEntry] {
+    fn acl(&self, key: &'p str, egress: bool) -> &[&'p Entry<'p, N>] {
         self.nacl.get(&(key, egress)).map_or(&[], Vec::as_slice)
     }
 
-    fn sg_allowed(&self, group: &str, egress: bool, peer: &Peer<String>, p: Proto) -> PortSet {
+    fn sg_allowed(&self, group: &str, egress: bool, peer: &Peer<String, N>, p: Proto) -> PortSet {
         let rules = self.sg.get(&(group, egress)).map_or(&[][..], Vec::as_slice);
         sg::allowed(rules.iter().copied(), peer, p)
     }
 
-    fn acl_allowed(&self, key: Option<&str>, egress: bool, peer: &Ipv4Net, p: Proto) -> PortSet {
+    fn acl_allowed(&self, key: Option<&str>, egress: bool, peer: &N, p: Proto) -> PortSet {
         match key {
             Some(k) => nacl::evaluate(self.acl(k, egress), peer, p).allowed,
             None => set(nacl::universe(p)),
         }
     }
 
-    fn routed(&self, network: &str, d: &Ipv4Net) -> bool {
-        self.plan.vpc.cidrs.iter().any(|v| contains(v, d))
-            || self
-                .plan
-                .routes
-                .iter()
-                .any(|r| r.target_network.as_deref() == Some(network) && contains(&r.cidr, d))
+    fn routed(&self, network: &str, d: &N, vpc: &[N]) -> bool {
+        vpc.iter().any(|v| contains(v, d))
+            || self.plan.routes.iter().any(|r| {
+                r.target_network.as_deref() == Some(network)
+                    && N::from_ipnet(r.cidr).is_some_and(|c| contains(&c, d))
+            })
     }
 }
 
-/// Every (user kind, target, target network, protocol) with the ports that pass.
+/// Every (user kind, target, target network, protocol) with the ports that pass, in
+/// either family.
 pub fn evaluate(h: &Handout) -> Vec<Cell> {
+    let mut out = evaluate_family::<Ipv4Net>(h, &h.plan.vpc.cidrs);
+    let v6 = evaluate_family::<Ipv6Net>(h, &h.plan.vpc.ipv6_cidrs);
+    // One cell per (user, target, network, protocol): the families' ports and prefixes
+    // joined.
+    for c in v6 {
+        match out.iter_mut().find(|o| {
+            o.who == c.who && o.target == c.target && o.network == c.network && o.proto == c.proto
+        }) {
+            Some(o) => {
+                o.ports = o.ports.union(&c.ports);
+                o.via.extend(c.via);
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+fn evaluate_family<N: Prefix>(h: &Handout, vpc_cidrs: &[N]) -> Vec<Cell> {
     let plan = h.plan;
-    let rules = Rules::new(plan);
+    let entries: Vec<Entry<N>> = plan
+        .nacl_entries
+        .iter()
+        .filter_map(|entry| {
+            Some(Entry {
+                entry,
+                cidr: N::from_ipnet(entry.cidr)?,
+            })
+        })
+        .collect();
+    let rules = Rules::new(plan, &entries);
     let ephemeral = h.nacl.ephemeral;
     let whos = users(plan);
     // A transit gateway attachment has no endpoint group (and no target network to
     // evaluate here).
     let endpoint_sg = plan.endpoint.security_group.clone().unwrap_or_default();
-    let endpoint_groups = std::slice::from_ref(&endpoint_sg);
-    let vpc = CidrSet::from_nets(&plan.vpc.cidrs);
+    // IPv4 leaves the ENI translated, as the endpoint group; IPv6 keeps the client's own
+    // address, which no group reference matches.
+    let endpoint_groups: &[String] = match N::FAMILY {
+        Family::Ipv4 => std::slice::from_ref(&endpoint_sg),
+        Family::Ipv6 => &[],
+    };
+    let vpc = CidrSet::from_nets(vpc_cidrs);
     let mut out = Vec::new();
     for (xi, x) in plan.targets.iter().enumerate() {
         let dest_subnet = x.subnet.as_deref().and_then(|s| h.subnet(s));
         // An outside target owns its CIDR minus the VPC and narrower targets: those
         // addresses are reached, if at all, as the targets that own them.
-        let dests: Vec<Ipv4Net> = match dest_subnet {
-            Some(_) => x.cidrs.clone(),
-            None => CidrSet::from_nets(x.owned())
+        let dests: Vec<N> = match dest_subnet {
+            Some(_) => family(&x.cidrs),
+            None => CidrSet::from_nets(&family(x.owned()))
                 .difference(&vpc)
                 .nets()
                 .to_vec(),
@@ -240,7 +301,9 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
             .copied()
             .filter(|r| match &r.peer {
                 PlanPeer::SecurityGroup(g) => dest_groups.contains(g),
-                PlanPeer::Cidr(c) => dests.iter().any(|d| overlaps(c, d)),
+                PlanPeer::Cidr(c) => {
+                    N::from_ipnet(*c).is_some_and(|c| dests.iter().any(|d| overlaps(&c, d)))
+                }
             })
             .collect();
         let protos: BTreeSet<Proto> = [Proto::Tcp, Proto::Udp, Proto::Icmp]
@@ -251,13 +314,22 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
             let Some(tn) = h.subnet(tn_name) else {
                 continue;
             };
+            // Where the request comes from: the ENIs' addresses (IPv4, translated) or the
+            // clients' own IPv6 addresses, both in the target network.
+            let source: Option<N> = match N::FAMILY {
+                Family::Ipv4 => N::from_ipnet(tn.cidr.into()),
+                Family::Ipv6 => tn.ipv6_cidr.and_then(|c| N::from_ipnet(c.into())),
+            };
+            let Some(source) = source else {
+                continue;
+            };
             let (a_t, a_s) = match dest_subnet {
                 Some(s) if s.name == tn.name => (None, None),
                 Some(s) => (Some(tn.network_acl.as_str()), Some(s.network_acl.as_str())),
                 None => (Some(tn.network_acl.as_str()), None),
             };
             // Cut the destination at every boundary a rule on its side draws.
-            let mut bounds: Vec<Ipv4Net> = Vec::new();
+            let mut bounds: Vec<N> = Vec::new();
             for c in &dests {
                 bounds.extend(within(&rules.auth, c).map(|(n, _)| *n));
             }
@@ -265,25 +337,25 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
                 plan.routes
                     .iter()
                     .filter(|r| r.target_network.as_ref() == Some(tn_name))
-                    .map(|r| r.cidr),
+                    .filter_map(|r| N::from_ipnet(r.cidr)),
             );
             bounds.extend(endpoint_rules.iter().filter_map(|r| match &r.peer {
-                PlanPeer::Cidr(c) => Some(*c),
+                PlanPeer::Cidr(c) => N::from_ipnet(*c),
                 PlanPeer::SecurityGroup(_) => None,
             }));
             if let Some(a) = a_t {
-                bounds.extend(rules.acl(a, true).iter().map(|n| n.cidr));
-                bounds.extend(rules.acl(a, false).iter().map(|n| n.cidr));
+                bounds.extend(rules.acl(a, true).iter().map(|n| *AclEntry::cidr(*n)));
+                bounds.extend(rules.acl(a, false).iter().map(|n| *AclEntry::cidr(*n)));
             }
             bounds.retain(|b| dests.iter().any(|c| overlaps(b, c)));
             bounds.sort();
             bounds.dedup();
             let dps = pieces(&dests, &bounds);
             // And the ENI's subnet at every boundary the destination's side draws.
-            let mut sb: Vec<Ipv4Net> = Vec::new();
+            let mut sb: Vec<N> = Vec::new();
             if let Some(a) = a_s {
-                sb.extend(rules.acl(a, true).iter().map(|n| n.cidr));
-                sb.extend(rules.acl(a, false).iter().map(|n| n.cidr));
+                sb.extend(rules.acl(a, true).iter().map(|n| *AclEntry::cidr(*n)));
+                sb.extend(rules.acl(a, false).iter().map(|n| *AclEntry::cidr(*n)));
             }
             if let Some(g) = &x.security_group {
                 sb.extend(
@@ -293,26 +365,26 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
                         .into_iter()
                         .flatten()
                         .filter_map(|r| match &r.peer {
-                            PlanPeer::Cidr(c) => Some(*c),
+                            PlanPeer::Cidr(c) => N::from_ipnet(*c),
                             PlanPeer::SecurityGroup(_) => None,
                         }),
                 );
             }
-            sb.retain(|b| overlaps(b, &tn.cidr));
+            sb.retain(|b| overlaps(b, &source));
             sb.sort();
             sb.dedup();
-            let sps = pieces(&[tn.cidr], &sb);
+            let sps = pieces(&[source], &sb);
 
-            let mut acc: BTreeMap<(usize, Proto), (PortSet, BTreeSet<Ipv4Net>)> = BTreeMap::new();
+            let mut acc: BTreeMap<(usize, Proto), (PortSet, BTreeSet<IpNet>)> = BTreeMap::new();
             for d in &dps {
                 let Some((prefix, admitted)) = winner(&rules.auth, d) else {
                     continue;
                 };
-                if !rules.routed(tn_name, d) {
+                if !rules.routed(tn_name, d, vpc_cidrs) {
                     continue;
                 }
                 for &p in &protos {
-                    let reply = set(reply_span(p, ephemeral));
+                    let reply = set(reply_span(p, ephemeral, N::FAMILY));
                     let endpoint = sg::allowed(
                         endpoint_rules.iter().copied(),
                         &Peer {
@@ -352,12 +424,20 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
                         if admitted.admits(w.as_deref()) {
                             let e = acc.entry((wi, p)).or_default();
                             e.0 = e.0.union(&through);
-                            e.1.insert(prefix);
+                            e.1.insert(prefix.into());
                         }
                     }
                 }
             }
-            for ((wi, p), (ports, via)) in acc {
+            for ((wi, p), (mut ports, via)) in acc {
+                if p == Proto::Icmp && N::FAMILY == Family::Ipv6 {
+                    // Cells speak of the echo request as IPv4 numbers it (type 8), so
+                    // that both families' cells join.
+                    let (request, _) = crate::plan::nacl::echo(Family::Ipv6);
+                    if ports.contains(request) {
+                        ports = ports.union(&set(Span { from: 8, to: 8 }));
+                    }
+                }
                 out.push(Cell {
                     who: whos[wi].clone(),
                     target: xi,
@@ -389,6 +469,11 @@ pub fn users(plan: &Plan) -> Vec<Option<String>> {
         .map(|g| Some(g.to_string()))
         .chain([None])
         .collect()
+}
+
+/// The prefixes of family `N` in a list of either family.
+fn family<N: Prefix>(nets: &[IpNet]) -> Vec<N> {
+    nets.iter().filter_map(|n| N::from_ipnet(*n)).collect()
 }
 
 #[cfg(test)]

@@ -50,8 +50,18 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
         .find(|s| s.starts_with("tcp/") || s.starts_with("udp/"))
         .or(t.services.first())?
         .clone();
-    let client = host(&plan.endpoint.client_cidr, 1);
-    let net = t.owned().first().or(t.cidrs.first())?;
+    let client = host(plan.endpoint.client_cidr.as_ref()?, 1);
+    // Transit gateway attachments are IPv4 only.
+    let v4 = |n: &ipnet::IpNet| match n {
+        ipnet::IpNet::V4(n) => Some(*n),
+        ipnet::IpNet::V6(_) => None,
+    };
+    let net = t
+        .owned()
+        .iter()
+        .find_map(v4)
+        .or_else(|| t.cidrs.iter().find_map(v4))?;
+    let net = &net;
     let server = if t.subnet.is_some() {
         host(net, AWS_RESERVED)
     } else {

@@ -25,6 +25,7 @@ pub enum Rule {
     UserGroups,
     NaclSettings,
     NaclCapacity,
+    AddressFamily,
     SmallTargetNetwork,
     AllProtocols,
     FullTunnelWithoutInternet,
@@ -43,7 +44,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in ID order.
-    pub const ALL: [Rule; 30] = [
+    pub const ALL: [Rule; 31] = [
         Rule::IntentSyntax,
         Rule::IntentSchema,
         Rule::UnsupportedVersion,
@@ -60,6 +61,7 @@ impl Rule {
         Rule::UserGroups,
         Rule::NaclSettings,
         Rule::NaclCapacity,
+        Rule::AddressFamily,
         Rule::SmallTargetNetwork,
         Rule::AllProtocols,
         Rule::FullTunnelWithoutInternet,
@@ -108,7 +110,7 @@ impl Rule {
                 "SHB005",
                 "invalid-cidr",
                 E,
-                "A value that is not an IPv4 CIDR, or has host bits set",
+                "A value that is not a CIDR of the family the field takes, or has host bits set",
             ),
             Rule::InvalidAwsId => (
                 "SHB006",
@@ -175,6 +177,12 @@ impl Rule {
                 "nacl-capacity",
                 E,
                 "The plan needs more NACL entries or rule numbers than the ACL has",
+            ),
+            Rule::AddressFamily => (
+                "SHB017",
+                "address-family",
+                E,
+                "IPv4, IPv6 and dual-stack settings that disagree with each other or the targets",
             ),
             Rule::SmallTargetNetwork => (
                 "SHB050",

@@ -8,28 +8,28 @@
 //! reading, so they agree on who may reach what.
 
 use super::{Destination, Intent};
-use crate::net::{contains, within, CidrSet};
+use crate::net::{contains, within, CidrSet, Prefix};
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 
 /// One target's effective destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Effective {
+pub struct Effective<N = Ipv4Net> {
     /// The addresses the target owns, as canonical prefixes.
-    pub nets: Vec<Ipv4Net>,
+    pub nets: Vec<N>,
     /// Outside targets only: the CIDRs taken out of the written one (VPC CIDRs and
     /// narrower outside targets' CIDRs, outermost first), empty when none is.
-    pub except: Vec<Ipv4Net>,
+    pub except: Vec<N>,
     /// Outside targets only: the targets (indexes) whose destinations lie strictly
     /// inside this one's CIDR, in intent order.
     pub yields_to: Vec<usize>,
 }
 
-impl Intent {
+impl<N: Prefix> Intent<N> {
     /// Every target's effective destination, in target order.
-    pub fn effective_destinations(&self) -> Vec<Effective> {
+    pub fn effective_destinations(&self) -> Vec<Effective<N>> {
         // Every written destination CIDR, with the targets that name it.
-        let mut by_cidr: BTreeMap<Ipv4Net, Vec<usize>> = BTreeMap::new();
+        let mut by_cidr: BTreeMap<N, Vec<usize>> = BTreeMap::new();
         for (i, t) in self.targets.iter().enumerate() {
             match &t.destination {
                 Destination::Subnet { cidrs, .. } => {
@@ -54,14 +54,9 @@ impl Intent {
             .collect()
     }
 
-    fn carve(
-        &self,
-        me: usize,
-        cidr: &Ipv4Net,
-        by_cidr: &BTreeMap<Ipv4Net, Vec<usize>>,
-    ) -> Effective {
-        let in_vpc = |c: &Ipv4Net| self.vpc.cidrs.iter().any(|v| contains(v, c));
-        let mut removed: Vec<Ipv4Net> = self
+    fn carve(&self, me: usize, cidr: &N, by_cidr: &BTreeMap<N, Vec<usize>>) -> Effective<N> {
+        let in_vpc = |c: &N| self.vpc.cidrs.iter().any(|v| contains(v, c));
+        let mut removed: Vec<N> = self
             .vpc
             .cidrs
             .iter()
@@ -84,7 +79,7 @@ impl Intent {
             .to_vec();
         // Outermost removed CIDRs only, in address order: one inside another says no more.
         removed.sort_by_key(|c| (c.prefix_len(), *c));
-        let mut except: Vec<Ipv4Net> = Vec::new();
+        let mut except: Vec<N> = Vec::new();
         for c in removed {
             if !except.iter().any(|e| contains(e, &c)) {
                 except.push(c);
@@ -135,7 +130,7 @@ mod tests {
         assert_eq!(e[1].yields_to, vec![2]);
         assert!(e[2].except.is_empty() && e[3].except.is_empty());
         let size = |nets: &[ipnet::Ipv4Net]| crate::net::CidrSet::from_nets(nets).size();
-        assert_eq!(size(&e[0].nets), (1u64 << 32) - (1 << 16) - (1 << 22));
+        assert_eq!(size(&e[0].nets), (1u128 << 32) - (1 << 16) - (1 << 22));
         assert_eq!(size(&e[1].nets), (1 << 22) - (1 << 16));
         assert!(matches!(
             i.targets[3].destination,

@@ -58,6 +58,9 @@ pub struct VpcFile {
     /// Additional IPv4 CIDRs of the VPC.
     #[serde(default)]
     pub secondary_cidrs: Vec<String>,
+    /// IPv6 CIDRs of the VPC, for IPv6 or dual-stack tunnel traffic.
+    #[serde(default)]
+    pub ipv6_cidrs: Vec<String>,
 }
 
 /// How users authenticate to the endpoint. User groups need `active-directory` or `saml`.
@@ -94,6 +97,42 @@ pub enum Transport {
 
 /// Where the endpoint attaches: to subnets of a VPC (target network associations) or to
 /// a transit gateway.
+/// `ipv4` (default), `ipv6` or `dual-stack`: how clients reach the endpoint, and which
+/// families the tunnel carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum IpAddressType {
+    #[default]
+    Ipv4,
+    Ipv6,
+    DualStack,
+}
+
+impl IpAddressType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IpAddressType::Ipv4 => "ipv4",
+            IpAddressType::Ipv6 => "ipv6",
+            IpAddressType::DualStack => "dual-stack",
+        }
+    }
+
+    pub fn has_ipv4(self) -> bool {
+        self != IpAddressType::Ipv6
+    }
+
+    pub fn has_ipv6(self) -> bool {
+        self != IpAddressType::Ipv4
+    }
+
+    pub fn has(self, family: crate::net::Family) -> bool {
+        match family {
+            crate::net::Family::Ipv4 => self.has_ipv4(),
+            crate::net::Family::Ipv6 => self.has_ipv6(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Attachment {
@@ -130,8 +169,16 @@ pub struct EndpointFile {
     /// Existing endpoint ID (`cvpn-endpoint-…`); present → the endpoint is not created.
     pub id: Option<String>,
     /// IPv4 CIDR that client addresses come from, /12 to /22; must not overlap the VPC,
-    /// its subnets or any target.
-    pub client_cidr: String,
+    /// its subnets or any target. Required for `ipv4` and `dual-stack` traffic, absent for
+    /// `ipv6` traffic (IPv6 clients get addresses from the associated subnets).
+    pub client_cidr: Option<String>,
+    /// How clients reach the endpoint: `ipv4` (default), `ipv6` or `dual-stack`.
+    #[serde(default)]
+    pub ip_address_type: IpAddressType,
+    /// Which families the tunnel carries: `ipv4` (default), `ipv6` or `dual-stack`.
+    /// IPv6 traffic needs target networks with `ipv6_cidr`.
+    #[serde(default)]
+    pub traffic_ip_address_type: IpAddressType,
     /// `vpc` (default): associated with `target_networks`; `transit-gateway`: attached to
     /// `transit_gateway`.
     #[serde(default)]
@@ -184,6 +231,8 @@ pub struct SubnetFile {
     pub id: Option<String>,
     /// IPv4 CIDR of the subnet, inside a VPC CIDR.
     pub cidr: String,
+    /// IPv6 CIDR of the subnet, inside one of `vpc.ipv6_cidrs`.
+    pub ipv6_cidr: Option<String>,
     /// Availability Zone; required for subnets used as target networks.
     pub az: Option<String>,
     /// Existing network ACL ID (`acl-…`); absent → an input. Several subnets may share one ACL.

@@ -1,36 +1,59 @@
 //! The validated intent: typed, resolved (names → indexes), ready to plan.
 //! Only `validate` builds it, so the planner may rely on every invariant of docs/semantics.md#validation.
 
+pub use super::file::IpAddressType;
 use super::file::{Authentication, Egress, Transport};
-use crate::net::PortRange;
-use ipnet::Ipv4Net;
+use crate::net::{Family, PortRange, Prefix};
+use ipnet::{Ipv4Net, Ipv6Net};
 use serde::Serialize;
 use std::fmt;
 
+/// The intent as one address family sees it (`docs/semantics.md`, "IPv6 and dual-stack").
+/// `Intent` (IPv4) is the whole intent: every subnet, the endpoint, and the targets that
+/// have an IPv4 destination; its `ipv6` holds the IPv6 view when the tunnel carries IPv6:
+/// the subnets that have an IPv6 CIDR and the targets that have an IPv6 destination, with
+/// indexes of their own. Planner and `verify` run once per view; the sets never mix.
 #[derive(Debug, Clone)]
-pub struct Intent {
+pub struct Intent<N = Ipv4Net> {
     pub name: String,
-    pub vpc: Vpc,
+    pub vpc: Vpc<N>,
     pub endpoint: Endpoint,
-    pub subnets: Vec<Subnet>,
+    pub subnets: Vec<Subnet<N>>,
     /// Indexes into `subnets`, in the order written.
     pub target_networks: Vec<usize>,
-    pub targets: Vec<Target>,
+    pub targets: Vec<Target<N>>,
     pub nacl: NaclSettings,
+    /// Whether the tunnel carries this family (`endpoint.traffic_ip_address_type`).
+    pub carried: bool,
+    /// The IPv6 view (in the IPv4 one only), when the tunnel carries IPv6.
+    pub ipv6: Option<Box<Intent<Ipv6Net>>>,
+}
+
+impl<N: Prefix> Intent<N> {
+    pub fn family(&self) -> Family {
+        N::FAMILY
+    }
 }
 
 #[derive(Debug, Clone)]
-pub struct Vpc {
+pub struct Vpc<N = Ipv4Net> {
     pub id: Option<String>,
     /// Primary first, then secondary CIDRs, then those of the further VPCs (`vpcs`,
     /// transit gateway attachment only): every address the intent calls "in a VPC".
-    pub cidrs: Vec<Ipv4Net>,
+    /// The IPv6 view holds the VPC's IPv6 CIDRs.
+    pub cidrs: Vec<N>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     pub id: Option<String>,
-    pub client_cidr: Ipv4Net,
+    /// Absent only for IPv6-only tunnel traffic (clients get IPv6 addresses from the
+    /// associated subnets).
+    pub client_cidr: Option<Ipv4Net>,
+    /// How clients reach the endpoint.
+    pub ip_address_type: IpAddressType,
+    /// Which families the tunnel carries.
+    pub traffic_ip_address_type: IpAddressType,
     pub split_tunnel: bool,
     pub authentication: Authentication,
     pub egress: Egress,
@@ -64,6 +87,15 @@ pub struct TransitGateway {
 }
 
 impl Endpoint {
+    /// The IPv4 client CIDR. Validation requires one for IPv4 tunnel traffic and for every
+    /// transit gateway attachment, so the code of those paths may rely on it; the fallback
+    /// (`0.0.0.0/32`, no client's address) could only ever narrow, never widen.
+    pub fn ipv4_clients(&self) -> Ipv4Net {
+        self.client_cidr.unwrap_or_else(|| {
+            Ipv4Net::new(std::net::Ipv4Addr::UNSPECIFIED, 32).unwrap_or_default()
+        })
+    }
+
     /// The transit gateway of a transit-gateway-attached endpoint.
     pub fn transit_gateway(&self) -> Option<&TransitGateway> {
         match &self.attachment {
@@ -89,10 +121,13 @@ pub enum AclRef {
 }
 
 #[derive(Debug, Clone)]
-pub struct Subnet {
+pub struct Subnet<N = Ipv4Net> {
     pub name: String,
     pub id: Option<String>,
-    pub cidr: Ipv4Net,
+    /// The subnet's CIDR of this view's family.
+    pub cidr: N,
+    /// The IPv6 CIDR, in the IPv4 view (the whole intent), when the subnet has one.
+    pub ipv6_cidr: Option<Ipv6Net>,
     pub az: Option<String>,
     pub acl: AclRef,
     /// ID of the further VPC (`vpcs`) that holds the subnet; `None`: the VPC of `vpc`.
@@ -173,25 +208,27 @@ impl Service {
 }
 
 #[derive(Debug, Clone)]
-pub enum Destination {
+pub enum Destination<N = Ipv4Net> {
     /// In the VPC: the subnet index and the CIDRs reached (`hosts`, or the subnet CIDR).
-    Subnet { subnet: usize, cidrs: Vec<Ipv4Net> },
+    Subnet { subnet: usize, cidrs: Vec<N> },
     /// Outside every VPC CIDR.
-    Outside { cidr: Ipv4Net },
+    Outside { cidr: N },
 }
 
 #[derive(Debug, Clone)]
-pub struct Target {
+pub struct Target<N = Ipv4Net> {
     pub name: String,
-    pub destination: Destination,
+    /// Index in the intent's `targets` (the same in every family's view).
+    pub position: usize,
+    pub destination: Destination<N>,
     pub services: Vec<Service>,
     /// Empty = all users.
     pub groups: Vec<String>,
     pub security_group: Option<String>,
 }
 
-impl Target {
-    pub fn cidrs(&self) -> Vec<Ipv4Net> {
+impl<N: Prefix> Target<N> {
+    pub fn cidrs(&self) -> Vec<N> {
         match &self.destination {
             Destination::Subnet { cidrs, .. } => cidrs.clone(),
             Destination::Outside { cidr } => vec![*cidr],

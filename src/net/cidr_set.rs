@@ -1,28 +1,28 @@
+use super::prefix::Prefix;
 use ipnet::Ipv4Net;
-use std::net::Ipv4Addr;
 
 /// `outer` contains all of `inner`.
-pub fn contains(outer: &Ipv4Net, inner: &Ipv4Net) -> bool {
-    outer.prefix_len() <= inner.prefix_len() && outer.contains(&inner.network())
+pub fn contains<N: Prefix>(outer: &N, inner: &N) -> bool {
+    outer.prefix_len() <= inner.prefix_len() && outer.contains_addr(&inner.network())
 }
 
-pub fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
+pub fn overlaps<N: Prefix>(a: &N, b: &N) -> bool {
     contains(a, b) || contains(b, a)
 }
 
-/// The strict supernets of `net`, narrowest first (at most 32).
-pub fn supernets(net: &Ipv4Net) -> impl Iterator<Item = Ipv4Net> {
+/// The strict supernets of `net`, narrowest first (at most 32 or 128).
+pub fn supernets<N: Prefix>(net: &N) -> impl Iterator<Item = N> {
     std::iter::successors(net.supernet(), |n| n.supernet())
 }
 
 /// Every prefix of `sorted` (ordered by address, then length) that lies inside `net`:
 /// a range query, not a scan.
-pub fn within<'a, V>(
-    sorted: &'a std::collections::BTreeMap<Ipv4Net, V>,
-    net: &Ipv4Net,
-) -> impl Iterator<Item = (&'a Ipv4Net, &'a V)> {
-    let lo = Ipv4Net::new(net.network(), 0).unwrap_or(*net);
-    let hi = Ipv4Net::new(net.broadcast(), 32).unwrap_or(*net);
+pub fn within<'a, N: Prefix, V>(
+    sorted: &'a std::collections::BTreeMap<N, V>,
+    net: &N,
+) -> impl Iterator<Item = (&'a N, &'a V)> {
+    let lo = N::with_len(net.network(), 0).unwrap_or(*net);
+    let hi = N::with_len(net.broadcast(), N::BITS).unwrap_or(*net);
     let net = *net;
     sorted
         .range(lo..=hi)
@@ -31,13 +31,13 @@ pub fn within<'a, V>(
 
 /// The fewest prefixes whose union is exactly the union of `nets`: duplicates and
 /// nested prefixes vanish, siblings that form an exact supernet are joined.
-pub fn aggregate(nets: &[Ipv4Net]) -> Vec<Ipv4Net> {
+pub fn aggregate<N: Prefix>(nets: &[N]) -> Vec<N> {
     // ipnet's aggregate is exact (it never widens) and returns sorted output.
-    Ipv4Net::aggregate(&nets.to_vec())
+    N::aggregate(nets)
 }
 
 /// `from` minus `remove`, as the fewest prefixes.
-pub fn subtract(from: &Ipv4Net, remove: &[Ipv4Net]) -> Vec<Ipv4Net> {
+pub fn subtract<N: Prefix>(from: &N, remove: &[N]) -> Vec<N> {
     let mut pieces = vec![*from];
     for r in remove {
         let mut next = Vec::with_capacity(pieces.len() + 32);
@@ -52,13 +52,10 @@ pub fn subtract(from: &Ipv4Net, remove: &[Ipv4Net]) -> Vec<Ipv4Net> {
             // Walk down from p to r, keeping the sibling that does not hold r at each level.
             let mut cur = p;
             while cur.prefix_len() < r.prefix_len() {
-                let Ok(mut halves) = cur.subnets(cur.prefix_len() + 1) else {
+                let Some((lo, hi)) = cur.halves() else {
                     break;
                 };
-                let (Some(lo), Some(hi)) = (halves.next(), halves.next()) else {
-                    break;
-                };
-                if lo.contains(&r.network()) {
+                if lo.contains_addr(&r.network()) {
                     next.push(hi);
                     cur = lo;
                 } else {
@@ -72,20 +69,26 @@ pub fn subtract(from: &Ipv4Net, remove: &[Ipv4Net]) -> Vec<Ipv4Net> {
     aggregate(&pieces)
 }
 
-/// A set of IPv4 addresses as canonical (aggregated, sorted) prefixes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct CidrSet {
-    nets: Vec<Ipv4Net>,
+/// A set of addresses of one family as canonical (aggregated, sorted) prefixes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CidrSet<N = Ipv4Net> {
+    nets: Vec<N>,
 }
 
-impl CidrSet {
-    pub fn from_nets(nets: &[Ipv4Net]) -> Self {
+impl<N> Default for CidrSet<N> {
+    fn default() -> Self {
+        CidrSet { nets: Vec::new() }
+    }
+}
+
+impl<N: Prefix> CidrSet<N> {
+    pub fn from_nets(nets: &[N]) -> Self {
         CidrSet {
             nets: aggregate(nets),
         }
     }
 
-    pub fn nets(&self) -> &[Ipv4Net] {
+    pub fn nets(&self) -> &[N] {
         &self.nets
     }
 
@@ -93,26 +96,26 @@ impl CidrSet {
         self.nets.is_empty()
     }
 
-    pub fn contains_addr(&self, addr: Ipv4Addr) -> bool {
-        self.nets.iter().any(|n| n.contains(&addr))
+    pub fn contains_addr(&self, addr: N::Addr) -> bool {
+        self.nets.iter().any(|n| n.contains_addr(&addr))
     }
 
-    pub fn contains_net(&self, net: &Ipv4Net) -> bool {
+    pub fn contains_net(&self, net: &N) -> bool {
         self.nets.iter().any(|n| contains(n, net))
     }
 
-    pub fn union(&self, other: &CidrSet) -> CidrSet {
-        let all: Vec<Ipv4Net> = self.nets.iter().chain(other.nets.iter()).copied().collect();
+    pub fn union(&self, other: &CidrSet<N>) -> CidrSet<N> {
+        let all: Vec<N> = self.nets.iter().chain(other.nets.iter()).copied().collect();
         CidrSet::from_nets(&all)
     }
 
-    pub fn difference(&self, other: &CidrSet) -> CidrSet {
+    pub fn difference(&self, other: &CidrSet<N>) -> CidrSet<N> {
         let mut out = Vec::new();
         for n in &self.nets {
-            let inside: Vec<Ipv4Net> = other
+            let inside: Vec<N> = other
                 .nets
                 .iter()
-                .filter(|o| overlaps(n, o))
+                .filter(|o| overlaps(n, *o))
                 .copied()
                 .collect();
             out.extend(subtract(n, &inside));
@@ -120,12 +123,11 @@ impl CidrSet {
         CidrSet::from_nets(&out)
     }
 
-    /// Number of addresses (fits: at most 2^32).
-    pub fn size(&self) -> u64 {
+    /// Number of addresses, saturating at `u128::MAX` for all of IPv6.
+    pub fn size(&self) -> u128 {
         self.nets
             .iter()
-            .map(|n| 1u64 << (32 - n.prefix_len()))
-            .sum()
+            .fold(0u128, |acc, n| acc.saturating_add(n.size()))
     }
 }
 
@@ -133,6 +135,7 @@ impl CidrSet {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::net::Ipv4Addr;
 
     fn net(s: &str) -> Ipv4Net {
         s.parse().unwrap()

@@ -4,6 +4,8 @@
 
 mod cidr_set;
 mod port_set;
+mod prefix;
 
 pub use cidr_set::{aggregate, contains, overlaps, subtract, supernets, within, CidrSet};
 pub use port_set::{PortRange, PortSet};
+pub use prefix::{ip_contains, ip_overlaps, Family, Prefix};

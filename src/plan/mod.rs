@@ -4,6 +4,8 @@
 
 mod ids;
 mod inputs;
+#[cfg(test)]
+mod ipv6_tests;
 pub mod nacl;
 mod name;
 mod requirements;
@@ -15,9 +17,9 @@ pub mod vpn;
 
 pub use crate::aws::Action;
 use crate::diagnostic::Diagnostic;
-use crate::intent::{AclRef, Destination, Intent, Protocol};
+use crate::intent::{AclRef, Destination, Intent, IpAddressType, Protocol};
 use crate::net::PortRange;
-use ipnet::Ipv4Net;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use serde::Serialize;
 
 pub use name::{Name, Names};
@@ -57,13 +59,22 @@ pub struct VpcPlan {
     /// Known VPC ID, or `null` when it is an input.
     pub id: Option<String>,
     pub cidrs: Vec<Ipv4Net>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_cidrs: Vec<Ipv6Net>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EndpointPlan {
     /// Existing endpoint ID: when set, the endpoint and its associations are not created.
     pub id: Option<String>,
-    pub client_cidr: Ipv4Net,
+    /// `null` for IPv6-only tunnel traffic.
+    pub client_cidr: Option<Ipv4Net>,
+    /// How clients reach the endpoint; absent: `ipv4`.
+    #[serde(skip_serializing_if = "is_ipv4")]
+    pub ip_address_type: IpAddressType,
+    /// Which families the tunnel carries; absent: `ipv4`.
+    #[serde(skip_serializing_if = "is_ipv4")]
+    pub traffic_ip_address_type: IpAddressType,
     pub split_tunnel: bool,
     pub authentication: String,
     pub transport: String,
@@ -92,6 +103,8 @@ pub struct SubnetPlan {
     pub name: String,
     pub id: Option<String>,
     pub cidr: Ipv4Net,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr: Option<Ipv6Net>,
     pub az: Option<String>,
     /// Key of its network ACL in `network_acls`.
     pub network_acl: String,
@@ -180,7 +193,8 @@ impl Direction {
 pub enum Peer {
     /// Key of a security group in `security_groups`.
     SecurityGroup(String),
-    Cidr(Ipv4Net),
+    /// An IPv4 or IPv6 CIDR.
+    Cidr(IpNet),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -209,14 +223,20 @@ pub struct NaclEntry {
     pub action: Action,
     pub rule_number: u32,
     pub protocol: Protocol,
-    pub cidr: Ipv4Net,
+    /// IPv4 or IPv6; for IPv6 an `icmp` entry is ICMPv6 (protocol 58).
+    pub cidr: IpNet,
     /// tcp/udp only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<PortRange>,
-    /// icmp only: type (8 echo request, 0 echo reply); the code is always -1 (any).
+    /// icmp only: type (8 echo request, 0 echo reply; ICMPv6 128 and 129); the code is
+    /// always -1 (any).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icmp_type: Option<i32>,
     pub reasons: Vec<Reason>,
+}
+
+fn is_ipv4(t: &IpAddressType) -> bool {
+    *t == IpAddressType::Ipv4
 }
 
 fn is_allow(a: &Action) -> bool {
@@ -272,7 +292,7 @@ impl NaclEntry {
 pub struct AuthorizationRule {
     pub key: String,
     pub logical_id: String,
-    pub cidr: Ipv4Net,
+    pub cidr: IpNet,
     /// Access group ID; `null` = all users.
     pub group: Option<String>,
     pub description: String,
@@ -283,7 +303,7 @@ pub struct AuthorizationRule {
 pub struct Route {
     pub key: String,
     pub logical_id: String,
-    pub cidr: Ipv4Net,
+    pub cidr: IpNet,
     /// Name of the target network (subnet) the route sends traffic through; `null` for a
     /// transit gateway attachment (routes without a target subnet).
     pub target_network: Option<String>,
@@ -296,15 +316,16 @@ pub struct TargetPlan {
     pub name: String,
     /// Subnet name for in-VPC targets.
     pub subnet: Option<String>,
-    /// The destination as written: the subnet CIDR or hosts, or the outside CIDR.
-    pub cidrs: Vec<Ipv4Net>,
+    /// The destination as written: the subnet CIDR or hosts, or the outside CIDR; IPv4
+    /// first, then IPv6.
+    pub cidrs: Vec<IpNet>,
     /// Outside targets that yield to the VPC or narrower targets: the addresses they
     /// own (`cidrs` minus `except`). Absent when the target owns `cidrs` whole.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub effective: Option<Vec<Ipv4Net>>,
+    pub effective: Option<Vec<IpNet>>,
     /// The CIDRs an outside target yields (VPC CIDRs, narrower outside targets).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub except: Vec<Ipv4Net>,
+    pub except: Vec<IpNet>,
     /// The targets whose destinations lie inside an outside target's CIDR.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub yields_to: Vec<String>,
@@ -316,15 +337,26 @@ pub struct TargetPlan {
     pub logical_id: String,
 }
 
+impl VpcPlan {
+    /// The VPC's CIDRs of both families, IPv4 first.
+    pub fn all_cidrs(&self) -> Vec<IpNet> {
+        self.cidrs
+            .iter()
+            .map(|&c| IpNet::V4(c))
+            .chain(self.ipv6_cidrs.iter().map(|&c| IpNet::V6(c)))
+            .collect()
+    }
+}
+
 impl TargetPlan {
     /// The addresses the target owns: `effective` when it yields some, else `cidrs`.
-    pub fn owned(&self) -> &[Ipv4Net] {
+    pub fn owned(&self) -> &[IpNet] {
         self.effective.as_deref().unwrap_or(&self.cidrs)
     }
 
     /// What an outside target yields, in words: `the VPC (10.0.0.0/16) and app-ssh, pg`
     /// (at most six names). `None` when it yields nothing.
-    pub fn carve_outs(&self, vpc: &[Ipv4Net]) -> Option<String> {
+    pub fn carve_outs(&self, vpc: &[IpNet]) -> Option<String> {
         if self.except.is_empty() && self.yields_to.is_empty() {
             return None;
         }
@@ -430,6 +462,8 @@ pub enum RequirementKind {
     TransitGatewayAttachment,
     TransitGatewayPropagation,
     VpcReturnRoute,
+    /// An IPv6 behaviour AWS does not document, which the plan relies on.
+    Ipv6Assumption,
 }
 
 /// Something the user must do outside what shibori manages.
@@ -484,6 +518,11 @@ pub fn acl_key(acl: &AclRef) -> String {
 /// that carry a YAML path; the caller places them in the source.
 pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
     let names = Names::new(intent);
+    // The IPv6 view, when the tunnel carries IPv6: planned like the IPv4 one, with its
+    // own names (its indexes are its own).
+    let v6 = intent.ipv6.as_deref();
+    let names6 = v6.map(Names::new);
+    let v6 = v6.zip(names6.as_ref());
     // The layers are independent: the NACLs, authorization rules and the surplus they
     // leave are planned on a second core while this one plans the security groups and
     // routes, the two halves of about equal work at scale. Each half names its own
@@ -496,35 +535,44 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
             let nacls = if tgw::attached(intent) {
                 tgw::nacl_entries(intent, &names)
             } else {
-                nacl::plan(intent, &names)
+                nacl_entries(intent, &names, v6)
             };
             let nacls = nacls.map(|(mut entries, unmerged)| {
                 ids::name_nacl_entries(&mut entries);
                 (entries, unmerged)
             });
             let mut warnings = Vec::new();
-            let mut rules = vpn::authorization_rules(intent, &names, &mut warnings);
+            let mut rules = vpn::authorization_rules(intent, &names);
+            if let Some((v6, names6)) = v6 {
+                rules.extend(vpn::authorization_rules(v6, names6));
+            }
+            vpn::authorization_quota(&rules, &mut warnings);
             ids::name_authorization_rules(&mut rules);
             let mut targets = targets(intent);
             ids::name_targets(&mut targets);
-            let surplus = surplus::analyse(
-                &rules,
-                &targets,
-                &intent.vpc.cidrs,
-                intent.endpoint.transit_gateway().is_none(),
-            );
+            let nat = intent.endpoint.transit_gateway().is_none();
+            let mut surplus = surplus::analyse(&rules, &targets, &intent.vpc.cidrs, nat);
+            if let Some((v6, _)) = v6 {
+                surplus.extend(surplus::analyse(&rules, &targets, &v6.vpc.cidrs, nat));
+            }
             (nacls, rules, targets, warnings, surplus)
         },
         || {
             let mut sg_warnings = Vec::new();
-            let (mut groups, mut rules) = security_group::plan(intent, &names, &mut sg_warnings);
+            let (mut groups, mut rules) =
+                security_group::plan(intent, &names, v6, &mut sg_warnings);
             ids::name_security_groups(&mut groups);
             ids::name_security_group_rules(&mut rules);
             let mut route_warnings = Vec::new();
             let mut routes = if tgw::attached(intent) {
                 tgw::routes(intent, &names, &mut route_warnings)
             } else {
-                vpn::routes(intent, &names, &mut route_warnings)
+                let mut routes = vpn::routes(intent, &names);
+                if let Some((v6, names6)) = v6 {
+                    routes.extend(vpn::routes(v6, names6));
+                }
+                vpn::route_quota(&routes, &mut route_warnings);
+                routes
             };
             ids::name_routes(&mut routes);
             (groups, rules, routes, sg_warnings, route_warnings)
@@ -559,10 +607,17 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
         vpc: VpcPlan {
             id: intent.vpc.id.clone(),
             cidrs: intent.vpc.cidrs.clone(),
+            ipv6_cidrs: intent
+                .ipv6
+                .as_ref()
+                .map(|v6| v6.vpc.cidrs.clone())
+                .unwrap_or_default(),
         },
         endpoint: EndpointPlan {
             id: e.id.clone(),
             client_cidr: e.client_cidr,
+            ip_address_type: e.ip_address_type,
+            traffic_ip_address_type: e.traffic_ip_address_type,
             split_tunnel: e.split_tunnel,
             authentication: match e.authentication {
                 crate::intent::file::Authentication::Certificate => "certificate",
@@ -599,6 +654,7 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
                 name: s.name.clone(),
                 id: s.id.clone(),
                 cidr: s.cidr,
+                ipv6_cidr: s.ipv6_cidr,
                 az: s.az.clone(),
                 network_acl: acl_key(&s.acl),
             })
@@ -629,35 +685,102 @@ pub fn plan(intent: &Intent) -> Result<Plan, Vec<Diagnostic>> {
     Ok(plan)
 }
 
-/// What the plan says about each target (its logical ID is given by `ids`).
+/// The NACL entries of both families: IPv6 entries are numbered after the IPv4 ones of
+/// the same ACL and direction, and counted against the quota on their own.
+fn nacl_entries(
+    intent: &Intent,
+    names: &Names,
+    v6: Option<(&Intent<Ipv6Net>, &Names)>,
+) -> Result<(Vec<NaclEntry>, usize), Vec<Diagnostic>> {
+    let none = std::collections::BTreeMap::new();
+    let (mut entries, mut unmerged) = nacl::plan(intent, names, &none)?;
+    if let Some((v6, names6)) = v6 {
+        let mut before: std::collections::BTreeMap<(String, bool), usize> =
+            std::collections::BTreeMap::new();
+        for e in &entries {
+            *before.entry((e.network_acl.clone(), e.egress)).or_default() += 1;
+        }
+        let (more, n) = nacl::plan(v6, names6, &before)?;
+        entries.extend(more);
+        unmerged += n;
+    }
+    Ok((entries, unmerged))
+}
+
+/// What the plan says about each target (its logical ID is given by `ids`): one entry
+/// per target of the intent, in intent order, with the CIDRs of both families.
 fn targets(intent: &Intent) -> Vec<TargetPlan> {
+    let mut out: Vec<(usize, TargetPlan)> = family_targets(intent);
+    if let Some(v6) = intent.ipv6.as_deref() {
+        for (position, t) in family_targets(v6) {
+            match out.iter_mut().find(|(p, _)| *p == position) {
+                Some((_, existing)) => {
+                    existing.cidrs.extend(t.cidrs);
+                    existing.except.extend(t.except);
+                    for y in t.yields_to {
+                        if !existing.yields_to.contains(&y) {
+                            existing.yields_to.push(y);
+                        }
+                    }
+                    existing.effective = match (existing.effective.take(), t.effective) {
+                        (None, None) => None,
+                        (a, b) => {
+                            let mut all = a.unwrap_or_else(|| existing.cidrs.clone());
+                            all.retain(|c| matches!(c, IpNet::V4(_)));
+                            all.extend(b.unwrap_or_else(|| {
+                                existing
+                                    .cidrs
+                                    .iter()
+                                    .filter(|c| matches!(c, IpNet::V6(_)))
+                                    .copied()
+                                    .collect()
+                            }));
+                            Some(all)
+                        }
+                    };
+                }
+                None => out.push((position, t)),
+            }
+        }
+        out.sort_by_key(|(p, _)| *p);
+    }
+    out.into_iter().map(|(_, t)| t).collect()
+}
+
+fn family_targets<N: crate::net::Prefix>(intent: &Intent<N>) -> Vec<(usize, TargetPlan)> {
     let effective = intent.effective_destinations();
     intent
         .targets
         .iter()
         .zip(effective)
-        .map(|(t, e)| TargetPlan {
-            name: t.name.clone(),
-            subnet: t.subnet().map(|i| intent.subnets[i].name.clone()),
-            cidrs: t.cidrs(),
-            effective: (!e.except.is_empty()).then_some(e.nets),
-            except: e.except,
-            yields_to: e
-                .yields_to
-                .iter()
-                .map(|&i| intent.targets[i].name.clone())
-                .collect(),
-            services: t
-                .services
-                .iter()
-                .map(|s| s.canonical().to_string())
-                .collect(),
-            groups: t.groups.clone(),
-            security_group: match t.destination {
-                Destination::Subnet { .. } => Some(security_group::destination_key(t)),
-                Destination::Outside { .. } => None,
-            },
-            logical_id: String::new(),
+        .map(|(t, e)| {
+            (
+                t.position,
+                TargetPlan {
+                    name: t.name.clone(),
+                    subnet: t.subnet().map(|i| intent.subnets[i].name.clone()),
+                    cidrs: t.cidrs().into_iter().map(Into::into).collect(),
+                    effective: (!e.except.is_empty())
+                        .then(|| e.nets.into_iter().map(Into::into).collect()),
+                    except: e.except.into_iter().map(Into::into).collect(),
+                    yields_to: e
+                        .yields_to
+                        .iter()
+                        .map(|&i| intent.targets[i].name.clone())
+                        .collect(),
+                    services: t
+                        .services
+                        .iter()
+                        .map(|s| s.canonical().to_string())
+                        .collect(),
+                    groups: t.groups.clone(),
+                    security_group: match t.destination {
+                        Destination::Subnet { .. } => Some(security_group::destination_key(t)),
+                        Destination::Outside { .. } => None,
+                    },
+                    logical_id: String::new(),
+                },
+            )
         })
         .collect()
 }

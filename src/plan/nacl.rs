@@ -14,12 +14,22 @@ use crate::diagnostic::Diagnostic;
 use crate::fast_hash::FastMap;
 use crate::intent::validate::limits::NACL_MAX_RULE_NUMBER;
 use crate::intent::{Destination, Intent, Protocol};
-use crate::net::{aggregate, contains, PortRange, PortSet};
+use crate::net::{aggregate, contains, Family, PortRange, PortSet, Prefix};
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 
 pub const ICMP_ECHO_REQUEST: u16 = 8;
 pub const ICMP_ECHO_REPLY: u16 = 0;
+pub const ICMPV6_ECHO_REQUEST: u16 = 128;
+pub const ICMPV6_ECHO_REPLY: u16 = 129;
+
+/// The echo request and reply types of the family's ICMP (ICMPv6 for IPv6).
+pub fn echo(family: Family) -> (u16, u16) {
+    match family {
+        Family::Ipv4 => (ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY),
+        Family::Ipv6 => (ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY),
+    }
+}
 
 /// Why a rectangle is needed, as indexes into the intent: cheap to copy, sort and
 /// deduplicate at scale; turned into a `Reason` only for the final entries.
@@ -50,8 +60,9 @@ impl Why {
 /// a rectangle (every target behind the same subnet, per port), so they are never kept
 /// one by one. Returns the ACL names in name order (which the groups' ACL ranks index),
 /// the rectangles grouped and in group order, and how many needs there were.
-fn needs(intent: &Intent) -> (Vec<Name>, Vec<Rect>, usize) {
+fn needs<N: Prefix>(intent: &Intent<N>) -> (Vec<Name>, Vec<Rect<N>>, usize) {
     let eph = intent.nacl.ephemeral;
+    let (echo_request, echo_reply) = echo(N::FAMILY);
     let acls: Vec<Name> = intent
         .subnets
         .iter()
@@ -81,12 +92,12 @@ fn needs(intent: &Intent) -> (Vec<Name>, Vec<Rect>, usize) {
                 let (req, rep) = match svc.protocol {
                     Protocol::Tcp | Protocol::Udp => (svc.ports, eph),
                     Protocol::Icmp => (
-                        PortRange::single(ICMP_ECHO_REQUEST),
-                        PortRange::single(ICMP_ECHO_REPLY),
+                        PortRange::single(echo_request),
+                        PortRange::single(echo_reply),
                     ),
                     Protocol::All => (PortRange::ALL, PortRange::ALL),
                 };
-                let mut push = |acl_rank: usize, egress: bool, cidr: Ipv4Net, ports, role| {
+                let mut push = |acl_rank: usize, egress: bool, cidr: N, ports, role| {
                     count += 1;
                     let group = (acl_rank, egress, Action::Allow, svc.protocol);
                     rects.add(
@@ -125,7 +136,7 @@ fn needs(intent: &Intent) -> (Vec<Name>, Vec<Rect>, usize) {
 /// such pair, deny `z`'s effective range × the ports of `x` that no target at `z`'s CIDR
 /// intends, in every target network's ACL, egress. The VPC needs none: destination
 /// subnets' ACLs and security groups close it.
-fn carve_out_denies(intent: &Intent, ranks: &[usize], rects: &mut Rects) {
+fn carve_out_denies<N: Prefix>(intent: &Intent<N>, ranks: &[usize], rects: &mut Rects<N>) {
     let outside: Vec<bool> = intent
         .targets
         .iter()
@@ -147,7 +158,10 @@ fn carve_out_denies(intent: &Intent, ranks: &[usize], rects: &mut Rects) {
                 continue;
             }
             // What every target at exactly `f` intends there.
-            let mut open = Open::default();
+            let mut open = Open {
+                echo_request: echo(N::FAMILY).0,
+                ..Open::default()
+            };
             for w in intent.targets.iter() {
                 if matches!(w.destination, Destination::Outside { cidr } if cidr == f) {
                     for svc in &w.services {
@@ -180,14 +194,22 @@ fn carve_out_denies(intent: &Intent, ranks: &[usize], rects: &mut Rects) {
 }
 
 /// The distinct rectangles met so far, each with every need that asks for it.
-#[derive(Default)]
-struct Rects {
-    index: FastMap<(usize, usize, usize, usize), usize>,
-    rects: Vec<Rect>,
+struct Rects<N> {
+    index: FastMap<(usize, u128, usize, usize), usize>,
+    rects: Vec<Rect<N>>,
 }
 
-impl Rects {
-    fn add(&mut self, group: GroupKey, cidr: Ipv4Net, ports: PortRange, why: Why) {
+impl<N> Default for Rects<N> {
+    fn default() -> Self {
+        Rects {
+            index: FastMap::default(),
+            rects: Vec::new(),
+        }
+    }
+}
+
+impl<N: Prefix> Rects<N> {
+    fn add(&mut self, group: GroupKey, cidr: N, ports: PortRange, why: Why) {
         let rects = &mut self.rects;
         let i = *self
             .index
@@ -212,6 +234,8 @@ struct Open {
     udp: PortSet,
     icmp: bool,
     all: bool,
+    /// The family's echo request type.
+    echo_request: u16,
 }
 
 impl Open {
@@ -240,7 +264,7 @@ impl Open {
                 .map(|r| (proto, *r))
                 .collect::<Vec<_>>()
         };
-        let echo = || (Protocol::Icmp, PortRange::single(ICMP_ECHO_REQUEST));
+        let echo = || (Protocol::Icmp, PortRange::single(self.echo_request));
         match protocol {
             Protocol::Tcp => rest(&self.tcp, Protocol::Tcp, ports),
             Protocol::Udp => rest(&self.udp, Protocol::Udp, ports),
@@ -260,10 +284,10 @@ impl Open {
 
 /// A merged entry before numbering.
 #[derive(Debug, Clone)]
-pub struct Merged {
+pub struct Merged<N = Ipv4Net> {
     pub action: Action,
     pub protocol: Protocol,
-    pub cidr: Ipv4Net,
+    pub cidr: N,
     pub ports: PortRange,
     pub reasons: Vec<Why>,
 }
@@ -276,14 +300,14 @@ pub struct Merged {
 /// 3. Drop candidates that the others already cover, smallest first.
 ///
 /// Every step keeps the union exactly equal to the input union.
-pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
+pub fn merge<N: Prefix>(rects: &[(N, PortRange)]) -> Vec<(N, PortRange)> {
     let mut cuts: Vec<u32> = rects
         .iter()
         .flat_map(|(_, r)| [u32::from(r.from), u32::from(r.to) + 1])
         .collect();
     cuts.sort_unstable();
     cuts.dedup();
-    let mut slices: Vec<(u32, u32, Vec<Ipv4Net>)> = Vec::new();
+    let mut slices: Vec<(u32, u32, Vec<N>)> = Vec::new();
     // A sweep over the slices keeps the rectangles that span the current one: every
     // rectangle starts and ends on a cut, so each slice lies wholly inside or outside it.
     // (Filtering all rectangles per slice was quadratic in one target's ports.)
@@ -303,15 +327,15 @@ pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
         spanning.retain(|&i| hi <= u32::from(rects[i].1.to));
         let mut here = spanning.clone();
         here.sort_unstable();
-        let nets: Vec<Ipv4Net> = here.iter().map(|&i| rects[i].0).collect();
+        let nets: Vec<N> = here.iter().map(|&i| rects[i].0).collect();
         if !nets.is_empty() {
             slices.push((lo, hi, aggregate(&nets)));
         }
     }
-    let covered = |p: &Ipv4Net, k: usize| slices[k].2.iter().any(|n| contains(n, p));
+    let covered = |p: &N, k: usize| slices[k].2.iter().any(|n| contains(n, p));
     let adjacent = |k: usize| slices[k].1 + 1 == slices[k + 1].0;
 
-    let mut candidates: Vec<(Ipv4Net, usize, usize)> = Vec::new();
+    let mut candidates: Vec<(N, usize, usize)> = Vec::new();
     for k in 0..slices.len() {
         for p in &slices[k].2 {
             let (mut s, mut e) = (k, k);
@@ -327,9 +351,9 @@ pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
     candidates.sort_unstable();
     candidates.dedup();
 
-    let area = |c: &(Ipv4Net, usize, usize)| {
-        let ports = u64::from(slices[c.2].1 - slices[c.1].0 + 1);
-        ports << (32 - c.0.prefix_len())
+    let area = |c: &(N, usize, usize)| {
+        let ports = u128::from(slices[c.2].1 - slices[c.1].0 + 1);
+        ports.saturating_mul(c.0.size())
     };
     let mut active: Vec<Vec<usize>> = vec![Vec::new(); slices.len()];
     for (i, c) in candidates.iter().enumerate() {
@@ -343,7 +367,7 @@ pub fn merge(rects: &[(Ipv4Net, PortRange)]) -> Vec<(Ipv4Net, PortRange)> {
     for i in order {
         let (p, s, e) = candidates[i];
         let redundant = (s..=e).all(|k| {
-            let others: Vec<Ipv4Net> = active[k]
+            let others: Vec<N> = active[k]
                 .iter()
                 .filter(|&&j| j != i && alive[j] && crate::net::overlaps(&candidates[j].0, &p))
                 .map(|&j| candidates[j].0)
@@ -377,23 +401,23 @@ type GroupKey = (usize, bool, Action, Protocol);
 /// One distinct rectangle of a group and every need that asks for it. At scale many
 /// needs share a rectangle (every target behind the same subnet, per port), so merging
 /// and citing distinct rectangles is far less work than visiting every need.
-struct Rect {
+struct Rect<N> {
     group: GroupKey,
-    cidr: Ipv4Net,
+    cidr: N,
     ports: PortRange,
     whys: Vec<Why>,
 }
 
 /// A need's group and rectangle as plain words: FxHash takes a word in one step, while
 /// the fields' own `Hash` goes through byte slices.
-fn rect_key(
+fn rect_key<N: Prefix>(
     (acl_rank, egress, action, protocol): GroupKey,
-    cidr: &Ipv4Net,
+    cidr: &N,
     ports: &PortRange,
-) -> (usize, usize, usize, usize) {
+) -> (usize, u128, usize, usize) {
     let deny = usize::from(action == Action::Deny);
     let group = acl_rank << 4 | deny << 3 | usize::from(egress) << 2 | protocol as usize;
-    let net = u32::from(cidr.addr()) as usize;
+    let net = N::addr_bits(cidr.network());
     let ports = usize::from(ports.from) << 16 | usize::from(ports.to);
     (group, net, usize::from(cidr.prefix_len()), ports)
 }
@@ -402,14 +426,14 @@ fn rect_key(
 /// A group's rectangles by first port, with the furthest last port reached up to each:
 /// the rectangles whose ports overlap a range are found without scanning the whole
 /// group (one target with thousands of ports made that quadratic).
-struct ByPort<'a> {
-    rects: Vec<&'a Rect>,
+struct ByPort<'a, N> {
+    rects: Vec<&'a Rect<N>>,
     reach: Vec<u16>,
 }
 
-impl<'a> ByPort<'a> {
-    fn new(group: &'a [Rect]) -> Self {
-        let mut rects: Vec<&Rect> = group.iter().collect();
+impl<'a, N> ByPort<'a, N> {
+    fn new(group: &'a [Rect<N>]) -> Self {
+        let mut rects: Vec<&Rect<N>> = group.iter().collect();
         rects.sort_by_key(|r| r.ports.from);
         let mut reach = Vec::with_capacity(rects.len());
         let mut far = 0u16;
@@ -420,7 +444,7 @@ impl<'a> ByPort<'a> {
         ByPort { rects, reach }
     }
 
-    fn overlapping(&self, ports: &PortRange) -> impl Iterator<Item = &'a Rect> + '_ {
+    fn overlapping(&self, ports: &PortRange) -> impl Iterator<Item = &'a Rect<N>> + '_ {
         let end = self.rects.partition_point(|r| r.ports.from <= ports.to);
         let ports = *ports;
         (0..end)
@@ -431,8 +455,8 @@ impl<'a> ByPort<'a> {
     }
 }
 
-fn reasons_of(rects: &ByPort, cidr: &Ipv4Net, ports: &PortRange) -> Vec<Why> {
-    let hits: Vec<&Rect> = rects
+fn reasons_of<N: Prefix>(rects: &ByPort<N>, cidr: &N, ports: &PortRange) -> Vec<Why> {
+    let hits: Vec<&Rect<N>> = rects
         .overlapping(ports)
         .filter(|r| contains(cidr, &r.cidr) || contains(&r.cidr, cidr))
         .collect();
@@ -448,8 +472,12 @@ fn reasons_of(rects: &ByPort, cidr: &Ipv4Net, ports: &PortRange) -> Vec<Why> {
 
 /// Entries per (ACL, egress), merged, with reasons, in a stable order. `acls` are the
 /// ACL names that the rectangles' ACL ranks index.
-fn merged(rects: &[Rect], acls: &[Name], vpc: &[Ipv4Net]) -> BTreeMap<(Name, bool), Vec<Merged>> {
-    let mut out: BTreeMap<(Name, bool), Vec<Merged>> = BTreeMap::new();
+fn merged<N: Prefix>(
+    rects: &[Rect<N>],
+    acls: &[Name],
+    vpc: &[N],
+) -> BTreeMap<(Name, bool), Vec<Merged<N>>> {
+    let mut out: BTreeMap<(Name, bool), Vec<Merged<N>>> = BTreeMap::new();
     for group in rects.chunk_by(|a, b| a.group == b.group) {
         let Some(first) = group.first() else {
             continue;
@@ -458,7 +486,7 @@ fn merged(rects: &[Rect], acls: &[Name], vpc: &[Ipv4Net]) -> BTreeMap<(Name, boo
         let Some(acl) = acls.get(rank) else {
             continue;
         };
-        let pairs: Vec<(Ipv4Net, PortRange)> = group.iter().map(|r| (r.cidr, r.ports)).collect();
+        let pairs: Vec<(N, PortRange)> = group.iter().map(|r| (r.cidr, r.ports)).collect();
         let list = out.entry((acl.clone(), egress)).or_default();
         let by_port = ByPort::new(group);
         for (cidr, ports) in merge(&pairs) {
@@ -473,7 +501,7 @@ fn merged(rects: &[Rect], acls: &[Name], vpc: &[Ipv4Net]) -> BTreeMap<(Name, boo
     }
     // An all-protocol entry makes narrower entries for the same peer redundant.
     for list in out.values_mut() {
-        let all: Vec<Ipv4Net> = list
+        let all: Vec<N> = list
             .iter()
             .filter(|m| m.protocol == Protocol::All && m.action == Action::Allow)
             .map(|m| m.cidr)
@@ -481,12 +509,12 @@ fn merged(rects: &[Rect], acls: &[Name], vpc: &[Ipv4Net]) -> BTreeMap<(Name, boo
         if all.is_empty() {
             continue;
         }
-        let mut moved: Vec<(Ipv4Net, Vec<Why>)> = Vec::new();
+        let mut moved: Vec<(N, Vec<Why>)> = Vec::new();
         list.retain(|m| {
             if m.protocol == Protocol::All || m.action == Action::Deny {
                 return true;
             }
-            match all.iter().find(|a| contains(a, &m.cidr)) {
+            match all.iter().find(|a| contains(*a, &m.cidr)) {
                 Some(a) => {
                     moved.push((*a, m.reasons.clone()));
                     false
@@ -511,7 +539,7 @@ fn merged(rects: &[Rect], acls: &[Name], vpc: &[Ipv4Net]) -> BTreeMap<(Name, boo
         } else {
             // First match decides: a carve-out deny goes before every outside allow it
             // cuts. In-VPC allows first, then the denies, then the outside allows.
-            let class = |m: &Merged| match m.action {
+            let class = |m: &Merged<N>| match m.action {
                 Action::Deny => 1,
                 Action::Allow if vpc.iter().any(|v| contains(v, &m.cidr)) => 0,
                 Action::Allow => 2,
@@ -524,9 +552,14 @@ fn merged(rects: &[Rect], acls: &[Name], vpc: &[Ipv4Net]) -> BTreeMap<(Name, boo
 
 /// Plans the numbered entries, or errors for ACLs over their quota or rule-number range.
 /// Also returns how many entries the naive one-per-row derivation would need.
-pub fn plan(
-    intent: &Intent,
+///
+/// `before` holds, per (ACL, egress), how many entries of the other family come first:
+/// an ACL numbers its IPv4 and IPv6 entries in one sequence, but counts the quota per
+/// family (each family has its own default deny).
+pub fn plan<N: Prefix>(
+    intent: &Intent<N>,
     names: &Names,
+    before: &BTreeMap<(String, bool), usize>,
 ) -> Result<(Vec<super::NaclEntry>, usize), Vec<Diagnostic>> {
     let settings = &intent.nacl;
     let mut entries = Vec::new();
@@ -535,15 +568,16 @@ pub fn plan(
     for ((acl, egress), list) in merged(&rects, &acls, &intent.vpc.cidrs) {
         let direction = if egress { "egress" } else { "ingress" };
         let limit = settings.quota.saturating_sub(1) as usize;
+        let offset = before.get(&(acl.to_string(), egress)).copied().unwrap_or(0);
         let last = u64::from(settings.rule_start)
-            + u64::from(settings.rule_step) * (list.len().max(1) as u64 - 1);
+            + u64::from(settings.rule_step) * ((list.len() + offset).max(1) as u64 - 1);
         if list.len() > limit {
             errors.push(quota_error(intent, &acl, direction, list.len(), limit));
         } else if last > u64::from(NACL_MAX_RULE_NUMBER) {
             errors.push(
                 Diagnostic::error(format!(
                     "network ACL `{acl}` {direction}: {} entries from rule {} by {} end at rule {last}, past 32766",
-                    list.len(),
+                    list.len() + offset,
                     settings.rule_start,
                     settings.rule_step
                 ))
@@ -553,11 +587,15 @@ pub fn plan(
             );
         }
         for (i, m) in list.into_iter().enumerate() {
+            let i = i + offset;
             let rule_number = settings
                 .rule_start
                 .saturating_add(settings.rule_step.saturating_mul(i as u32));
             let svc = match m.protocol {
                 Protocol::Tcp | Protocol::Udp => format!("{}-{}", m.protocol, m.ports),
+                Protocol::Icmp if N::FAMILY == Family::Ipv6 => {
+                    format!("icmpv6-type-{}", m.ports.from)
+                }
                 Protocol::Icmp => format!("icmp-type-{}", m.ports.from),
                 Protocol::All => "all".to_string(),
             };
@@ -573,7 +611,7 @@ pub fn plan(
                 egress,
                 rule_number,
                 protocol: m.protocol,
-                cidr: m.cidr,
+                cidr: m.cidr.into(),
                 ports: m.protocol.has_ports().then_some(m.ports),
                 icmp_type: (m.protocol == Protocol::Icmp).then_some(i32::from(m.ports.from)),
                 reasons: m.reasons.iter().map(|w| w.reason(names)).collect(),
@@ -587,8 +625,8 @@ pub fn plan(
     }
 }
 
-fn quota_error(
-    intent: &Intent,
+fn quota_error<N: Prefix>(
+    intent: &Intent<N>,
     acl: &str,
     direction: &str,
     count: usize,
@@ -605,13 +643,14 @@ fn quota_error(
         .subnets
         .iter()
         .filter(|s| acl_key(&s.acl) != acl)
-        .map(|s| s.cidr)
+        .filter_map(|s| Ipv4Net::from_ipnet(s.cidr.into()))
         .collect();
     if let Some(hint) = aggregation_hint(&peers) {
         options.push(hint);
     }
     Diagnostic::error(format!(
-        "network ACL `{acl}` needs {count} {direction} entries; quota {quota} allows {limit} (one is the default deny)"
+        "network ACL `{acl}` needs {count} {}{direction} entries; quota {quota} allows {limit} (one is the default deny)",
+        if N::FAMILY == Family::Ipv6 { "IPv6 " } else { "" }
     ))
     .at("nacl.quota")
     .rule(crate::findings::Rule::NaclCapacity)
@@ -698,6 +737,30 @@ mod tests {
             prop_assert_eq!(hit(&merged), hit(&rects));
             prop_assert!(merged.len() <= rects.len(), "{} entries from {} rectangles", merged.len(), rects.len());
         }
+
+        /// The same merge over IPv6 prefixes (the last byte of a /120 varies): exact too.
+        #[test]
+        fn merge_is_exact_for_ipv6(rects in proptest::collection::vec(rect6(), 1..8), host in 0u8..=255, port in 0u16..75) {
+            let addr = std::net::Ipv6Addr::from(V6_BASE | u128::from(host));
+            let hit = |set: &[(ipnet::Ipv6Net, PortRange)]| set.iter().any(|(c, r)| c.contains(&addr) && r.from <= port && port <= r.to);
+            let merged = merge(&rects);
+            prop_assert_eq!(hit(&merged), hit(&rects));
+            prop_assert!(merged.len() <= rects.len(), "{} entries from {} rectangles", merged.len(), rects.len());
+        }
+    }
+
+    /// 2001:db8::/120, the documentation prefix.
+    const V6_BASE: u128 = 0x2001_0db8_0000_0000_0000_0000_0000_0000;
+
+    fn rect6() -> impl Strategy<Value = (ipnet::Ipv6Net, PortRange)> {
+        (0u8..=255, 122u8..=128, 0u16..60, 0u16..10).prop_map(|(h, len, p, w)| {
+            (
+                ipnet::Ipv6Net::new(std::net::Ipv6Addr::from(V6_BASE | u128::from(h)), len)
+                    .unwrap()
+                    .trunc(),
+                PortRange { from: p, to: p + w },
+            )
+        })
     }
 }
 

@@ -111,7 +111,7 @@ pub struct Names {
 }
 
 impl Names {
-    pub fn new(intent: &Intent) -> Names {
+    pub fn new<N: crate::net::Prefix>(intent: &Intent<N>) -> Names {
         Names {
             targets: intent
                 .targets

@@ -2,6 +2,7 @@
 
 use super::{Plan, Requirement, RequirementKind as K};
 use crate::intent::{AclRef, Destination, Intent};
+use ipnet::Ipv6Net;
 
 pub fn derive(intent: &Intent, plan: &Plan) -> Vec<Requirement> {
     let mut out = Vec::new();
@@ -52,6 +53,9 @@ pub fn derive(intent: &Intent, plan: &Plan) -> Vec<Requirement> {
             }
         }
     }
+    if let Some(v6) = intent.ipv6.as_deref() {
+        ipv6(v6, &tn_names, &mut push);
+    }
     push(
         K::SubnetRoute,
         format!("keep at least 20 free IP addresses in each target network ({}) at all times: AWS places and replaces the endpoint's ENIs there", tn_names.join(", ")),
@@ -100,6 +104,74 @@ pub fn derive(intent: &Intent, plan: &Plan) -> Vec<Requirement> {
         push(K::Credentials, format!("provide {creds} as inputs"));
     }
     out
+}
+
+/// IPv6: the routes the target networks need, what remote networks see, and every
+/// assumption AWS does not document, to confirm (docs/semantics.md, "IPv6 and dual-stack").
+fn ipv6(v6: &Intent<Ipv6Net>, tn_names: &[&str], push: &mut impl FnMut(K, String)) {
+    let sources: Vec<String> = v6
+        .target_networks
+        .iter()
+        .map(|&i| v6.subnets[i].cidr.to_string())
+        .collect();
+    for t in &v6.targets {
+        let Destination::Outside { cidr } = t.destination else {
+            continue;
+        };
+        if cidr.prefix_len() == 0 {
+            push(
+                K::SubnetRoute,
+                format!(
+                    "the route tables of target networks {} need ::/0 via an egress-only internet gateway (private subnet) or an internet gateway (public subnet)",
+                    tn_names.join(", ")
+                ),
+            );
+        } else {
+            push(
+                K::SubnetRoute,
+                format!(
+                    "the route tables of target networks {} need a route to {cidr} (VPC peering, transit gateway or virtual private gateway) for target `{}`",
+                    tn_names.join(", "),
+                    t.name
+                ),
+            );
+            push(
+                K::RemoteFirewall,
+                format!(
+                    "the network at {cidr} sees connections from the clients' own IPv6 addresses (IPv6 is not translated), which AWS takes from the target networks' IPv6 CIDRs {}: allow them there, and the replies back",
+                    sources.join(", ")
+                ),
+            );
+        }
+    }
+    push(
+        K::Ipv6Assumption,
+        format!(
+            "to confirm: IPv6 tunnel traffic is not translated, so destination security groups and network ACLs admit the clients' IPv6 addresses by the target networks' IPv6 CIDRs ({}); AWS documents the endpoint security group as the source for IPv4 only",
+            sources.join(", ")
+        ),
+    );
+    push(
+        K::Ipv6Assumption,
+        format!(
+            "to confirm: the network ACL reply rows for IPv6 use the ephemeral ports {}; without translation the source ports are the client devices' own (common systems use ranges inside 1024-65535)",
+            v6.nacl.ephemeral
+        ),
+    );
+    if !v6.vpc.cidrs.is_empty() {
+        push(
+            K::Ipv6Assumption,
+            format!(
+                "to confirm: Client VPN adds the VPC's local route for its IPv6 CIDRs ({}) on association, as it does for IPv4",
+                v6.vpc
+                    .cidrs
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
 }
 
 /// `attach … to the instances of target(s) …`, pushed rather than formatted: there is

@@ -9,14 +9,15 @@ use crate::diagnostic::Diagnostic;
 use crate::fast_hash::FastMap;
 use crate::intent::file::Egress;
 use crate::intent::{Destination, Intent, Protocol, Service, Target};
-use crate::net::{PortRange, PortSet};
+use crate::net::{PortRange, PortSet, Prefix};
+use ipnet::{IpNet, Ipv6Net};
 use std::collections::BTreeMap;
 
 pub const ENDPOINT_KEY: &str = "endpoint";
 
 /// The key of the security group a target's instances carry: the existing group's ID,
 /// or the target's name for a group shibori creates.
-pub fn destination_key(t: &Target) -> String {
+pub fn destination_key<N>(t: &Target<N>) -> String {
     t.security_group.clone().unwrap_or_else(|| t.name.clone())
 }
 
@@ -160,7 +161,7 @@ fn rule_key(
             key.push_str("sg-");
             key.push_str(k);
         }
-        Peer::Cidr(c) => text::push_cidr(&mut key, c),
+        Peer::Cidr(c) => text::push_ip_cidr(&mut key, c),
     }
     key
 }
@@ -171,15 +172,18 @@ fn describe(reasons: &[Reason]) -> String {
     text::description(reasons.iter().map(|r| [r.target.as_str(), r.port.as_str()]))
 }
 
+/// The endpoint group and the destination groups, for the IPv4 view `intent` and, when the
+/// tunnel carries IPv6, its IPv6 view `v6` (with its own names).
 pub fn plan(
     intent: &Intent,
     names: &Names,
+    v6: Option<(&Intent<Ipv6Net>, &Names)>,
     warnings: &mut Vec<Diagnostic>,
 ) -> (Vec<SecurityGroup>, Vec<SecurityGroupRule>) {
     if intent.endpoint.transit_gateway().is_some() {
         return transit_gateway_plan(intent, names, warnings);
     }
-    let mut groups = vec![SecurityGroup {
+    let groups = vec![SecurityGroup {
         key: ENDPOINT_KEY.to_string(),
         logical_id: String::new(),
         id: None,
@@ -194,17 +198,101 @@ pub fn plan(
     }];
     let mut rules = Vec::new();
 
-    // Endpoint SG egress.
-    let endpoint_rules = match intent.endpoint.egress {
+    // Endpoint SG egress, per family the tunnel carries.
+    let mut endpoint_rules = Vec::new();
+    if intent.carried {
+        endpoint_rules.extend(endpoint_egress(intent, names));
+    }
+    if let Some((v6, names6)) = v6 {
+        endpoint_rules.extend(endpoint_egress(v6, names6));
+    }
+    rules.extend(endpoint_rules);
+
+    // Destination SGs: one per in-VPC target, or the existing group it names.
+    // `pending[i]` holds the rules of `groups[i]` (none for the endpoint group).
+    let mut dest = Destinations {
+        groups,
+        pending: vec![Pending::default()],
+        index: FastMap::default(),
+    };
+    // IPv4: the endpoint translates clients to its ENIs' addresses, so the endpoint
+    // security group is the one identity destinations see.
+    let endpoint = Peer::SecurityGroup(ENDPOINT_KEY.to_string());
+    dest.add(intent, names, std::slice::from_ref(&endpoint));
+    // IPv6 is not translated: destinations see the clients' own addresses, which AWS
+    // takes from the target networks' IPv6 CIDRs (docs/semantics.md, "IPv6 and
+    // dual-stack").
+    if let Some((v6, names6)) = v6 {
+        let networks: Vec<Ipv6Net> = crate::net::aggregate(
+            &v6.target_networks
+                .iter()
+                .map(|&i| v6.subnets[i].cidr)
+                .collect::<Vec<_>>(),
+        );
+        let peers: Vec<Peer> = networks.into_iter().map(|n| Peer::Cidr(n.into())).collect();
+        dest.add(v6, names6, &peers);
+    }
+    let Destinations {
+        groups, pending, ..
+    } = dest;
+    // Keep groups in intent order (endpoint first), rules grouped by their group.
+    for (g, p) in groups.iter().zip(pending).skip(1) {
+        rules.extend(p.into_rules(&g.key, Direction::Ingress, describe));
+    }
+
+    warnings.extend(quota_warnings(&rules));
+    (groups, rules)
+}
+
+/// Destination groups being gathered, over both families' views.
+struct Destinations {
+    groups: Vec<SecurityGroup>,
+    pending: Vec<Pending>,
+    index: FastMap<String, usize>,
+}
+
+impl Destinations {
+    /// Each in-VPC target of `intent` admits its services from every one of `peers`.
+    fn add<N: Prefix>(&mut self, intent: &Intent<N>, names: &Names, peers: &[Peer]) {
+        for (ti, t) in intent.targets.iter().enumerate() {
+            let Destination::Subnet { .. } = t.destination else {
+                continue;
+            };
+            let key = t.security_group.as_deref().unwrap_or(&t.name);
+            let i = match self.index.get(key) {
+                Some(&i) => {
+                    if !self.groups[i].targets.contains(&t.name) {
+                        self.groups[i].targets.push(t.name.clone());
+                    }
+                    i
+                }
+                None => {
+                    self.index.insert(key.to_string(), self.groups.len());
+                    self.groups.push(destination_group(intent, t));
+                    self.pending.push(Pending::default());
+                    self.groups.len() - 1
+                }
+            };
+            for peer in peers {
+                self.pending[i].add(peer, requests(names, ti, t));
+            }
+        }
+    }
+}
+
+/// The endpoint group's egress for one family's view.
+fn endpoint_egress<N: Prefix>(intent: &Intent<N>, names: &Names) -> Vec<SecurityGroupRule> {
+    let any: IpNet = N::any().into();
+    match intent.endpoint.egress {
         Egress::All => vec![SecurityGroupRule {
-            key: format!("{ENDPOINT_KEY}.egress.all.0.0.0.0/0"),
+            key: format!("{ENDPOINT_KEY}.egress.all.{any}"),
             logical_id: String::new(),
             security_group: ENDPOINT_KEY.to_string(),
             direction: Direction::Egress,
             protocol: Protocol::All,
             from_port: -1,
             to_port: -1,
-            peer: Peer::Cidr("0.0.0.0/0".parse().expect("constant CIDR")),
+            peer: Peer::Cidr(any),
             description: "shibori: all traffic out (egress: all); destinations filter".to_string(),
             reasons: intent
                 .targets
@@ -223,55 +311,29 @@ pub fn plan(
         Egress::Strict => {
             let mut pending = Pending::default();
             for (ti, t) in intent.targets.iter().enumerate() {
-                let peer = match &t.destination {
-                    Destination::Subnet { .. } => Peer::SecurityGroup(destination_key(t)),
-                    Destination::Outside { cidr } => Peer::Cidr(*cidr),
+                let peers: Vec<Peer> = match &t.destination {
+                    // IPv4 destinations are reached through their security group; IPv6
+                    // ones by address, which needs no assumption about how a group
+                    // reference treats untranslated traffic.
+                    Destination::Subnet { cidrs, .. } if N::FAMILY == crate::net::Family::Ipv6 => {
+                        cidrs.iter().map(|c| Peer::Cidr((*c).into())).collect()
+                    }
+                    Destination::Subnet { .. } => vec![Peer::SecurityGroup(destination_key(t))],
+                    Destination::Outside { cidr } => vec![Peer::Cidr((*cidr).into())],
                 };
-                pending.add(&peer, requests(names, ti, t));
+                for peer in &peers {
+                    pending.add(peer, requests(names, ti, t));
+                }
             }
             pending.into_rules(ENDPOINT_KEY, Direction::Egress, describe)
         }
-    };
-    rules.extend(endpoint_rules);
-
-    // Destination SGs: one per in-VPC target, or the existing group it names.
-    // `pending[i]` holds the rules of `groups[i]` (none for the endpoint group).
-    let mut pending: Vec<Pending> = vec![Pending::default()];
-    let mut index: FastMap<String, usize> = FastMap::default();
-    let endpoint = Peer::SecurityGroup(ENDPOINT_KEY.to_string());
-    for (ti, t) in intent.targets.iter().enumerate() {
-        let Destination::Subnet { .. } = t.destination else {
-            continue;
-        };
-        let key = t.security_group.as_deref().unwrap_or(&t.name);
-        let i = match index.get(key) {
-            Some(&i) => {
-                groups[i].targets.push(t.name.clone());
-                i
-            }
-            None => {
-                index.insert(key.to_string(), groups.len());
-                groups.push(destination_group(intent, t));
-                pending.push(Pending::default());
-                groups.len() - 1
-            }
-        };
-        pending[i].add(&endpoint, requests(names, ti, t));
     }
-    // Keep groups in intent order (endpoint first), rules grouped by their group.
-    for (g, p) in groups.iter().zip(pending).skip(1) {
-        rules.extend(p.into_rules(&g.key, Direction::Ingress, describe));
-    }
-
-    warnings.extend(quota_warnings(&rules));
-    (groups, rules)
 }
 
-/// Target `ti`'s services, each with the reason that cites it.
-fn requests<'a>(
+fn requests<'a, N>(
     names: &'a Names,
     ti: usize,
-    t: &'a Target,
+    t: &'a Target<N>,
 ) -> impl Iterator<Item = (&'a Service, Reason)> + 'a {
     t.services.iter().enumerate().map(move |(si, s)| {
         let reason = Reason {
@@ -285,7 +347,7 @@ fn requests<'a>(
 }
 
 /// The group a target's instances carry, first seen at target `t`.
-fn destination_group(intent: &Intent, t: &Target) -> SecurityGroup {
+fn destination_group<N>(intent: &Intent<N>, t: &Target<N>) -> SecurityGroup {
     let mut name = String::with_capacity(intent.name.len() + 1 + t.name.len());
     name.push_str(&intent.name);
     name.push('-');
@@ -322,7 +384,7 @@ fn transit_gateway_plan(
     let mut groups: Vec<SecurityGroup> = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut index: FastMap<String, usize> = FastMap::default();
-    let clients = Peer::Cidr(intent.endpoint.client_cidr);
+    let clients = Peer::Cidr(intent.endpoint.ipv4_clients().into());
     for (ti, t) in intent.targets.iter().enumerate() {
         let Destination::Subnet { .. } = t.destination else {
             continue;
@@ -353,17 +415,24 @@ fn transit_gateway_plan(
 /// A warning per group and direction over AWS's default rule quota, in name order.
 /// Rules come in runs per group and direction: counting runs, not rules, keeps the
 /// name comparisons to one per run.
+/// AWS counts a group's rules per direction and per family (60 each by default); a rule
+/// that references a group counts in both families.
 fn quota_warnings(rules: &[SecurityGroupRule]) -> Vec<Diagnostic> {
-    let mut counts: BTreeMap<(&str, Direction), usize> = BTreeMap::new();
-    for run in
-        rules.chunk_by(|a, b| a.security_group == b.security_group && a.direction == b.direction)
-    {
-        if let Some(r) = run.first() {
-            *counts
-                .entry((r.security_group.as_str(), r.direction))
-                .or_default() += run.len();
+    let mut counts: BTreeMap<(&str, Direction), (usize, usize)> = BTreeMap::new();
+    for r in rules {
+        let c = counts
+            .entry((r.security_group.as_str(), r.direction))
+            .or_default();
+        match &r.peer {
+            Peer::Cidr(IpNet::V4(_)) => c.0 += 1,
+            Peer::Cidr(IpNet::V6(_)) => c.1 += 1,
+            Peer::SecurityGroup(_) => {
+                c.0 += 1;
+                c.1 += 1;
+            }
         }
     }
+    let counts = counts.into_iter().map(|(k, (v4, v6))| (k, v4.max(v6)));
     let mut warnings = Vec::new();
     for ((group, dir), n) in counts {
         if n > quotas::SG_RULES_PER_DIRECTION {

@@ -7,34 +7,34 @@
 use super::{AuthorizationRule, TargetPlan};
 use crate::aws::auth::decide;
 use crate::diagnostic::Diagnostic;
-use crate::net::{contains, CidrSet};
-use ipnet::Ipv4Net;
+use crate::net::{contains, CidrSet, Family, Prefix};
 use std::collections::{BTreeMap, BTreeSet};
 
 // The longest-prefix evaluation is the shared AWS semantics, so that `check`, `plan`
 // and `verify` agree on who reaches what.
 pub use crate::aws::auth::{auth_table, lpm_winners, Admitted, AuthTable};
 
-/// Surplus warnings for the plan, one per (target, admitted group) with the fix.
-pub fn analyse(
+/// Surplus warnings for the plan's rules of family `N`, one per (target, admitted group)
+/// with the fix. Longest-prefix match never crosses families: each is judged alone.
+pub fn analyse<N: Prefix>(
     authorization_rules: &[AuthorizationRule],
     targets: &[TargetPlan],
-    vpc: &[Ipv4Net],
+    vpc: &[N],
     nat: bool,
 ) -> Vec<Diagnostic> {
     let table = auth_table(
         authorization_rules
             .iter()
-            .map(|r| (r.cidr, r.group.as_deref())),
+            .filter_map(|r| Some((N::from_ipnet(r.cidr)?, r.group.as_deref()))),
     );
     let mut out = Vec::new();
     for (i, y) in targets.iter().enumerate() {
         if y.groups.is_empty() {
             continue; // open to all users: nobody is surplus
         }
-        let mut extra: BTreeSet<(String, Ipv4Net)> = BTreeSet::new();
-        for c in y.owned() {
-            for (prefix, admitted) in lpm_winners(&table, c) {
+        let mut extra: BTreeSet<(String, N)> = BTreeSet::new();
+        for c in y.owned().iter().filter_map(|c| N::from_ipnet(*c)) {
+            for (prefix, admitted) in lpm_winners(&table, &c) {
                 if admitted.all_users {
                     extra.insert(("all users".to_string(), prefix));
                 }
@@ -46,7 +46,7 @@ pub fn analyse(
         for (who, prefix) in extra {
             let via: Vec<&str> = authorization_rules
                 .iter()
-                .filter(|r| r.cidr == prefix)
+                .filter(|r| r.cidr == prefix.into())
                 .flat_map(|r| r.reasons.iter().map(|x| x.target.as_str()))
                 .filter(|t| *t != y.name)
                 .collect::<BTreeSet<_>>()
@@ -69,7 +69,9 @@ pub fn analyse(
         }
     }
     out.extend(vpc_exposure(authorization_rules, targets, vpc, &table, nat));
-    out.extend(open_protocols(targets));
+    if N::FAMILY == Family::Ipv4 {
+        out.extend(open_protocols(targets));
+    }
     out
 }
 
@@ -108,24 +110,25 @@ fn open_protocols(targets: &[TargetPlan]) -> Vec<Diagnostic> {
 /// names: longest-prefix match gives those addresses to that rule, and the endpoint NATs
 /// clients to VPC addresses, so every user reaches any host there whose security group
 /// trusts the VPC CIDR (docs/semantics.md, "VPC exposure").
-fn vpc_exposure(
+fn vpc_exposure<N: Prefix>(
     rules: &[AuthorizationRule],
     targets: &[TargetPlan],
-    vpc: &[Ipv4Net],
-    table: &AuthTable,
+    vpc: &[N],
+    table: &AuthTable<N>,
     nat: bool,
 ) -> Vec<Diagnostic> {
-    let in_vpc = |c: &Ipv4Net| vpc.iter().any(|v| contains(v, c));
+    let in_vpc = |c: &N| vpc.iter().any(|v| contains(v, c));
     // Only an all-users rule for an outside CIDR around a VPC CIDR can expose it: the
     // usual intent has none and skips the cut of the VPC at every rule boundary.
-    if !rules
-        .iter()
-        .any(|r| r.group.is_none() && !in_vpc(&r.cidr) && vpc.iter().any(|v| contains(&r.cidr, v)))
-    {
+    if !rules.iter().any(|r| {
+        N::from_ipnet(r.cidr).is_some_and(|c| {
+            r.group.is_none() && !in_vpc(&c) && vpc.iter().any(|v| contains(&c, v))
+        })
+    }) {
         return Vec::new();
     }
     // Winning outside rules for all users → the VPC pieces they decide.
-    let mut exposed: BTreeMap<Ipv4Net, Vec<Ipv4Net>> = BTreeMap::new();
+    let mut exposed: BTreeMap<N, Vec<N>> = BTreeMap::new();
     for v in vpc {
         for (piece, winner) in decide(table, v) {
             if let Some((prefix, admitted)) = winner {
@@ -140,17 +143,17 @@ fn vpc_exposure(
         let set = CidrSet::from_nets(&pieces);
         let by: Vec<&str> = rules
             .iter()
-            .filter(|r| r.cidr == prefix && r.group.is_none())
+            .filter(|r| r.cidr == prefix.into() && r.group.is_none())
             .flat_map(|r| r.reasons.iter().map(|x| x.target.as_str()))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
         let at = targets
             .iter()
-            .position(|t| by.contains(&t.name.as_str()) && t.cidrs.contains(&prefix));
+            .position(|t| by.contains(&t.name.as_str()) && t.cidrs.contains(&prefix.into()));
         let vpcs: Vec<String> = vpc
             .iter()
-            .filter(|v| set.nets().iter().any(|p| contains(v, p)))
+            .filter(|v| set.nets().iter().any(|p| contains(*v, p)))
             .map(ToString::to_string)
             .collect();
         let mut d = Diagnostic::warning(format!(
@@ -158,7 +161,9 @@ fn vpc_exposure(
             if by.is_empty() { String::new() } else { format!(" (for {})", by.join(", ")) },
             vpcs.join(", "),
             set.size(),
-            if nat {
+            if N::FAMILY == Family::Ipv6 {
+                "the VPC's IPv6 CIDR, because IPv6 clients get their addresses in the target networks"
+            } else if nat {
                 "the VPC CIDR, because the endpoint translates clients to VPC addresses"
             } else {
                 "the client CIDR (a transit gateway attachment keeps the clients' own addresses)"

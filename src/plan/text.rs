@@ -78,6 +78,18 @@ pub fn push_u64(out: &mut String, n: u64) {
     }
 }
 
+/// Appends a CIDR of either family as its `Display` does (IPv4 without formatting
+/// machinery: keys of large plans are built in bulk).
+pub fn push_ip_cidr(out: &mut String, net: &ipnet::IpNet) {
+    match net {
+        ipnet::IpNet::V4(n) => push_cidr(out, n),
+        ipnet::IpNet::V6(n) => {
+            use std::fmt::Write;
+            let _ = write!(out, "{n}");
+        }
+    }
+}
+
 /// Appends `a.b.c.d/len`, as `Ipv4Net`'s `Display` does.
 pub fn push_cidr(out: &mut String, net: &Ipv4Net) {
     for (i, octet) in net.addr().octets().into_iter().enumerate() {

@@ -42,7 +42,7 @@ pub fn nacl_entries(
     intent: &Intent,
     names: &Names,
 ) -> Result<(Vec<NaclEntry>, usize), Vec<Diagnostic>> {
-    let client = intent.endpoint.client_cidr;
+    let client = intent.endpoint.ipv4_clients();
     let eph = intent.nacl.ephemeral;
     // (ACL key, egress, protocol) → wanted ranges and who wants each.
     type Wants = Vec<(PortRange, Reason)>;
@@ -150,7 +150,7 @@ pub fn nacl_entries(
                 action: super::Action::Allow,
                 rule_number,
                 protocol,
-                cidr: client,
+                cidr: client.into(),
                 ports: protocol.has_ports().then_some(ports),
                 icmp_type: (protocol == Protocol::Icmp).then_some(i32::from(ports.from)),
                 reasons,
@@ -172,7 +172,7 @@ pub fn routed_cidrs(intent: &Intent) -> Vec<(Ipv4Net, Vec<usize>)> {
         match &t.destination {
             Destination::Subnet { subnet, .. } => {
                 let c = intent.subnets[*subnet].cidr;
-                if let Some(v) = intent.vpc.cidrs.iter().find(|v| contains(v, &c)) {
+                if let Some(v) = intent.vpc.cidrs.iter().find(|v| contains(*v, &c)) {
                     routed.entry(*v).or_default().insert(i);
                 }
             }
@@ -226,7 +226,7 @@ pub fn routes(intent: &Intent, names: &Names, warnings: &mut Vec<Diagnostic>) ->
             Route {
                 key: format!("tgw.{cidr}"),
                 logical_id: String::new(),
-                cidr,
+                cidr: cidr.into(),
                 target_network: None,
                 description: text::description(reasons.iter().map(|r| [r.target.as_str()])),
                 reasons,
@@ -240,7 +240,7 @@ pub fn requirements(intent: &Intent, out: &mut Vec<Requirement>) {
     let Some(tgw) = intent.endpoint.transit_gateway() else {
         return;
     };
-    let client = intent.endpoint.client_cidr;
+    let client = intent.endpoint.ipv4_clients();
     let mut push = |kind, text: String| out.push(Requirement { kind, text });
     push(
         K::TransitGatewayAttachment,
@@ -259,7 +259,7 @@ pub fn requirements(intent: &Intent, out: &mut Vec<Requirement>) {
     for t in &intent.targets {
         if let Destination::Subnet { subnet, .. } = t.destination {
             let c = intent.subnets[subnet].cidr;
-            if let Some(v) = intent.vpc.cidrs.iter().find(|v| contains(v, &c)) {
+            if let Some(v) = intent.vpc.cidrs.iter().find(|v| contains(*v, &c)) {
                 if !vpcs.contains(&v) {
                     vpcs.push(v);
                 }
@@ -347,7 +347,7 @@ targets:
             .security_groups
             .iter()
             .all(|g| g.role == SgRole::Destination));
-        let client: ipnet::Ipv4Net = "172.16.0.0/22".parse().unwrap();
+        let client: ipnet::IpNet = "172.16.0.0/22".parse().unwrap();
         assert!(p
             .security_group_rules
             .iter()
@@ -363,7 +363,7 @@ targets:
     #[test]
     fn nacl_rows_only_at_destination_acls_to_the_client_cidr() {
         let p = hub();
-        let client: ipnet::Ipv4Net = "172.16.0.0/22".parse().unwrap();
+        let client: ipnet::IpNet = "172.16.0.0/22".parse().unwrap();
         assert!(p.nacl_entries.iter().all(|e| e.cidr == client));
         let shared = |egress: bool| -> Vec<String> {
             p.nacl_entries

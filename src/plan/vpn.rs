@@ -5,8 +5,7 @@
 use super::{quotas, text, AuthorizationRule, Name, Names, Reason, Role, Route};
 use crate::diagnostic::Diagnostic;
 use crate::intent::{Destination, Intent, Target};
-use crate::net::contains;
-use ipnet::Ipv4Net;
+use crate::net::{contains, Prefix};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Who may reach one destination CIDR.
@@ -28,7 +27,7 @@ impl Access {
 }
 
 /// The CIDRs a target's traffic goes to, borrowed: `Target::cidrs` would copy them.
-fn cidrs_of(t: &Target) -> &[Ipv4Net] {
+fn cidrs_of<N: Prefix>(t: &Target<N>) -> &[N] {
     match &t.destination {
         Destination::Subnet { cidrs, .. } => cidrs,
         Destination::Outside { cidr } => std::slice::from_ref(cidr),
@@ -36,8 +35,11 @@ fn cidrs_of(t: &Target) -> &[Ipv4Net] {
 }
 
 /// The authorization the intent asks for, before closure: CIDR → access and reasons.
-pub fn intended_access(intent: &Intent, names: &Names) -> BTreeMap<Ipv4Net, (Access, Vec<Reason>)> {
-    let mut map: BTreeMap<Ipv4Net, (Access, Vec<Reason>)> = BTreeMap::new();
+pub fn intended_access<N: Prefix>(
+    intent: &Intent<N>,
+    names: &Names,
+) -> BTreeMap<N, (Access, Vec<Reason>)> {
+    let mut map: BTreeMap<N, (Access, Vec<Reason>)> = BTreeMap::new();
     for (ti, t) in intent.targets.iter().enumerate() {
         for &cidr in cidrs_of(t) {
             let e = map.entry(cidr).or_default();
@@ -62,12 +64,12 @@ pub fn intended_access(intent: &Intent, names: &Names) -> BTreeMap<Ipv4Net, (Acc
 /// access of every broader in-VPC CIDR around it. An outside target's CIDR yields to the
 /// narrower targets inside it instead (`Intent::effective_destinations`): no closure
 /// from it. See docs/semantics.md, "Authorization rules".
-pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>, vpc: &[Ipv4Net]) {
-    let mut cidrs: Vec<Ipv4Net> = map.keys().copied().collect();
+pub fn close_under_lpm<N: Prefix>(map: &mut BTreeMap<N, (Access, Vec<Reason>)>, vpc: &[N]) {
+    let mut cidrs: Vec<N> = map.keys().copied().collect();
     // Broader first: when a CIDR is closed, every CIDR around it already is.
     cidrs.sort_by_key(|c| (c.prefix_len(), *c));
     // Only prefix lengths that some rule has can hold a broader rule.
-    let mut lengths = [false; 33];
+    let mut lengths = [false; 129];
     for c in &cidrs {
         lengths[usize::from(c.prefix_len())] = true;
     }
@@ -77,8 +79,7 @@ pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>, vpc: 
         let broader: Vec<(Access, Vec<Reason>)> = (0..n.prefix_len())
             .rev()
             .filter(|&len| lengths[usize::from(len)])
-            .filter_map(|len| Ipv4Net::new(n.network(), len).ok())
-            .map(|b| b.trunc())
+            .filter_map(|len| N::with_len(n.network(), len))
             .filter(|b| vpc.iter().any(|v| contains(v, b)))
             .filter_map(|b| map.get(&b).cloned())
             .collect();
@@ -98,19 +99,17 @@ pub fn close_under_lpm(map: &mut BTreeMap<Ipv4Net, (Access, Vec<Reason>)>, vpc: 
 }
 
 /// `<cidr>.<group>`, or `<cidr>.all-users`: the rule's stable key.
-fn authorization_key(cidr: &Ipv4Net, group: Option<&str>) -> String {
+fn authorization_key(cidr: &ipnet::IpNet, group: Option<&str>) -> String {
     let mut key = String::with_capacity(24 + group.map_or(9, str::len));
-    text::push_cidr(&mut key, cidr);
+    text::push_ip_cidr(&mut key, cidr);
     key.push('.');
     key.push_str(group.unwrap_or("all-users"));
     key
 }
 
-pub fn authorization_rules(
-    intent: &Intent,
-    names: &Names,
-    warnings: &mut Vec<Diagnostic>,
-) -> Vec<AuthorizationRule> {
+/// The authorization rules of one family's view. Their quota is shared by both families:
+/// see [`authorization_quota`].
+pub fn authorization_rules<N: Prefix>(intent: &Intent<N>, names: &Names) -> Vec<AuthorizationRule> {
     let mut map = intended_access(intent, names);
     close_under_lpm(&mut map, &intent.vpc.cidrs);
     let mut rules = Vec::new();
@@ -134,6 +133,7 @@ pub fn authorization_rules(
                     std::mem::take(&mut description),
                 )
             };
+            let cidr = cidr.into();
             rules.push(AuthorizationRule {
                 key: authorization_key(&cidr, group.as_deref()),
                 logical_id: String::new(),
@@ -144,6 +144,11 @@ pub fn authorization_rules(
             });
         }
     }
+    rules
+}
+
+/// The authorization rule quota, counted across both families.
+pub fn authorization_quota(rules: &[AuthorizationRule], warnings: &mut Vec<Diagnostic>) {
     if rules.len() > quotas::AUTHORIZATION_RULES {
         warnings.push(
             Diagnostic::warning(format!(
@@ -156,13 +161,12 @@ pub fn authorization_rules(
             .help("request a quota increase for `Authorization rules per Client VPN endpoint`, or group targets under fewer CIDRs"),
         );
     }
-    rules
 }
 
 /// Destinations that need a Client VPN route: everything outside the VPC's CIDRs, minus
 /// CIDRs already inside another routed CIDR (the broader route carries them).
-pub fn routed_cidrs(intent: &Intent) -> Vec<Ipv4Net> {
-    let outside: BTreeSet<Ipv4Net> = intent
+pub fn routed_cidrs<N: Prefix>(intent: &Intent<N>) -> Vec<N> {
+    let outside: BTreeSet<N> = intent
         .targets
         .iter()
         .filter_map(|t| match t.destination {
@@ -173,7 +177,7 @@ pub fn routed_cidrs(intent: &Intent) -> Vec<Ipv4Net> {
     // In address order a CIDR's containers come before it, and everything between the
     // outermost one and it lies inside that one too: the last CIDR kept is the only
     // candidate container, so one pass keeps exactly the outermost CIDRs.
-    let mut kept: Vec<Ipv4Net> = Vec::new();
+    let mut kept: Vec<N> = Vec::new();
     for c in outside {
         if kept.last().is_some_and(|k| contains(k, &c)) {
             continue;
@@ -183,11 +187,13 @@ pub fn routed_cidrs(intent: &Intent) -> Vec<Ipv4Net> {
     kept
 }
 
-pub fn routes(intent: &Intent, names: &Names, warnings: &mut Vec<Diagnostic>) -> Vec<Route> {
+/// The routes of one family's view. Their quota is shared by both families: see
+/// [`route_quota`].
+pub fn routes<N: Prefix>(intent: &Intent<N>, names: &Names) -> Vec<Route> {
     let cidrs = routed_cidrs(intent);
     // The outside targets by address: each route finds the targets inside it by a range
     // query, not by a scan of every target (quadratic at thousands of destinations).
-    let mut outside: Vec<(Ipv4Net, usize)> = intent
+    let mut outside: Vec<(N, usize)> = intent
         .targets
         .iter()
         .enumerate()
@@ -229,18 +235,28 @@ pub fn routes(intent: &Intent, names: &Names, warnings: &mut Vec<Diagnostic>) ->
             routes.push(Route {
                 key: format!("{}.{cidr}", tn.name),
                 logical_id: String::new(),
-                cidr: *cidr,
+                cidr: (*cidr).into(),
                 target_network: Some(tn.name.clone()),
                 description: text::description(reasons.iter().map(|r| [r.target.as_str()])),
                 reasons,
             });
         }
     }
-    if cidrs.len() > quotas::ROUTES_PER_TARGET_NETWORK {
+    routes
+}
+
+/// The route quota per target network, counted across both families.
+pub fn route_quota(routes: &[Route], warnings: &mut Vec<Diagnostic>) {
+    let mut per_network: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+    for r in routes {
+        *per_network.entry(r.target_network.as_deref()).or_default() += 1;
+    }
+    let most = per_network.values().copied().max().unwrap_or(0);
+    if most > quotas::ROUTES_PER_TARGET_NETWORK {
         warnings.push(
             Diagnostic::warning(format!(
                 "{} routes per target network; AWS's default quota is {}",
-                cidrs.len(),
+                most,
                 quotas::ROUTES_PER_TARGET_NETWORK
             ))
             .at("targets")
@@ -248,5 +264,4 @@ pub fn routes(intent: &Intent, names: &Names, warnings: &mut Vec<Diagnostic>) ->
             .help("request a quota increase for `Routes per Client VPN endpoint`, or summarise outside destinations into fewer CIDRs"),
         );
     }
-    routes
 }

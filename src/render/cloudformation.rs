@@ -346,7 +346,9 @@ fn endpoint<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Node<'a> {
     };
     let mut p: Entries = Vec::with_capacity(20);
     p.push(("Description".into(), borrowed(&e.description)));
-    p.push(("ClientCidrBlock".into(), e.client_cidr.to_string().into()));
+    if let Some(c) = e.client_cidr {
+        p.push(("ClientCidrBlock".into(), c.to_string().into()));
+    }
     p.push((
         "ServerCertificateArn".into(),
         credential(InputKind::ServerCertificateArn),

@@ -87,6 +87,14 @@ impl<'a> Block<'a> {
         self
     }
 
+    /// An attribute only when there is a value.
+    pub fn attr_opt(self, key: &'static str, value: Option<Expr<'a>>) -> Block<'a> {
+        match value {
+            Some(v) => self.attr(key, v),
+            None => self,
+        }
+    }
+
     pub fn blank(mut self) -> Block<'a> {
         self.body.push(Item::Blank);
         self

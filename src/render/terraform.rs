@@ -489,7 +489,10 @@ fn endpoint(plan: &Plan) -> Block<'_> {
     let credential = |kind| input_or(plan, kind, None, None);
     let mut b = Block::new("resource", &["aws_ec2_client_vpn_endpoint", "this"])
         .attr("description", Expr::str(&e.description))
-        .attr("client_cidr_block", Expr::str(e.client_cidr.to_string()))
+        .attr_opt(
+            "client_cidr_block",
+            e.client_cidr.map(|c| Expr::str(c.to_string())),
+        )
         .attr(
             "server_certificate_arn",
             credential(InputKind::ServerCertificateArn),

@@ -110,6 +110,7 @@ pub struct NaclRule {
 }
 
 impl crate::aws::nacl::AclEntry for NaclRule {
+    type Net = Ipv4Net;
     fn action(&self) -> Action {
         self.action
     }
@@ -132,9 +133,12 @@ impl crate::aws::sg::SgEntry for SgRule {
     fn span(&self) -> Span {
         self.span
     }
-    fn peer(&self) -> crate::aws::sg::RulePeer<'_, Ident> {
+    fn peer<N: crate::net::Prefix>(&self) -> crate::aws::sg::RulePeer<'_, Ident, N> {
         match &self.peer {
-            SgPeer::Cidr(c) => crate::aws::sg::RulePeer::Cidr(c),
+            SgPeer::Cidr(c) => match N::from_ipnet((*c).into()) {
+                Some(c) => crate::aws::sg::RulePeer::Cidr(c),
+                None => crate::aws::sg::RulePeer::OtherFamily,
+            },
             SgPeer::Group(g) => crate::aws::sg::RulePeer::Group(g),
         }
     }

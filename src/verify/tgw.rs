@@ -214,7 +214,7 @@ fn dest_pieces(ix: &Index, xi: usize) -> Vec<Ipv4Net> {
 
 /// The client CIDR cut at every NACL and security group boundary the target's path has.
 fn source_pieces(ix: &Index, acl: &AclRef, group: Option<&Ident>) -> Vec<Ipv4Net> {
-    let client = ix.intent.endpoint.client_cidr;
+    let client = ix.intent.endpoint.ipv4_clients();
     let mut b: Vec<Ipv4Net> = ix
         .acl(acl, false)
         .iter()
@@ -505,7 +505,7 @@ fn intended(ix: &Index, xi: usize, d: &Ipv4Net, w: Option<&str>, proto: Proto) -
 /// and a wider CIDR admits more than the endpoint's clients), no other port, no egress.
 fn sg_excess(ix: &Index, rs: &RuleSet, out: &mut Vec<Finding>) {
     let intent = ix.intent;
-    let client = intent.endpoint.client_cidr;
+    let client = intent.endpoint.ipv4_clients();
     let mut needs: BTreeMap<&Ident, Vec<(Proto, Span)>> = BTreeMap::new();
     for (xi, x) in intent.targets.iter().enumerate() {
         if let Some(g) = ix.bind.target_groups.get(xi).and_then(Option::as_ref) {
@@ -577,7 +577,7 @@ fn placeholder() -> Ipv4Net {
 /// targets' ports inbound and the reply range outbound; nothing at other ACLs.
 fn nacl_excess(ix: &Index, rs: &RuleSet, out: &mut Vec<Finding>) {
     let intent = ix.intent;
-    let client = intent.endpoint.client_cidr;
+    let client = intent.endpoint.ipv4_clients();
     let mut needs: BTreeMap<(&AclRef, bool), Vec<(Proto, Span)>> = BTreeMap::new();
     for x in &intent.targets {
         let Some(s) = x.subnet() else {
@@ -721,7 +721,7 @@ fn route_excess(intent: &Intent, rs: &RuleSet, out: &mut Vec<Finding>) {
         match &x.destination {
             Destination::Subnet { subnet, .. } => {
                 let c = intent.subnets[*subnet].cidr;
-                needed.extend(intent.vpc.cidrs.iter().filter(|v| contains(v, &c)));
+                needed.extend(intent.vpc.cidrs.iter().filter(|v| contains(*v, &c)));
             }
             Destination::Outside { cidr } => needed.push(*cidr),
         }

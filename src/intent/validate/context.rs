@@ -3,7 +3,7 @@
 
 use super::super::spans::SpanMap;
 use crate::diagnostic::Diagnostic;
-use ipnet::Ipv4Net;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::fmt::Display;
 use std::net::Ipv4Addr;
 
@@ -123,7 +123,9 @@ impl Ctx<'_> {
                 let help = if text.parse::<Ipv4Addr>().is_ok() {
                     format!("add a prefix length: `{text}/32` for one host")
                 } else if text.contains(':') {
-                    "IPv6 is not supported yet; use an IPv4 CIDR".to_string()
+                    "this field takes an IPv4 CIDR; IPv6 CIDRs go in `vpc.ipv6_cidrs`, \
+                     `subnets.*.ipv6_cidr`, or a target's `hosts` and `cidr`"
+                        .to_string()
                 } else {
                     "write an IPv4 CIDR such as `10.0.0.0/16`".to_string()
                 };
@@ -132,6 +134,44 @@ impl Ctx<'_> {
                     .help(help);
                 None
             }
+        }
+    }
+
+    /// An IPv6 CIDR in its network form.
+    pub(super) fn cidr6(&mut self, path: impl Display, text: &str) -> Option<Ipv6Net> {
+        let text = text.trim();
+        match text.parse::<Ipv6Net>() {
+            Ok(net) if net == net.trunc() => Some(net),
+            Ok(net) => {
+                let fixed = net.trunc();
+                self.error(path, format!("`{text}` has host bits set"))
+                    .rule(crate::findings::Rule::InvalidCidr)
+                    .help(format!(
+                        "write the network address: `{fixed}`, or `{}/128` for the single host",
+                        net.addr()
+                    ));
+                None
+            }
+            Err(_) => {
+                let help = if text.parse::<std::net::Ipv6Addr>().is_ok() {
+                    format!("add a prefix length: `{text}/128` for one host")
+                } else {
+                    "write an IPv6 CIDR such as `2001:db8:1234::/56`".to_string()
+                };
+                self.error(path, format!("`{text}` is not an IPv6 CIDR"))
+                    .rule(crate::findings::Rule::InvalidCidr)
+                    .help(help);
+                None
+            }
+        }
+    }
+
+    /// A CIDR of either family: IPv6 when it has a `:`, else IPv4.
+    pub(super) fn ip_cidr(&mut self, path: impl Display, text: &str) -> Option<IpNet> {
+        if text.contains(':') {
+            self.cidr6(path, text).map(IpNet::V6)
+        } else {
+            self.cidr(path, text).map(IpNet::V4)
         }
     }
 
@@ -170,7 +210,7 @@ pub(super) fn valid_id(id: &str, prefix: &str) -> bool {
     })
 }
 
-pub(super) fn list(nets: &[Ipv4Net]) -> String {
+pub(super) fn list<N: Display>(nets: &[N]) -> String {
     nets.iter()
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()

@@ -9,8 +9,7 @@ use super::super::model::{ConnectionLog, Destination, Endpoint, Subnet, Target};
 use super::context::Ctx;
 use super::limits;
 use crate::net::overlaps;
-use ipnet::Ipv4Net;
-use std::net::Ipv4Addr;
+use ipnet::{Ipv4Net, Ipv6Net};
 
 /// What the endpoint's checks hand to the rest: the client CIDR when valid, and the VPN port
 /// (443 when the one written is not offered, so that checking goes on).
@@ -29,13 +28,35 @@ pub(super) fn check(
     if let Some(id) = &e.id {
         cx.aws_id("endpoint.id", id, "cvpn-endpoint-");
     }
-    let client_cidr = cx.cidr("endpoint.client_cidr", &e.client_cidr);
+    let traffic = e.traffic_ip_address_type;
+    let client_cidr = match &e.client_cidr {
+        Some(_) if !traffic.has_ipv4() => {
+            cx.error(
+                "endpoint.client_cidr",
+                "a client CIDR with IPv6-only tunnel traffic",
+            )
+            .rule(crate::findings::Rule::AddressFamily)
+            .help("IPv6 clients get their addresses from the associated subnets: remove `client_cidr`, or set `traffic_ip_address_type: dual-stack`");
+            None
+        }
+        Some(text) => cx.cidr("endpoint.client_cidr", text),
+        None if traffic.has_ipv4() => {
+            let d = crate::diagnostic::Diagnostic::error("missing `client_cidr`")
+                .rule(crate::findings::Rule::AddressFamily)
+                .at("endpoint")
+                .with_span(cx.spans.key("endpoint"))
+                .help("IPv4 tunnel traffic needs a client CIDR, /12 to /22, e.g. `client_cidr: 172.31.0.0/22`");
+            cx.diags.push(d);
+            None
+        }
+        None => None,
+    };
     if let Some(c) = client_cidr {
         if !limits::CLIENT_CIDR_PREFIX.contains(&c.prefix_len()) {
             cx.error("endpoint.client_cidr", format!("client CIDR `{c}` is a /{}; AWS accepts /12 to /22", c.prefix_len()))
                 .help("pick a block between /12 and /22 (e.g. a /22 gives 1,024 addresses); it cannot be changed later");
         }
-        if let Some(v) = vpc_cidrs.iter().find(|v| overlaps(v, &c)) {
+        if let Some(v) = vpc_cidrs.iter().find(|v| overlaps(*v, &c)) {
             let v = *v;
             cx.error(
                 "endpoint.client_cidr",
@@ -71,12 +92,25 @@ pub(super) fn check(
         );
     }
     for (i, d) in e.dns_servers.iter().enumerate() {
-        if d.parse::<Ipv4Addr>().is_err() {
-            cx.error(
-                format_args!("endpoint.dns_servers[{i}]"),
-                format!("`{d}` is not an IPv4 address"),
-            )
-            .help("the VPC's resolver is the VPC CIDR's base address plus two, e.g. 192.168.0.2");
+        let path = format!("endpoint.dns_servers[{i}]");
+        match d.parse::<std::net::IpAddr>() {
+            Err(_) => {
+                cx.error(&path, format!("`{d}` is not an IP address")).help(
+                    "the VPC's resolver is the VPC CIDR's base address plus two, e.g. 192.168.0.2",
+                );
+            }
+            // A DNS server the tunnel cannot carry is unreachable for the clients.
+            Ok(std::net::IpAddr::V4(_)) if !traffic.has_ipv4() => {
+                cx.error(&path, format!("`{d}` is an IPv4 address and the tunnel carries IPv6 only"))
+                    .rule(crate::findings::Rule::AddressFamily)
+                    .help("name an IPv6 DNS server, e.g. the VPC resolver fd00:ec2::253, or carry dual-stack traffic");
+            }
+            Ok(std::net::IpAddr::V6(_)) if !traffic.has_ipv6() => {
+                cx.error(&path, format!("`{d}` is an IPv6 address and the tunnel carries IPv4 only"))
+                    .rule(crate::findings::Rule::AddressFamily)
+                    .help("name an IPv4 DNS server, e.g. the VPC CIDR's base address plus two, or carry dual-stack traffic");
+            }
+            Ok(_) => {}
         }
     }
     if let Some(h) = e.session_timeout_hours {
@@ -144,23 +178,54 @@ pub(super) fn check(
 }
 
 /// Warns when the tunnel's shape and the targets disagree: a full tunnel without a
-/// `0.0.0.0/0` target, or such a target with a split tunnel.
-pub(super) fn tunnel_shape(e: &EndpointFile, targets: &[Target], cx: &mut Ctx) {
-    let covers_all = targets
+/// `0.0.0.0/0` (or, for IPv6-only traffic, `::/0`) target, or such a target with a split
+/// tunnel.
+pub(super) fn tunnel_shape(
+    e: &EndpointFile,
+    targets: &[Target],
+    targets6: &[Target<Ipv6Net>],
+    cx: &mut Ctx,
+) {
+    let covers_all4 = targets
         .iter()
         .any(|t| matches!(t.destination, Destination::Outside { cidr } if cidr.prefix_len() == 0));
+    let covers_all6 = targets6
+        .iter()
+        .any(|t| matches!(t.destination, Destination::Outside { cidr } if cidr.prefix_len() == 0));
+    let covers_all = covers_all4 || covers_all6;
+    let traffic = e.traffic_ip_address_type;
+    if !e.split_tunnel && traffic.has_ipv6() && !covers_all6 && covers_all4 {
+        cx.warning(
+            "endpoint.split_tunnel",
+            "full tunnel without a ::/0 target: clients lose IPv6 internet access while connected",
+        )
+        .rule(crate::findings::Rule::FullTunnelWithoutInternet)
+        .help("add a target with `cidr: ::/0`, or set `split_tunnel: true`");
+    }
+    let any = if traffic.has_ipv4() {
+        "0.0.0.0/0"
+    } else {
+        "::/0"
+    };
     if !e.split_tunnel && !covers_all {
         cx.warning(
             "endpoint.split_tunnel",
-            "full tunnel without a 0.0.0.0/0 target: clients lose internet access while connected",
+            format!(
+                "full tunnel without a {any} target: clients lose internet access while connected"
+            ),
         )
         .rule(crate::findings::Rule::FullTunnelWithoutInternet)
-        .help("add a target with `cidr: 0.0.0.0/0`, or set `split_tunnel: true`");
+        .help(format!(
+            "add a target with `cidr: {any}`, or set `split_tunnel: true`"
+        ));
     }
     if e.split_tunnel && covers_all {
         cx.warning(
             "endpoint.split_tunnel",
-            "a 0.0.0.0/0 target with split tunnel: all client traffic is tunnelled anyway",
+            format!(
+                "a {} target with split tunnel: all client traffic is tunnelled anyway",
+                if covers_all4 { "0.0.0.0/0" } else { "::/0" }
+            ),
         )
         .rule(crate::findings::Rule::SplitTunnelCoversAll)
         .help("set `split_tunnel: false` to say so, or narrow the target");
@@ -168,10 +233,12 @@ pub(super) fn tunnel_shape(e: &EndpointFile, targets: &[Target], cx: &mut Ctx) {
 }
 
 /// The endpoint of the validated intent, from the file and what [`check`] found valid.
-pub(super) fn model(e: &EndpointFile, client_cidr: Ipv4Net, vpn_port: u16) -> Endpoint {
+pub(super) fn model(e: &EndpointFile, client_cidr: Option<Ipv4Net>, vpn_port: u16) -> Endpoint {
     Endpoint {
         id: e.id.clone(),
         client_cidr,
+        ip_address_type: e.ip_address_type,
+        traffic_ip_address_type: e.traffic_ip_address_type,
         split_tunnel: e.split_tunnel,
         authentication: e.authentication,
         egress: e.egress,

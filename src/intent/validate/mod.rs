@@ -4,6 +4,7 @@
 
 mod context;
 mod endpoint;
+mod ipv6;
 mod nacl;
 mod subnets;
 mod target_networks;
@@ -57,9 +58,10 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
     cx.name("name", &f.name, "intent name");
 
     let mut vpc_cidrs = vpc::check(f, cx);
+    let vpc_ipv6_cidrs = vpc::check_ipv6(f, cx);
     let tgw = f.endpoint.attachment == super::file::Attachment::TransitGateway;
     let further_vpcs = transit_gateway::further_vpcs(f, tgw, &mut vpc_cidrs, cx);
-    let mut subnets = subnets::check(f, cx, &vpc_cidrs);
+    let mut subnets = subnets::check(f, cx, &vpc_cidrs, &vpc_ipv6_cidrs);
     transit_gateway::place_subnets(&mut subnets.list, &further_vpcs);
     let target_networks = if tgw {
         transit_gateway::no_target_networks(f, cx)
@@ -67,13 +69,21 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
         target_networks::check(f, cx, &subnets)
     };
     let attachment = transit_gateway::attachment(f, cx);
+    ipv6::check(f, cx);
     let endpoint = endpoint::check(f, cx, &vpc_cidrs, &subnets.list);
-    let targets = targets::check(f, cx, &vpc_cidrs, &subnets, endpoint.client_cidr);
-    endpoint::tunnel_shape(&f.endpoint, &targets, cx);
+    let (targets, targets6) = targets::check(
+        f,
+        cx,
+        &vpc_cidrs,
+        &vpc_ipv6_cidrs,
+        &subnets,
+        endpoint.client_cidr,
+    );
+    endpoint::tunnel_shape(&f.endpoint, &targets, &targets6, cx);
     let nacl = nacl::check(f, cx);
 
-    let client_cidr = endpoint.client_cidr?;
-    Some(Intent {
+    let traffic = f.endpoint.traffic_ip_address_type;
+    let mut intent = Intent {
         name: f.name.clone(),
         vpc: Vpc {
             id: f.vpc.id.clone(),
@@ -81,11 +91,17 @@ fn build(f: &IntentFile, cx: &mut Ctx) -> Option<Intent> {
         },
         endpoint: Endpoint {
             attachment: attachment?,
-            ..endpoint::model(&f.endpoint, client_cidr, endpoint.vpn_port)
+            ..endpoint::model(&f.endpoint, endpoint.client_cidr, endpoint.vpn_port)
         },
         subnets: subnets.list,
         target_networks,
         targets,
         nacl,
-    })
+        carried: traffic.has_ipv4(),
+        ipv6: None,
+    };
+    if traffic.has_ipv6() {
+        intent.ipv6 = Some(Box::new(ipv6::view(&intent, vpc_ipv6_cidrs, targets6)));
+    }
+    Some(intent)
 }

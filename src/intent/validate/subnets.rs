@@ -6,7 +6,7 @@ use super::super::model::{AclRef, Subnet};
 use super::context::{list, valid_name, Ctx};
 use crate::diagnostic::Diagnostic;
 use crate::net::{contains, overlaps};
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 use std::collections::BTreeMap;
 
 /// The subnets whose CIDR is valid, in the order declared, and their index by name.
@@ -44,7 +44,12 @@ impl Subnets<'_> {
     }
 }
 
-pub(super) fn check<'f>(f: &'f IntentFile, cx: &mut Ctx, vpc_cidrs: &[Ipv4Net]) -> Subnets<'f> {
+pub(super) fn check<'f>(
+    f: &'f IntentFile,
+    cx: &mut Ctx,
+    vpc_cidrs: &[Ipv4Net],
+    vpc_ipv6_cidrs: &[Ipv6Net],
+) -> Subnets<'f> {
     let mut subnets: Vec<Subnet> = Vec::new();
     let mut subnet_index: BTreeMap<&str, usize> = BTreeMap::new();
     for (name, s) in &f.subnets {
@@ -84,6 +89,10 @@ pub(super) fn check<'f>(f: &'f IntentFile, cx: &mut Ctx, vpc_cidrs: &[Ipv4Net]) 
             cx.error(format_args!("{path}.cidr"), msg)
                 .help("subnets of one VPC never overlap; check the CIDRs");
         }
+        let ipv6_cidr = s
+            .ipv6_cidr
+            .as_ref()
+            .and_then(|c| ipv6_cidr(cx, &path, c, vpc_ipv6_cidrs, &subnets));
         let acl = match &s.network_acl {
             Some(id) => AclRef::Existing(id.clone()),
             None => AclRef::InputOf(name.clone()),
@@ -93,6 +102,7 @@ pub(super) fn check<'f>(f: &'f IntentFile, cx: &mut Ctx, vpc_cidrs: &[Ipv4Net]) 
             name: name.clone(),
             id: s.id.clone(),
             cidr,
+            ipv6_cidr,
             az: s.az.clone(),
             acl,
             vpc_id: None,
@@ -103,4 +113,40 @@ pub(super) fn check<'f>(f: &'f IntentFile, cx: &mut Ctx, vpc_cidrs: &[Ipv4Net]) 
         index: subnet_index,
         file: f,
     }
+}
+
+/// A subnet's IPv6 CIDR: inside a VPC IPv6 CIDR, overlapping no other subnet's.
+fn ipv6_cidr(
+    cx: &mut Ctx,
+    path: &str,
+    text: &str,
+    vpc_ipv6_cidrs: &[Ipv6Net],
+    earlier: &[Subnet],
+) -> Option<Ipv6Net> {
+    let path = format!("{path}.ipv6_cidr");
+    let cidr = cx.cidr6(&path, text)?;
+    if vpc_ipv6_cidrs.is_empty() {
+        cx.error(
+            &path,
+            format!("subnet IPv6 CIDR `{cidr}` and the VPC has no IPv6 CIDR"),
+        )
+        .help("add the VPC's IPv6 block under `vpc.ipv6_cidrs`");
+    } else if !vpc_ipv6_cidrs.iter().any(|v| contains(v, &cidr)) {
+        cx.error(
+            &path,
+            format!("subnet `{cidr}` is not inside the VPC's IPv6 CIDRs"),
+        )
+        .help(format!("the VPC's IPv6 CIDRs are {}", list(vpc_ipv6_cidrs)));
+    }
+    if let Some(other) = earlier
+        .iter()
+        .find(|o| o.ipv6_cidr.is_some_and(|o| overlaps(&o, &cidr)))
+    {
+        cx.error(
+            &path,
+            format!("subnet `{cidr}` overlaps subnet `{}`", other.name),
+        )
+        .help("subnets of one VPC never overlap; check the CIDRs");
+    }
+    Some(cidr)
 }

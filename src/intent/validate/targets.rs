@@ -3,14 +3,14 @@
 //! of the client CIDR, ports that parse, groups only with directory or SAML authentication
 //! (docs/semantics.md#validation).
 
-use super::super::file::{Authentication, IntentFile};
+use super::super::file::{Authentication, IntentFile, IpAddressType, TargetFile};
 use super::super::model::{Destination, Protocol, Target};
 use super::super::ports::parse_port;
 use super::context::{Ctx, Field, Index};
 use super::limits;
 use super::subnets::Subnets;
-use crate::net::{contains, overlaps};
-use ipnet::Ipv4Net;
+use crate::net::{contains, overlaps, Family, Prefix};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::collections::BTreeSet;
 
 /// The targets whose destination is valid, in the order written.
@@ -18,9 +18,11 @@ pub(super) fn check(
     f: &IntentFile,
     cx: &mut Ctx,
     vpc_cidrs: &[Ipv4Net],
+    vpc_ipv6_cidrs: &[Ipv6Net],
     subnets: &Subnets,
     client_cidr: Option<Ipv4Net>,
-) -> Vec<Target> {
+) -> (Vec<Target>, Vec<Target<Ipv6Net>>) {
+    let traffic = f.endpoint.traffic_ip_address_type;
     let auth_groups = matches!(
         f.endpoint.authentication,
         Authentication::ActiveDirectory | Authentication::Saml
@@ -30,6 +32,7 @@ pub(super) fn check(
             .help("add at least one target with `name`, `subnet` or `cidr`, and `ports`");
     }
     let mut targets = Vec::new();
+    let mut targets6 = Vec::new();
     let mut seen_names: BTreeSet<&str> = BTreeSet::new();
     for (i, t) in f.targets.iter().enumerate() {
         let p = Index("targets", i);
@@ -41,7 +44,7 @@ pub(super) fn check(
             )
             .help("target names become resource names; make them unique");
         }
-        let destination = match (&t.subnet, &t.cidr) {
+        let (destination, destination6) = match (&t.subnet, &t.cidr) {
             (Some(_), Some(_)) | (None, None) => {
                 cx.error(
                     p,
@@ -51,36 +54,14 @@ pub(super) fn check(
                     ),
                 )
                 .help("`subnet:` for a destination inside the VPC, `cidr:` for one outside it");
-                None
+                (None, None)
             }
             (Some(name), None) => match subnets.get(name) {
                 None => {
                     subnets.unknown(cx, &Field(p, "subnet").to_string(), name);
-                    None
+                    (None, None)
                 }
-                Some(idx) => {
-                    let sn = subnets.list[idx].cidr;
-                    let mut cidrs = Vec::new();
-                    for (j, h) in t.hosts.iter().enumerate() {
-                        let hp = Index(Field(p, "hosts"), j);
-                        if let Some(c) = cx.cidr(hp, h) {
-                            if contains(&sn, &c) {
-                                cidrs.push(c);
-                            } else {
-                                cx.error(
-                                    hp,
-                                    format!("host `{c}` is not inside subnet `{name}` ({sn})"),
-                                )
-                                .help("hosts narrow a target inside its own subnet");
-                            }
-                        }
-                    }
-                    if t.hosts.is_empty() {
-                        cidrs.push(sn);
-                    }
-                    cidrs = crate::net::aggregate(&cidrs);
-                    Some(Destination::Subnet { subnet: idx, cidrs })
-                }
+                Some(idx) => subnet_destination(cx, t, p, name, idx, subnets, traffic),
             },
             (None, Some(c)) => {
                 if !t.hosts.is_empty() {
@@ -90,21 +71,16 @@ pub(super) fn check(
                     )
                     .help("for an outside destination, make `cidr` itself narrower");
                 }
-                match cx.cidr(format_args!("{p}.cidr"), c) {
-                    Some(c) if c.prefix_len() > 0 && vpc_cidrs.iter().any(|v| overlaps(v, &c)) => {
-                        let v = vpc_cidrs.iter().find(|v| overlaps(v, &c)).copied();
-                        cx.error(
-                            format_args!("{p}.cidr"),
-                            format!(
-                                "`{c}` is inside the VPC ({})",
-                                v.map(|v| v.to_string()).unwrap_or_default()
-                            ),
-                        )
-                        .help("use `subnet:` (and `hosts:`) for destinations inside the VPC");
-                        None
+                match cx.ip_cidr(format_args!("{p}.cidr"), c) {
+                    Some(IpNet::V4(c)) => {
+                        family_carried(cx, Field(p, "cidr"), Family::Ipv4, traffic);
+                        (outside(cx, p, c, vpc_cidrs), None)
                     }
-                    Some(c) => Some(Destination::Outside { cidr: c }),
-                    None => None,
+                    Some(IpNet::V6(c)) => {
+                        family_carried(cx, Field(p, "cidr"), Family::Ipv6, traffic);
+                        (None, outside(cx, p, c, vpc_ipv6_cidrs))
+                    }
+                    None => (None, None),
                 }
             }
         };
@@ -178,9 +154,20 @@ pub(super) fn check(
         let mut groups = t.groups.clone();
         groups.sort();
         groups.dedup();
+        if let Some(destination) = destination6 {
+            targets6.push(Target {
+                name: t.name.clone(),
+                position: i,
+                destination,
+                services: services.clone(),
+                groups: groups.clone(),
+                security_group: t.security_group.clone(),
+            });
+        }
         if let Some(destination) = destination {
             targets.push(Target {
                 name: t.name.clone(),
+                position: i,
                 destination,
                 services,
                 groups,
@@ -188,5 +175,136 @@ pub(super) fn check(
             });
         }
     }
-    targets
+    (targets, targets6)
+}
+
+/// A subnet target's destinations per family: its `hosts` of each family, or else the
+/// subnet's own CIDR of every family the tunnel carries and the subnet has.
+fn subnet_destination(
+    cx: &mut Ctx,
+    t: &TargetFile,
+    p: Index<&str>,
+    name: &str,
+    idx: usize,
+    subnets: &Subnets,
+    traffic: IpAddressType,
+) -> (Option<Destination>, Option<Destination<Ipv6Net>>) {
+    let sn = subnets.list[idx].cidr;
+    let sn6 = subnets.list[idx].ipv6_cidr;
+    let mut cidrs = Vec::new();
+    let mut cidrs6 = Vec::new();
+    for (j, h) in t.hosts.iter().enumerate() {
+        let hp = Index(Field(p, "hosts"), j);
+        match cx.ip_cidr(hp, h) {
+            Some(IpNet::V4(c)) => {
+                family_carried(cx, hp, Family::Ipv4, traffic);
+                if contains(&sn, &c) {
+                    cidrs.push(c);
+                } else {
+                    cx.error(
+                        hp,
+                        format!("host `{c}` is not inside subnet `{name}` ({sn})"),
+                    )
+                    .help("hosts narrow a target inside its own subnet");
+                }
+            }
+            Some(IpNet::V6(c)) => {
+                family_carried(cx, hp, Family::Ipv6, traffic);
+                match sn6 {
+                    Some(sn6) if contains(&sn6, &c) => cidrs6.push(c),
+                    Some(sn6) => {
+                        cx.error(
+                            hp,
+                            format!("host `{c}` is not inside subnet `{name}` ({sn6})"),
+                        )
+                        .help("hosts narrow a target inside its own subnet");
+                    }
+                    None => {
+                        cx.error(
+                            hp,
+                            format!("host `{c}` is IPv6 and subnet `{name}` has no `ipv6_cidr`"),
+                        )
+                        .rule(crate::findings::Rule::AddressFamily)
+                        .help(format!("add `ipv6_cidr:` to `subnets.{name}`"));
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    if t.hosts.is_empty() {
+        if traffic.has_ipv4() {
+            cidrs.push(sn);
+        }
+        match sn6 {
+            Some(sn6) if traffic.has_ipv6() => cidrs6.push(sn6),
+            None if !traffic.has_ipv4() => {
+                cx.error(
+                    Field(p, "subnet"),
+                    format!("the tunnel carries IPv6 only and subnet `{name}` has no `ipv6_cidr`"),
+                )
+                .rule(crate::findings::Rule::AddressFamily)
+                .help(format!(
+                    "add `ipv6_cidr:` to `subnets.{name}`, or set `endpoint.traffic_ip_address_type: dual-stack`"
+                ));
+            }
+            _ => {}
+        }
+    }
+    let cidrs = crate::net::aggregate(&cidrs);
+    let cidrs6 = crate::net::aggregate(&cidrs6);
+    (
+        (!cidrs.is_empty()).then_some(Destination::Subnet { subnet: idx, cidrs }),
+        (!cidrs6.is_empty()).then_some(Destination::Subnet {
+            subnet: idx,
+            cidrs: cidrs6,
+        }),
+    )
+}
+
+/// An outside destination of either family, unless it lies in the VPC.
+fn outside<N: Prefix>(
+    cx: &mut Ctx,
+    p: Index<&str>,
+    c: N,
+    vpc_cidrs: &[N],
+) -> Option<Destination<N>> {
+    if c.prefix_len() > 0 {
+        if let Some(v) = vpc_cidrs.iter().find(|v| overlaps(*v, &c)) {
+            cx.error(
+                format_args!("{p}.cidr"),
+                format!("`{c}` is inside the VPC ({v})"),
+            )
+            .help("use `subnet:` (and `hosts:`) for destinations inside the VPC");
+            return None;
+        }
+    }
+    Some(Destination::Outside { cidr: c })
+}
+
+/// A destination of a family the tunnel does not carry is an error.
+fn family_carried(
+    cx: &mut Ctx,
+    path: impl std::fmt::Display,
+    family: Family,
+    traffic: IpAddressType,
+) {
+    if !traffic.has(family) {
+        let fix = match family {
+            Family::Ipv4 => "`dual-stack` or `ipv4`",
+            Family::Ipv6 => "`dual-stack` or `ipv6`",
+        };
+        cx.error(
+            path,
+            format!(
+                "an {family} destination, and the tunnel carries {} traffic only",
+                match traffic {
+                    IpAddressType::Ipv4 => "IPv4",
+                    _ => "IPv6",
+                }
+            ),
+        )
+        .rule(crate::findings::Rule::AddressFamily)
+        .help(format!("set `endpoint.traffic_ip_address_type` to {fix}"));
+    }
 }

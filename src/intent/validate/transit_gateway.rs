@@ -79,7 +79,7 @@ pub(super) fn further_vpcs(
             let Some(c) = cx.cidr(&path, text) else {
                 continue;
             };
-            if let Some(o) = vpc_cidrs.iter().find(|o| overlaps(o, &c)) {
+            if let Some(o) = vpc_cidrs.iter().find(|o| overlaps(*o, &c)) {
                 let o = *o;
                 cx.error(&path, format!("`{c}` overlaps VPC CIDR `{o}`"))
                     .help("VPCs connected through one transit gateway need distinct CIDRs");
