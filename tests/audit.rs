@@ -763,3 +763,67 @@ fn import_of_a_clean_deployment_verifies_clean_and_reads_the_acls() {
         "{out}"
     );
 }
+
+/// A dual-stack deployment imports with its IPv6 CIDRs and address types; IPv6
+/// authorization rules are listed for the reader, and the starter intent checks.
+#[test]
+fn import_of_a_dual_stack_deployment_keeps_its_ipv6_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snapshot");
+    std::fs::create_dir(&snap).unwrap();
+    let ep = "cvpn-endpoint-0f3a5c7e9b1d24680";
+    let v6 = |cidr: &str| json!([{"Ipv6CidrBlock": cidr, "Ipv6CidrBlockState": {"State": "associated"}}]);
+    for (name, text) in fixture_files(&format!("{FX}/snapshot-clean")) {
+        let mut doc: Value = serde_json::from_str(&text).unwrap();
+        match name.to_str().unwrap() {
+            "vpcs.json" => {
+                doc["Vpcs"][0]["Ipv6CidrBlockAssociationSet"] = v6("2600:1f18:abcd:1200::/56");
+            }
+            "subnets.json" => {
+                for s in doc["Subnets"].as_array_mut().unwrap() {
+                    if s["SubnetId"] == "subnet-0aaaaaaaaaaaaaaaa" {
+                        s["Ipv6CidrBlockAssociationSet"] = v6("2600:1f18:abcd:1200::/64");
+                    }
+                }
+            }
+            "client-vpn-endpoints.json" => {
+                let e = &mut doc["ClientVpnEndpoints"][0];
+                e["EndpointIpAddressType"] = json!("dual-stack");
+                e["TrafficIpAddressType"] = json!("dual-stack");
+            }
+            "client-vpn-authorization-rules.json" => {
+                let rules = doc["AuthorizationRules"].as_array_mut().unwrap();
+                let mut r = rules[0].clone();
+                r["DestinationCidr"] = json!("2001:db8::/32");
+                r["GroupId"] = json!("");
+                r["AccessAll"] = json!(true);
+                rules.push(r);
+            }
+            _ => {}
+        }
+        std::fs::write(snap.join(name), doc.to_string()).unwrap();
+    }
+    let intent = dir.path().join("intent.yaml");
+    let intent = intent.to_str().unwrap();
+    let (code, _, err) = shibori(&[
+        "import",
+        snap.to_str().unwrap(),
+        "--endpoint",
+        ep,
+        "--out",
+        intent,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(intent).unwrap();
+    for want in [
+        "ipv6_cidrs: [\"2600:1f18:abcd:1200::/56\"]",
+        "ipv6_cidr: \"2600:1f18:abcd:1200::/64\"",
+        "ip_address_type: dual-stack",
+        "traffic_ip_address_type: dual-stack",
+        "# check: IPv6 authorization rule 2001:db8::/32 for all users",
+    ] {
+        assert!(text.contains(want), "{want}:\n{text}");
+    }
+    let (code, out, err) = shibori(&["check", intent]);
+    assert_eq!(code, 0, "{out}\n{err}\n{text}");
+}

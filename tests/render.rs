@@ -654,6 +654,93 @@ fn large_plans_become_nested_stacks_within_limits() {
     assert_eq!(run.code, 2, "nested stacks cannot go to stdout");
 }
 
+/// The generator of `benches/gen_spread_intent.py`: `n` targets, each in a subnet of its
+/// own whose network ACL is an input, so the ACLs and their IDs grow with the targets.
+fn spread_intent(n: usize) -> String {
+    let mut s = String::from(
+        "version: 1\nname: spread\nvpc:\n  cidr: 10.0.0.0/8\nendpoint:\n  client_cidr: 172.16.0.0/20\n  split_tunnel: true\n  authentication: saml\n  egress: strict\nsubnets:\n",
+    );
+    for (i, az) in ['a', 'b'].iter().enumerate() {
+        s += &format!("  vpn-{i}:\n    cidr: 10.255.{i}.0/24\n    az: eu-west-1{az}\n");
+    }
+    for t in 0..n {
+        s += &format!("  app-{t}:\n    cidr: 10.{}.{}.0/24\n", t / 256, t % 256);
+    }
+    s += "target_networks: [vpn-0, vpn-1]\ntargets:\n";
+    for t in 0..n {
+        s += &format!(
+            "  - name: t{t}\n    subnet: app-{t}\n    hosts: [10.{}.{}.10/32]\n    ports: [ssh, https]\n    groups: [g{}]\n",
+            t / 256,
+            t % 256,
+            t % 20
+        );
+    }
+    s
+}
+
+/// One subnet (and network ACL) per target, 1,000 targets: every template, the parent
+/// included, within CloudFormation's quotas, and `verify` proves the whole. (cfn-lint
+/// runs over this render in `scripts/checks/cfn-lint.sh`: it takes minutes in one
+/// process.)
+#[test]
+fn one_subnet_per_target_stays_within_every_template_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let intent = dir.path().join("spread.yaml");
+    std::fs::write(&intent, spread_intent(1000)).expect("write intent");
+    let intent = intent.to_str().expect("utf-8 path");
+    for (format, ext) in [("cloudformation", ".yaml"), ("cdk-json", ".template.json")] {
+        let out = dir.path().join(format);
+        let run = shibori(&[
+            "render",
+            intent,
+            "-f",
+            format,
+            "-o",
+            out.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let templates: Vec<_> = walk(&out)
+            .into_iter()
+            .filter(|p| p.to_string_lossy().ends_with(ext))
+            .collect();
+        assert!(templates.len() > 2, "{templates:?}");
+        for path in &templates {
+            let text = std::fs::read_to_string(path).expect("read");
+            let t: serde_yaml::Value = serde_yaml::from_str(&text).expect("YAML or JSON");
+            let n = |section: &str| t[section].as_mapping().map_or(0, |m| m.len());
+            let name = path.display();
+            assert!(
+                n("Resources") <= 500,
+                "{name}: {} resources",
+                n("Resources")
+            );
+            assert!(
+                n("Parameters") <= 200,
+                "{name}: {} parameters",
+                n("Parameters")
+            );
+            assert!(n("Outputs") <= 200, "{name}: {} outputs", n("Outputs"));
+            assert_eq!(n("Mappings"), 0, "{name}");
+            let json = serde_json::to_string(&t).expect("JSON");
+            assert!(json.len() <= 1_000_000, "{name}: {} bytes", json.len());
+            if let Some(ps) = t["Parameters"].as_mapping() {
+                for (k, p) in ps {
+                    let d = p["Description"].as_str().unwrap_or_default();
+                    assert!(d.len() <= 4000, "{name}: {k:?} description {}", d.len());
+                }
+            }
+        }
+        let parent = out.join(format!("spread{ext}"));
+        let run = shibori(&[
+            "verify",
+            intent,
+            "--artifact",
+            parent.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(run.code, 0, "{format}: {}{}", run.stdout, run.stderr);
+    }
+}
+
 /// The HCL and JSON modules are one model in two syntaxes: same files, same blocks.
 #[test]
 fn terraform_hcl_and_json_declare_the_same_blocks() {
@@ -754,4 +841,165 @@ fn fsync_writes_the_same_files() {
         both.code, 2,
         "--check writes nothing, so --fsync makes no sense with it"
     );
+}
+
+// ------------------------------------------------------------ IPv6
+
+/// The CloudFormation template of an intent, as JSON (`cdk-json` is the same tree).
+fn cdk_template(intent: &str) -> serde_json::Value {
+    let (_dir, all) = render_to_temp(intent, "cdk-json");
+    let json = all
+        .split("=== ")
+        .find(|f| f.contains(".template.json\n"))
+        .and_then(|f| f.split_once('\n'))
+        .map(|(_, body)| body)
+        .expect("a template in the cdk-json output");
+    serde_json::from_str(json).expect("template JSON")
+}
+
+fn resources_of<'a>(
+    t: &'a serde_json::Value,
+    ty: &'a str,
+) -> impl Iterator<Item = &'a serde_json::Value> + 'a {
+    t["Resources"]
+        .as_object()
+        .expect("Resources")
+        .values()
+        .filter(move |r| r["Type"] == ty)
+        .map(|r| &r["Properties"])
+}
+
+/// IPv6 CIDRs go in the IPv6 fields, ICMP towards IPv6 is ICMPv6 (protocol 58, types
+/// 128/129, any code), and the endpoint carries its address types.
+#[test]
+fn ipv6_rules_use_the_ipv6_fields_and_icmpv6() {
+    for intent in [
+        "examples/dual-stack/intent.yaml",
+        "examples/ipv6-only/intent.yaml",
+    ] {
+        let t = cdk_template(intent);
+        let mut v6_entries = 0;
+        for e in resources_of(&t, "AWS::EC2::NetworkAclEntry") {
+            let (v4, v6) = (e.get("CidrBlock"), e.get("Ipv6CidrBlock"));
+            assert!(
+                v4.is_some() != v6.is_some(),
+                "{intent}: one CIDR field: {e}"
+            );
+            if let Some(c) = v6 {
+                v6_entries += 1;
+                assert!(c.as_str().is_some_and(|c| c.contains(':')), "{intent}: {e}");
+                if e.get("Icmp").is_some() {
+                    assert_eq!(e["Protocol"], 58, "{intent}: {e}");
+                    assert!([128, 129].contains(&e["Icmp"]["Type"].as_i64().unwrap_or(0)));
+                    assert_eq!(e["Icmp"]["Code"], -1, "{intent}: {e}");
+                }
+            } else if e.get("Icmp").is_some() {
+                assert_eq!(e["Protocol"], 1, "{intent}: {e}");
+            }
+        }
+        assert!(v6_entries > 0, "{intent}: no IPv6 NACL entry");
+        let mut icmpv6 = 0;
+        for ty in [
+            "AWS::EC2::SecurityGroupIngress",
+            "AWS::EC2::SecurityGroupEgress",
+        ] {
+            for r in resources_of(&t, ty) {
+                assert!(r.get("CidrIp").is_none() || r.get("CidrIpv6").is_none());
+                if let Some(c) = r.get("CidrIpv6") {
+                    assert!(c.as_str().is_some_and(|c| c.contains(':')), "{intent}: {r}");
+                    if r["IpProtocol"] == "icmpv6" {
+                        icmpv6 += 1;
+                        assert_eq!((&r["FromPort"], &r["ToPort"]), (&128.into(), &(-1).into()));
+                    }
+                }
+                if r.get("CidrIpv6").is_some() {
+                    assert_ne!(
+                        r["IpProtocol"], "icmp",
+                        "{intent}: ICMPv4 towards IPv6: {r}"
+                    );
+                }
+            }
+        }
+        assert!(icmpv6 > 0, "{intent}: no ICMPv6 rule");
+        let endpoint = resources_of(&t, "AWS::EC2::ClientVpnEndpoint")
+            .next()
+            .expect("an endpoint");
+        let ty = |k: &str| endpoint[k].as_str().unwrap_or_default().to_string();
+        if intent.contains("ipv6-only") {
+            assert_eq!(
+                (ty("EndpointIpAddressType"), ty("TrafficIpAddressType")),
+                ("ipv6".into(), "ipv6".into())
+            );
+            assert!(endpoint.get("ClientCidrBlock").is_none(), "{endpoint}");
+        } else {
+            assert_eq!(ty("TrafficIpAddressType"), "dual-stack");
+            assert!(endpoint.get("ClientCidrBlock").is_some(), "{endpoint}");
+        }
+    }
+}
+
+/// IPv4-only templates and modules name no IPv6 field, and the endpoint no address type.
+#[test]
+fn ipv4_outputs_name_no_ipv6_field() {
+    for (name, intent) in examples() {
+        if name == "dual-stack" || name == "ipv6-only" {
+            continue;
+        }
+        for format in FORMATS {
+            let (_dir, all) = render_to_temp(&intent, format);
+            for field in [
+                "Ipv6CidrBlock",
+                "CidrIpv6",
+                "IpAddressType",
+                "ipv6_cidr_block",
+                "cidr_ipv6",
+                "ip_address_type",
+                "icmpv6",
+            ] {
+                assert!(!all.contains(field), "{name} {format}: {field}");
+            }
+        }
+    }
+}
+
+fn aws_constraint(intent: &str) -> String {
+    let (_dir, all) = render_to_temp(intent, "terraform");
+    let versions = all
+        .split("=== ")
+        .find(|f| f.starts_with("versions.tf\n"))
+        .expect("versions.tf");
+    let line = versions
+        .lines()
+        .find(|l| l.trim_start().starts_with("version "))
+        .expect("a version line");
+    line.split('"')
+        .nth(1)
+        .expect("quoted constraint")
+        .to_string()
+}
+
+/// The hashicorp/aws constraint rises only for what the module uses: the default for
+/// IPv4, 6.11 for the endpoint's address types, 6.20 for IPv6 routes or authorizations.
+#[test]
+fn provider_constraint_rises_only_for_ipv6() {
+    assert_eq!(aws_constraint("examples/seed-ssh/intent.yaml"), ">= 5.0");
+    assert_eq!(
+        aws_constraint("examples/full-tunnel-groups/intent.yaml"),
+        ">= 5.0"
+    );
+    assert_eq!(aws_constraint("examples/dual-stack/intent.yaml"), ">= 6.20");
+    assert_eq!(aws_constraint("examples/ipv6-only/intent.yaml"), ">= 6.20");
+    // Clients reach the endpoint over IPv6, the tunnel carries IPv4 only: the address
+    // type is written, no IPv6 route or authorization.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("intent.yaml");
+    let seed = common::read("examples/seed-ssh/intent.yaml");
+    let intent = seed.replacen(
+        "endpoint:\n",
+        "endpoint:\n  ip_address_type: dual-stack\n",
+        1,
+    );
+    assert_ne!(intent, seed, "the seed example has an endpoint section");
+    std::fs::write(&path, intent).expect("write intent");
+    assert_eq!(aws_constraint(path.to_str().expect("utf-8")), ">= 6.11");
 }

@@ -68,6 +68,23 @@ fn bindings(example: &str) -> Vec<String> {
         .into_iter()
         .chain(vpn)
         .collect(),
+        "dual-stack" => [cert, saml, "NetworkAclIdApp=!Ref AppAcl"]
+            .into_iter()
+            .chain(vpn)
+            .chain([
+                "NetworkAclIdVpnA=!Ref VpnAclA",
+                "NetworkAclIdVpnB=!Ref VpnAclB",
+            ])
+            .collect(),
+        "ipv6-only" => vec![
+            cert,
+            ad,
+            "VpcId=!Ref Vpc",
+            "SubnetIdVpnA=!Ref VpnSubnetA",
+            "NetworkAclIdVpnA=!Ref VpnAclA",
+            "NetworkAclIdWeb=!Ref AppAcl",
+            "NetworkAclIdBuild=!Ref DataAcl",
+        ],
         other => panic!("no host bindings for example `{other}`: add them here"),
     };
     b.into_iter().map(|s| format!("--bind={s}")).collect()

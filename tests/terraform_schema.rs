@@ -11,7 +11,8 @@
 //! provider constraint must admit 6.25.0 (or, for a module that relies on an argument the
 //! provider added later, admit that release and exclude the ones before it: such arguments
 //! are patched into the schema one by one, each citing the provider's pull request and
-//! source file, in `add_later_arguments`), and every reference (`var.x`, `local.x`,
+//! source file, in `add_later_arguments`; likewise for arguments of an earlier 6.x release, in
+//! `mark_earlier_changes`), and every reference (`var.x`, `local.x`,
 //! `aws_x.name`, `data.aws_x.name`, `each`, `count`) must resolve inside the module.
 //!
 //! The `checker_tests` module tests the checker itself on bad snippets; run only those with
@@ -156,6 +157,7 @@ fn load_schema_from(path: &Path) -> Result<Schema, String> {
         data: section("data")?,
     };
     add_later_arguments(&mut schema)?;
+    mark_earlier_changes(&mut schema)?;
     Ok(schema)
 }
 
@@ -182,6 +184,35 @@ const ROUTE_WITHOUT_SUBNET: Later = Later {
                `target_vpc_subnet_id` Optional instead of Required, new computed \
                `transit_gateway_attachment_id`",
 };
+
+/// `endpoint_ip_address_type` and `traffic_ip_address_type` on `aws_ec2_client_vpn_endpoint`:
+/// in the vendored schema already, but only since 6.11.
+const ENDPOINT_ADDRESS_TYPES: Later = Later {
+    // The renderer's `ADDRESS_TYPES_PROVIDER`.
+    release: [6, 11, 0],
+    citation: "hashicorp/terraform-provider-aws pull request 44059 \
+               (internal/service/ec2/vpnclient_endpoint.go, in 6.11.0): \
+               `endpoint_ip_address_type` and `traffic_ip_address_type` (ForceNew), \
+               `client_cidr_block` Optional instead of Required (the renderer leaves it out \
+               only for IPv6-only traffic, which writes `traffic_ip_address_type`)",
+};
+
+/// Marks what the vendored schema has but an earlier 6.x release added, for the arguments
+/// shibori writes: a module that relies on one must exclude the releases before it, as
+/// for the later arguments.
+fn mark_earlier_changes(schema: &mut Schema) -> Result<(), String> {
+    let endpoint = schema
+        .resource
+        .get_mut("aws_ec2_client_vpn_endpoint")
+        .ok_or("no aws_ec2_client_vpn_endpoint in the schema")?;
+    for name in ["endpoint_ip_address_type", "traffic_ip_address_type"] {
+        endpoint
+            .get_mut(name)
+            .ok_or_else(|| format!("no `{name}` on aws_ec2_client_vpn_endpoint"))?
+            .since = Some(ENDPOINT_ADDRESS_TYPES);
+    }
+    Ok(())
+}
 
 /// Patches exactly what the provider changed after 6.25.0 in the resources shibori
 /// writes, each change citing its source; a module that relies on one must exclude the
@@ -1980,15 +2011,22 @@ fn check_provider_requirement(m: &mut Module) {
             }
         }
     }
-    // Each later change the module relies on: its release admitted, the ones before not.
+    // Each change the module relies on: the releases before it excluded, and the newest
+    // release it relies on (or the schema's, when newer) admitted.
     let version = m.aws_requirement.as_ref().and_then(|r| r.version.clone());
     let later: Vec<Later> = m.later.iter().copied().collect();
+    let newest = later
+        .iter()
+        .map(|l| l.release)
+        .chain([PROVIDER_VERSION])
+        .max()
+        .unwrap_or(PROVIDER_VERSION);
     for l in later {
         let Some(v) = &version else { break };
         let [major, minor, _] = l.release;
         let before = [major, minor.saturating_sub(1), u64::MAX];
         let r = l.release;
-        match (constraint_admits(v, &before), constraint_admits(v, &r)) {
+        match (constraint_admits(v, &before), constraint_admits(v, &newest)) {
             (Ok(false), Ok(true)) => {}
             (Ok(_), Ok(_)) => m.report(
                 &ctx,
@@ -2897,6 +2935,44 @@ resource "aws_ec2_client_vpn_route" "r" {
             ("main.tf".to_string(), plain.to_string()),
         ];
         let f = check_module(schema(), &files, false).findings;
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn endpoint_address_types_need_6_11() {
+        let module = |v: &str, endpoint: &str| {
+            let versions = format!(
+                "terraform {{\n  required_providers {{\n    aws = {{\n      source  = \"hashicorp/aws\"\n      version = \"{v}\"\n    }}\n  }}\n}}\n"
+            );
+            let files = vec![
+                ("versions.tf".to_string(), versions),
+                ("main.tf".to_string(), endpoint.to_string()),
+            ];
+            check_module(schema(), &files, false).findings
+        };
+        let ipv6_only = r#"resource "aws_ec2_client_vpn_endpoint" "x" {
+  server_certificate_arn   = "arn"
+  endpoint_ip_address_type = "ipv6"
+  traffic_ip_address_type  = "ipv6"
+  authentication_options { type = "certificate-authentication" }
+  connection_log_options { enabled = false }
+}"#;
+        let f = module(">= 6.11", ipv6_only);
+        assert!(f.is_empty(), "{f:#?}");
+        let f = module(">= 5.0", ipv6_only);
+        assert_only(&f, Kind::Provider, "pull request 44059");
+        // A constraint raised further for another reason (IPv6 routes) still excludes them.
+        let f = module(">= 6.20", ipv6_only);
+        assert!(f.is_empty(), "{f:#?}");
+        let f = module(">= 6.10, < 7.0", ipv6_only);
+        assert_only(&f, Kind::Provider, "pull request 44059");
+        let ipv4 = r#"resource "aws_ec2_client_vpn_endpoint" "x" {
+  server_certificate_arn = "arn"
+  client_cidr_block      = "172.16.0.0/22"
+  authentication_options { type = "certificate-authentication" }
+  connection_log_options { enabled = false }
+}"#;
+        let f = module(">= 5.0", ipv4);
         assert!(f.is_empty(), "{f:#?}");
     }
 }

@@ -141,6 +141,14 @@ fn agrees_on_awkward_scalars() {
         "http://x/y",
         "arn:aws:logs:*:*:*",
         "a  b",
+        "::/0",
+        "::",
+        "::1/128",
+        "2600:1f18::/56",
+        ":x",
+        ":",
+        ": x",
+        ":x # c",
     ] {
         for text in [
             format!("k: {value}\n"),

@@ -97,6 +97,21 @@ fn with_port(ip: Ipv4Addr, port: Option<u16>) -> String {
     }
 }
 
+/// `NACL <acl> <direction> rule <n> (request|reply)`: a NACL entry as a hop names it.
+pub(super) fn nacl_text(h: &Handout, e: &crate::plan::NaclEntry, role: Role) -> String {
+    format!(
+        "NACL {} {} rule {} ({})",
+        h.acl_name(&e.network_acl),
+        e.direction().as_str(),
+        e.rule_number,
+        if role == Role::Request {
+            "request"
+        } else {
+            "reply"
+        }
+    )
+}
+
 pub(super) fn serves(
     reasons: &[Reason],
     target: &str,
@@ -276,19 +291,7 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
                     && e.egress == egress
                     && serves(&e.reasons, &t.name, &service, Some(tn_name), role)
             })
-            .map(|e| {
-                format!(
-                    "NACL {} {} rule {} ({})",
-                    h.acl_name(acl),
-                    e.direction().as_str(),
-                    e.rule_number,
-                    if role == Role::Request {
-                        "request"
-                    } else {
-                        "reply"
-                    }
-                )
-            })
+            .map(|e| nacl_text(h, e, role))
             .collect()
     };
     let dest_sg: Vec<String> = plan

@@ -3,7 +3,7 @@
 //! address, which comes from the target networks' IPv6 CIDRs (docs/semantics.md, "IPv6 and
 //! dual-stack"). The rules named at each hop are looked up in the plan by their reasons.
 
-use super::address_table::{ports, serves, Hop};
+use super::address_table::{nacl_text, ports, serves, Hop};
 use super::Handout;
 use crate::intent::Protocol;
 use crate::plan::{Direction, Peer, Role, SecurityGroupRule};
@@ -120,19 +120,7 @@ pub fn sample_flow(h: &Handout) -> Option<Ipv6Flow> {
                     && is_v6(&e.cidr)
                     && serves(&e.reasons, &t.name, &service, Some(tn_name), role)
             })
-            .map(|e| {
-                format!(
-                    "NACL {} {} rule {} ({})",
-                    h.acl_name(acl),
-                    e.direction().as_str(),
-                    e.rule_number,
-                    if role == Role::Request {
-                        "request"
-                    } else {
-                        "reply"
-                    }
-                )
-            })
+            .map(|e| nacl_text(h, e, role))
             .collect()
     };
     let covering: Vec<_> = plan

@@ -348,8 +348,12 @@ fn ipv6_address_table(h: &Handout, out: &mut String) {
         code(&f.service),
         code(&f.target_network),
     ));
-    let rows: Vec<Vec<String>> = f
-        .hops
+    hop_table(&f.hops, out);
+}
+
+/// A sample flow's hops as a table: where, source, destination, the rules that decide.
+fn hop_table(hops: &[super::Hop], out: &mut String) {
+    let rows: Vec<Vec<String>> = hops
         .iter()
         .enumerate()
         .map(|(i, hop)| {
@@ -400,33 +404,7 @@ fn ipv4_address_table(h: &Handout, out: &mut String) {
         f.server_note
     ));
     }
-    let rows: Vec<Vec<String>> = f
-        .hops
-        .iter()
-        .enumerate()
-        .map(|(i, hop)| {
-            vec![
-                (i + 1).to_string(),
-                prose(&hop.at),
-                code(&hop.source),
-                code(&hop.destination),
-                if hop.checked.is_empty() {
-                    "-".to_string()
-                } else {
-                    hop.checked
-                        .iter()
-                        .map(|c| md(c))
-                        .collect::<Vec<_>>()
-                        .join("<br>")
-                },
-            ]
-        })
-        .collect();
-    table(
-        out,
-        &["#", "where", "source", "destination", "checked by"],
-        &rows,
-    );
+    hop_table(&f.hops, out);
     if let (true, Some(p)) = (tgw, f.client_port) {
         out.push_str(&format!(
             "\nThe reply goes back to port {p}, the client's own source port: the reply entries therefore allow the whole range {}.\n",

@@ -435,7 +435,12 @@ fn evaluate_family<N: Prefix>(h: &Handout, vpc_cidrs: &[N]) -> Vec<Cell> {
                     // that both families' cells join.
                     let (request, _) = crate::plan::nacl::echo(Family::Ipv6);
                     if ports.contains(request) {
-                        ports = ports.union(&set(Span { from: 8, to: 8 }));
+                        ports = ports
+                            .difference(&set(Span {
+                                from: request,
+                                to: request,
+                            }))
+                            .union(&set(Span { from: 8, to: 8 }));
                     }
                 }
                 out.push(Cell {

@@ -4,7 +4,7 @@
 //! the addresses are examples and every rule named is looked up in the plan by its
 //! reasons.
 
-use super::address_table::{Hop, SampleFlow};
+use super::address_table::{nacl_text, Hop, SampleFlow};
 use super::Handout;
 use crate::plan::{Direction, Peer, Reason, Role, TargetPlan};
 use ipnet::Ipv4Net;
@@ -128,19 +128,7 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
                     && e.egress == egress
                     && serves(&e.reasons, &t.name, &service, role)
             })
-            .map(|e| {
-                format!(
-                    "NACL {} {} rule {} ({})",
-                    h.acl_name(acl),
-                    e.direction().as_str(),
-                    e.rule_number,
-                    if role == Role::Request {
-                        "request"
-                    } else {
-                        "reply"
-                    }
-                )
-            })
+            .map(|e| nacl_text(h, e, role))
             .collect()
     };
     match t.subnet.as_deref().and_then(|n| h.subnet(n)) {

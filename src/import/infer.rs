@@ -19,6 +19,7 @@ pub struct SubnetOut {
     pub name: String,
     pub id: String,
     pub cidr: Ipv4Net,
+    pub ipv6_cidr: Option<ipnet::Ipv6Net>,
     pub az: Option<String>,
     pub acl: Option<String>,
 }
@@ -135,6 +136,10 @@ pub fn subnets(
             name,
             id: s.subnet_id.clone(),
             cidr,
+            ipv6_cidr: s
+                .ipv6_cidr_block_association_set
+                .iter()
+                .find_map(|c| c.live()),
             az: is_tn.then(|| s.availability_zone.clone()).flatten(),
             acl: acl_of.get(s.subnet_id.as_str()).map(|a| a.to_string()),
         });

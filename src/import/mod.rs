@@ -152,12 +152,27 @@ pub fn import(snap: &Snapshot, endpoint: &str) -> Result<String, ImportError> {
             );
         }
     }
+    let vpc_ipv6: Vec<String> = vpc
+        .ipv6_cidr_block_association_set
+        .iter()
+        .filter_map(|c| c.live())
+        .map(|c| q(&c.to_string()))
+        .collect();
+    if !vpc_ipv6.is_empty() {
+        let _ = writeln!(w, "  ipv6_cidrs: [{}]", vpc_ipv6.join(", "));
+    }
     let _ = writeln!(w, "endpoint:\n  id: {endpoint}");
-    let _ = writeln!(
-        w,
-        "  client_cidr: {}",
-        ep.client_cidr_block.as_deref().unwrap_or("0.0.0.0/0")
-    );
+    if let Some(c) = &ep.client_cidr_block {
+        let _ = writeln!(w, "  client_cidr: {c}");
+    }
+    for (key, value) in [
+        ("ip_address_type", &ep.endpoint_ip_address_type),
+        ("traffic_ip_address_type", &ep.traffic_ip_address_type),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| *v != "ipv4") {
+            let _ = writeln!(w, "  {key}: {v}");
+        }
+    }
     let _ = writeln!(w, "  split_tunnel: {}", ep.split_tunnel.unwrap_or(false));
     let types: Vec<String> = ep
         .authentication_options
@@ -194,6 +209,9 @@ pub fn import(snap: &Snapshot, endpoint: &str) -> Result<String, ImportError> {
         let _ = writeln!(w, "  {}:", s.name);
         let _ = writeln!(w, "    id: {}", s.id);
         let _ = writeln!(w, "    cidr: {}", s.cidr);
+        if let Some(v6) = &s.ipv6_cidr {
+            let _ = writeln!(w, "    ipv6_cidr: {}", q(&v6.to_string()));
+        }
         if let Some(az) = &s.az {
             let _ = writeln!(w, "    az: {az}");
         }
@@ -207,6 +225,18 @@ pub fn import(snap: &Snapshot, endpoint: &str) -> Result<String, ImportError> {
         target_networks.join(", ")
     );
     let _ = writeln!(w, "targets:");
+    // Targets are inferred from IPv4 rules; IPv6 ones are listed for the reader to add.
+    for a in auth.iter().filter(|a| a.destination_cidr.contains(':')) {
+        let who = match (&a.group_id, a.access_all) {
+            (_, Some(true)) | (None, _) => "all users".to_string(),
+            (Some(g), _) => format!("group {}", q(g)),
+        };
+        let _ = writeln!(
+            w,
+            "  # check: IPv6 authorization rule {} for {who}: add its target (`hosts:` in its subnet, or `cidr:`) and ports",
+            a.destination_cidr
+        );
+    }
     if targets.is_empty() {
         let _ = writeln!(
             w,

@@ -235,6 +235,33 @@ pub struct NaclEntry {
     pub reasons: Vec<Reason>,
 }
 
+/// IANA protocol number of ICMPv6, which AWS writes for IPv6 ICMP rules.
+pub const ICMPV6_PROTOCOL: i32 = 58;
+
+impl Peer {
+    /// An IPv6 CIDR (every other peer is IPv4 or a security group).
+    pub fn is_ipv6(&self) -> bool {
+        matches!(self, Peer::Cidr(IpNet::V6(_)))
+    }
+}
+
+impl SecurityGroupRule {
+    /// An `icmp` rule towards an IPv6 peer is ICMPv6 (its types are ICMPv6 types).
+    pub fn is_icmpv6(&self) -> bool {
+        self.protocol == Protocol::Icmp && self.peer.is_ipv6()
+    }
+}
+
+impl NaclEntry {
+    /// AWS's protocol number: an IPv6 `icmp` entry is ICMPv6 (58).
+    pub fn protocol_number(&self) -> i32 {
+        match (self.protocol, self.cidr) {
+            (Protocol::Icmp, IpNet::V6(_)) => ICMPV6_PROTOCOL,
+            (p, _) => p.number(),
+        }
+    }
+}
+
 fn is_ipv4(t: &IpAddressType) -> bool {
     *t == IpAddressType::Ipv4
 }

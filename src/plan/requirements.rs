@@ -158,6 +158,16 @@ fn ipv6(v6: &Intent<Ipv6Net>, tn_names: &[&str], push: &mut impl FnMut(K, String
             v6.nacl.ephemeral
         ),
     );
+    if v6
+        .targets
+        .iter()
+        .any(|t| matches!(t.destination, Destination::Outside { .. }))
+    {
+        push(
+            K::Ipv6Assumption,
+            "to confirm, with CloudFormation: the AWS::EC2::ClientVpnRoute resource schema still describes DestinationCidrBlock as an IPv4 range, while the EC2 API and hashicorp/aws 6.20 and later take IPv6 routes; if a stack rejects an IPv6 route, create it with the Terraform module or the API".to_string(),
+        );
+    }
     if !v6.vpc.cidrs.is_empty() {
         push(
             K::Ipv6Assumption,

@@ -21,11 +21,18 @@ pub fn destination_key<N>(t: &Target<N>) -> String {
     t.security_group.clone().unwrap_or_else(|| t.name.clone())
 }
 
-/// AWS's FromPort/ToPort for a service: ICMP echo request is type 8, any code.
-fn aws_ports(protocol: Protocol, range: PortRange) -> (i32, i32) {
+/// AWS's FromPort/ToPort for a service towards `peer`: ICMP echo request is type 8, any
+/// code; towards an IPv6 peer the rule is ICMPv6, whose echo request is type 128.
+fn aws_ports(protocol: Protocol, range: PortRange, peer: &Peer) -> (i32, i32) {
     match protocol {
         Protocol::Tcp | Protocol::Udp => (i32::from(range.from), i32::from(range.to)),
-        Protocol::Icmp => (8, -1),
+        Protocol::Icmp => {
+            let family = match peer {
+                Peer::Cidr(IpNet::V6(_)) => crate::net::Family::Ipv6,
+                Peer::Cidr(IpNet::V4(_)) | Peer::SecurityGroup(_) => crate::net::Family::Ipv4,
+            };
+            (i32::from(super::nacl::echo(family).0), -1)
+        }
         Protocol::All => (-1, -1),
     }
 }
@@ -86,7 +93,7 @@ impl Pending {
         for (peer, by_protocol) in self.ports {
             for (protocol, wanted) in by_protocol {
                 for (range, reasons) in split(wanted) {
-                    let (from_port, to_port) = aws_ports(protocol, range);
+                    let (from_port, to_port) = aws_ports(protocol, range, &peer);
                     out.push(SecurityGroupRule {
                         key: rule_key(sg, direction, protocol, &range, &peer),
                         logical_id: String::new(),
@@ -449,4 +456,23 @@ fn quota_warnings(rules: &[SecurityGroupRule]) -> Vec<Diagnostic> {
         }
     }
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn icmp_towards_an_ipv6_peer_is_icmpv6_echo_request() {
+        let any = PortRange::new(0, 65535).expect("valid range");
+        let v6 = Peer::Cidr("2600:1f18::/64".parse().expect("constant CIDR"));
+        let v4 = Peer::Cidr("10.0.0.0/24".parse().expect("constant CIDR"));
+        let group = Peer::SecurityGroup(ENDPOINT_KEY.to_string());
+        assert_eq!(aws_ports(Protocol::Icmp, any, &v6), (128, -1));
+        assert_eq!(aws_ports(Protocol::Icmp, any, &v4), (8, -1));
+        assert_eq!(aws_ports(Protocol::Icmp, any, &group), (8, -1));
+        let ssh = PortRange::single(22);
+        assert_eq!(aws_ports(Protocol::Tcp, ssh, &v6), (22, 22));
+        assert_eq!(aws_ports(Protocol::All, any, &v6), (-1, -1));
+    }
 }

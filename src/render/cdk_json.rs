@@ -11,6 +11,8 @@ struct Param {
     name: String,
     description: String,
     example: String,
+    /// A comma-delimited list: CfnInclude replaces it by an array, not a string.
+    list: bool,
 }
 
 pub(super) fn rendering(plan: &Plan) -> Result<super::Rendering<'_>, RenderError> {
@@ -28,15 +30,32 @@ pub(super) fn rendering(plan: &Plan) -> Result<super::Rendering<'_>, RenderError
         })
         .collect();
     let file_name = format!("{}{ext}", plan.name);
-    let params: Vec<Param> = plan
+    // The parent's parameters: the plan's inputs, and when they are too many for one
+    // template, the lists that take the IDs only nested stacks use.
+    let declared = rendering.parameter_names();
+    let mut params: Vec<Param> = plan
         .inputs
         .iter()
+        .filter(|i| declared.contains(&i.logical_id.as_str()))
         .map(|i| Param {
             name: i.logical_id.clone(),
             description: super::escape::markdown_cell(&i.description),
             example: example(i.kind).to_string(),
+            list: false,
         })
         .collect();
+    for name in &declared {
+        if let Some((kind, what)) = super::parameter_lists::kind_of(name) {
+            params.push(Param {
+                name: name.to_string(),
+                description: super::escape::markdown_cell(&format!(
+                    "{what} (an array in `parameters`), in the order the parameter's description in the template gives"
+                )),
+                example: example(kind).to_string(),
+                list: true,
+            });
+        }
+    }
     let mut ctx = tera::Context::new();
     ctx.insert("name", &plan.name);
     ctx.insert("file", &file_name);

@@ -10,9 +10,10 @@
 
 use super::tree::{self, map, Key, Node};
 use super::FastMap;
-use crate::intent::Protocol;
+use crate::intent::{IpAddressType, Protocol};
 use crate::plan::text::concat;
-use crate::plan::{Action, Direction, InputKind, Peer, Plan, SecurityGroup};
+use crate::plan::{Action, Direction, InputKind, Peer, Plan, SecurityGroup, SecurityGroupRule};
+use ipnet::IpNet;
 use std::borrow::Cow;
 
 /// The egress rule AWS CDK declares for `allowAllOutbound: false`: ICMP type 252 code 86
@@ -107,8 +108,14 @@ fn tags(name: &str) -> Node<'_> {
     ])
 }
 
-fn ip_protocol(p: Protocol) -> &'static str {
-    match p {
+/// `IpProtocol` of a rule: ICMP towards an IPv6 peer is ICMPv6, by the name AWS documents
+/// as honouring the type and code (`icmpv6`; a number other than the named ones allows
+/// every port).
+fn ip_protocol(r: &SecurityGroupRule) -> &'static str {
+    if r.is_icmpv6() {
+        return "icmpv6";
+    }
+    match r.protocol {
         Protocol::Tcp => "tcp",
         Protocol::Udp => "udp",
         Protocol::Icmp => "icmp",
@@ -154,6 +161,23 @@ fn resource<'a>(ty: &'static str, properties: Entries<'a>) -> Node<'a> {
     map! { "Type" => ty, "Properties" => Node::Map(properties) }
 }
 
+/// A resource's `Metadata` telling cfn-lint to skip checks that predate what AWS accepts
+/// (docs/semantics.md#renderers).
+fn cfn_lint_ignore(checks: &[&'static str]) -> Node<'static> {
+    map! { "cfn-lint" => map! { "config" => map! {
+        "ignore_checks" => Node::Seq(checks.iter().map(|c| Node::from(*c)).collect()),
+    } } }
+}
+
+/// An ICMPv6 rule's FromPort is its type and ToPort -1 any code, as for ICMP. cfn-lint's
+/// E3688 ("both -1 when one is") exempts only ICMP, and its W3687 claims ICMPv6 ignores
+/// ports, which AWS documents otherwise (the type and code filter, as for ICMP).
+const LINT_ICMPV6_PORTS: &[&str] = &["E3688", "W3687"];
+
+/// cfn-lint's schema gives `AWS::EC2::ClientVpnRoute.DestinationCidrBlock` the IPv4 format
+/// (E3002); Client VPN routes take IPv6 destinations too.
+const LINT_IPV6_ROUTE: &[&str] = &["E3002"];
+
 fn resources(plan: &Plan) -> Entries<'_> {
     let groups = groups(plan);
     // The security group resources and the rest are independent: built side by side,
@@ -189,7 +213,7 @@ fn security_group_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<
     for r in &plan.security_group_rules {
         let mut p: Entries = Vec::with_capacity(7);
         p.push(("GroupId".into(), sg_id(groups, &r.security_group)));
-        p.push(("IpProtocol".into(), ip_protocol(r.protocol).into()));
+        p.push(("IpProtocol".into(), ip_protocol(r).into()));
         if r.protocol != Protocol::All {
             p.push(("FromPort".into(), r.from_port.into()));
             p.push(("ToPort".into(), r.to_port.into()));
@@ -202,11 +226,21 @@ fn security_group_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<
             ),
         };
         match &r.peer {
-            Peer::Cidr(c) => p.push(("CidrIp".into(), c.to_string().into())),
+            Peer::Cidr(c @ IpNet::V4(_)) => p.push(("CidrIp".into(), c.to_string().into())),
+            Peer::Cidr(c @ IpNet::V6(_)) => p.push(("CidrIpv6".into(), c.to_string().into())),
             Peer::SecurityGroup(k) => p.push((sg_key.into(), sg_id(groups, k))),
         };
         p.push(("Description".into(), borrowed(&r.description)));
-        m.push((Cow::Borrowed(r.logical_id.as_str()), resource(ty, p)));
+        let res = if r.is_icmpv6() {
+            map! {
+                "Type" => ty,
+                "Metadata" => cfn_lint_ignore(LINT_ICMPV6_PORTS),
+                "Properties" => Node::Map(p),
+            }
+        } else {
+            resource(ty, p)
+        };
+        m.push((Cow::Borrowed(r.logical_id.as_str()), res));
     }
     m
 }
@@ -224,7 +258,7 @@ fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
         let mut p: Entries = Vec::with_capacity(8);
         p.push(("NetworkAclId".into(), acl_id(plan, &e.network_acl)));
         p.push(("RuleNumber".into(), e.rule_number.into()));
-        p.push(("Protocol".into(), Node::Int(e.protocol.number().into())));
+        p.push(("Protocol".into(), Node::Int(e.protocol_number().into())));
         p.push((
             "RuleAction".into(),
             match e.action {
@@ -234,7 +268,11 @@ fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
             .into(),
         ));
         p.push(("Egress".into(), e.egress.into()));
-        p.push(("CidrBlock".into(), e.cidr.to_string().into()));
+        let cidr_key = match e.cidr {
+            IpNet::V4(_) => "CidrBlock",
+            IpNet::V6(_) => "Ipv6CidrBlock",
+        };
+        p.push((cidr_key.into(), e.cidr.to_string().into()));
         if let Some(ports) = e.ports {
             p.push((
                 "PortRange".into(),
@@ -286,7 +324,7 @@ fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
         .map(|a| (a.target_network.as_str(), a.logical_id.as_str()))
         .collect();
     for r in &plan.routes {
-        let mut res: Entries = Vec::with_capacity(3);
+        let mut res: Entries = Vec::with_capacity(4);
         res.push(("Type".into(), "AWS::EC2::ClientVpnRoute".into()));
         // The route's subnet must be associated before the route can be created.
         if let Some(a) = r
@@ -295,6 +333,9 @@ fn network_resources<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Entries<'a> {
             .and_then(|t| associations.get(t))
         {
             res.push(("DependsOn".into(), borrowed(a)));
+        }
+        if let IpNet::V6(_) = r.cidr {
+            res.push(("Metadata".into(), cfn_lint_ignore(LINT_IPV6_ROUTE)));
         }
         let mut p: Entries = Vec::with_capacity(4);
         p.push(("ClientVpnEndpointId".into(), endpoint_id(plan)));
@@ -348,6 +389,19 @@ fn endpoint<'a>(plan: &'a Plan, groups: &Groups<'a>) -> Node<'a> {
     p.push(("Description".into(), borrowed(&e.description)));
     if let Some(c) = e.client_cidr {
         p.push(("ClientCidrBlock".into(), c.to_string().into()));
+    }
+    // Written only when not AWS's default (ipv4), so IPv4 templates stay as they were.
+    if e.ip_address_type != IpAddressType::Ipv4 {
+        p.push((
+            "EndpointIpAddressType".into(),
+            e.ip_address_type.as_str().into(),
+        ));
+    }
+    if e.traffic_ip_address_type != IpAddressType::Ipv4 {
+        p.push((
+            "TrafficIpAddressType".into(),
+            e.traffic_ip_address_type.as_str().into(),
+        ));
     }
     p.push((
         "ServerCertificateArn".into(),

@@ -7,6 +7,7 @@ pub mod escape;
 pub mod hcl;
 pub mod manifest;
 pub mod nested;
+mod parameter_lists;
 pub mod snippet;
 mod templates;
 pub mod terraform;
@@ -86,6 +87,16 @@ impl Rendering<'_> {
             files,
             _trees: Vec::new(),
         }
+    }
+
+    /// The parameters the first tree (a template, or a nested-stack parent) declares.
+    fn parameter_names(&self) -> Vec<&str> {
+        self._trees
+            .first()
+            .and_then(|t| t.get("Parameters"))
+            .and_then(tree::Node::as_map)
+            .map(|ps| ps.iter().map(|(k, _)| k.as_ref()).collect())
+            .unwrap_or_default()
     }
 
     /// The files, leaving the trees behind (to be forgotten by a process about to exit).

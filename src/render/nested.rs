@@ -1,11 +1,13 @@
 //! CloudFormation limits (500 resources, 200 outputs and parameters per template, 1 MB
 //! template body from S3): a plan above them becomes a parent template plus nested
 //! stacks (`AWS::CloudFormation::Stack`, relative `TemplateURL` for
-//! `aws cloudformation package`), chunked by target. The endpoint, its security group,
-//! the associations and the NACL entries (bounded by the ACL quota) stay in the parent;
-//! everything a child needs from the parent is passed down as a parameter.
+//! `aws cloudformation package`), chunked by target. The endpoint, its security group and
+//! the associations stay in the parent; each network ACL's entries go to the chunk of the
+//! first target they serve, so the parent's size does not grow with the targets.
+//! Everything a child needs from the parent is passed down as a parameter.
 
 use super::cloudformation;
+use super::parameter_lists;
 use super::tree::{self, map, Key, Node};
 use super::FastMap;
 use crate::plan::text::concat;
@@ -22,6 +24,9 @@ pub const MAX_BYTES: usize = 1_000_000;
 /// Children are filled below the limits, leaving room for what a chunk's last target adds.
 const CHUNK_RESOURCES: usize = 400;
 const CHUNK_OUTPUTS: usize = 180;
+/// A chunk takes one parameter per network ACL it writes to, and a few more (the VPC, the
+/// endpoint, its security group).
+const CHUNK_ACLS: usize = 150;
 
 type Entries<'a> = Vec<(Key<'a>, Node<'a>)>;
 
@@ -122,15 +127,23 @@ fn sole_target(reasons: &[Reason]) -> Option<&str> {
     reasons.iter().all(|r| r.target == first).then_some(first)
 }
 
-/// Which target's chunk each resource and output belongs to; absent = the parent.
-fn owners(plan: &Plan) -> (FastMap<&str, &str>, FastMap<String, &str>) {
+/// Which target's chunk each resource and output belongs to (absent = the parent), and
+/// the target each network ACL's entries go with.
+struct Owners<'a> {
+    resources: FastMap<&'a str, &'a str>,
+    outputs: FastMap<String, &'a str>,
+    acls: FastMap<&'a str, &'a str>,
+}
+
+fn owners(plan: &Plan) -> Owners<'_> {
     // Sized up front: growing these tables rehashes every key several times over.
     let mut res = FastMap::default();
     res.reserve(
         plan.security_groups.len()
             + plan.security_group_rules.len()
             + plan.authorization_rules.len()
-            + plan.routes.len(),
+            + plan.routes.len()
+            + plan.nacl_entries.len(),
     );
     let mut out = FastMap::default();
     out.reserve(plan.security_groups.len() + plan.targets.len());
@@ -167,12 +180,32 @@ fn owners(plan: &Plan) -> (FastMap<&str, &str>, FastMap<String, &str>) {
             res.insert(r.logical_id.as_str(), t);
         }
     }
+    // A network ACL's entries stay together, with the first target they serve: they refer
+    // to nothing but the ACL, so any stack can hold them, and one subnet per target would
+    // otherwise leave every ACL's entries in the parent.
+    let mut acl_owner: FastMap<&str, &str> = FastMap::default();
+    for e in &plan.nacl_entries {
+        if let Some(r) = e.reasons.first() {
+            acl_owner
+                .entry(e.network_acl.as_str())
+                .or_insert(r.target.as_str());
+        }
+    }
+    for e in &plan.nacl_entries {
+        if let Some(t) = acl_owner.get(e.network_acl.as_str()) {
+            res.insert(e.logical_id.as_str(), t);
+        }
+    }
     for t in &plan.targets {
         if t.security_group.is_some() {
             out.insert(concat(&[&t.logical_id, "SecurityGroupId"]), t.name.as_str());
         }
     }
-    (res, out)
+    Owners {
+        resources: res,
+        outputs: out,
+        acls: acl_owner,
+    }
 }
 
 /// Turns references to what is not in the child into references to child parameters,
@@ -267,6 +300,18 @@ impl<'a> Rewriter<'_, 'a> {
     }
 }
 
+/// Every `Ref` below `v`.
+fn refs<'n>(v: &'n Node, out: &mut BTreeSet<&'n str>) {
+    match v {
+        Node::Ref(id) => {
+            out.insert(id);
+        }
+        Node::Map(m) => m.iter().for_each(|(_, v)| refs(v, out)),
+        Node::Seq(a) => a.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
 /// Takes a top-level section out of the template (no copy of large trees).
 fn take_section<'a>(t: &mut Node<'a>, name: &str) -> Entries<'a> {
     match t {
@@ -280,7 +325,11 @@ fn take_section<'a>(t: &mut Node<'a>, name: &str) -> Entries<'a> {
 
 fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, syntax: Syntax) -> Vec<Stack<'a>> {
     let ext = syntax.ext();
-    let (res_owner, out_owner) = owners(plan);
+    let Owners {
+        resources: res_owner,
+        outputs: out_owner,
+        acls: acl_owner,
+    } = owners(plan);
     let resources = take_section(&mut whole, "Resources");
     let outputs = take_section(&mut whole, "Outputs");
     let parent_params: Entries = whole
@@ -290,7 +339,7 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, syntax: Syntax) -> Vec<Stack<'
         .unwrap_or_default();
 
     // Greedy chunks of consecutive targets.
-    let mut per_target: FastMap<&str, (usize, usize)> = FastMap::default();
+    let mut per_target: FastMap<&str, (usize, usize, usize)> = FastMap::default();
     per_target.reserve(plan.targets.len());
     for t in res_owner.values() {
         per_target.entry(t).or_default().0 += 1;
@@ -298,18 +347,25 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, syntax: Syntax) -> Vec<Stack<'
     for t in out_owner.values() {
         per_target.entry(t).or_default().1 += 1;
     }
+    for t in acl_owner.values() {
+        per_target.entry(t).or_default().2 += 1;
+    }
     let mut chunk_of: FastMap<&str, usize> = FastMap::default();
     chunk_of.reserve(plan.targets.len());
-    let (mut chunk, mut n_res, mut n_out) = (0usize, 0usize, 0usize);
+    let (mut chunk, mut n_res, mut n_out, mut n_acl) = (0usize, 0usize, 0usize, 0usize);
     for t in &plan.targets {
-        let (r, o) = per_target.get(t.name.as_str()).copied().unwrap_or_default();
-        if (n_res + r > CHUNK_RESOURCES || n_out + o > CHUNK_OUTPUTS) && (n_res + n_out) > 0 {
+        let (r, o, a) = per_target.get(t.name.as_str()).copied().unwrap_or_default();
+        let full =
+            n_res + r > CHUNK_RESOURCES || n_out + o > CHUNK_OUTPUTS || n_acl + a > CHUNK_ACLS;
+        if full && (n_res + n_out) > 0 {
             chunk += 1;
             n_res = 0;
             n_out = 0;
+            n_acl = 0;
         }
         n_res += r;
         n_out += o;
+        n_acl += a;
         chunk_of.insert(&t.name, chunk);
     }
     let chunks = chunk + 1;
@@ -417,6 +473,19 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, syntax: Syntax) -> Vec<Stack<'
         stacks.push(child);
         stack_resources.push(stack_resource);
     }
+    // The parameters the parent's own resources and outputs refer to stay single.
+    let mut used = BTreeSet::new();
+    for (_, v) in parent_res.iter().chain(&parent_out) {
+        refs(v, &mut used);
+    }
+    let mut params = take_section(&mut whole, "Parameters");
+    parameter_lists::pack(
+        plan,
+        &mut params,
+        &mut stack_resources,
+        &used,
+        MAX_PARAMETERS,
+    );
     parent_res.extend(stack_resources);
     tree::dedup(&mut parent_res);
     let top = match whole {
@@ -438,6 +507,7 @@ fn split<'a>(plan: &'a Plan, mut whole: Node<'a>, syntax: Syntax) -> Vec<Stack<'
                 parent.push((k, Node::Map(std::mem::take(&mut parent_res))));
             }
             "Outputs" => parent.push((k, Node::Map(std::mem::take(&mut parent_out)))),
+            "Parameters" => parent.push((k, Node::Map(std::mem::take(&mut params)))),
             _ => parent.push((k, v)),
         }
     }

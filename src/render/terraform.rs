@@ -8,8 +8,9 @@ use super::cloudformation::{groups as index_groups, Groups};
 use super::escape::markdown_cell;
 use super::hcl::{Block, Expr, File, Item, Text};
 use super::{FastMap, RenderError, RenderedFile};
-use crate::intent::Protocol;
-use crate::plan::{Action, Direction, InputKind, Peer, Plan};
+use crate::intent::{IpAddressType, Protocol};
+use crate::plan::{Action, Direction, InputKind, Peer, Plan, SecurityGroupRule};
+use ipnet::IpNet;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -83,6 +84,24 @@ pub fn module(plan: &Plan) -> Module<'_> {
 /// first weekly release after that merge; see `docs/transit-gateway.md`.
 pub const TRANSIT_GATEWAY_PROVIDER: &str = ">= 6.59";
 
+/// The hashicorp/aws release whose `aws_ec2_client_vpn_endpoint` takes
+/// `endpoint_ip_address_type` and `traffic_ip_address_type` and no longer requires
+/// `client_cidr_block` (hashicorp/terraform-provider-aws pull request 44059, in 6.11.0).
+pub const ADDRESS_TYPES_PROVIDER: &str = ">= 6.11";
+
+/// The hashicorp/aws release whose `aws_ec2_client_vpn_route` accepts an IPv6
+/// `destination_cidr_block` (pull request 44926, in 6.20.0; the same change documents IPv6
+/// `target_network_cidr` on authorization rules). It comes after
+/// [`ADDRESS_TYPES_PROVIDER`], which an IPv6 route needs anyway.
+pub const IPV6_ROUTES_PROVIDER: &str = ">= 6.20";
+
+/// Does the endpoint carry `endpoint_ip_address_type` or `traffic_ip_address_type`? Only
+/// when one differs from AWS's default (ipv4).
+fn writes_address_types(plan: &Plan) -> bool {
+    let e = &plan.endpoint;
+    e.ip_address_type != IpAddressType::Ipv4 || e.traffic_ip_address_type != IpAddressType::Ipv4
+}
+
 /// The oldest hashicorp/aws release that knows every argument the module uses:
 /// `client_route_enforcement_options` and `disconnect_on_session_timeout` are recent
 /// (both present in 5.100).
@@ -91,6 +110,15 @@ pub fn aws_provider_constraint(plan: &Plan) -> &'static str {
     let creates = e.id.is_none();
     if e.transit_gateway.is_some() {
         TRANSIT_GATEWAY_PROVIDER
+    } else if plan.routes.iter().any(|r| matches!(r.cidr, IpNet::V6(_)))
+        || plan
+            .authorization_rules
+            .iter()
+            .any(|r| matches!(r.cidr, IpNet::V6(_)))
+    {
+        IPV6_ROUTES_PROVIDER
+    } else if creates && writes_address_types(plan) {
+        ADDRESS_TYPES_PROVIDER
     } else if creates
         && (e.client_route_enforcement.is_some() || e.disconnect_on_session_timeout.is_some())
     {
@@ -297,8 +325,10 @@ fn variables<'a>(plan: &'a Plan, docs: &mut Vec<DocVariable>) -> File<'a> {
 
 // ------------------------------------------------------------ security groups
 
-fn ip_protocol(p: Protocol) -> &'static str {
-    match p {
+/// `ip_protocol` of a rule: ICMP towards an IPv6 peer is ICMPv6.
+fn ip_protocol(r: &SecurityGroupRule) -> &'static str {
+    match r.protocol {
+        Protocol::Icmp if r.is_icmpv6() => "icmpv6",
         Protocol::Tcp => "tcp",
         Protocol::Udp => "udp",
         Protocol::Icmp => "icmp",
@@ -311,6 +341,9 @@ fn security_groups(plan: &Plan) -> File<'_> {
     // Groups in several VPCs (a transit gateway attachment's further VPCs) carry their
     // VPC each; otherwise every group is in the one VPC.
     let per_vpc = plan.security_groups.iter().any(|g| g.vpc_id.is_some());
+    // `cidr_ipv6` is declared only when some rule has an IPv6 peer, so IPv4 modules stay
+    // as they were; then every rule carries both (one of them null).
+    let ipv6 = plan.security_group_rules.iter().any(|r| r.peer.is_ipv6());
     let groups: Vec<(Text, Expr)> = plan
         .security_groups
         .iter()
@@ -344,35 +377,45 @@ fn security_groups(plan: &Plan) -> File<'_> {
                             Expr::Num(i64::from(r.to_port)),
                         )
                     };
-                    let (cidr, peer_sg) = match &r.peer {
-                        Peer::Cidr(c) => (Expr::str(c.to_string()), Expr::Null),
-                        Peer::SecurityGroup(k) => (Expr::Null, index.get(k)),
+                    let (cidr4, cidr6, peer_sg) = match &r.peer {
+                        Peer::Cidr(c @ IpNet::V4(_)) => {
+                            (Expr::str(c.to_string()), Expr::Null, Expr::Null)
+                        }
+                        Peer::Cidr(c @ IpNet::V6(_)) => {
+                            (Expr::Null, Expr::str(c.to_string()), Expr::Null)
+                        }
+                        Peer::SecurityGroup(k) => (Expr::Null, Expr::Null, index.get(k)),
                     };
-                    (
-                        Cow::Borrowed(r.key.as_str()),
-                        Expr::Object(vec![
-                            ("security_group_id".into(), index.get(&r.security_group)),
-                            ("ip_protocol".into(), Expr::str(ip_protocol(r.protocol))),
-                            ("from_port".into(), from),
-                            ("to_port".into(), to),
-                            ("cidr_ipv4".into(), cidr),
-                            ("referenced_security_group_id".into(), peer_sg),
-                            ("description".into(), Expr::str(&r.description)),
-                        ]),
-                    )
+                    let mut fields = vec![
+                        ("security_group_id".into(), index.get(&r.security_group)),
+                        ("ip_protocol".into(), Expr::str(ip_protocol(r))),
+                        ("from_port".into(), from),
+                        ("to_port".into(), to),
+                        ("cidr_ipv4".into(), cidr4),
+                    ];
+                    if ipv6 {
+                        fields.push(("cidr_ipv6".into(), cidr6));
+                    }
+                    fields.extend([
+                        ("referenced_security_group_id".into(), peer_sg),
+                        ("description".into(), Expr::str(&r.description)),
+                    ]);
+                    (Cow::Borrowed(r.key.as_str()), Expr::Object(fields))
                 })
                 .collect(),
         )
     };
-    let rule_attrs = [
+    let mut rule_attrs = vec![
         "security_group_id",
         "ip_protocol",
         "from_port",
         "to_port",
         "cidr_ipv4",
-        "referenced_security_group_id",
-        "description",
     ];
+    if ipv6 {
+        rule_attrs.push("cidr_ipv6");
+    }
+    rule_attrs.extend(["referenced_security_group_id", "description"]);
     let rule_resource = |ty: &'static str, local: &str| {
         let mut body = each(&rule_attrs);
         body.push(("tags".into(), tags(Expr::r("each.key"))));
@@ -419,6 +462,12 @@ fn network_acls(plan: &Plan) -> File<'_> {
     // Carve-out denies make the action vary; without them every entry allows, and the
     // module says so once.
     let any_deny = plan.nacl_entries.iter().any(|e| e.action == Action::Deny);
+    // Likewise `ipv6_cidr_block` only when some entry is IPv6; then every entry carries
+    // both CIDR attributes, one of them null.
+    let ipv6 = plan
+        .nacl_entries
+        .iter()
+        .any(|e| matches!(e.cidr, IpNet::V6(_)));
     let entries = plan
         .nacl_entries
         .iter()
@@ -437,14 +486,21 @@ fn network_acls(plan: &Plan) -> File<'_> {
                 ("egress".into(), Expr::Bool(e.egress)),
                 (
                     "protocol".into(),
-                    Expr::str(e.protocol.number().to_string()),
+                    Expr::str(e.protocol_number().to_string()),
                 ),
             ];
             if any_deny {
                 fields.push(("rule_action".into(), Expr::str(action_word(e.action))));
             }
+            let (cidr4, cidr6) = match e.cidr {
+                IpNet::V4(c) => (Expr::str(c.to_string()), Expr::Null),
+                IpNet::V6(c) => (Expr::Null, Expr::str(c.to_string())),
+            };
+            fields.push(("cidr_block".into(), cidr4));
+            if ipv6 {
+                fields.push(("ipv6_cidr_block".into(), cidr6));
+            }
             fields.extend([
-                ("cidr_block".into(), Expr::str(e.cidr.to_string())),
                 ("from_port".into(), from),
                 ("to_port".into(), to),
                 ("icmp_type".into(), icmp_type),
@@ -459,13 +515,11 @@ fn network_acls(plan: &Plan) -> File<'_> {
     } else {
         body.push(("rule_action".into(), Expr::str("allow")));
     }
-    body.extend(each(&[
-        "cidr_block",
-        "from_port",
-        "to_port",
-        "icmp_type",
-        "icmp_code",
-    ]));
+    body.extend(each(&["cidr_block"]));
+    if ipv6 {
+        body.extend(each(&["ipv6_cidr_block"]));
+    }
+    body.extend(each(&["from_port", "to_port", "icmp_type", "icmp_code"]));
     File {
         blocks: vec![
             locals(vec![("network_acl_rules", Expr::Map(entries))]),
@@ -492,6 +546,17 @@ fn endpoint(plan: &Plan) -> Block<'_> {
         .attr_opt(
             "client_cidr_block",
             e.client_cidr.map(|c| Expr::str(c.to_string())),
+        )
+        // Written only when not AWS's default (ipv4), so IPv4 modules stay as they were.
+        .attr_opt(
+            "endpoint_ip_address_type",
+            (e.ip_address_type != IpAddressType::Ipv4)
+                .then(|| Expr::str(e.ip_address_type.as_str())),
+        )
+        .attr_opt(
+            "traffic_ip_address_type",
+            (e.traffic_ip_address_type != IpAddressType::Ipv4)
+                .then(|| Expr::str(e.traffic_ip_address_type.as_str())),
         )
         .attr(
             "server_certificate_arn",

@@ -84,6 +84,13 @@ impl<'a> Node<'a> {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v)
     }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node<'a>> {
+        match self {
+            Node::Map(m) => m.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
 }
 
 /// Appends `(key, value)`, or replaces the value of an existing `key` in place (the

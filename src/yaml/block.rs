@@ -277,8 +277,9 @@ fn plain(text: &str) -> Option<Node<'_>> {
     let b = text.as_bytes();
     let first = *b.first()?;
     if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) {
-        // Indicators, except a dash that starts a word (`-1`, `-x`).
-        if first != b'-' || b.get(1).is_none_or(|&c| c == b' ') {
+        // Indicators, except a dash or a colon that starts a word (`-1`, `-x`, and IPv6
+        // CIDRs such as `::/0`, which libyaml writes plain).
+        if !matches!(first, b'-' | b':') || b.get(1).is_none_or(|&c| c == b' ') {
             return None;
         }
     }

@@ -4,7 +4,7 @@
 //! (docs/semantics.md#validation). Also the warnings on the tunnel's shape, which need the
 //! targets.
 
-use super::super::file::{Authentication, EndpointFile, IntentFile};
+use super::super::file::{Authentication, EndpointFile, IntentFile, IpAddressType};
 use super::super::model::{ConnectionLog, Destination, Endpoint, Subnet, Target};
 use super::context::Ctx;
 use super::limits;
@@ -194,29 +194,32 @@ pub(super) fn tunnel_shape(
         .any(|t| matches!(t.destination, Destination::Outside { cidr } if cidr.prefix_len() == 0));
     let covers_all = covers_all4 || covers_all6;
     let traffic = e.traffic_ip_address_type;
-    if !e.split_tunnel && traffic.has_ipv6() && !covers_all6 && covers_all4 {
-        cx.warning(
-            "endpoint.split_tunnel",
-            "full tunnel without a ::/0 target: clients lose IPv6 internet access while connected",
-        )
-        .rule(crate::findings::Rule::FullTunnelWithoutInternet)
-        .help("add a target with `cidr: ::/0`, or set `split_tunnel: true`");
-    }
-    let any = if traffic.has_ipv4() {
-        "0.0.0.0/0"
-    } else {
-        "::/0"
-    };
-    if !e.split_tunnel && !covers_all {
+    // Per family the tunnel carries: without its `/0` target, a full tunnel takes that
+    // family's internet away.
+    let missing: Vec<&str> = [
+        (traffic.has_ipv4() && !covers_all4).then_some("0.0.0.0/0"),
+        (traffic.has_ipv6() && !covers_all6).then_some("::/0"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !e.split_tunnel && !missing.is_empty() {
+        let what = match (missing.as_slice(), traffic) {
+            (["0.0.0.0/0"], IpAddressType::DualStack) => "IPv4 internet access",
+            (["::/0"], IpAddressType::DualStack) => "IPv6 internet access",
+            _ => "internet access",
+        };
         cx.warning(
             "endpoint.split_tunnel",
             format!(
-                "full tunnel without a {any} target: clients lose internet access while connected"
+                "full tunnel without a {} target: clients lose {what} while connected",
+                missing.join(" or ")
             ),
         )
         .rule(crate::findings::Rule::FullTunnelWithoutInternet)
         .help(format!(
-            "add a target with `cidr: {any}`, or set `split_tunnel: true`"
+            "add a target with `cidr: {}`, or set `split_tunnel: true`",
+            missing.join("` and one with `cidr: ")
         ));
     }
     if e.split_tunnel && covers_all {

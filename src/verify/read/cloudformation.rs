@@ -434,6 +434,22 @@ impl Scope<'_> {
         Val::Unknown(format!("`Ref: {name}` names no parameter or resource"))
     }
 
+    /// `Fn::Select` of an element of a list input: the input's name and the index.
+    fn list_element(&self, v: &Json) -> Option<(String, i64)> {
+        let Json::Object(m) = v else { return None };
+        let Some(Json::Array(a)) = m.get("Fn::Select").filter(|_| m.len() == 1) else {
+            return None;
+        };
+        let [index, list] = a.as_slice() else {
+            return None;
+        };
+        let index = self.resolve(index).int().ok()?;
+        match self.resolve(list) {
+            Val::Sym(Ident::Input(name)) if index >= 0 => Some((name, index)),
+            _ => None,
+        }
+    }
+
     fn get_att(&self, resource: &str, attr: &str) -> Val {
         if let Some(outputs) = self.stack_outputs.get(resource) {
             if let Some(name) = attr.strip_prefix("Outputs.") {
@@ -561,8 +577,12 @@ impl Scope<'_> {
 
 /// CloudFormation's per-template quotas: a template over one of them does not deploy,
 /// so it proves nothing.
-const TEMPLATE_LIMITS: [(&str, usize); 3] =
-    [("Resources", 500), ("Parameters", 200), ("Outputs", 200)];
+const TEMPLATE_LIMITS: [(&str, usize); 4] = [
+    ("Resources", 500),
+    ("Parameters", 200),
+    ("Outputs", 200),
+    ("Mappings", 200),
+];
 /// The largest template body CloudFormation reads (from S3).
 const TEMPLATE_BYTES: usize = 1 << 20;
 
@@ -598,6 +618,12 @@ struct Nesting {
     chain: Vec<PathBuf>,
     read: usize,
     budget: usize,
+    /// Elements of list inputs passed to nested stacks, each under one parameter name:
+    /// (list input, index) → name, and name → (list input, index).
+    elements: BTreeMap<(String, i64), String>,
+    element_names: BTreeMap<String, (String, i64)>,
+    /// The root template's parameters: the inputs that keep their own names.
+    inputs: BTreeSet<String>,
 }
 
 impl Nesting {
@@ -607,6 +633,40 @@ impl Nesting {
             chain: vec![normalize(path)],
             read: 0,
             budget: size.saturating_mul(4).saturating_add(1 << 20),
+            elements: BTreeMap::new(),
+            element_names: BTreeMap::new(),
+            inputs: BTreeSet::new(),
+        }
+    }
+
+    /// A nested stack's parameter `name` given element `index` of list input `list`
+    /// (`Fn::Select`): it stands for that element under its own name, which binds it to
+    /// the intent like any input, as long as each element is passed under one name and
+    /// each name is given one element (otherwise two names could be one object, or one
+    /// name two objects).
+    fn element(&mut self, list: String, index: i64, name: &str) -> Val {
+        if self.inputs.contains(name) {
+            return Val::Unknown(format!(
+                "parameter `{name}` is passed an element of list input `{list}`, and the root template has an input of that name too"
+            ));
+        }
+        let key = (list, index);
+        let by_element = self.elements.get(&key);
+        let by_name = self.element_names.get(name);
+        match (by_element, by_name) {
+            (None, None) => {
+                self.elements.insert(key.clone(), name.to_string());
+                self.element_names.insert(name.to_string(), key);
+                Val::Sym(Ident::Input(name.to_string()))
+            }
+            (Some(n), Some(k)) if n == name && *k == key => Val::Sym(Ident::Input(name.to_string())),
+            (Some(other), _) if other != name => Val::Unknown(format!(
+                "element {} of list input `{}` is passed as both `{other}` and `{name}`",
+                key.1, key.0
+            )),
+            _ => Val::Unknown(format!(
+                "parameter `{name}` is passed different elements of list inputs in different nested stacks"
+            )),
         }
     }
 
@@ -673,6 +733,9 @@ fn read_template(
     }
     let mut parameters = BTreeMap::new();
     if let Some(Json::Object(ps)) = doc.get("Parameters") {
+        if bindings.is_empty() && nesting.chain.len() == 1 {
+            nesting.inputs.extend(ps.keys().cloned());
+        }
         for name in ps.keys() {
             let v = bindings
                 .get(name)
@@ -784,10 +847,17 @@ fn read_template(
             });
             continue;
         }
-        let passed = match props.get("Parameters") {
+        let mut passed = match props.get("Parameters") {
             Some(Val::Map(m)) => m.clone(),
             _ => BTreeMap::new(),
         };
+        if let Some(Json::Object(raw)) = r.pointer("/Properties/Parameters") {
+            for (name, v) in raw {
+                if let Some((list, index)) = scope.list_element(v) {
+                    passed.insert(name.clone(), nesting.element(list, index, name));
+                }
+            }
+        }
         let outputs = read_template(
             artifact,
             docs,
@@ -1140,6 +1210,39 @@ Resources:
     }
 
     #[test]
+    fn templates_over_a_quota_are_unresolved() {
+        let section = |name: &str, n: usize| {
+            let entries: Vec<String> = (0..n).map(|i| format!("  {name}{i}: {{}}")).collect();
+            format!("{name}:\n{}\n", entries.join("\n"))
+        };
+        let ok = read_one(
+            "t.yaml",
+            &format!(
+                "{}{}Resources: {{}}\n",
+                section("Mappings", 200),
+                section("Outputs", 200)
+            ),
+        );
+        assert!(ok.unresolved.is_empty(), "{:?}", ok.unresolved);
+        let over = read_one(
+            "t.yaml",
+            &format!(
+                "{}{}Resources: {{}}\n",
+                section("Mappings", 201),
+                section("Parameters", 201)
+            ),
+        );
+        let messages: Vec<&str> = over.unresolved.iter().map(|u| u.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "the template has 201 parameters; CloudFormation accepts at most 200",
+                "the template has 201 mappings; CloudFormation accepts at most 200",
+            ]
+        );
+    }
+
+    #[test]
     fn nested_stack_binds_parameters() {
         let mut files = BTreeMap::new();
         files.insert(
@@ -1174,5 +1277,76 @@ Resources:
             SgPeer::Group(Ident::Resource("Ep".into()))
         );
         assert_eq!(rs.sg_rules[0].origin.resource, "Child/In");
+    }
+
+    /// The children of a parent that takes its ACL IDs as a list, each passed its ACL
+    /// with `Fn::Select`; `second` is what the second child is passed.
+    fn list_passing(second: &str, child_param: &str) -> RuleSet {
+        let mut files = BTreeMap::new();
+        files.insert(
+            PathBuf::from("parent.yaml"),
+            format!(
+                r#"
+Parameters:
+  NetworkAclIds1: {{Type: CommaDelimitedList}}
+  NetworkAclIdB: {{Type: String}}
+Resources:
+  One:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./one.yaml
+      Parameters: {{NetworkAclIdA: !Select [0, !Ref NetworkAclIds1]}}
+  Two:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./two.yaml
+      Parameters: {{{child_param}: {second}}}
+"#
+            ),
+        );
+        for (file, param) in [("one.yaml", "NetworkAclIdA"), ("two.yaml", child_param)] {
+            files.insert(
+                PathBuf::from(file),
+                format!(
+                    r#"
+Parameters: {{{param}: {{Type: String}}}}
+Resources:
+  In:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties: {{NetworkAclId: !Ref {param}, RuleNumber: 100, Protocol: 6, RuleAction: allow, Egress: false, CidrBlock: 10.0.0.0/24, PortRange: {{From: 22, To: 22}}}}
+"#
+                ),
+            );
+        }
+        read(&Artifact::from_files("t", files), Path::new("parent.yaml")).unwrap()
+    }
+
+    #[test]
+    fn list_elements_passed_to_nested_stacks_are_inputs_by_the_childs_name() {
+        let rs = list_passing("!Select [1, !Ref NetworkAclIds1]", "NetworkAclIdB2");
+        assert!(rs.unresolved.is_empty(), "{:?}", rs.unresolved);
+        let acls: Vec<&Ident> = rs.nacl_rules.iter().map(|r| &r.acl).collect();
+        assert_eq!(
+            acls,
+            [
+                &Ident::Input("NetworkAclIdA".into()),
+                &Ident::Input("NetworkAclIdB2".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn list_elements_and_names_must_pair_one_to_one() {
+        // One element under two names: two ACLs in the artifact, one in AWS.
+        let rs = list_passing("!Select [0, !Ref NetworkAclIds1]", "NetworkAclIdB2");
+        assert_eq!(rs.unresolved.len(), 1, "{:?}", rs.unresolved);
+        assert!(rs.unresolved[0].message.contains("passed as both"));
+        // One name for two elements: one ACL in the artifact, two in AWS.
+        let rs = list_passing("!Select [1, !Ref NetworkAclIds1]", "NetworkAclIdA");
+        assert_eq!(rs.unresolved.len(), 1, "{:?}", rs.unresolved);
+        // A name that is also a root input.
+        let rs = list_passing("!Select [1, !Ref NetworkAclIds1]", "NetworkAclIdB");
+        assert_eq!(rs.unresolved.len(), 1, "{:?}", rs.unresolved);
+        assert!(rs.unresolved[0].message.contains("root template"));
     }
 }

@@ -87,6 +87,10 @@ pub struct Endpoint {
     pub session_timeout_hours: Option<u8>,
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default)]
+    pub endpoint_ip_address_type: Option<String>,
+    #[serde(default)]
+    pub traffic_ip_address_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -280,6 +284,30 @@ pub struct Subnet {
     pub availability_zone: Option<String>,
     #[serde(default)]
     pub tags: Vec<Tag>,
+    #[serde(default)]
+    pub ipv6_cidr_block_association_set: Vec<Ipv6Cidr>,
+}
+
+/// An IPv6 CIDR association of a VPC or a subnet.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Ipv6Cidr {
+    pub ipv6_cidr_block: String,
+    #[serde(default)]
+    pub ipv6_cidr_block_state: Option<VpcCidrState>,
+}
+
+impl Ipv6Cidr {
+    /// The CIDR, when it parses and its association is live.
+    pub fn live(&self) -> Option<ipnet::Ipv6Net> {
+        let live = self
+            .ipv6_cidr_block_state
+            .as_ref()
+            .is_none_or(|s| s.state == "associated");
+        live.then(|| self.ipv6_cidr_block.trim().parse::<ipnet::Ipv6Net>().ok())
+            .flatten()
+            .map(|n| n.trunc())
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -296,6 +324,8 @@ pub struct Vpc {
     pub cidr_block: String,
     #[serde(default)]
     pub cidr_block_association_set: Vec<VpcCidr>,
+    #[serde(default)]
+    pub ipv6_cidr_block_association_set: Vec<Ipv6Cidr>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
