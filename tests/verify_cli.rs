@@ -109,13 +109,16 @@ fn unreadable_artifact_exits_2() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("cannot"), "{err}");
     let missing = Path::new(&dir).join("nope").to_string_lossy().to_string();
-    let (code, _, _) = shibori(&[
+    let (code, _, err) = shibori(&[
         "verify",
         "examples/seed-ssh/intent.yaml",
         "--artifact",
         &missing,
     ]);
     assert_eq!(code, 2);
+    // The file and the OS's reason once each, not wrapped in a second "cannot read".
+    assert_eq!(err.matches("cannot read").count(), 1, "{err}");
+    assert_eq!(err.matches("No such file").count(), 1, "{err}");
 }
 
 /// Copies `from`'s files (not recursing) into `to`.
