@@ -4,7 +4,8 @@
 //! it exercises.
 //!
 //! Not a timed test: it never fails on a slow machine; it measures and reports.
-//! `SHIBORI_BENCH_SCALE=0.25` shrinks every N (for a quick look).
+//! `SHIBORI_BENCH_SCALE=0.25` shrinks every N (for a quick look);
+//! `SHIBORI_BENCH_SHAPE=locals` runs only the shapes whose name contains the text.
 
 #[path = "support/generate.rs"]
 mod generate;
@@ -109,6 +110,20 @@ fn reverse_locals(n: usize) -> String {
     text
 }
 
+/// `n` locals, each the one before written twice (as a string and as a list): what
+/// they evaluate to doubles per line, so the reader's budget is what bounds it.
+fn doubling_locals(n: usize) -> String {
+    let mut text = String::from("locals {\n  d0 = \"0123456789abcdef\"\n  l0 = [\"x\"]\n");
+    for i in 1..n {
+        let p = i - 1;
+        text.push_str(&format!(
+            "  d{i} = \"${{local.d{p}}}${{local.d{p}}}\"\n  l{i} = [local.l{p}, local.l{p}]\n"
+        ));
+    }
+    text.push_str("}\n");
+    text
+}
+
 /// A template whose nested stack nests itself twice, `n` files deep.
 fn self_nesting(n: usize) -> Vec<(String, String)> {
     (0..n)
@@ -125,6 +140,21 @@ fn self_nesting(n: usize) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// `n` targets, each with a host that is not an address: one diagnostic per target,
+/// each rendered with its source line.
+fn many_diagnostics(n: usize) -> String {
+    let mut text = String::from(
+        "version: 1\nname: bad\nvpc:\n  cidr: 10.0.0.0/16\nendpoint:\n  client_cidr: 172.16.0.0/22\n  authentication: certificate\nsubnets:\n  vpn-a:\n    cidr: 10.0.100.0/24\n    az: eu-west-1a\n  app:\n    cidr: 10.0.1.0/24\ntarget_networks: [vpn-a]\ntargets:\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "  - name: t{i}\n    subnet: app\n    hosts: [10.0.1.{}/32]\n    ports: [ssh]\n",
+            256 + i
+        ));
+    }
+    text
 }
 
 /// One target with `n` single ports: the NACL planner's worst case.
@@ -216,6 +246,15 @@ fn main() {
             }),
         },
         Shape {
+            name: "Terraform locals that double (locals, capped)",
+            n: scaled(40),
+            run: Box::new(|n| {
+                let a = artifact(vec![("main.tf", doubling_locals(n))]);
+                let _ =
+                    shibori::verify::read::terraform_module::read(&a, &[PathBuf::from("main.tf")]);
+            }),
+        },
+        Shape {
             name: "self-nesting CloudFormation stacks (templates)",
             n: scaled(16),
             run: Box::new(|n| {
@@ -247,6 +286,11 @@ fn main() {
             run: Box::new(|n| check(&many_ports(n))),
         },
         Shape {
+            name: "check of an invalid intent, a diagnostic per target",
+            n: scaled(5000),
+            run: Box::new(|n| check(&many_diagnostics(n))),
+        },
+        Shape {
             name: "check of a large intent (targets)",
             n: scaled(5000),
             run: Box::new(|n| check(&generate::intent(n, 3))),
@@ -256,8 +300,9 @@ fn main() {
         "{:<58} {:>8} {:>10} {:>10} {:>8}",
         "shape", "N", "t(N) ms", "t(2N) ms", "growth"
     );
+    let only = std::env::var("SHIBORI_BENCH_SHAPE").unwrap_or_default();
     let mut over = 0;
-    for s in &shapes {
+    for s in shapes.iter().filter(|s| s.name.contains(only.as_str())) {
         let runs = 5;
         // Warm up (and build on-disk fixtures) outside the timings.
         (s.run)(s.n);

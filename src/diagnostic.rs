@@ -2,6 +2,7 @@
 //! intent, and how each becomes a [`Finding`] of the one findings model
 //! (`crate::findings`), which prints it. Knows nothing about AWS.
 
+use crate::findings::lines::Lines;
 use crate::findings::{self, Finding, Location, Position, Rule};
 use serde::Serialize;
 use std::ops::Range;
@@ -80,8 +81,9 @@ impl Diagnostic {
             .unwrap_or_else(|| Rule::for_intent_path(self.path.as_deref()))
     }
 
-    /// This diagnostic in the findings model, positioned in `source`.
-    pub fn to_finding(&self, source: &Source) -> Finding {
+    /// This diagnostic in the findings model, positioned in `source` (whose line index
+    /// `lines` is, built once for all its diagnostics).
+    pub fn to_finding(&self, source: &Source, lines: &Lines) -> Finding {
         let path = self.path.clone().unwrap_or_default();
         let mut f = Finding::new(self.rule_id(), self.message.clone());
         f.severity = self.severity;
@@ -91,7 +93,7 @@ impl Diagnostic {
             file: source.name.clone(),
             path,
             start: self.span.as_ref().map(|s| {
-                let (line, column) = source.line_col(s.start);
+                let (line, column) = lines.line_col(s.start);
                 Position { line, column }
             }),
             span: self.span.clone(),
@@ -133,17 +135,20 @@ fn stand_in(c: char, next: Option<char>) -> Option<char> {
 }
 
 /// `text` with terminal control characters replaced by visible stand-ins, one character
-/// each (so columns stay), and where each replaced byte offset was, with the bytes it
-/// grew by: values from an intent must not move the cursor or recolour the terminal.
+/// each (so columns stay), and where each replaced byte offset was, with how many bytes
+/// the text had grown by up to and including it: values from an intent must not move the
+/// cursor or recolour the terminal.
 pub fn visible(text: &str) -> (String, Vec<(usize, usize)>) {
     let mut out = String::with_capacity(text.len());
     let mut moved = Vec::new();
+    let mut grown = 0;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         match stand_in(c, chars.peek().map(|&(_, n)| n)) {
             Some(s) => {
                 out.push(s);
-                moved.push((i, s.len_utf8() - c.len_utf8()));
+                grown += s.len_utf8() - c.len_utf8();
+                moved.push((i, grown));
             }
             None => out.push(c),
         }
@@ -151,14 +156,15 @@ pub fn visible(text: &str) -> (String, Vec<(usize, usize)>) {
     (out, moved)
 }
 
-/// A byte offset of the original text in the text [`visible`] made of it.
+/// A byte offset of the original text in the text [`visible`] made of it (a binary
+/// search: it runs once per diagnostic).
 pub fn shifted(offset: usize, moved: &[(usize, usize)]) -> usize {
+    let before = moved.partition_point(|(at, _)| *at < offset);
     offset
-        + moved
-            .iter()
-            .take_while(|(at, _)| *at < offset)
-            .map(|(_, grew)| grew)
-            .sum::<usize>()
+        + before
+            .checked_sub(1)
+            .and_then(|i| moved.get(i))
+            .map_or(0, |(_, grown)| *grown)
 }
 
 /// Renders diagnostics for a terminal: `error: path: message`, `--> file:line:col`,
@@ -169,10 +175,11 @@ pub fn render_text(diagnostics: &[Diagnostic], source: Option<&Source>, color: b
         text: String::new(),
     };
     let src = source.unwrap_or(&fallback);
+    let lines = Lines::new(&src.text);
     let found: Vec<Finding> = diagnostics
         .iter()
         .map(|d| {
-            let mut f = d.to_finding(src);
+            let mut f = d.to_finding(src, &lines);
             if source.is_none() {
                 f.locations.clear();
                 if let Some(p) = &d.path {
@@ -205,11 +212,12 @@ struct JsonDiagnostic<'a> {
 
 /// Machine-readable diagnostics with file, line and column resolved.
 pub fn to_json(diagnostics: &[Diagnostic], source: Option<&Source>) -> serde_json::Value {
+    let lines = source.map(|s| Lines::new(&s.text));
     let items: Vec<serde_json::Value> = diagnostics
         .iter()
         .map(|d| {
-            let pos = match (source, &d.span) {
-                (Some(src), Some(span)) => Some(src.line_col(span.start)),
+            let pos = match (&lines, &d.span) {
+                (Some(lines), Some(span)) => Some(lines.line_col(span.start)),
                 _ => None,
             };
             serde_json::to_value(JsonDiagnostic {

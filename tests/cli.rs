@@ -237,3 +237,27 @@ fn merge_example_reduces_nacl_entries() {
     let naive = plan["nacl_entries_unmerged"].as_u64().unwrap_or(0);
     assert!(emitted * 3 <= naive, "{naive} naive vs {emitted} emitted");
 }
+
+/// An I/O error names the OS's reason once, not once per layer of the error chain.
+#[test]
+fn io_errors_say_the_os_reason_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "").expect("write");
+    let out = file.join("render");
+    let run = shibori(&[
+        "render",
+        "examples/seed-ssh/intent.yaml",
+        "--format",
+        "terraform",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("Not a directory").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}

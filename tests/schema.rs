@@ -101,7 +101,7 @@ fn expected_message(name: &str) -> &'static str {
     if name.starts_with("unknown-key") {
         "unknown field"
     } else if name.starts_with("wrong-type") {
-        "invalid type"
+        ", found "
     } else if name.starts_with("wrong-enum") || name.starts_with("authentication-unknown") {
         "unknown variant"
     } else if name.starts_with("missing") {

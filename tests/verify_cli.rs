@@ -109,13 +109,16 @@ fn unreadable_artifact_exits_2() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("cannot"), "{err}");
     let missing = Path::new(&dir).join("nope").to_string_lossy().to_string();
-    let (code, _, _) = shibori(&[
+    let (code, _, err) = shibori(&[
         "verify",
         "examples/seed-ssh/intent.yaml",
         "--artifact",
         &missing,
     ]);
     assert_eq!(code, 2);
+    // The file and the OS's reason once each, not wrapped in a second "cannot read".
+    assert_eq!(err.matches("cannot read").count(), 1, "{err}");
+    assert_eq!(err.matches("No such file").count(), 1, "{err}");
 }
 
 /// Copies `from`'s files (not recursing) into `to`.
@@ -201,4 +204,27 @@ fn terraform_file_stands_for_its_folder() {
     ]);
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(out.contains("resource type `aws_route`"), "{out}");
+}
+
+/// A byte order mark before a template (YAML or JSON), as some Windows editors save it:
+/// CloudFormation and cfn-lint read such a template, and so does verify.
+#[test]
+fn template_with_byte_order_mark_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (dir, file) in [
+        ("cloudformation", "tokyo-ssh.yaml"),
+        ("cdk-json", "tokyo-ssh.template.json"),
+    ] {
+        let from = root().join("examples/seed-ssh").join(dir).join(file);
+        let text = std::fs::read_to_string(&from).unwrap();
+        let to = tmp.path().join(file);
+        std::fs::write(&to, format!("\u{feff}{text}")).unwrap();
+        let (code, out, err) = shibori(&[
+            "verify",
+            "examples/seed-ssh/intent.yaml",
+            "--artifact",
+            &to.to_string_lossy(),
+        ]);
+        assert_eq!(code, 0, "{file}: {out}{err}");
+    }
 }

@@ -14,8 +14,8 @@ pub fn run(
     endpoint: &str,
     out: Option<&Path>,
 ) -> anyhow::Result<Outcome> {
-    let artifact =
-        Artifact::load(dir).with_context(|| format!("cannot read snapshot {}", dir.display()))?;
+    // An I/O error names the file and the OS's reason already.
+    let artifact = Artifact::load(dir)?;
     let snap = snapshot::parse(&artifact)
         .with_context(|| format!("cannot read snapshot {}", dir.display()))?;
     let text = crate::import::import(&snap, endpoint)?;

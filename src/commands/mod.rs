@@ -198,7 +198,11 @@ pub fn load(path: &Path) -> anyhow::Result<Result<Planned, Invalid>> {
 pub fn intent_findings(diagnostics: &[Diagnostic], source: &Source) -> Vec<Finding> {
     let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
     sorted.sort_by_key(|d| d.span.as_ref().map_or(usize::MAX, |s| s.start));
-    sorted.into_iter().map(|d| d.to_finding(source)).collect()
+    let lines = crate::findings::lines::Lines::new(&source.text);
+    sorted
+        .into_iter()
+        .map(|d| d.to_finding(source, &lines))
+        .collect()
 }
 
 /// JUnit's view of an intent's diagnostics: one case per item of the intent that has
@@ -206,18 +210,23 @@ pub fn intent_findings(diagnostics: &[Diagnostic], source: &Source) -> Vec<Findi
 /// case.
 pub fn intent_suite(report: &Report, first: usize, source: &Source) -> Suite {
     let mut cases: Vec<Case> = Vec::new();
+    // Each path's case, found by a lookup: a scan of the cases per finding was quadratic.
+    let mut case_of: crate::fast_hash::FastMap<String, usize> = Default::default();
     for (i, f) in report.findings.iter().enumerate().skip(first) {
         let path = match f.locations.first() {
             Some(Location::Intent { path, .. }) if !path.is_empty() => path.clone(),
             _ => "(document)".to_string(),
         };
-        match cases.iter_mut().find(|c| c.name == path) {
+        match case_of.get(&path).and_then(|&c| cases.get_mut(c)) {
             Some(c) => c.findings.push(i),
-            None => cases.push(Case {
-                classname: format!("intent.{}", source.name),
-                name: path,
-                findings: vec![i],
-            }),
+            None => {
+                case_of.insert(path.clone(), cases.len());
+                cases.push(Case {
+                    classname: format!("intent.{}", source.name),
+                    name: path,
+                    findings: vec![i],
+                });
+            }
         }
     }
     if cases.is_empty() {
@@ -245,6 +254,7 @@ pub fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
 
 /// Positions a YAML path of the intent.
 pub fn at_intent<'a>(source: &'a Source, spans: &'a SpanMap) -> impl Fn(&str) -> Location + 'a {
+    let lines = crate::findings::lines::Lines::new(&source.text);
     move |path: &str| {
         // The intent as a whole is its first line.
         let span = if path.is_empty() {
@@ -256,7 +266,7 @@ pub fn at_intent<'a>(source: &'a Source, spans: &'a SpanMap) -> impl Fn(&str) ->
             file: source.name.clone(),
             path: path.to_string(),
             start: span.as_ref().map(|s| {
-                let (line, column) = source.line_col(s.start);
+                let (line, column) = lines.line_col(s.start);
                 Position { line, column }
             }),
             span,

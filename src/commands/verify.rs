@@ -60,8 +60,7 @@ pub fn run(
     let intent = &planned.intent;
     let results: Vec<Verified> = match artifact {
         Some(p) => {
-            let a = Artifact::load(p)
-                .with_context(|| format!("cannot read artifact {}", p.display()))?;
+            let a = Artifact::load(p).map_err(|e| unreadable(e, &p.display().to_string()))?;
             let (verified, rules) = prove(intent, &a)?;
             super::exit_without_freeing((a, rules));
             vec![verified]
@@ -108,14 +107,23 @@ pub fn verify_artifact(intent: &Intent, a: &Artifact) -> anyhow::Result<Verified
     Ok(prove(intent, a)?.0)
 }
 
+/// A read error as the run's error: an I/O or parse error names its file and says
+/// "cannot read"/"cannot parse" itself; any other is put in the artifact's context.
+fn unreadable(e: read::ReadError, label: &str) -> anyhow::Error {
+    match e {
+        read::ReadError::Io { .. } | read::ReadError::Parse { .. } => anyhow::Error::new(e),
+        other => anyhow::Error::new(other).context(format!("cannot read artifact {label}")),
+    }
+}
+
 /// `verify_artifact`, handing back the rules read as well, so that the command, which
 /// ends after its report, can forget them rather than free them one by one.
 fn prove(
     intent: &Intent,
     a: &Artifact,
 ) -> anyhow::Result<(Verified, crate::verify::model::RuleSet)> {
-    let (syntax, rs) = read::read_for(a, intent.endpoint.id.as_deref())
-        .with_context(|| format!("cannot read artifact {}", a.label))?;
+    let (syntax, rs) =
+        read::read_for(a, intent.endpoint.id.as_deref()).map_err(|e| unreadable(e, &a.label))?;
     let findings = crate::verify::verify(intent, &rs);
     let mut lines = BTreeMap::new();
     for o in findings.iter().flat_map(|f| f.origins.iter()) {

@@ -6,6 +6,7 @@
 
 pub mod json;
 pub mod junit;
+pub mod lines;
 pub mod rules;
 pub mod sarif;
 pub mod text;

@@ -2,6 +2,7 @@
 //! the offending line with a marker, `= help: …`. The rule ID is left out: the terminal
 //! reader wants the fix, and `--format json|sarif|junit` carry the ID.
 
+use super::lines::Lines;
 use super::{Finding, Location, Severity};
 use crate::diagnostic::{shifted, visible};
 use annotate_snippets::{Level, Renderer, Snippet};
@@ -29,6 +30,7 @@ pub fn render(findings: &[Finding], name: &str, text: &str, color: bool) -> Stri
     // Values from an intent must not move the cursor or recolour the terminal: control
     // characters are shown as visible stand-ins, one character each so columns stay.
     let (shown, moved) = visible(text);
+    let lines = Lines::new(&shown);
     for f in findings {
         let level = match f.severity {
             Severity::Error => Level::Error,
@@ -45,12 +47,16 @@ pub fn render(findings: &[Finding], name: &str, text: &str, color: bool) -> Stri
             let end = floor_char_boundary(text, span.end.min(text.len()));
             let start = floor_char_boundary(text, span.start.min(end));
             let span = shifted(start, &moved)..shifted(end, &moved);
+            // Only the lines the span touches: the whole text per finding made many
+            // findings quadratic.
+            let (first, around) = lines.around(&span);
+            let local = span.start - around.start..span.end.min(around.end) - around.start;
             message = message.snippet(
-                Snippet::source(&shown)
-                    .line_start(1)
+                Snippet::source(&shown[around])
+                    .line_start(first)
                     .origin(name)
                     .fold(true)
-                    .annotation(level.span(span)),
+                    .annotation(level.span(local)),
             );
         }
         if let Some(help) = &help {
@@ -66,4 +72,55 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Rule;
+
+    /// The rendering this file did before it cut the source to the span's lines.
+    fn whole_source(span: std::ops::Range<usize>, text: &str) -> String {
+        let (shown, moved) = visible(text);
+        let span = shifted(span.start, &moved)..shifted(span.end, &moved);
+        let message = Level::Error.title("t").snippet(
+            Snippet::source(&shown)
+                .line_start(1)
+                .origin("f.yaml")
+                .fold(true)
+                .annotation(Level::Error.span(span)),
+        );
+        format!("{}\n", Renderer::plain().render(message))
+    }
+
+    #[test]
+    fn the_spans_lines_render_as_the_whole_source_did() {
+        let text = "a: 1\nb: [x,\n  y]\nc: \u{1b}[2J here\nd: é\nlast";
+        let spans = [
+            0..1,
+            3..4,
+            4..5,
+            5..15,
+            8..9,
+            18..24,
+            22..23,
+            31..33,
+            text.len() - 1..text.len(),
+            text.len()..text.len(),
+        ];
+        for span in spans {
+            let mut f = Finding::new(Rule::IntentSchema, "t");
+            f.locations.push(Location::Intent {
+                file: "f.yaml".into(),
+                path: String::new(),
+                start: None,
+                span: Some(span.clone()),
+            });
+            assert_eq!(
+                render(&[f], "f.yaml", text, false),
+                whole_source(span.clone(), text),
+                "{span:?}"
+            );
+        }
+    }
 }

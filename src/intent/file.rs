@@ -362,7 +362,7 @@ fn unique_subnets<'de, D: Deserializer<'de>>(
     impl<'de> serde::de::Visitor<'de> for Unique {
         type Value = BTreeMap<String, SubnetFile>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a map of subnet names to subnets")
+            f.write_str("a mapping of subnet names to subnets")
         }
         fn visit_map<A: serde::de::MapAccess<'de>>(
             self,

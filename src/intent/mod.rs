@@ -8,6 +8,7 @@ pub mod ports;
 pub mod schema;
 pub mod spans;
 pub mod validate;
+mod words;
 
 pub use model::*;
 

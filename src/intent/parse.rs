@@ -91,8 +91,13 @@ pub fn parse(source: &Source) -> Result<Parsed, Box<Diagnostic>> {
         serde_path_to_error::deserialize::<_, IntentFile>(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let offset = inner.location().map(|l| l.index());
-            structural(&strip_position(&inner.to_string()), &path, offset, &spans)
+            let message = inner.to_string();
+            // libyaml's reader (control characters, invalid UTF-8 sequences) leaves the
+            // mark at 1:1 and says where in the message, as a byte offset.
+            let offset = reader_offset(&message)
+                .or_else(|| inner.location().map(|l| l.index()))
+                .map(|o| o.min(text.len()));
+            structural(&strip_position(&message), &path, offset, &spans)
         })
     };
     result.map(|file| Parsed { file, spans }).map_err(Box::new)
@@ -139,7 +144,7 @@ fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap)
     } else {
         Rule::IntentSyntax
     };
-    let mut d = Diagnostic::error(message.to_string())
+    let mut d = Diagnostic::error(super::words::user_words(message, path))
         .rule(rule)
         .with_span(span);
     if !path.is_empty() {
@@ -151,6 +156,8 @@ fn structural(message: &str, path: &str, offset: Option<usize>, spans: &SpanMap)
         d = d.help("add the field; `shibori schema` lists what each section needs");
     } else if message.contains("unknown variant") {
         d = d.help("use one of the values listed above");
+    } else if message.starts_with("control characters") {
+        d = d.help("delete the character (shown above as a visible stand-in)");
     } else if let Some(key) = &duplicate {
         let first = spans.first_key(key).map(|r| spans.line_col(r.start));
         d = d.help(match first {
@@ -165,10 +172,21 @@ fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
     message.strip_prefix(prefix)?.split('`').next()
 }
 
-/// serde appends " at line N column M" (and serde_yaml a path prefix); the
-/// diagnostic carries both already.
+/// The byte offset in serde_yaml's " at position N", which it writes for errors of
+/// libyaml's reader instead of a line and column.
+fn reader_offset(message: &str) -> Option<usize> {
+    let (_, tail) = message.rsplit_once(" at position ")?;
+    let digits = tail.split(|c: char| !c.is_ascii_digit()).next()?;
+    digits.parse().ok()
+}
+
+/// serde appends " at line N column M" or " at position N" (and serde_yaml a path
+/// prefix); the diagnostic carries both already.
 fn strip_position(message: &str) -> String {
-    let m = match message.find(" at line ") {
+    let m = match message
+        .find(" at line ")
+        .or_else(|| message.find(" at position "))
+    {
         Some(i) => &message[..i],
         None => message,
     };

@@ -21,10 +21,63 @@ pub struct SpanMap {
 
 #[derive(Debug, Default, Clone)]
 struct Index {
-    values: HashMap<String, Range<usize>>,
-    keys: HashMap<String, Range<usize>>,
-    /// The first occurrence of a key written more than once (`keys` has the last).
+    /// Each path once, with its value's span and, in a mapping, its key's: a path stored
+    /// twice (once as a key, once as a value) and 16-byte ranges made the index of a
+    /// 50 MB intent ~500 MB (docs/benchmarks.md, "Bounds").
+    paths: HashMap<Box<str>, Spans>,
+    /// The first occurrence of a key written more than once (`paths` has the last).
     first_keys: HashMap<String, Range<usize>>,
+}
+
+/// Byte offsets as `u32`: a text longer than 4 GiB has no spans past that point.
+type Packed = (u32, u32);
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Spans {
+    value: Option<Packed>,
+    key: Option<Packed>,
+}
+
+fn pack(r: &Range<usize>) -> Option<Packed> {
+    Some((u32::try_from(r.start).ok()?, u32::try_from(r.end).ok()?))
+}
+
+fn unpack(p: Packed) -> Range<usize> {
+    p.0 as usize..p.1 as usize
+}
+
+impl Index {
+    fn value(&self, path: &str) -> Option<Range<usize>> {
+        self.paths.get(path)?.value.map(unpack)
+    }
+
+    fn has_value(&self, path: &str) -> bool {
+        self.paths.get(path).is_some_and(|s| s.value.is_some())
+    }
+
+    fn key(&self, path: &str) -> Option<Range<usize>> {
+        self.paths.get(path)?.key.map(unpack)
+    }
+
+    fn spans_mut(&mut self, path: String) -> &mut Spans {
+        self.paths.entry(path.into_boxed_str()).or_default()
+    }
+
+    fn set_value(&mut self, path: String, span: &Range<usize>) {
+        match self.paths.get_mut(path.as_str()) {
+            Some(s) => s.value = pack(span),
+            None => self.spans_mut(path).value = pack(span),
+        }
+    }
+
+    /// Records a key's span; the span of an earlier occurrence of the same key, if any.
+    fn set_key(&mut self, path: String, span: &Range<usize>) -> Option<Range<usize>> {
+        let slot = match self.paths.get_mut(path.as_str()) {
+            Some(s) => s,
+            None => self.spans_mut(path),
+        };
+        std::mem::replace(&mut slot.key, pack(span)).map(unpack)
+    }
 }
 
 struct Scan {
@@ -109,13 +162,13 @@ impl SpanMap {
     /// The span of the value at `path`, or of the nearest ancestor that has one.
     pub fn value(&self, path: &str) -> Option<Range<usize>> {
         let mut scan = self.scan.borrow_mut();
-        scan.advance(&self.text, |ix| ix.values.contains_key(path));
+        scan.advance(&self.text, |ix| ix.has_value(path));
         // An ancestor starts before its descendants, so it is indexed already.
-        let values = &scan.builder.map.values;
+        let index = &scan.builder.map;
         let mut p = path;
         loop {
-            if let Some(r) = values.get(p) {
-                return Some(r.clone());
+            if let Some(r) = index.value(p) {
+                return Some(r);
             }
             p = parent(p)?;
         }
@@ -124,8 +177,8 @@ impl SpanMap {
     /// Whether the file itself writes a value at `path` (a default does not count).
     pub fn has(&self, path: &str) -> bool {
         let mut scan = self.scan.borrow_mut();
-        scan.advance(&self.text, |ix| ix.values.contains_key(path));
-        scan.builder.map.values.contains_key(path)
+        scan.advance(&self.text, |ix| ix.has_value(path));
+        scan.builder.map.has_value(path)
     }
 
     /// The span of the key that introduces `path` (for unknown or misplaced keys). The
@@ -134,7 +187,7 @@ impl SpanMap {
         let found = {
             let mut scan = self.scan.borrow_mut();
             scan.advance(&self.text, |_| false);
-            scan.builder.map.keys.get(path).cloned()
+            scan.builder.map.key(path)
         };
         found.or_else(|| self.value(path))
     }
@@ -298,7 +351,7 @@ impl Builder {
                 let key = pending_key.take()?;
                 let p = join_key(path, &key);
                 if let Some(span) = key_span {
-                    self.map.keys.insert(p.clone(), span);
+                    self.map.set_key(p.clone(), &span);
                 }
                 Some(p)
             }
@@ -324,22 +377,21 @@ impl Builder {
                     let span = Self::scalar_span(text, start, true);
                     if let Some(Frame::Map { path, pending_key }) = self.stack.last_mut() {
                         let key = join_key(path, &value);
-                        if let Some(first) = self.map.keys.insert(key.clone(), span) {
+                        if let Some(first) = self.map.set_key(key.clone(), &span) {
                             self.map.first_keys.entry(key).or_insert(first);
                         }
                         *pending_key = Some(value);
                     }
                 } else if let Some(p) = self.child_path(None) {
                     let span = Self::scalar_span(text, start, false);
-                    self.map.values.insert(p, span);
+                    self.map.set_value(p, &span);
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 let is_map = matches!(ev, Event::MappingStart(..));
                 let path = self.child_path(None).unwrap_or_default();
                 self.map
-                    .values
-                    .insert(path.clone(), Self::collection_span(text, start));
+                    .set_value(path.clone(), &Self::collection_span(text, start));
                 self.stack.push(if is_map {
                     Frame::Map {
                         path,

@@ -13,29 +13,24 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Why writing a render failed.
+///
+/// The I/O error is part of each message and deliberately not a `source`: the command
+/// line prints an error with its chain of sources, which would repeat the OS's text.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("cannot create directory {}: {source}", path.display())]
-    CreateDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("cannot create directory {}: {io}", path.display())]
+    CreateDir { path: PathBuf, io: std::io::Error },
+    #[error("cannot write {}: {io}", path.display())]
+    Write { path: PathBuf, io: std::io::Error },
     #[error(
         "cannot write into {}: it is a symbolic link to {}, which does not exist",
         path.display(),
         target.display()
     )]
     DanglingLink { path: PathBuf, target: PathBuf },
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("cannot read {}: {io}", path.display())]
+    Read { path: PathBuf, io: std::io::Error },
 }
 
 /// Whether a write waits for the disk.
@@ -149,9 +144,9 @@ pub fn write_all(
         if let Some(e) = [dir, parent].into_iter().find_map(dangling_link) {
             return Err(e);
         }
-        fs::create_dir_all(parent).map_err(|source| WriteError::CreateDir {
+        fs::create_dir_all(parent).map_err(|io| WriteError::CreateDir {
             path: parent.to_path_buf(),
-            source,
+            io,
         })?;
         remove_leftover_temps(parent);
         made.push(parent);
@@ -178,14 +173,14 @@ pub fn write_all(
     let staged: Vec<(tempfile::NamedTempFile, &PathBuf)> = written
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|(path, source)| WriteError::Write { path, source })?
+        .map_err(|(path, io)| WriteError::Write { path, io })?
         .into_iter()
         .flatten()
         .collect();
     for (tmp, target) in staged {
         tmp.persist(target).map_err(|e| WriteError::Write {
             path: target.to_path_buf(),
-            source: e.error,
+            io: e.error,
         })?;
     }
     if durability == Durability::Fsync {
@@ -193,9 +188,9 @@ pub fn write_all(
         for parent in made {
             fs::File::open(parent)
                 .and_then(|d| d.sync_all())
-                .map_err(|source| WriteError::Write {
+                .map_err(|io| WriteError::Write {
                     path: parent.to_path_buf(),
-                    source,
+                    io,
                 })?;
         }
     }
@@ -229,12 +224,7 @@ pub fn check(dir: &Path, files: &[RenderedFile]) -> Result<Vec<Drift>, WriteErro
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 drift.push(Drift::Missing(target))
             }
-            Err(source) => {
-                return Err(WriteError::Read {
-                    path: target,
-                    source,
-                })
-            }
+            Err(io) => return Err(WriteError::Read { path: target, io }),
         }
     }
     drift.extend(

@@ -402,7 +402,7 @@ fn strict_egress_excess<N: Prefix>(
     };
     wider.then(|| {
         format!(
-            "endpoint security group egress {} {} to {:?} is wider than `egress: strict` needs",
+            "endpoint security group egress {} {} to {} is wider than `egress: strict` needs",
             proto_name::<N>(r.protocol),
             describe(&extra),
             r.peer

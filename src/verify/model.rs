@@ -69,6 +69,15 @@ pub enum SgPeer<C = IpNet> {
     Cidr(C),
 }
 
+impl<C: fmt::Display> fmt::Display for SgPeer<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SgPeer::Group(g) => write!(f, "security group {g}"),
+            SgPeer::Cidr(c) => write!(f, "{c}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SgRule<C = IpNet> {
     pub origin: Origin,

@@ -94,6 +94,7 @@ pub fn cloudformation(rs: &mut RuleSet, origin: &Origin, ty: &str, props: &Val, 
                 protocol: "Protocol",
                 cidr: "CidrBlock",
                 ipv6: "Ipv6CidrBlock",
+                numbers_only: true,
             },
             |p, proto| match proto {
                 Proto::Tcp | Proto::Udp => {
@@ -159,6 +160,7 @@ pub fn terraform(rs: &mut RuleSet, origin: &Origin, ty: &str, attrs: &Val, me: I
                 protocol: "protocol",
                 cidr: "cidr_block",
                 ipv6: "ipv6_cidr_block",
+                numbers_only: false,
             },
             |a, proto| match proto {
                 Proto::Tcp | Proto::Udp => ports(a.get("from_port"), a.get("to_port")),
@@ -295,6 +297,20 @@ fn proto(v: &Val) -> Result<Proto, String> {
     Proto::parse(&t).ok_or_else(|| format!("unknown protocol `{t}`"))
 }
 
+/// A protocol given as a number only: -1 for all, else an IANA protocol number.
+fn proto_number(v: &Val) -> Result<Proto, String> {
+    let n = v.int().map_err(|_| match v.text() {
+        Ok(t) => format!("protocol `{t}` is not a number: `Protocol` takes -1 or an IANA protocol number (6 for TCP, 17 for UDP, 1 for ICMP)"),
+        Err(why) => why,
+    })?;
+    match n {
+        -1..=255 => Proto::parse(&n.to_string()).ok_or_else(|| format!("unknown protocol `{n}`")),
+        _ => Err(format!(
+            "protocol {n} is not -1 or an IANA protocol number (0 to 255)"
+        )),
+    }
+}
+
 /// TCP/UDP port bounds; -1 (or absent) on both sides means every port.
 fn ports(from: Option<&Val>, to: Option<&Val>) -> Result<Span, String> {
     let get = |v: Option<&Val>| -> Result<Option<i64>, String> {
@@ -309,8 +325,18 @@ fn ports(from: Option<&Val>, to: Option<&Val>) -> Result<Span, String> {
             from: f as u16,
             to: t as u16,
         }),
-        (f, t) => Err(format!("invalid port range {f:?}-{t:?}")),
+        (f, t) => Err(invalid_port_range(f, t)),
     }
+}
+
+/// The message for port bounds AWS would refuse, in the artifact's words.
+pub(super) fn invalid_port_range(from: Option<i64>, to: Option<i64>) -> String {
+    let bound = |b: Option<i64>| b.map_or_else(|| "unset".to_string(), |n| n.to_string());
+    format!(
+        "invalid port range: from {} to {} (ports are 0 to 65535, the first no greater than the last)",
+        bound(from),
+        bound(to)
+    )
 }
 
 /// ICMP: the type, -1 (or absent) for every type; the code is not narrowed further.
@@ -345,6 +371,10 @@ struct NaclKeys {
     protocol: &'static str,
     cidr: &'static str,
     ipv6: &'static str,
+    /// CloudFormation's `Protocol` is an integer (-1 or an IANA number): a name such as
+    /// `tcp` fails the deployment (docs/semantics.md, AWS facts), where Terraform's
+    /// provider translates names.
+    numbers_only: bool,
 }
 
 fn nacl(
@@ -366,7 +396,11 @@ fn nacl(
         None | Some(Val::Null) => false,
         Some(v) => v.boolean()?,
     };
-    let protocol = proto(p.req(k.protocol)?)?;
+    let protocol = if k.numbers_only {
+        proto_number(p.req(k.protocol)?)?
+    } else {
+        proto(p.req(k.protocol)?)?
+    };
     // One entry holds one family: `CidrBlock` or `Ipv6CidrBlock`.
     let set = |k: &str| {
         p.get(k)
@@ -671,4 +705,32 @@ fn cidr_peers(a: &Val) -> Result<Vec<SgPeer>, String> {
         peers.push(SgPeer::Cidr(IpNet::V6(c.ipv6_cidr()?)));
     }
     Ok(peers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_range_messages_use_the_artifacts_words() {
+        let m = invalid_port_range(None, Some(22));
+        assert!(m.contains("from unset to 22"), "{m}");
+        assert!(!m.contains("Some(") && !m.contains("None"), "{m}");
+        let v = |n: f64| Val::Num(n);
+        assert!(ports(Some(&v(80.0)), Some(&v(22.0))).is_err());
+        assert_eq!(ports(Some(&v(-1.0)), None), Ok(Span::ALL_PORTS));
+    }
+
+    #[test]
+    fn cloudformation_nacl_protocol_is_a_number() {
+        let n = |n: f64| proto_number(&Val::Num(n));
+        assert_eq!(n(6.0), Ok(Proto::Tcp));
+        assert_eq!(n(-1.0), Ok(Proto::All));
+        assert_eq!(proto_number(&Val::Str("17".into())), Ok(Proto::Udp));
+        assert!(n(256.0).is_err());
+        let e = proto_number(&Val::Str("tcp".into())).unwrap_err();
+        assert!(e.contains("`tcp` is not a number"), "{e}");
+        // Terraform's provider translates names; its reader keeps them.
+        assert_eq!(proto(&Val::Str("tcp".into())), Ok(Proto::Tcp));
+    }
 }

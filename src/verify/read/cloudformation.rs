@@ -124,6 +124,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Json, ReadError> {
         path: path.display().to_string(),
         message,
     };
+    // A byte order mark before the template, as Windows editors write it: CloudFormation
+    // and cfn-lint read such a template, so it is not part of the text (docs/semantics.md, AWS facts).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if path.extension().is_some_and(|e| e == "json") {
         return serde_json::from_str(text).map_err(|e| err(e.to_string()));
     }
@@ -370,7 +373,7 @@ impl Scope<'_> {
                         v @ (Val::Str(_) | Val::Num(_) | Val::Bool(_)) => v.text(),
                         Val::Unknown(why) => Err(why),
                         Val::Sym(i) => Err(format!("{i} has no value before deployment")),
-                        other => Err(format!("`Fn::Equals` of {other:?}")),
+                        other => Err(format!("`Fn::Equals` of {}", other.kind())),
                     };
                     Ok(literal(a)? == literal(b)?)
                 }

@@ -567,7 +567,7 @@ fn span(proto: Proto, from: Option<i64>, to: Option<i64>) -> Result<Span, String
                     to: t as u16,
                 })
             }
-            (f, t) => Err(format!("invalid port range {f:?}-{t:?}")),
+            (f, t) => Err(super::aws::invalid_port_range(f, t)),
         },
         // FromPort is the ICMP (ICMPv6) type for security group rules.
         Proto::Icmp | Proto::Other(ICMPV6) => match from {

@@ -9,6 +9,7 @@ use super::{aws, ReadError};
 use crate::verify::model::{Ident, Origin, RuleSet, Unresolved};
 use hcl::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl::template::{Element, Template};
+use std::cell::Cell;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
@@ -98,6 +99,8 @@ struct Env<'a> {
     count: Option<i64>,
     /// The iterators of the `dynamic` blocks being expanded: name, key, value.
     iters: &'a [(String, Val, Val)],
+    /// What the evaluation has copied so far, in [`Val::weight_within`] units.
+    spent: &'a Cell<u64>,
 }
 
 fn address(mode: Mode, ty: &str, name: &str) -> String {
@@ -119,6 +122,14 @@ fn instance_address(base: &str, key: &InstanceKey) -> String {
 /// low enough that a hostile `count = 1e9` is reported instead of exhausting memory.
 pub const MAX_COUNT: i64 = 100_000;
 
+/// The most a module's evaluation may copy, in [`Val::weight_within`] units (about
+/// bytes): every value reached by a reference and every literal is charged each time it
+/// is copied. Locals that double (`b = "${local.a}${local.a}"`, `c = [local.b,
+/// local.b]`, …) grow exponentially in the text's length; past this budget they are
+/// unresolved instead of exhausting memory. The largest module shibori renders copies
+/// a few percent of it (docs/benchmarks.md, "Bounds").
+pub const MAX_EVALUATED: u64 = 128 << 20;
+
 /// One instance: its key, `each.key`/`each.value`, `count.index`.
 type InstanceEnv<'v> = (InstanceKey, Option<(Val, &'v Val)>, Option<i64>);
 
@@ -129,11 +140,47 @@ enum InstanceKey {
 }
 
 impl Env<'_> {
+    /// Charges a copy of `v` to the module's budget, or fails once the budget is spent.
+    fn charge(&self, v: &Val) -> Result<(), Fail> {
+        let spent = self.spent.get();
+        match v.weight_within(MAX_EVALUATED.saturating_sub(spent)) {
+            Some(w) => self.spend(spent + w),
+            None => self.spend(u64::MAX),
+        }
+    }
+
+    /// Charges a copy of a literal string.
+    fn charge_text(&self, s: &str) -> Result<(), Fail> {
+        self.spend(
+            self.spent
+                .get()
+                .saturating_add((std::mem::size_of::<Val>() + s.len()) as u64),
+        )
+    }
+
+    fn spend(&self, total: u64) -> Result<(), Fail> {
+        if total > MAX_EVALUATED {
+            self.spent.set(u64::MAX);
+            return err(format!(
+                "the module's values grow past {} MiB when evaluated (values copied into one another), more than verify evaluates",
+                MAX_EVALUATED >> 20
+            ));
+        }
+        self.spent.set(total);
+        Ok(())
+    }
+
+    /// A copy of `v`, charged.
+    fn copy(&self, v: &Val) -> R {
+        self.charge(v)?;
+        Ok(v.clone())
+    }
+
     fn node(&self, n: &Node) -> R {
         match n {
             Node::Expr(e) => self.expr(e),
             Node::Template(t) => self.template(t),
-            Node::Literal(v) => Ok(v.clone()),
+            Node::Literal(v) => self.copy(v),
             Node::List(v) => Ok(Val::List(
                 v.iter().map(|x| self.node(x)).collect::<Result<_, _>>()?,
             )),
@@ -176,7 +223,10 @@ impl Env<'_> {
             Expression::Null => Ok(Val::Null),
             Expression::Bool(b) => Ok(Val::Bool(*b)),
             Expression::Number(n) => Ok(n.as_f64().map_or(Val::Null, Val::Num)),
-            Expression::String(s) => Ok(Val::Str(s.clone())),
+            Expression::String(s) => {
+                self.charge_text(s)?;
+                Ok(Val::Str(s.clone()))
+            }
             Expression::Array(a) => Ok(Val::List(
                 a.iter().map(|x| self.expr(x)).collect::<Result<_, _>>()?,
             )),
@@ -445,10 +495,10 @@ impl Env<'_> {
                         None => return err(format!("index {idx} out of range")),
                     }
                 }
-                _ => return self.walk(cur.clone(), &ops[i..]),
+                _ => return self.walk(self.copy(cur)?, &ops[i..]),
             }
         }
-        Ok(cur.clone())
+        self.copy(cur)
     }
 
     fn walk(&self, mut v: Val, ops: &[TraversalOperator]) -> R {
@@ -465,7 +515,7 @@ impl Env<'_> {
                     Val::Sym(Ident::Input(format!("{name}[{k}]")))
                 }
                 Val::Unknown(why) => return Ok(Val::Unknown(why)),
-                other => return err(format!("cannot index {other:?}")),
+                other => return err(format!("cannot index {}", other.kind())),
             };
         }
         Ok(v)
@@ -481,6 +531,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
     let empty_vars = BTreeMap::new();
     let empty_locals = BTreeMap::new();
     let empty_res = BTreeMap::new();
+    let spent = Cell::new(0u64);
     let bare = Env {
         vars: &empty_vars,
         locals: &empty_locals,
@@ -488,6 +539,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
         each: None,
         count: None,
         iters: &[],
+        spent: &spent,
     };
     let mut vars = BTreeMap::new();
     for v in &module.variables {
@@ -538,6 +590,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                 each: None,
                 count: None,
                 iters: &[],
+                spent: &spent,
             };
             match env.node(node) {
                 Ok(v) => {
@@ -564,6 +617,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                 each: None,
                 count: None,
                 iters: &[],
+                spent: &spent,
             };
             let inst = match (&r.for_each, &r.count) {
                 (Some(fe), _) => match env.node(fe) {
@@ -588,7 +642,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                             address(r.mode, &r.ty, &r.name),
                             (
                                 r.file.clone(),
-                                format!("for_each is not a map or set: {other:?}"),
+                                format!("for_each is {}, not a map or a set", other.kind()),
                             ),
                         );
                         Some(Instances::Keyed(Vec::new()))
@@ -708,6 +762,7 @@ pub fn evaluate(module: &Module) -> Result<RuleSet, ReadError> {
                 each: each.as_ref().map(|(k, v)| (k, *v)),
                 count: *count,
                 iters: &[],
+                spent: &spent,
             };
             let mut attrs = BTreeMap::new();
             for (k, n) in &r.body {

@@ -665,7 +665,7 @@ fn inline_entry(b: &Val, egress: bool, acl: &Ident, origin: &Origin) -> Result<N
                 }
             }
             (None, None) => crate::aws::Span::ALL_PORTS,
-            (f, t) => return Err(format!("invalid port range {f:?}-{t:?}")),
+            (f, t) => return Err(super::aws::invalid_port_range(f, t)),
         },
         Proto::Icmp | Proto::Other(crate::verify::model::ICMPV6) => match int("icmp_type")? {
             None | Some(-1) => crate::aws::Span::ALL_ICMP,

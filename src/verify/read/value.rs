@@ -126,6 +126,36 @@ impl Val {
         }
     }
 
+    /// About the memory the value takes (its nodes, keys and text, in bytes), or `None`
+    /// as soon as that exceeds `limit`: a reader that copies values charges this much
+    /// for each copy, and stops counting where its budget ends.
+    pub fn weight_within(&self, limit: u64) -> Option<u64> {
+        const NODE: u64 = std::mem::size_of::<Val>() as u64;
+        const KEY: u64 = std::mem::size_of::<String>() as u64;
+        let mut total = 0u64;
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            total += NODE
+                + match v {
+                    Val::Str(s) | Val::Unknown(s) => s.len() as u64,
+                    Val::Sym(Ident::Id(s) | Ident::Input(s) | Ident::Resource(s)) => s.len() as u64,
+                    Val::List(items) => {
+                        stack.extend(items);
+                        0
+                    }
+                    Val::Map(m) => {
+                        stack.extend(m.values());
+                        m.keys().map(|k| KEY + k.len() as u64).sum()
+                    }
+                    Val::Null | Val::Bool(_) | Val::Num(_) => 0,
+                };
+            if total > limit {
+                return None;
+            }
+        }
+        Some(total)
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Val::Null => "null",
@@ -137,5 +167,25 @@ impl Val {
             Val::Sym(_) => "a reference",
             Val::Unknown(_) => "an unresolved value",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weight_counts_nodes_keys_and_text_and_stops_at_the_limit() {
+        let node = std::mem::size_of::<Val>() as u64;
+        assert_eq!(
+            Val::Str("abcd".into()).weight_within(1 << 20),
+            Some(node + 4)
+        );
+        let list = Val::List(vec![Val::Null; 1000]);
+        assert_eq!(list.weight_within(1 << 20), Some(1001 * node));
+        assert_eq!(list.weight_within(10 * node), None);
+        let map = Val::Map(BTreeMap::from([("key".to_string(), Val::Bool(true))]));
+        let key = std::mem::size_of::<String>() as u64 + 3;
+        assert_eq!(map.weight_within(1 << 20), Some(2 * node + key));
     }
 }
