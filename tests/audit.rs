@@ -904,3 +904,111 @@ fn import_of_a_dual_stack_deployment_keeps_its_ipv6_settings() {
     let (code, out, err) = shibori(&["check", intent]);
     assert_eq!(code, 0, "{out}\n{err}\n{text}");
 }
+
+/// The seed deployed dual-stack: its IPv6 authorization, security group rules and ACL
+/// entries read from the snapshot prove the IPv6 flow clean; widening the IPv6 entry of
+/// the destination's ACL is excess, and dropping the IPv6 authorization is missing.
+#[test]
+fn dual_stack_snapshot_verifies_both_families() {
+    let dir = tempfile::tempdir().unwrap();
+    let vpn6 = "2600:1f18:abcd:1210::/64";
+    let app6 = "2600:1f18:abcd:1201::/64";
+    let host6 = "2600:1f18:abcd:1201::63/128";
+    let intent = std::fs::read_to_string(root().join("examples/seed-ssh/intent.yaml"))
+        .unwrap()
+        .replace(
+            "  cidr: 192.168.0.0/16\n",
+            "  cidr: 192.168.0.0/16\n  ipv6_cidrs: [\"2600:1f18:abcd:1200::/56\"]\n",
+        )
+        .replace(
+            "  authentication: certificate\n",
+            "  authentication: certificate\n  traffic_ip_address_type: dual-stack\n",
+        )
+        .replace(
+            "    cidr: 192.168.10.0/24\n",
+            &format!("    cidr: 192.168.10.0/24\n    ipv6_cidr: \"{vpn6}\"\n"),
+        )
+        .replace(
+            "    cidr: 192.168.1.0/24\n",
+            &format!("    cidr: 192.168.1.0/24\n    ipv6_cidr: \"{app6}\"\n"),
+        )
+        .replace(
+            "hosts: [192.168.1.63/32]",
+            &format!("hosts: [192.168.1.63/32, \"{host6}\"]"),
+        );
+    let intent_path = dir.path().join("intent.yaml");
+    std::fs::write(&intent_path, &intent).unwrap();
+    let entry = |egress: bool, cidr: &str, from: u16, to: u16| {
+        json!({"Ipv6CidrBlock": cidr, "Egress": egress, "Protocol": "6",
+               "RuleAction": "allow", "RuleNumber": 110,
+               "PortRange": {"From": from, "To": to}})
+    };
+    let snapshot = |widen: bool, drop_auth: bool| {
+        let snap = tempfile::tempdir().unwrap();
+        for (name, text) in fixture_files(&format!("{FX}/snapshot-clean")) {
+            let mut doc: Value = serde_json::from_str(&text).unwrap();
+            match name.to_str().unwrap() {
+                "client-vpn-authorization-rules.json" if !drop_auth => {
+                    let rules = doc["AuthorizationRules"].as_array_mut().unwrap();
+                    let mut r = rules[0].clone();
+                    r["DestinationCidr"] = json!(host6);
+                    rules.push(r);
+                }
+                "security-group-rules-page2.json" => {
+                    let rules = doc["SecurityGroupRules"].as_array_mut().unwrap();
+                    let mut out = rules[0].clone();
+                    out["SecurityGroupRuleId"] = json!("sgr-0e000000000000061");
+                    out.as_object_mut().unwrap().remove("CidrIpv4");
+                    out["CidrIpv6"] = json!("::/0");
+                    let mut ssh = rules[1].clone();
+                    ssh["SecurityGroupRuleId"] = json!("sgr-0e000000000000062");
+                    ssh.as_object_mut().unwrap().remove("ReferencedGroupInfo");
+                    ssh["CidrIpv6"] = json!(vpn6);
+                    rules.extend([out, ssh]);
+                }
+                "network-acls.json" => {
+                    for acl in doc["NetworkAcls"].as_array_mut().unwrap() {
+                        let id = acl["NetworkAclId"].as_str().unwrap().to_string();
+                        let entries = acl["Entries"].as_array_mut().unwrap();
+                        match id.as_str() {
+                            "acl-0aaaaaaaaaaaaaaaa" => entries.extend([
+                                entry(true, app6, 22, 22),
+                                entry(false, app6, 1024, 65535),
+                            ]),
+                            "acl-0cccccccccccccccc" => entries.extend([
+                                entry(false, if widen { "::/0" } else { vpn6 }, 22, 22),
+                                entry(true, vpn6, 1024, 65535),
+                            ]),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+            std::fs::write(snap.path().join(name), doc.to_string()).unwrap();
+        }
+        snap
+    };
+    let run = |snap: &tempfile::TempDir| {
+        shibori(&[
+            "verify",
+            intent_path.to_str().unwrap(),
+            "--artifact",
+            snap.path().to_str().unwrap(),
+        ])
+    };
+    let (code, out, err) = run(&snapshot(false, false));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, err) = run(&snapshot(true, false));
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.contains("excess: network ACL acl-0cccccccccccccccc ingress rule 110 allows more than the intended flows need: tcp 22 to/from ::/3"),
+        "{out}"
+    );
+    let (code, out, err) = run(&snapshot(false, true));
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.contains("missing: any user cannot reach target `ssh` tcp/22 over IPv6 through target network `vpn-a`: blocked by authorization rules: no authorization rule covers 2600:1f18:abcd:1201::63/128"),
+        "{out}"
+    );
+}
