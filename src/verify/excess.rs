@@ -42,7 +42,7 @@ pub fn check<N: Prefix>(
         auth_excess(intent, rs, &mut out);
         route_excess(intent, rs, bind, &mut out);
     } else {
-        out.extend(uncarried(rs, &bind.endpoint_groups));
+        out.extend(uncarried(rs, intent, bind));
     }
     // Associations carry both families: judged once, in the IPv4 view.
     let associations = match N::FAMILY {
@@ -505,7 +505,13 @@ fn route_excess<N: Prefix>(
 /// Rules of family `N` when the tunnel carries none of it: no intended flow needs any of
 /// them, and each may open traffic the proof does not cover. Group peers belong to the
 /// IPv4 view (an IPv6 flow is admitted by address), so an IPv6-only tunnel needs none.
-pub fn uncarried<N: Prefix>(rs: &RuleSet<N>, endpoint_groups: &[Ident]) -> Vec<Finding> {
+/// `intent` (a view of either family) and `bind` place the rules in their layers.
+pub fn uncarried<N: Prefix, M>(
+    rs: &RuleSet<N>,
+    intent: &Intent<M>,
+    bind: &Binding,
+) -> Vec<Finding> {
+    let endpoint_groups = &bind.endpoint_groups;
     let why = format!(
         "the tunnel carries no {} (`endpoint.traffic_ip_address_type`), so no intended flow needs it",
         N::FAMILY
@@ -513,21 +519,23 @@ pub fn uncarried<N: Prefix>(rs: &RuleSet<N>, endpoint_groups: &[Ident]) -> Vec<F
     let mut out = Vec::new();
     for r in &rs.nacl_rules {
         if r.action == Action::Allow {
-            out.push(
-                Finding::new(
-                    Kind::Excess,
-                    format!(
-                        "network ACL {} {} rule {} allows {} {} to/from {}: {why}",
-                        r.acl,
-                        r.direction(),
-                        r.number,
-                        proto_name::<N>(r.protocol),
-                        r.span,
-                        r.cidr
-                    ),
-                )
-                .origins([&r.origin]),
-            );
+            let f = Finding::new(
+                Kind::Excess,
+                format!(
+                    "network ACL {} {} rule {} allows {} {} to/from {}: {why}",
+                    r.acl,
+                    r.direction(),
+                    r.number,
+                    proto_name::<N>(r.protocol),
+                    r.span,
+                    r.cidr
+                ),
+            )
+            .origins([&r.origin]);
+            out.push(match bind.acls.get(&r.acl) {
+                Some(acl) => f.layer(layer_of(r.egress, acl, intent)),
+                None => f,
+            });
         }
     }
     for r in &rs.sg_rules {

@@ -87,10 +87,7 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
     if attached_to_tgw {
         out.extend(tgw::check(intent, &rs.family::<Ipv4Net>(), &bind));
         // A transit gateway attachment carries IPv4 only: IPv6 rules are needed by none.
-        out.extend(excess::uncarried(
-            &rs.family::<Ipv6Net>(),
-            &bind.endpoint_groups,
-        ));
+        out.extend(excess::uncarried(&rs.family::<Ipv6Net>(), intent, &bind));
         sort(&mut out);
         return out;
     }
@@ -140,7 +137,7 @@ pub fn verify(intent: &Intent, rs: &RuleSet) -> Vec<Finding> {
                 &groups4.iter().collect(),
             ));
         }
-        None => out.extend(excess::uncarried(&rs6, &bind.endpoint_groups)),
+        None => out.extend(excess::uncarried(&rs6, intent, &bind)),
     }
     sort(&mut out);
     out
