@@ -342,16 +342,25 @@ fn sg_excess<N: Prefix>(
                 });
                 let extra = set(span).difference(&want);
                 if (r.protocol == Proto::All && !all_needed) || (r.protocol != Proto::All && !extra.is_empty()) {
-                    out.push(finding(
+                    let message = if users.is_empty() {
+                        // The group of targets that only the other family's view has.
+                        format!(
+                            "destination security group {} admits {} {} over {}, which none of its targets is reached by",
+                            r.group,
+                            proto_name::<N>(r.protocol),
+                            describe(&extra),
+                            N::FAMILY
+                        )
+                    } else {
                         format!(
                             "destination security group {} admits {} {} but its targets need only {}",
                             r.group,
                             proto_name::<N>(r.protocol),
                             describe(&extra),
                             describe(&want)
-                        ),
-                        Layer::DestinationSecurityGroup,
-                    ));
+                        )
+                    };
+                    out.push(finding(message, Layer::DestinationSecurityGroup));
                 }
             }
         }
