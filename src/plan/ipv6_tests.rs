@@ -180,3 +180,27 @@ proptest! {
         }
     }
 }
+
+/// ICMPv6's echo request (128) and reply (129) touch, but an ICMP entry names one type:
+/// rows of the two types to one peer stay two entries.
+#[test]
+fn icmpv6_request_and_reply_rows_stay_apart() {
+    let text = "version: 1\nname: m\nvpc:\n  cidr: 10.0.0.0/16\n  ipv6_cidrs: [\"2600:1f18:7:100::/56\"]\n\
+        endpoint:\n  split_tunnel: true\n  authentication: saml\n  traffic_ip_address_type: ipv6\n\
+        subnets:\n  s0: {cidr: 10.0.0.0/24, ipv6_cidr: \"2600:1f18:7:100::/64\", az: a, network_acl: acl-00000000000000002}\n\
+        \x20 s1: {cidr: 10.0.1.0/24, ipv6_cidr: \"2600:1f18:7:101::/64\", az: b}\n\
+        \x20 s2: {cidr: 10.0.2.0/24, ipv6_cidr: \"2600:1f18:7:102::/64\", network_acl: acl-00000000000000002}\n\
+        target_networks: [s0, s1]\ntargets:\n\
+        \x20 - {name: t0, subnet: s1, ports: [icmp]}\n\
+        \x20 - {name: t1, subnet: s2, ports: [icmp]}\n";
+    let p = plan(&load(text.to_string())).unwrap();
+    let s1: IpNet = "2600:1f18:7:101::/64".parse().unwrap();
+    let types: Vec<i32> = p
+        .nacl_entries
+        .iter()
+        .filter(|e| e.network_acl == "acl-00000000000000002" && !e.egress && e.cidr == s1)
+        .filter_map(|e| e.icmp_type)
+        .collect();
+    // The reply of t0 via s0 comes in from s1; t1's request via s1 is the /63's.
+    assert_eq!(types, vec![129], "{:#?}", p.nacl_entries);
+}

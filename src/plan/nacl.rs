@@ -489,7 +489,24 @@ fn merged<N: Prefix>(
         let pairs: Vec<(N, PortRange)> = group.iter().map(|r| (r.cidr, r.ports)).collect();
         let list = out.entry((acl.clone(), egress)).or_default();
         let by_port = ByPort::new(group);
-        for (cidr, ports) in merge(&pairs) {
+        // An ICMP entry names one type: types merge only with themselves (ICMPv6's echo
+        // request 128 and reply 129 touch, and must not become one range).
+        let merged = if protocol == Protocol::Icmp {
+            let mut types: Vec<PortRange> = pairs.iter().map(|p| p.1).collect();
+            types.sort_unstable();
+            types.dedup();
+            types
+                .into_iter()
+                .flat_map(|t| {
+                    let same: Vec<(N, PortRange)> =
+                        pairs.iter().filter(|p| p.1 == t).copied().collect();
+                    merge(&same)
+                })
+                .collect()
+        } else {
+            merge(&pairs)
+        };
+        for (cidr, ports) in merged {
             list.push(Merged {
                 action,
                 protocol,
