@@ -237,15 +237,22 @@ pub fn evaluate(h: &Handout) -> Vec<Cell> {
     let v6 = evaluate_family::<Ipv6Net>(h, &h.plan.vpc.ipv6_cidrs);
     // One cell per (user, target, network, protocol): the families' ports and prefixes
     // joined.
+    let mut at: BTreeMap<(Option<String>, usize, String, Proto), usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.who.clone(), c.target, c.network.clone(), c.proto), i))
+        .collect();
     for c in v6 {
-        match out.iter_mut().find(|o| {
-            o.who == c.who && o.target == c.target && o.network == c.network && o.proto == c.proto
-        }) {
+        let key = (c.who.clone(), c.target, c.network.clone(), c.proto);
+        match at.get(&key).and_then(|&i| out.get_mut(i)) {
             Some(o) => {
                 o.ports = o.ports.union(&c.ports);
                 o.via.extend(c.via);
             }
-            None => out.push(c),
+            None => {
+                at.insert(key, out.len());
+                out.push(c);
+            }
         }
     }
     out

@@ -21,8 +21,11 @@ pub fn within<'a, N: Prefix, V>(
     sorted: &'a std::collections::BTreeMap<N, V>,
     net: &N,
 ) -> impl Iterator<Item = (&'a N, &'a V)> {
-    let lo = N::with_len(net.network(), 0).unwrap_or(*net);
-    let hi = N::with_len(net.broadcast(), N::BITS).unwrap_or(*net);
+    // Ordered by (address, length): everything inside `net` lies between its network
+    // address at length 0 and its last address at full length. The bounds keep their
+    // host bits (a truncated lower bound would be `0.0.0.0/0` and scan from the start).
+    let lo = N::bound(net.network(), 0).unwrap_or(*net);
+    let hi = N::bound(net.broadcast(), N::BITS).unwrap_or(*net);
     let net = *net;
     sorted
         .range(lo..=hi)

@@ -60,6 +60,9 @@ pub trait Prefix:
     fn broadcast(&self) -> Self::Addr;
     fn contains_addr(&self, addr: &Self::Addr) -> bool;
     fn with_len(addr: Self::Addr, len: u8) -> Option<Self>;
+    /// `addr/len` as written, host bits kept: a bound for range queries over prefixes
+    /// ordered by (address, length).
+    fn bound(addr: Self::Addr, len: u8) -> Option<Self>;
     fn supernet(&self) -> Option<Self>;
     /// The two halves one bit longer; `None` for a host prefix.
     fn halves(&self) -> Option<(Self, Self)>;
@@ -101,6 +104,9 @@ impl Prefix for Ipv4Net {
     }
     fn with_len(addr: Ipv4Addr, len: u8) -> Option<Self> {
         Ipv4Net::new(addr, len).ok().map(|n| n.trunc())
+    }
+    fn bound(addr: Ipv4Addr, len: u8) -> Option<Self> {
+        Ipv4Net::new(addr, len).ok()
     }
     fn supernet(&self) -> Option<Self> {
         Ipv4Net::supernet(self)
@@ -145,6 +151,9 @@ impl Prefix for Ipv6Net {
     }
     fn with_len(addr: Ipv6Addr, len: u8) -> Option<Self> {
         Ipv6Net::new(addr, len).ok().map(|n| n.trunc())
+    }
+    fn bound(addr: Ipv6Addr, len: u8) -> Option<Self> {
+        Ipv6Net::new(addr, len).ok()
     }
     fn supernet(&self) -> Option<Self> {
         Ipv6Net::supernet(self)

@@ -739,8 +739,14 @@ fn nacl_entries(
 fn targets(intent: &Intent) -> Vec<TargetPlan> {
     let mut out: Vec<(usize, TargetPlan)> = family_targets(intent);
     if let Some(v6) = intent.ipv6.as_deref() {
+        // Where each target of the IPv4 view is, by its position in the intent.
+        let at: std::collections::HashMap<usize, usize> = out
+            .iter()
+            .enumerate()
+            .map(|(i, (position, _))| (*position, i))
+            .collect();
         for (position, t) in family_targets(v6) {
-            match out.iter_mut().find(|(p, _)| *p == position) {
+            match at.get(&position).and_then(|&i| out.get_mut(i)) {
                 Some((_, existing)) => {
                     existing.cidrs.extend(t.cidrs);
                     existing.except.extend(t.except);
