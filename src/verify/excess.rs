@@ -239,6 +239,19 @@ fn sg_excess<N: Prefix>(
             users_of.entry(g).or_default().push(i);
         }
     }
+    // The targets an endpoint egress rule to a CIDR can serve, by the CIDR they are
+    // reached at: outside targets, and in-VPC ones reached by address (IPv6).
+    let mut by_cidr: BTreeMap<N, Vec<usize>> = BTreeMap::new();
+    for (i, t) in intent.targets.iter().enumerate() {
+        let cidrs = match &t.destination {
+            Destination::Outside { cidr } => vec![*cidr],
+            Destination::Subnet { .. } if v6 => t.cidrs(),
+            Destination::Subnet { .. } => Vec::new(),
+        };
+        for c in cidrs {
+            by_cidr.entry(c).or_default().push(i);
+        }
+    }
     for r in &rs.sg_rules {
         // A group peer is of both families: judged once, in the IPv4 view.
         if is_placeholder(r) || (v6 && matches!(r.peer, SgPeer::Group(_))) {
@@ -263,7 +276,7 @@ fn sg_excess<N: Prefix>(
                 )),
                 Direction::Egress => {
                     if intent.endpoint.egress == Egress::Strict {
-                        if let Some(why) = strict_egress_excess(intent, &users_of, r) {
+                        if let Some(why) = strict_egress_excess(intent, &users_of, &by_cidr, r) {
                             out.push(finding(why, Layer::EndpointSecurityGroup));
                         }
                     }
@@ -370,25 +383,27 @@ fn sg_excess<N: Prefix>(
 fn strict_egress_excess<N: Prefix>(
     intent: &Intent<N>,
     users_of: &BTreeMap<&Ident, Vec<usize>>,
+    by_cidr: &BTreeMap<N, Vec<usize>>,
     r: &SgRule<N>,
 ) -> Option<String> {
     let mut want = PortSet::new();
     let mut all_needed = false;
     let serving: Vec<usize> = match &r.peer {
         SgPeer::Group(g) => users_of.get(g).cloned().unwrap_or_default(),
-        // IPv4 reaches in-VPC targets through their group, IPv6 by their addresses.
-        SgPeer::Cidr(c) => intent
-            .targets
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| match &t.destination {
-                Destination::Outside { cidr } => contains(cidr, c),
-                Destination::Subnet { .. } => {
-                    N::FAMILY == Family::Ipv6 && t.cidrs().iter().any(|tc| contains(tc, c))
-                }
-            })
-            .map(|(i, _)| i)
-            .collect(),
+        // IPv4 reaches in-VPC targets through their group, IPv6 by their addresses: the
+        // targets whose CIDR holds the rule's, found among its supernets (one lookup per
+        // prefix length, not a scan of every target).
+        SgPeer::Cidr(c) => {
+            let mut serving: Vec<usize> = std::iter::once(*c)
+                .chain(supernets(c))
+                .filter_map(|k| by_cidr.get(&k))
+                .flatten()
+                .copied()
+                .collect();
+            serving.sort_unstable();
+            serving.dedup();
+            serving
+        }
     };
     for t in serving.iter().map(|&i| &intent.targets[i]) {
         for s in &t.services {
