@@ -112,6 +112,35 @@ pub(super) fn nacl_text(h: &Handout, e: &crate::plan::NaclEntry, role: Role) -> 
     )
 }
 
+/// The authorization rules whose CIDR holds `server`, as a hop names them: only those take
+/// part in its longest-prefix match, and the longest decides.
+pub(super) fn authorization_texts(
+    plan: &crate::plan::Plan,
+    server: std::net::IpAddr,
+) -> Vec<String> {
+    let covering: Vec<_> = plan
+        .authorization_rules
+        .iter()
+        .filter(|a| a.cidr.contains(&server))
+        .collect();
+    let longest = covering.iter().map(|a| a.cidr.prefix_len()).max();
+    covering
+        .iter()
+        .map(|a| {
+            format!(
+                "authorization {} for {}{}",
+                a.cidr,
+                a.group.as_deref().unwrap_or("all users"),
+                if Some(a.cidr.prefix_len()) == longest && covering.len() > 1 {
+                    " (longest prefix: decides)"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect()
+}
+
 pub(super) fn serves(
     reasons: &[Reason],
     target: &str,
@@ -188,29 +217,7 @@ pub fn sample_flow(h: &Handout) -> Option<SampleFlow> {
     };
 
     let mut hops = Vec::new();
-    // Only the rules whose CIDR holds the sample address take part in its
-    // longest-prefix match; the longest of them decides.
-    let covering: Vec<_> = plan
-        .authorization_rules
-        .iter()
-        .filter(|a| a.cidr.contains(&std::net::IpAddr::V4(server)))
-        .collect();
-    let longest = covering.iter().map(|a| a.cidr.prefix_len()).max();
-    let auth: Vec<String> = covering
-        .iter()
-        .map(|a| {
-            format!(
-                "authorization {} for {}{}",
-                a.cidr,
-                a.group.as_deref().unwrap_or("all users"),
-                if Some(a.cidr.prefix_len()) == longest && covering.len() > 1 {
-                    " (longest prefix: decides)"
-                } else {
-                    ""
-                }
-            )
-        })
-        .collect();
+    let auth = authorization_texts(plan, std::net::IpAddr::V4(server));
     let mut first = auth;
     if t.subnet.is_some() {
         first.push("route: the VPC's local route (added by AWS)".to_string());

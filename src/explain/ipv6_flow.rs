@@ -3,7 +3,7 @@
 //! address, which comes from the target networks' IPv6 CIDRs (docs/semantics.md, "IPv6 and
 //! dual-stack"). The rules named at each hop are looked up in the plan by their reasons.
 
-use super::address_table::{nacl_text, ports, serves, Hop};
+use super::address_table::{authorization_texts, nacl_text, ports, serves, Hop};
 use super::Handout;
 use crate::intent::Protocol;
 use crate::plan::{Direction, Peer, Role, SecurityGroupRule};
@@ -123,27 +123,7 @@ pub fn sample_flow(h: &Handout) -> Option<Ipv6Flow> {
             .map(|e| nacl_text(h, e, role))
             .collect()
     };
-    let covering: Vec<_> = plan
-        .authorization_rules
-        .iter()
-        .filter(|a| a.cidr.contains(&std::net::IpAddr::V6(server)))
-        .collect();
-    let longest = covering.iter().map(|a| a.cidr.prefix_len()).max();
-    let mut first: Vec<String> = covering
-        .iter()
-        .map(|a| {
-            format!(
-                "authorization {} for {}{}",
-                a.cidr,
-                a.group.as_deref().unwrap_or("all users"),
-                if Some(a.cidr.prefix_len()) == longest && covering.len() > 1 {
-                    " (longest prefix: decides)"
-                } else {
-                    ""
-                }
-            )
-        })
-        .collect();
+    let mut first = authorization_texts(plan, std::net::IpAddr::V6(server));
     first.extend(
         plan.routes
             .iter()

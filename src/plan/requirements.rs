@@ -30,14 +30,7 @@ pub fn derive(intent: &Intent, plan: &Plan) -> Vec<Requirement> {
                     ),
                 );
             } else {
-                push(
-                    K::SubnetRoute,
-                    format!(
-                        "the route tables of target networks {} need a route to {cidr} (VPC peering, transit gateway or virtual private gateway) for target `{}`",
-                        tn_names.join(", "),
-                        t.name
-                    ),
-                );
+                push(K::SubnetRoute, route_to(&tn_names, &cidr, &t.name));
                 let sources: Vec<String> = intent
                     .target_networks
                     .iter()
@@ -106,6 +99,14 @@ pub fn derive(intent: &Intent, plan: &Plan) -> Vec<Requirement> {
     out
 }
 
+/// What the target networks' route tables need for an outside target of either family.
+fn route_to(tn_names: &[&str], cidr: &impl std::fmt::Display, target: &str) -> String {
+    format!(
+        "the route tables of target networks {} need a route to {cidr} (VPC peering, transit gateway or virtual private gateway) for target `{target}`",
+        tn_names.join(", ")
+    )
+}
+
 /// IPv6: the routes the target networks need, what remote networks see, and every
 /// assumption AWS does not document, to confirm (docs/semantics.md, "IPv6 and dual-stack").
 fn ipv6(v6: &Intent<Ipv6Net>, tn_names: &[&str], push: &mut impl FnMut(K, String)) {
@@ -127,14 +128,7 @@ fn ipv6(v6: &Intent<Ipv6Net>, tn_names: &[&str], push: &mut impl FnMut(K, String
                 ),
             );
         } else {
-            push(
-                K::SubnetRoute,
-                format!(
-                    "the route tables of target networks {} need a route to {cidr} (VPC peering, transit gateway or virtual private gateway) for target `{}`",
-                    tn_names.join(", "),
-                    t.name
-                ),
-            );
+            push(K::SubnetRoute, route_to(tn_names, &cidr, &t.name));
             push(
                 K::RemoteFirewall,
                 format!(
